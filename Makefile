@@ -1,0 +1,218 @@
+# pmulab: one non-recursive Makefile for the payload, the host tool and the tests.
+#   make          payload (build/pmulab.efi), host CLI (build/pmulab), ESP (build/esp/)
+#   make run      boot the payload under QEMU and print the report
+#   make test     C unit tests, then the end-to-end QEMU boots (pytest)
+#   make bench    boot-to-end wall time of the default TCG run
+#   make fuzz     libFuzzer on the record parser (FUZZ_SECONDS, default 60)
+
+VERSION := 0.1.0
+BUILD := build
+CC := gcc
+NASM := nasm
+LD := ld
+OBJCOPY := objcopy
+PYTEST := /usr/bin/python3 -m pytest
+# Warnings are errors everywhere, CI included; `make WERROR=` to relax locally.
+WERROR ?= -Werror
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter $(WERROR)
+
+# Quiet by default, one line per step; `make V=1` shows the commands.
+ifeq ($(V),)
+Q := @
+E := @echo
+else
+Q :=
+E := @:
+endif
+
+all: deps $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp
+
+# Installs missing Debian packages; a no-op when everything is present.
+deps:
+	@scripts/deps.sh
+
+# ---------------------------------------------------------------- payload ----
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP \
+	-ffreestanding \
+	-fpic \
+	-fshort-wchar \
+	-mno-red-zone \
+	-mgeneral-regs-only \
+	-fno-stack-protector \
+	-fno-strict-aliasing \
+	-fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer \
+	-fvisibility=hidden \
+	-DGNU_EFI_USE_MS_ABI \
+	-DPMULAB_VERSION='"$(VERSION)"' \
+	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ikernel-side -Ifirmware
+# -fpic: GNU-EFI images are relocated by crt0's _relocate at load time.
+# -fshort-wchar: UEFI strings are UCS-2 (CHAR16 == wchar_t).
+# -mno-red-zone: exceptions in the owned world push onto the running stack,
+#   below RSP, where the red zone would be.
+# -mgeneral-regs-only: the trap entry saves only general registers, so no C code
+#   may keep live values in SSE registers across a fault fixup.
+# -fno-omit-frame-pointer: RBP chains give call stacks in fault and sample records.
+# -fvisibility=hidden: nasm code calls C directly (PC32 relocations) in a -shared link.
+# GNU_EFI_USE_MS_ABI: call firmware services directly with ms_abi, no wrapper.
+NASMFLAGS := -f elf64 -g -F dwarf -Ikernel-side/
+
+FIRMWARE_OBJS := \
+	firmware/main.o \
+	firmware/serial.o \
+	firmware/console.o \
+	firmware/config.o \
+	firmware/uefi.o \
+	firmware/volume.o \
+	firmware/output.o \
+	firmware/smbios.o \
+	firmware/exit.o
+
+KERNEL_OBJS := \
+	kernel-side/crc32.o \
+	kernel-side/fmt.o \
+	kernel-side/record.o \
+	kernel-side/string.o \
+	kernel-side/hw.o \
+	kernel-side/msr.o \
+	kernel-side/idt.o \
+	kernel-side/owned.o \
+	kernel-side/exception.o \
+	kernel-side/trap.o \
+	kernel-side/entry.o \
+	kernel-side/symtab.o \
+	kernel-side/cpuinfo.o \
+	kernel-side/pmu.o \
+	kernel-side/lbr.o \
+	kernel-side/debugreg.o \
+	kernel-side/apic.o \
+	kernel-side/selftest.o
+
+PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS))
+EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
+EFI_LIBS := $(EFI_LIB)/crt0-efi-x86_64.o
+EFI_LIBS_AFTER := -L$(EFI_LIB) -lefi -lgnuefi
+
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(@D)
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/efi/%.o: %.asm
+	@mkdir -p $(@D)
+	$(E) "  NASM    $<"
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+# The embedded symbol table is generated from a first link and compiled into a
+# second one. It lives in .data, which the linker script places after .text, so
+# no function moves between the links; mksymtab.sh --check proves it.
+$(BUILD)/pass1.so: $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-empty.o firmware/pmulab.lds
+	$(E) "  LD      $@"
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBS) $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-empty.o \
+		$(EFI_LIBS_AFTER) -o $@
+
+$(BUILD)/efi/symtab-empty.c: scripts/mksymtab.sh
+	@mkdir -p $(@D)
+	$(Q)scripts/mksymtab.sh /dev/null > $@
+
+$(BUILD)/efi/symtab-data.c: $(BUILD)/pass1.so scripts/mksymtab.sh
+	$(E) "  SYMTAB  $@"
+	$(Q)scripts/mksymtab.sh $< > $@
+
+$(BUILD)/efi/symtab-%.o: $(BUILD)/efi/symtab-%.c
+	$(Q)$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/pmulab.so: $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-data.o $(BUILD)/pass1.so
+	$(E) "  LD      $@"
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBS) $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-data.o \
+		$(EFI_LIBS_AFTER) -o $@
+	$(Q)scripts/mksymtab.sh --check $(BUILD)/pass1.so $@
+
+$(BUILD)/pmulab.efi: $(BUILD)/pmulab.so
+	$(E) "  EFI     $@"
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+$(BUILD)/esp: $(BUILD)/pmulab.efi images/config.txt images/mkesp.sh
+	$(E) "  ESP     $@"
+	$(Q)images/mkesp.sh $(BUILD)/pmulab.efi images/config.txt $@
+	@touch $@
+
+# ------------------------------------------------------------------- host ----
+HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost
+HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS))
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(@D)
+	$(E) "  HOSTCC  $<"
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/pmulab: $(HOST_OBJS)
+	$(E) "  LINK    $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ -lm
+
+# ------------------------------------------------------------- unit tests ----
+# Each tests/unit/test_NAME.c links with unit_NAME_SRCS, built with sanitizers.
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
+	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Itests/unit
+UNIT_TESTS := crc32 fmt record parse config msr caps symtab
+unit_crc32_SRCS := kernel-side/crc32.c
+unit_fmt_SRCS := kernel-side/fmt.c
+unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
+	host/parse.c
+unit_parse_SRCS := host/parse.c kernel-side/crc32.c \
+	kernel-side/record.c kernel-side/fmt.c
+unit_config_SRCS := firmware/config.c kernel-side/fmt.c
+unit_msr_SRCS := kernel-side/msr.c kernel-side/exception.c kernel-side/fmt.c \
+	tests/unit/hw_sim.c
+unit_caps_SRCS := kernel-side/cpuinfo.c kernel-side/pmu.c kernel-side/lbr.c \
+	kernel-side/debugreg.c kernel-side/apic.c kernel-side/msr.c \
+	kernel-side/exception.c \
+	kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
+	tests/unit/hw_sim.c host/parse.c
+unit_symtab_SRCS := kernel-side/symtab.c kernel-side/fmt.c
+
+define unit_rule
+$(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$(unit_$(1)_SRCS) tests/unit/unit.h
+	@mkdir -p $$(@D)
+	$$(E) "  UNIT    $$@"
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
+	@set -e; for t in $^; do $$t; done
+
+# ------------------------------------------------------------------ tests ----
+test: all unit
+	$(PYTEST) -q tests/e2e
+
+run: all
+	$(BUILD)/pmulab run
+
+bench: all
+	scripts/bench.sh $(BUILD)/pmulab
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@scripts/deps.sh fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	clang -std=c11 -O1 -g -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-Ikernel-side -Ihost tests/fuzz/fuzz_parse.c host/parse.c \
+		host/report.c kernel-side/crc32.c -o $(BUILD)/fuzz/fuzz_parse
+	cp tests/fuzz/seeds/* $(BUILD)/fuzz/corpus/
+	$(BUILD)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		$(BUILD)/fuzz/corpus
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps unit test run bench fuzz clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
