@@ -1,0 +1,279 @@
+/* Helpers and help texts shared by the pmulab commands (host/cli.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+const char usage_main[] =
+	"usage: pmulab COMMAND [OPTION]...\n"
+	"\n"
+	"Reports the CPU performance-monitoring facts that the pmulab UEFI payload\n"
+	"finds, sent as checksummed records over a serial line.\n"
+	"\n"
+	"commands:\n"
+	"  run        boot the payload under QEMU, stream its records, report them\n"
+	"  collect    read records from a serial device, a capture file or stdin\n"
+	"  report     report a records file, a serial capture or a run directory\n"
+	"  help       this text, or a command's: pmulab help COMMAND\n"
+	"\n"
+	"  --help     this text (COMMAND --help: the command's)\n"
+	"  --version  the version\n";
+
+const char usage_run[] =
+	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
+	"                  [--timeout S] [--out DIR] [--format text|csv|json]\n"
+	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
+	"\n"
+	"Boots the payload under QEMU, streams its records live and reports them.\n"
+	"\n"
+	"  --kvm             KVM with -cpu host,pmu=on (default when /dev/kvm is usable:\n"
+	"                    it opens, makes a VM, and the CPU lists vmx or svm)\n"
+	"  --tcg             TCG with -icount shift=N,sleep=off (default otherwise)\n"
+	"  --cpu MODEL       the TCG CPU model (default Skylake-Client; EPYC for AMD)\n"
+	"  --icount N        the TCG icount shift, 0..10: RDTSC advances 2^N per\n"
+	"                    instruction (default 5)\n"
+	"  --set key=value   a payload setting for this run (a key of\n"
+	"                    \\pmulab\\config.txt, see images/config.txt); repeatable,\n"
+	"                    the last one of a key wins\n"
+	"  --timeout S       kill a hung guest after S seconds and mark the run\n"
+	"                    partial (default 120)\n"
+	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS)\n"
+	"  --format F        report format: text (default), csv or json\n"
+	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
+	"                    this program)\n"
+	"  --ovmf-code FILE  OVMF code image (default $PMULAB_OVMF_CODE, else\n"
+	"                    /usr/share/OVMF/OVMF_CODE_4M.fd)\n"
+	"  --ovmf-vars FILE  OVMF variable store template (default $PMULAB_OVMF_VARS,\n"
+	"                    else the OVMF_VARS file beside the code image)\n"
+	"  --qemu BIN        QEMU binary (default $PMULAB_QEMU, else qemu-system-x86_64)\n"
+	"\n"
+	"DIR gets serial.log (the serial bytes as they came), records.txt (the good\n"
+	"records), results.txt (the payload's own copy, read back from the boot\n"
+	"volume), qemu.log (output of QEMU and mtools), cmdline.txt (the QEMU command\n"
+	"line), esp/ and esp.img (the boot volume as a folder and as the FAT image the\n"
+	"guest saw) and ovmf-vars.fd (its UEFI variables).\n";
+
+const char usage_collect[] =
+	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"
+	"                      [--format text|csv|json]\n"
+	"\n"
+	"Reads the payload's records from a serial device (TTY), a capture file\n"
+	"(FILE) or standard input (-), shows progress live and reports them.\n"
+	"\n"
+	"  --baud N          line speed of a TTY (default 115200)\n"
+	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
+	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
+	"  --format F        report format: text (default), csv or json\n"
+	"\n"
+	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
+	"stdin is read to its end. Ctrl-C stops reading and still reports what came.\n"
+	"DIR gets serial.log (the bytes exactly as read, written as they arrive) and\n"
+	"records.txt (the good records).\n";
+
+const char usage_report[] =
+	"usage: pmulab report FILE|DIR [--format text|csv|json]\n"
+	"\n"
+	"Reports the records in FILE, a records.txt or a raw serial capture, or in\n"
+	"the run directory DIR (its records.txt, else its serial.log).\n"
+	"\n"
+	"  --format F        report format: text (default), csv or json\n";
+
+const char usage_exit_codes[] =
+	"exit codes:\n"
+	"  0  ok: the stream is complete and the payload ended with status=ok\n"
+	"  1  error: the payload reported an error, or the input was unreadable\n"
+	"  2  usage: a bad command line\n"
+	"  3  partial: records lost, no end record, or status=partial\n";
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", pmulab_progname, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s help %s'.\n", pmulab_progname, cmd);
+	exit(EXIT_USAGE);
+}
+
+const char *cli_opt(int argc, char **argv, int *i, const char *cmd, const char *name)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) != 0)
+		return NULL;
+	if (arg[n] == '=')
+		return arg + n + 1;
+	if (arg[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc)
+		cli_usage_error(cmd, "option '%s' needs a value", name);
+	return argv[++*i];
+}
+
+double cli_seconds(const char *cmd, const char *opt, const char *val)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(val, &end);
+	if (!*val || *end || errno || !isfinite(v) || v < 0)
+		cli_usage_error(cmd, "%s '%s': not a number of seconds", opt, val);
+	return v;
+}
+
+unsigned long cli_uint(const char *cmd, const char *opt, const char *val)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	/* strtoul takes a sign and leading blanks; a count does not. */
+	if (*val < '0' || *val > '9' || *end || errno)
+		cli_usage_error(cmd, "%s '%s': not a whole number", opt, val);
+	return v;
+}
+
+enum report_format cli_format(const char *cmd, const char *val)
+{
+	enum report_format fmt;
+
+	if (report_format_parse(val, &fmt) < 0)
+		cli_usage_error(cmd, "--format '%s': use text, csv or json", val);
+	return fmt;
+}
+
+/* mkdir -p, and an error when the path exists as something else. */
+static int mkdir_p(const char *path)
+{
+	char buf[4096];
+	struct stat st;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+		return -1;
+	if (stat(buf, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_out_dir(const char *given, const char *kind, char *dir, size_t len)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (given) {
+		if ((size_t)snprintf(dir, len, "%s", given) >= len)
+			errno = ENAMETOOLONG;
+		else if (mkdir_p(dir) == 0)
+			return 0;
+		fprintf(stderr, "%s: cannot create %s: %s\n", pmulab_progname, given,
+			strerror(errno));
+		return -1;
+	}
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	if (mkdir_p("runs") < 0) {
+		fprintf(stderr, "%s: cannot create runs: %s\n", pmulab_progname, strerror(errno));
+		return -1;
+	}
+	/* Two runs in one second must not share a directory. */
+	for (int n = 1; n < 100; n++) {
+		if (n == 1)
+			snprintf(dir, len, "runs/%s-%s", kind, stamp);
+		else
+			snprintf(dir, len, "runs/%s-%s-%d", kind, stamp, n);
+		if (mkdir(dir, 0777) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	fprintf(stderr, "%s: cannot create %s: %s\n", pmulab_progname, dir, strerror(errno));
+	return -1;
+}
+
+int cli_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int cli_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int e;
+
+	if (fd < 0)
+		return -1;
+	if (cli_write_all(fd, text, strlen(text)) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
+int cli_conclude(struct stream *s, const char *dir, enum report_format fmt,
+		 const struct report_meta *meta)
+{
+	char path[4096];
+	int code = stream_exit_code(s);
+
+	if (cli_path(path, sizeof(path), dir, "records.txt") < 0 ||
+	    stream_write_records(s, path) < 0) {
+		fprintf(stderr, "%s: %s/records.txt: %s\n", pmulab_progname, dir,
+			strerror(errno));
+		code = EXIT_ERROR;
+	}
+	report_print(stdout, s, fmt, meta);
+	fflush(stdout);
+	stream_free(s);
+	return code;
+}

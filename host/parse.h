@@ -1,0 +1,82 @@
+/* Record stream parser (docs/record-format.md): finds records in a noisy byte
+ * stream, validates grammar and CRC, keeps every good record and accounts for
+ * everything lost. Incremental: feed bytes as they arrive, finish at the end. */
+#ifndef PMULAB_PARSE_H
+#define PMULAB_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PARSE_LINE_MAX 4096	/* longer candidate records are rejected (oversize) */
+#define PARSE_MISSING_MAX 65536	/* missing[] lists at most this many seqs */
+
+struct field {
+	char *key;
+	char *val;		/* percent-decoded, NUL-terminated */
+	size_t len;		/* bytes in val: %00 decodes to a NUL inside it */
+};
+
+struct record {
+	uint64_t seq;
+	char *type;
+	size_t nfields;
+	struct field *fields;
+	char *line;		/* the record exactly as received, without line end */
+	size_t lineno;		/* 1-based line of the input where it started */
+};
+
+/* A candidate record (it started with the magic) that was not accepted. */
+struct reject {
+	size_t lineno;
+	const char *reason;	/* "bad-crc" "malformed" "oversize" "trailing-bytes" */
+	int64_t seq_hint;	/* the seq as written on the line, -1 if unreadable */
+	char *excerpt;		/* up to 60 printable bytes of the line, escaped */
+};
+
+struct stream {
+	struct record *recs;	/* good records in seq order (after parser_finish) */
+	size_t nrecs;
+	struct reject *rejects;
+	size_t nrejects;
+	uint64_t *missing;	/* seqs absent below the end (or highest) seq */
+	size_t nmissing;
+	uint64_t nlost;		/* all absent seqs; more than nmissing only when a
+				 * seq far ahead leaves a gap past PARSE_MISSING_MAX */
+	size_t duplicates;	/* same seq, same text: dropped */
+	size_t conflicts;	/* same seq, different text: first kept */
+	size_t reordered;	/* records that arrived after a higher seq */
+	size_t narration_lines;	/* non-empty lines that held no record start */
+	size_t lines;		/* lines read */
+	bool has_hello;		/* seq 0 present and of type hello */
+	bool has_end;
+	uint64_t end_seq;
+	const char *end_status;	/* the end record's status, or NULL */
+	bool end_count_ok;	/* end count == end seq */
+	bool complete;		/* hello..end all present, count ok */
+};
+
+typedef void (*record_cb)(const struct record *rec, void *ctx);
+
+struct parser;
+struct parser *parser_new(record_cb on_record, void *ctx);
+/* on_record is called for each good record as soon as its line is complete
+ * (in arrival order; duplicates and conflicts are not reported). The record
+ * it gets is valid only during the call. */
+void parser_feed(struct parser *p, const void *buf, size_t len);
+/* Ends the input (a trailing unterminated line is parsed too), frees the
+ * parser and returns the verdict. */
+struct stream *parser_finish(struct parser *p);
+void stream_free(struct stream *s);
+
+struct stream *parse_file(const char *path, char *err, size_t errlen);
+const char *record_get(const struct record *rec, const char *key);
+const struct record *stream_find(const struct stream *s, const char *type);
+
+/* Exit code the CLI gives for this stream: 0 complete and status=ok, 1 an error
+ * record or status=error, 3 incomplete (lost records, no end) or status=partial. */
+int stream_exit_code(const struct stream *s);
+/* Writes the good records, one per line in seq order; 0 or -1 (errno set). */
+int stream_write_records(const struct stream *s, const char *path);
+
+#endif

@@ -1,0 +1,29 @@
+/* Renders a parsed stream for people (text) and programs (csv, json). */
+#ifndef PMULAB_REPORT_H
+#define PMULAB_REPORT_H
+
+#include <stdio.h>
+#include "parse.h"
+
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+
+/* Optional facts about how the stream was obtained (NULL fields are omitted). */
+struct report_meta {
+	const char *source;	/* file, device or run directory */
+	const char *mode;	/* e.g. "tcg cpu=Skylake-Client icount-shift=5" */
+	double boot_to_end_s;	/* < 0 when not measured */
+	const char *out_dir;	/* where the run's files went */
+};
+
+int report_format_parse(const char *name, enum report_format *out);
+void report_print(FILE *out, const struct stream *s, enum report_format fmt,
+		  const struct report_meta *meta);
+
+/* A decoded value as the text report shows it: bare when it is one printable
+ * word, else double-quoted with C escapes (\" \\ \xHH). */
+void report_value(FILE *out, const char *val, size_t len);
+/* " key=value" for each field of rec whose key is not in skip (NULL-ended
+ * list, or NULL). */
+void report_fields(FILE *out, const struct record *rec, const char *const *skip);
+
+#endif
