@@ -1,0 +1,114 @@
+; Exception entry and the owned world's call/abort pair.
+; SDM Vol3A 6.14: in 64-bit mode the CPU pushes SS, RSP, RFLAGS, CS, RIP and,
+; for some vectors, an error code; each stub evens that out with a dummy error
+; code, pushes its vector and joins trap_common, which saves the general
+; registers as a struct trapframe (trap.h) and calls trap().
+
+default rel
+bits 64
+section .text
+
+extern trap
+
+TRAP_STUB_SIZE equ 16		; idt.c computes stub addresses with this stride
+global trap_stubs
+
+%macro STUB 1
+	align TRAP_STUB_SIZE, int3
+%%start:
+%if !(%1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30)
+	push 0				; no error code from the CPU
+%endif
+	push %1
+	jmp trap_common
+%if $ - %%start > TRAP_STUB_SIZE
+%error "trap stub too long"
+%endif
+%endmacro
+
+	align TRAP_STUB_SIZE, int3
+trap_stubs:
+%assign v 0
+%rep 32
+	STUB v
+%assign v v + 1
+%endrep
+
+trap_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp			; struct trapframe *
+	mov rbx, rsp
+	and rsp, -16			; SysV: 16-byte aligned at the call
+	cld
+	call trap
+	mov rsp, rbx
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16			; vector and error code
+	iretq
+
+; int owned_call(struct owned_jmp *jmp, void (*fn)(void *), void *arg)
+; Saves the callee-saved registers, stack pointer and return address in *jmp,
+; runs fn(arg) and returns 0; owned_abort(jmp) returns 1 from it instead.
+global owned_call
+owned_call:
+	mov [rdi + 0], rbx
+	mov [rdi + 8], rbp
+	mov [rdi + 16], r12
+	mov [rdi + 24], r13
+	mov [rdi + 32], r14
+	mov [rdi + 40], r15
+	lea rax, [rsp + 8]
+	mov [rdi + 48], rax		; RSP after our return
+	mov rax, [rsp]
+	mov [rdi + 56], rax		; our return address
+	push rbp			; keep the frame-pointer chain walkable
+	mov rbp, rsp
+	mov rax, rsi
+	mov rdi, rdx
+	call rax
+	pop rbp
+	xor eax, eax
+	ret
+
+; void owned_abort(struct owned_jmp *jmp) -- does not return
+global owned_abort
+owned_abort:
+	mov rbx, [rdi + 0]
+	mov rbp, [rdi + 8]
+	mov r12, [rdi + 16]
+	mov r13, [rdi + 24]
+	mov r14, [rdi + 32]
+	mov r15, [rdi + 40]
+	mov rsp, [rdi + 48]
+	mov eax, 1
+	jmp [rdi + 56]
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,18 @@
+/* The hardware access backend under the drivers: CPUID, MSRs and RDPMC, with
+ * exception fixups. kernel-side/hw.c drives the real CPU; the unit tests link
+ * tests/unit/hw_sim.c instead, so the same drivers run against a model.
+ * Results are 0 or an HW_ERR_* code (exception.h). */
+#ifndef PMULAB_HW_H
+#define PMULAB_HW_H
+
+#include "cpu.h"
+#include "exception.h"
+
+void hw_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r);
+int hw_rdmsr(u32 msr, u64 *val);
+int hw_wrmsr(u32 msr, u64 val);
+int hw_rdpmc(u32 index, u64 *val);
+u32 hw_mmio_read32(u64 addr);	/* UEFI maps memory and MMIO 1:1 */
+u64 hw_read_dr(unsigned n);	/* DR0-DR3, DR6, DR7 */
+
+#endif

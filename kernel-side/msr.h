@@ -1,0 +1,82 @@
+/* Model-specific registers, named as Linux arch/x86/include/asm/msr-index.h
+ * names them (SDM Vol4 "Model-Specific Registers"; AMD APM Vol2 Appendix A),
+ * and the safe accessors every driver uses to reach them. */
+#ifndef PMULAB_MSR_H
+#define PMULAB_MSR_H
+
+#include "types.h"
+
+/* Architectural (SDM Vol4 Table 2-2) */
+#define MSR_IA32_APICBASE		0x0000001b
+#define  MSR_IA32_APICBASE_BSP		BIT(8)
+#define  MSR_IA32_APICBASE_EXTD		BIT(10)	/* x2APIC mode */
+#define  MSR_IA32_APICBASE_ENABLE	BIT(11)
+#define  MSR_IA32_APICBASE_BASE		0xfffff000ull
+
+/* Intel architectural performance monitoring (SDM Vol3B 20.2) */
+#define MSR_IA32_PERFCTR0		0x000000c1	/* IA32_PMCx = 0xc1 + x */
+#define MSR_IA32_EVNTSEL0		0x00000186	/* IA32_PERFEVTSELx = 0x186 + x */
+#define  ARCH_PERFMON_EVENTSEL_EN	BIT(22)		/* same bit in AMD PERF_CTLn */
+#define MSR_IA32_PERF_CAPABILITIES	0x00000345	/* exists when CPUID.1:ECX.PDCM */
+#define  PERF_CAP_LBR_FMT		0x3f		/* [5:0]; 0x3f = Arch LBR */
+#define  PERF_CAP_PEBS_TRAP		BIT_ULL(6)
+#define  PERF_CAP_ARCH_REG		BIT_ULL(7)
+#define  PERF_CAP_PEBS_FORMAT_SHIFT	8		/* [11:8] */
+#define  PERF_CAP_PEBS_FORMAT		0xf00
+#define  PERF_CAP_SMM_FREEZE		BIT_ULL(12)
+#define  PERF_CAP_FW_WRITE		BIT_ULL(13)	/* IA32_A_PMCx full-width writes */
+#define  PERF_CAP_PEBS_BASELINE		BIT_ULL(14)
+#define  PERF_CAP_PERF_METRICS		BIT_ULL(15)
+#define MSR_IA32_PMC0			0x000004c1	/* full-width alias of IA32_PMC0 */
+#define MSR_CORE_PERF_FIXED_CTR0	0x00000309
+#define MSR_CORE_PERF_FIXED_CTR_CTRL	0x0000038d
+#define MSR_CORE_PERF_GLOBAL_STATUS	0x0000038e
+#define MSR_CORE_PERF_GLOBAL_CTRL	0x0000038f
+#define MSR_CORE_PERF_GLOBAL_OVF_CTRL	0x00000390
+
+/* Debug control and last branch records (SDM Vol3B 18.4, 19.4) */
+#define MSR_IA32_DEBUGCTLMSR		0x000001d9
+#define  DEBUGCTLMSR_LBR		BIT(0)
+#define  DEBUGCTLMSR_BTF		BIT(1)
+#define  DEBUGCTLMSR_FREEZE_LBRS_ON_PMI	BIT(11)
+#define  DEBUGCTLMSR_FREEZE_PERFMON_ON_PMI BIT(12)
+#define MSR_LBR_SELECT			0x000001c8
+#define MSR_LBR_TOS			0x000001c9
+#define MSR_LBR_CORE_FROM		0x00000040	/* Core 2, Atom, Silvermont */
+#define MSR_LBR_CORE_TO			0x00000060
+#define MSR_LBR_NHM_FROM		0x00000680	/* Nehalem and later */
+#define MSR_LBR_NHM_TO			0x000006c0
+#define MSR_LBR_INFO_0			0x00000dc0	/* Skylake and later */
+#define MSR_ARCH_LBR_CTL		0x000014ce
+#define MSR_ARCH_LBR_DEPTH		0x000014cf
+#define MSR_ARCH_LBR_FROM_0		0x00001500
+#define MSR_ARCH_LBR_TO_0		0x00001600
+#define MSR_ARCH_LBR_INFO_0		0x00001200
+
+/* AMD core performance counters (APM Vol2 13.2) */
+#define MSR_K7_EVNTSEL0			0xc0010000	/* PERF_CTL0..3 */
+#define MSR_K7_PERFCTR0			0xc0010004	/* PERF_CTR0..3 */
+#define MSR_F15H_PERF_CTL		0xc0010200	/* CTLn = +2n, CTRn = +2n+1 */
+#define MSR_F15H_PERF_CTR		0xc0010201
+#define MSR_AMD64_PERF_CNTR_GLOBAL_STATUS 0xc0000300
+#define MSR_AMD64_PERF_CNTR_GLOBAL_CTL	0xc0000301
+#define MSR_AMD64_PERF_CNTR_GLOBAL_STATUS_CLR 0xc0000302
+#define MSR_AMD_DBG_EXTN_CFG		0xc000010f	/* LbrExtV2: bit 6 LBRV2EN */
+#define MSR_AMD_SAMP_BR_FROM		0xc0010300	/* FROMn = +2n, TOn = +2n+1 */
+
+/* Largest counter value a 48-bit AMD counter holds. */
+#define AMD_COUNTER_MASK		((1ull << 48) - 1)
+
+/*
+ * Safe accessors: return 0, or TRAP_FAULT | vector when the instruction
+ * faulted (KVM raises #GP for MSRs it does not emulate). A failed read stores 0.
+ * Writes go through a restore log: the first write to an MSR in an owned
+ * section records its old value, and msr_restore_all() puts every one back.
+ */
+int msr_read_safe(u32 msr, u64 *val);
+int msr_write_safe(u32 msr, u64 val);
+/* Restores the logged MSRs, newest first; returns how many did not read back
+ * as restored (0 when all are back). */
+unsigned msr_restore_all(unsigned *restored);
+
+#endif

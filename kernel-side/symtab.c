@@ -1,0 +1,27 @@
+/* Address to func+offset through the embedded table: a binary search for the
+ * last function starting at or below the address. */
+#include "fmt.h"
+#include "symtab.h"
+
+bool symtab_format(u64 addr, u64 image_base, char *buf, size_t size)
+{
+	u64 off = addr - image_base;
+	u32 lo = 0, hi = symtab_count;
+
+	if (addr < image_base || !symtab_count || off < symtab[0].addr ||
+	    off >= symtab[symtab_count].addr) {
+		fmt_snprintf(buf, size, "?");
+		return false;
+	}
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (symtab[mid].addr <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	fmt_snprintf(buf, size, "%s+0x%llx", symtab_names + symtab[lo].name,
+		     (unsigned long long)(off - symtab[lo].addr));
+	return true;
+}
