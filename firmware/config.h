@@ -1,0 +1,36 @@
+/* \pmulab\config.txt: `key=value` lines, `#` comments. Pure parsing, no UEFI,
+ * so it is unit-tested on the host (tests/unit/test_config.c). A bad line is
+ * reported through the callback and leaves that setting at its default. */
+#ifndef PMULAB_CONFIG_H
+#define PMULAB_CONFIG_H
+
+#include "types.h"
+
+#define CONFIG_LINE_MAX 256
+#define CONFIG_FILE_MAX 65536
+
+enum cfg_exit { EXIT_AUTO, EXIT_QEMU, EXIT_SHUTDOWN, EXIT_REBOOT, EXIT_RETURN };
+
+/* Every setting is a u32 so one table can describe them all (config.c). */
+struct config {
+	u32 serial;		/* use a 16550 when one answers */
+	u32 serial_port;	/* its I/O base */
+	u32 results;		/* write \pmulab\results.txt */
+	u32 exit;		/* enum cfg_exit */
+	u32 exit_wait;		/* seconds to show the summary before power-off */
+	u32 inject_fault;	/* enum inject_fault (selftest.h) */
+};
+
+/* line is 1-based; key may be "" when the line has none. */
+typedef void (*config_error_fn)(void *ctx, unsigned line, const char *key,
+				const char *reason, const char *detail);
+typedef void (*config_value_fn)(void *ctx, const char *key, const char *val);
+
+void config_defaults(struct config *c);
+/* Returns the number of errors reported. */
+unsigned config_parse(struct config *c, const char *text, size_t len,
+		      config_error_fn err, void *ctx);
+/* Calls fn for each setting, in a fixed order, with its value as text. */
+void config_foreach(const struct config *c, config_value_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,295 @@
+/* pmulab payload entry: read the config, open the output channels, run each
+ * section in the owned world, report, and exit with the run's status. */
+#include "config.h"
+#include "cpuinfo.h"
+#include "debugreg.h"
+#include "uefi.h"
+#include "exception.h"
+#include "exit.h"
+#include "fmt.h"
+#include "lbr.h"
+#include "libc.h"
+#include "output.h"
+#include "owned.h"
+#include "pmu.h"
+#include "record.h"
+#include "selftest.h"
+#include "smbios.h"
+#include "symtab.h"
+#include "volume.h"
+
+#define CONFIG_PATH L"\\pmulab\\config.txt"
+#define CONFIG_ERRORS_MAX 32
+
+extern char ImageBase[];	/* firmware/pmulab.lds: the image's first byte */
+
+struct config_error {
+	unsigned line;
+	char key[64], reason[24], detail[128];
+};
+
+static struct config cfg;
+static struct config_error cfg_errors[CONFIG_ERRORS_MAX];
+static unsigned cfg_nerrors, cfg_nerrors_total;
+static bool on_qemu;
+
+static struct cpu_info cpu;
+static struct pmu_caps pmu;
+static struct lbr_caps lbr;
+static struct debug_caps dbg;
+static struct apic_info apic;
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void config_error(void *ctx, unsigned line, const char *key,
+			 const char *reason, const char *detail)
+{
+	struct config_error *e;
+
+	cfg_nerrors_total++;
+	if (cfg_nerrors == CONFIG_ERRORS_MAX)
+		return;
+	e = &cfg_errors[cfg_nerrors++];
+	e->line = line;
+	copy_str(e->key, sizeof(e->key), key);
+	copy_str(e->reason, sizeof(e->reason), reason);
+	copy_str(e->detail, sizeof(e->detail), detail);
+}
+
+/* Reads and parses the config before any output exists; problems are kept
+ * and reported once the stream has begun. Returns the record source. */
+static const char *config_load(EFI_STATUS vol)
+{
+	char *text;
+	size_t len;
+	EFI_STATUS st = vol;
+	char buf[24];
+
+	if (!EFI_ERROR(vol))
+		st = volume_read(CONFIG_PATH, &text, &len, CONFIG_FILE_MAX);
+	if (st == EFI_NOT_FOUND)
+		return "none";
+	if (EFI_ERROR(st)) {
+		config_error(NULL, 0, "", st == EFI_BUFFER_TOO_SMALL ? "file-too-large" :
+			     "unreadable", efi_status_name(st, buf));
+		return "unreadable";
+	}
+	config_parse(&cfg, text, len, config_error, NULL);
+	FreePool(text);
+	return "file";
+}
+
+static void config_field(void *ctx, const char *key, const char *val)
+{
+	rec_str(ctx, key, val);
+}
+
+static void report_config(const char *source)
+{
+	struct rec r;
+
+	rec_begin(&r, "config");
+	rec_str(&r, "source", source);
+	config_foreach(&cfg, config_field, &r);
+	rec_end(&r);
+	for (unsigned i = 0; i < cfg_nerrors; i++) {
+		const struct config_error *e = &cfg_errors[i];
+
+		rec_begin(&r, "error");
+		rec_str(&r, "kind", "config");
+		rec_str(&r, "path", "\\pmulab\\config.txt");
+		rec_u64(&r, "line", e->line);
+		rec_str(&r, "key", e->key);
+		rec_str(&r, "reason", e->reason);
+		if (e->detail[0])
+			rec_str(&r, "detail", e->detail);
+		rec_end(&r);
+	}
+	if (cfg_nerrors_total > cfg_nerrors)
+		rec_narrate("config: %u more errors not shown", cfg_nerrors_total - cfg_nerrors);
+}
+
+static void report_hello(EFI_SYSTEM_TABLE *systab)
+{
+	char vendor[64], sys_vendor[64], sys_product[64];
+	struct rec r;
+	char uefi[16];
+
+	efi_to_ascii(systab->FirmwareVendor, vendor, sizeof(vendor));
+	smbios_system(sys_vendor, sizeof(sys_vendor), sys_product, sizeof(sys_product));
+	on_qemu = !strcmp(sys_vendor, "QEMU");
+	fmt_snprintf(uefi, sizeof(uefi), "%u.%u", systab->Hdr.Revision >> 16,
+		     systab->Hdr.Revision & 0xffff);
+
+	rec_begin(&r, "hello");
+	rec_u64(&r, "format", REC_FORMAT);
+	rec_str(&r, "payload", PMULAB_VERSION);
+	rec_str(&r, "firmware", vendor);
+	rec_hex(&r, "fw_rev", systab->FirmwareRevision);
+	rec_str(&r, "uefi", uefi);
+	rec_str(&r, "boot", on_qemu ? "qemu" : "hw");
+	rec_str(&r, "system_vendor", sys_vendor[0] ? sys_vendor : "none");
+	rec_str(&r, "system_product", sys_product[0] ? sys_product : "none");
+	rec_hex(&r, "image_base", (u64)(uintptr_t)ImageBase);
+	rec_str(&r, "console", output_channel());
+	if (output_serial())
+		rec_hex(&r, "serial_port", output_serial_port());
+	rec_end(&r);
+	rec_narrate("pmulab %s on %s (%s %s): one record per line, format in "
+		    "docs/record-format.md", PMULAB_VERSION, vendor, sys_vendor, sys_product);
+}
+
+static void report_fault(const char *section, const struct fault_info *f, bool nested)
+{
+	char sym[96], trace[FAULT_TRACE_MAX * 48];
+	struct rec r;
+	size_t n = 0;
+
+	rec_begin(&r, "error");
+	rec_str(&r, "kind", "exception");
+	rec_str(&r, "section", section);
+	rec_u64(&r, "vector", f->vector);
+	rec_str(&r, "name", exc_name((unsigned)f->vector));
+	rec_hex(&r, "rip", f->rip);
+	symtab_format(f->rip, (u64)(uintptr_t)ImageBase, sym, sizeof(sym));
+	rec_str(&r, "sym", sym);
+	rec_hex(&r, "error_code", f->error_code);
+	rec_hex(&r, "cr2", f->cr2);
+	rec_hex(&r, "rflags", f->rflags);
+	rec_hex(&r, "rsp", f->rsp);
+	for (unsigned i = 0; i < f->ntrace; i++) {
+		if (n)
+			trace[n++] = ',';
+		symtab_format(f->trace[i], (u64)(uintptr_t)ImageBase, trace + n,
+			      sizeof(trace) - n);
+		n += strlen(trace + n);
+	}
+	if (n)
+		rec_str(&r, "trace", trace);
+	if (nested)
+		rec_u64(&r, "nested", 1);
+	rec_end(&r);
+	rec_narrate("exception: #%s at %s in section %s: section aborted, machine state "
+		    "restored", exc_name((unsigned)f->vector), sym, section);
+}
+
+static void report_end(enum run_status st)
+{
+	struct rec r;
+
+	rec_begin(&r, "end");
+	rec_u64(&r, "count", rec_count());
+	rec_str(&r, "status", run_status_name(st));
+	rec_end(&r);
+}
+
+/* A fault while leaving the owned world: nothing to return to. Say so on the
+ * channels that need no firmware, then stop the machine. */
+static void panic(const struct fault_info *f)
+{
+	report_fault("leave", f, true);
+	report_end(STATUS_ERROR);
+	pmulab_exit_now(STATUS_ERROR, on_qemu);
+}
+
+/* The owned.restore check for the section that ran last. */
+static void report_restore(const char *name)
+{
+	struct owned_stats os;
+
+	owned_last_stats(&os);
+	selftest_report_restore(name, &os);
+}
+
+/* Runs one owned section; false when an exception aborted it (reported, with
+ * the state restored on the way out). */
+static bool section(const char *name, void (*fn)(void *), void *arg)
+{
+	struct fault_info f;
+
+	if (owned_run(fn, arg, &f) == 0)
+		return true;
+	report_fault(name, &f, false);
+	report_restore(name);
+	return false;
+}
+
+static void probe_caps(void *arg)
+{
+	cpu_probe(&cpu);
+	pmu_probe(&cpu, &pmu);
+	lbr_probe(&cpu, &pmu, &lbr);
+	debug_probe(&cpu, &dbg);
+	apic_probe(&cpu, &apic);
+}
+
+/* Each section's records are flushed before the next one starts, so the
+ * results file keeps them whatever happens later. */
+static void run_sections(void)
+{
+	static struct selftest st;
+	enum inject_fault inject = cfg.inject_fault;
+
+	if (!section("caps", probe_caps, NULL))
+		return;
+	cpu_report(&cpu);
+	pmu_report(&cpu, &pmu);
+	lbr_report(&cpu, &lbr);
+	debug_report(&dbg, &apic);
+	report_restore("caps");
+	output_flush();
+
+	if (!section("selftest", selftest_run, &st))
+		return;
+	selftest_report(&st, &pmu);
+	report_restore("selftest");
+	output_flush();
+
+	if (inject != INJECT_NONE) {
+		rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");
+		if (!section("inject", selftest_inject, &inject))
+			return;
+		report_restore("inject");
+	}
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	EFI_STATUS vol;
+	const char *source;
+	enum run_status st;
+
+	InitializeLib(image, systab);
+	/* Boot managers arm a 5-minute watchdog for each boot option (UEFI spec
+	 * 7.5 SetWatchdogTimer); a long measurement must not be reset by it. */
+	BS->SetWatchdogTimer(0, 0, 0, NULL);
+
+	config_defaults(&cfg);
+	vol = volume_open(image);
+	source = config_load(vol);
+	output_init(&cfg);
+	owned_set_panic(panic);
+	owned_set_stack_top(__builtin_frame_address(0));
+
+	report_hello(systab);
+	output_open_results();
+	report_config(source);
+	output_flush();
+
+	run_sections();
+	output_flush();
+
+	st = rec_error_count() || rec_check_failures() ? STATUS_ERROR : STATUS_OK;
+	report_end(st);
+	output_flush();
+	output_close();
+	return pmulab_exit(st, &cfg, on_qemu);
+}

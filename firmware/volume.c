@@ -1,0 +1,109 @@
+/* The boot volume through EFI_SIMPLE_FILE_SYSTEM_PROTOCOL (UEFI spec 13.4-13.5):
+ * LoadedImage.DeviceHandle names the volume the payload was loaded from. */
+#include "volume.h"
+
+#define RESULTS_DIR L"\\pmulab"
+#define RESULTS_PATH L"\\pmulab\\results.txt"
+
+static EFI_FILE_HANDLE root, results;
+
+EFI_STATUS volume_open(EFI_HANDLE image)
+{
+	EFI_LOADED_IMAGE *li;
+	EFI_STATUS st;
+
+	st = BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li);
+	if (EFI_ERROR(st))
+		return st;
+	root = LibOpenRoot(li->DeviceHandle);
+	return root ? EFI_SUCCESS : EFI_NOT_FOUND;
+}
+
+EFI_STATUS volume_read(const CHAR16 *path, char **buf, size_t *len, size_t max)
+{
+	EFI_FILE_HANDLE fh;
+	EFI_FILE_INFO *info;
+	EFI_STATUS st;
+	UINTN size;
+
+	*buf = NULL;
+	*len = 0;
+	if (!root)
+		return EFI_NOT_READY;
+	st = root->Open(root, &fh, (CHAR16 *)path, EFI_FILE_MODE_READ, 0);
+	if (EFI_ERROR(st))
+		return st;
+	info = LibFileInfo(fh);
+	if (!info) {
+		fh->Close(fh);
+		return EFI_DEVICE_ERROR;
+	}
+	size = info->FileSize;
+	FreePool(info);
+	if (size > max) {
+		fh->Close(fh);
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	*buf = AllocatePool(size + 1);
+	if (!*buf) {
+		fh->Close(fh);
+		return EFI_OUT_OF_RESOURCES;
+	}
+	st = fh->Read(fh, &size, *buf);
+	fh->Close(fh);
+	if (EFI_ERROR(st)) {
+		FreePool(*buf);
+		*buf = NULL;
+		return st;
+	}
+	(*buf)[size] = '\0';
+	*len = size;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS results_open(void)
+{
+	EFI_FILE_HANDLE dir, fh;
+	EFI_STATUS st;
+
+	if (!root)
+		return EFI_NOT_READY;
+	st = root->Open(root, &dir, RESULTS_DIR,
+			EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE,
+			EFI_FILE_DIRECTORY);
+	if (EFI_ERROR(st))
+		return st;
+	dir->Close(dir);
+	/* Start empty: delete what an earlier boot left, then create. */
+	st = root->Open(root, &fh, RESULTS_PATH,
+			EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
+	if (!EFI_ERROR(st))
+		fh->Delete(fh);
+	st = root->Open(root, &results, RESULTS_PATH,
+			EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
+	if (EFI_ERROR(st))
+		results = NULL;
+	return st;
+}
+
+EFI_STATUS results_append(const char *buf, size_t len)
+{
+	UINTN size = len;
+	EFI_STATUS st;
+
+	if (!results)
+		return EFI_NOT_READY;
+	st = results->Write(results, &size, (void *)buf);
+	if (!EFI_ERROR(st) && size != len)
+		st = EFI_VOLUME_FULL;
+	if (!EFI_ERROR(st))
+		st = results->Flush(results);
+	return st;
+}
+
+void results_close(void)
+{
+	if (results)
+		results->Close(results);
+	results = NULL;
+}

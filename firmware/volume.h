@@ -1,0 +1,21 @@
+/* Files on the volume pmulab was loaded from: the config it reads and the
+ * results file it writes. */
+#ifndef PMULAB_VOLUME_H
+#define PMULAB_VOLUME_H
+
+#include "uefi.h"
+#include "types.h"
+
+/* Opens the boot volume's root; EFI_SUCCESS or why not. */
+EFI_STATUS volume_open(EFI_HANDLE image);
+/* Reads a whole file of at most max bytes into a pool buffer (*buf, freed by
+ * the caller with FreePool). EFI_NOT_FOUND when absent, EFI_BUFFER_TOO_SMALL
+ * when larger than max. */
+EFI_STATUS volume_read(const CHAR16 *path, char **buf, size_t *len, size_t max);
+/* Creates (or empties) \pmulab\results.txt. */
+EFI_STATUS results_open(void);
+/* Appends and flushes, so what is written survives a later crash. */
+EFI_STATUS results_append(const char *buf, size_t len);
+void results_close(void);
+
+#endif

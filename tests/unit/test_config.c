@@ -1,0 +1,166 @@
+/* firmware/config.c: every key, every kind of bad line, and the rule that a
+ * bad line reports itself and leaves its setting at the default. */
+#include "config.h"
+#include "unit.h"
+
+struct err {
+	unsigned line;
+	char key[64], reason[32], detail[128];
+};
+
+static struct err errs[16];
+static unsigned nerrs;
+
+static void on_error(void *ctx, unsigned line, const char *key, const char *reason,
+		     const char *detail)
+{
+	if (nerrs == 16)
+		return;
+	errs[nerrs].line = line;
+	snprintf(errs[nerrs].key, sizeof(errs[nerrs].key), "%s", key);
+	snprintf(errs[nerrs].reason, sizeof(errs[nerrs].reason), "%s", reason);
+	snprintf(errs[nerrs].detail, sizeof(errs[nerrs].detail), "%s", detail);
+	nerrs++;
+}
+
+static struct config cfg;
+
+static unsigned parse(const char *text)
+{
+	nerrs = 0;
+	config_defaults(&cfg);
+	return config_parse(&cfg, text, strlen(text), on_error, NULL);
+}
+
+static char dump[512];
+
+static void dump_value(void *ctx, const char *key, const char *val)
+{
+	size_t n = strlen(dump);
+
+	snprintf(dump + n, sizeof(dump) - n, "%s%s=%s", n ? " " : "", key, val);
+}
+
+static const char *dumped(void)
+{
+	dump[0] = '\0';
+	config_foreach(&cfg, dump_value, NULL);
+	return dump;
+}
+
+static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
+			       "exit_wait=30 inject_fault=none";
+
+static void test_defaults(void)
+{
+	CHECK_U64(parse(""), 0);
+	CHECK_STR(dumped(), defaults);
+	CHECK_U64(parse("# only a comment\n\n   \n\t\n"), 0);
+	CHECK_STR(dumped(), defaults);
+}
+
+static void test_all_keys(void)
+{
+	CHECK_U64(parse("serial=off\nserial_port=0x2F8\nresults=no\nexit=return\n"
+			"exit_wait=0\ninject_fault=pf\n"), 0);
+	CHECK_STR(dumped(), "serial=off serial_port=0x2f8 results=off exit=return "
+		  "exit_wait=0 inject_fault=pf");
+	CHECK_U64(cfg.exit, EXIT_RETURN);
+	CHECK_U64(cfg.inject_fault, 4);
+	CHECK_U64(parse("serial_port=760\nexit_wait=3600\nserial=1\nresults=true"), 0);
+	CHECK_U64(cfg.serial_port, 760);
+	CHECK_U64(cfg.exit_wait, 3600);
+	CHECK_U64(cfg.serial, 1);
+}
+
+static void test_whitespace_comments(void)
+{
+	/* BOM, CRLF, blanks around key and value, a trailing comment, no final
+	 * newline. */
+	CHECK_U64(parse("\xef\xbb\xbf# pmulab\r\n  exit = qemu   # in CI\r\n"
+			"\texit_wait\t=\t5"), 0);
+	CHECK_U64(cfg.exit, EXIT_QEMU);
+	CHECK_U64(cfg.exit_wait, 5);
+}
+
+static void test_errors(void)
+{
+	const char *text =
+		"exit=qemu\n"			/* 1 ok */
+		"bogus=1\n"			/* 2 unknown key */
+		"serial=maybe\n"		/* 3 bad bool */
+		"exit_wait=3601\n"		/* 4 out of range */
+		"serial_port=0x10\n"		/* 5 below range */
+		"exit=sideways\n"		/* 6 bad enum */
+		"results\n"			/* 7 no '=' */
+		"=on\n"				/* 8 empty key */
+		"exit_wait=-1\n"		/* 9 sign */
+		"exit_wait=99999999999\n"	/* 10 overflow */
+		"exit=shutdown\n"		/* 11 duplicate: applies */
+		"inject_fault=ud\x01\n"		/* 12 control byte */
+		"serial_port=0x\n";		/* 13 no digits */
+
+	CHECK_U64(parse(text), 12);
+	CHECK_U64(nerrs, 12);
+	CHECK_U64(errs[0].line, 2);
+	CHECK_STR(errs[0].key, "bogus");
+	CHECK_STR(errs[0].reason, "unknown-key");
+	CHECK_U64(errs[1].line, 3);
+	CHECK_STR(errs[1].reason, "bad-value");
+	CHECK_STR(errs[1].detail, "expected on or off");
+	CHECK_U64(errs[2].line, 4);
+	CHECK_STR(errs[2].detail, "expected 0..3600");
+	CHECK_U64(errs[3].line, 5);
+	CHECK_STR(errs[3].detail, "expected 0x100..0xfff8");
+	CHECK_U64(errs[4].line, 6);
+	CHECK_STR(errs[4].detail, "expected one of auto|qemu|shutdown|reboot|return");
+	CHECK_U64(errs[5].line, 7);
+	CHECK_STR(errs[5].key, "results");
+	CHECK_STR(errs[5].reason, "missing-equals");
+	CHECK_U64(errs[6].line, 8);
+	CHECK_STR(errs[6].reason, "empty-key");
+	CHECK_U64(errs[7].line, 9);
+	CHECK_STR(errs[7].reason, "bad-value");
+	CHECK_U64(errs[8].line, 10);
+	CHECK_STR(errs[8].reason, "bad-value");
+	CHECK_U64(errs[9].line, 11);
+	CHECK_STR(errs[9].reason, "duplicate-key");
+	CHECK_U64(errs[10].line, 12);
+	CHECK_STR(errs[10].reason, "bad-bytes");
+	CHECK_U64(errs[11].line, 13);
+	CHECK_STR(errs[11].key, "serial_port");
+	/* Bad lines left their settings alone; the duplicate's value applies. */
+	CHECK_STR(dumped(), "serial=on serial_port=0x3f8 results=on exit=shutdown "
+		  "exit_wait=30 inject_fault=none");
+}
+
+static void test_long_and_binary(void)
+{
+	char text[1024];
+
+	memset(text, 'a', 600);
+	memcpy(text + 600, "=1\nexit=reboot\n", 16);
+	CHECK_U64(parse(text), 1);
+	CHECK_STR(errs[0].reason, "line-too-long");
+	CHECK_U64(errs[0].line, 1);
+	CHECK_U64(cfg.exit, EXIT_REBOOT);
+
+	/* A NUL inside the data is a bad byte, not the end of the text. */
+	static const char bin[] = "exit=qemu\n\0\0\0\nexit_wait=7\n";
+	nerrs = 0;
+	config_defaults(&cfg);
+	CHECK_U64(config_parse(&cfg, bin, sizeof(bin) - 1, on_error, NULL), 1);
+	CHECK_U64(errs[0].line, 2);
+	CHECK_STR(errs[0].reason, "bad-bytes");
+	CHECK_U64(cfg.exit_wait, 7);
+}
+
+int main(void)
+{
+	test_defaults();
+	test_all_keys();
+	test_whitespace_comments();
+	test_errors();
+	test_long_and_binary();
+	return unit_done("config");
+}
