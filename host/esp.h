@@ -1,0 +1,21 @@
+/* The boot volume `pmulab run` gives QEMU: a folder laid out like an EFI
+ * System Partition and a FAT image made from it with mtools. QEMU's vvfat
+ * (-drive file=fat:rw:DIR) mangles what a guest writes, and the payload
+ * writes \pmulab\results.txt, so the guest gets a real FAT file system. */
+#ifndef PMULAB_ESP_H
+#define PMULAB_ESP_H
+
+#include <stddef.h>
+
+/* The config text: template (a config.txt, may be NULL) with each "key=value"
+ * of sets replacing that key's line, or appended. malloc'd; NULL on error. */
+char *esp_config(const char *template_path, char *const sets[], int nsets);
+/* Lays out dir/esp (EFI/BOOT/BOOTX64.EFI, pmulab/config.txt) and builds
+ * dir/esp.img from it; tool output goes to log_fd. 0, or -1 with a message
+ * in err. */
+int esp_make(const char *dir, const char *efi, const char *config, int log_fd,
+	     char *err, size_t errlen);
+/* Copies inner (e.g. "::/pmulab/results.txt") out of img to path; 0 or -1. */
+int esp_extract(const char *img, const char *inner, const char *path, int log_fd);
+
+#endif

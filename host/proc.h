@@ -1,0 +1,16 @@
+/* Child processes for the host tool: QEMU and the mtools. */
+#ifndef PMULAB_PROC_H
+#define PMULAB_PROC_H
+
+#include <sys/types.h>
+
+/* Starts argv[0] (searched in PATH) with stdin from /dev/null and stdout and
+ * stderr into out_fd; -1 (errno set) when it cannot be started. */
+pid_t proc_spawn(char *const argv[], int out_fd);
+/* Runs argv to its end: its exit code, or -1 when it could not run or died
+ * of a signal. */
+int proc_run(char *const argv[], int out_fd);
+/* "a 'b c'" -- argv quoted for a POSIX shell, into buf. */
+void proc_cmdline(char *buf, size_t len, char *const argv[]);
+
+#endif

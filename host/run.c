@@ -1,0 +1,411 @@
+/* pmulab run: boot the payload under QEMU and collect its records live.
+ * The serial log is a file QEMU writes and this loop follows, so every byte
+ * is on disk the moment QEMU has it, whatever happens to either process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "esp.h"
+#include "live.h"
+#include "proc.h"
+#include "qemu.h"
+
+#define RUN_POLL_NS	50000000L	/* 50 ms between looks at the serial log */
+#define RUN_END_GRACE_S	15.0		/* after `end`, time for QEMU to exit */
+#define RUN_KILL_GRACE_S 2.0		/* SIGTERM to SIGKILL */
+
+struct run_opts {
+	int accel;			/* 0 auto, 1 kvm, 2 tcg */
+	const char *cpu;
+	unsigned icount;
+	char **sets;
+	int nsets;
+	double timeout;
+	const char *out, *efi, *ovmf_code, *ovmf_vars, *qemu;
+	enum report_format fmt;
+};
+
+struct run_state {
+	struct live live;
+	double start, end_at;		/* end_at < 0 until the end record */
+	size_t records;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *first_of(const char *a, const char *b, const char *c)
+{
+	return a && *a ? a : b && *b ? b : c;
+}
+
+static void on_record(const struct record *rec, void *ctx)
+{
+	struct run_state *rs = ctx;
+
+	rs->records++;
+	live_on_record(rec, &rs->live);
+	if (!strcmp(rec->type, "end") && rs->end_at < 0)
+		rs->end_at = now();
+}
+
+/* A payload setting: key=value, the key a config word, one line. */
+static void check_set(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s)
+		cli_usage_error("run", "--set '%s': expected key=value", s);
+	for (const char *p = s; p < eq; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_", *p))
+			cli_usage_error("run", "--set '%s': a key is lower-case letters, "
+					"digits and '_'", s);
+	if (strpbrk(eq, "\n\r#"))
+		cli_usage_error("run", "--set '%s': a value cannot hold a line break or '#'", s);
+}
+
+static void parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	const char *v;
+
+	*o = (struct run_opts){ .cpu = "Skylake-Client", .icount = 5, .timeout = 120 };
+	o->sets = calloc(argc, sizeof(char *));
+	if (!o->sets) {
+		perror(pmulab_progname);
+		exit(EXIT_ERROR);
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--kvm")) {
+			o->accel = 1;
+		} else if (!strcmp(argv[i], "--tcg")) {
+			o->accel = 2;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--cpu"))) {
+			if (!*v || strpbrk(v, " ,"))
+				cli_usage_error("run", "--cpu '%s': not a QEMU CPU model name", v);
+			o->cpu = v;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--icount"))) {
+			o->icount = cli_uint("run", "--icount", v);
+			if (o->icount > 10)
+				cli_usage_error("run", "--icount '%s': QEMU takes a shift of 0..10", v);
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--set"))) {
+			check_set(v);
+			o->sets[o->nsets++] = (char *)v;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--timeout"))) {
+			o->timeout = cli_seconds("run", "--timeout", v);
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--out"))) {
+			o->out = v;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--format"))) {
+			o->fmt = cli_format("run", v);
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--efi"))) {
+			o->efi = v;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--ovmf-code"))) {
+			o->ovmf_code = v;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--ovmf-vars"))) {
+			o->ovmf_vars = v;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--qemu"))) {
+			o->qemu = v;
+		} else {
+			cli_usage_error("run", "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (o->timeout <= 0)
+		cli_usage_error("run", "--timeout must be more than 0 s");
+}
+
+/* Next to this program: build/pmulab finds build/pmulab.efi and build/esp. */
+static const char *beside_self(const char *name, char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return NULL;
+	self[n] = '\0';
+	if ((size_t)snprintf(buf, len, "%s/%s", dirname(self), name) >= len)
+		return NULL;
+	return buf;
+}
+
+static int copy_vars(const char *from, const char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY), out = -1;
+	ssize_t n = -1;
+
+	if (in >= 0)
+		out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (out >= 0)
+		while ((n = read(in, buf, sizeof(buf))) > 0 && cli_write_all(out, buf, n) == 0)
+			;
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) < 0)
+		n = -1;
+	return n == 0 ? 0 : -1;
+}
+
+static void stop_qemu(pid_t pid)
+{
+	double t0 = now();
+
+	kill(pid, SIGTERM);
+	while (now() - t0 < RUN_KILL_GRACE_S) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		nanosleep(&(struct timespec){ 0, RUN_POLL_NS }, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Follows the serial log until QEMU exits, the timeout passes or a signal
+ * comes. Returns QEMU's wait status, or -1 when it had to be killed. */
+static int follow(pid_t pid, int log_fd, struct parser *p, struct run_state *rs,
+		  double timeout, const char **why_killed)
+{
+	char buf[65536];
+	int status = -1;
+	bool exited = false;
+
+	for (;;) {
+		ssize_t n;
+
+		while ((n = read(log_fd, buf, sizeof(buf))) > 0)
+			parser_feed(p, buf, n);
+		if (exited)
+			return status;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true;	/* one more read drains the log */
+			continue;
+		}
+		if (stop_signal) {
+			*why_killed = "interrupted";
+		} else if (now() - rs->start > timeout) {
+			*why_killed = "timeout";
+		} else if (rs->end_at >= 0 && now() - rs->end_at > RUN_END_GRACE_S) {
+			*why_killed = "no exit after the end record";
+		} else {
+			live_tick(&rs->live);
+			nanosleep(&(struct timespec){ 0, RUN_POLL_NS }, NULL);
+			continue;
+		}
+		stop_qemu(pid);
+		while ((n = read(log_fd, buf, sizeof(buf))) > 0)
+			parser_feed(p, buf, n);
+		return -1;
+	}
+}
+
+/* QEMU's exit code: isa-debug-exit makes it (status << 1) | 1. */
+static void describe_exit(int status, const char *why_killed, char *buf, size_t len)
+{
+	static const char *const payload[] = { "ok", "partial", "error" };
+
+	if (status < 0)
+		snprintf(buf, len, "killed (%s)", why_killed);
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "died of signal %d", WTERMSIG(status));
+	else if (WEXITSTATUS(status) == 0)
+		snprintf(buf, len, "exited 0 (guest powered off)");
+	else if ((WEXITSTATUS(status) & 1) && WEXITSTATUS(status) >> 1 < 3)
+		snprintf(buf, len, "exited %d (isa-debug-exit: status=%s)", WEXITSTATUS(status),
+			 payload[WEXITSTATUS(status) >> 1]);
+	else
+		snprintf(buf, len, "exited %d (QEMU error, see qemu.log)", WEXITSTATUS(status));
+}
+
+struct boot {
+	int status;
+	const char *why_killed;
+	struct stream *stream;
+	double boot_to_end;
+};
+
+static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
+		     struct boot *b)
+{
+	char path[4096], cmdline[8192];
+	struct run_state rs = { .end_at = -1 };
+	struct parser *p;
+	char **argv = qemu_argv(qc);
+	int log_fd, qlog;
+	pid_t pid;
+
+	b->why_killed = NULL;
+	if (!argv)
+		return -1;
+	proc_cmdline(cmdline, sizeof(cmdline), argv);
+	cli_path(path, sizeof(path), dir, "cmdline.txt");
+	strcat(cmdline, "\n");
+	cli_write_file(path, cmdline);
+
+	/* QEMU opens the log itself; create it first so we can follow it. */
+	log_fd = open(qc->serial_log, O_RDONLY | O_CREAT | O_TRUNC, 0644);
+	cli_path(path, sizeof(path), dir, "qemu.log");
+	qlog = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (log_fd < 0 || qlog < 0) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", pmulab_progname,
+			log_fd < 0 ? qc->serial_log : path, strerror(errno));
+		qemu_argv_free(argv);
+		return -1;
+	}
+
+	live_init(&rs.live);
+	p = parser_new(on_record, &rs);
+	rs.start = now();
+	pid = proc_spawn(argv, qlog);
+	if (pid < 0) {
+		fprintf(stderr, "%s: cannot start %s: %s\n", pmulab_progname, argv[0],
+			strerror(errno));
+		qemu_argv_free(argv);
+		close(log_fd);
+		close(qlog);
+		b->stream = parser_finish(p);
+		return -1;
+	}
+	b->status = follow(pid, log_fd, p, &rs, timeout, &b->why_killed);
+	live_done(&rs.live);
+	b->stream = parser_finish(p);
+	b->boot_to_end = rs.end_at >= 0 ? rs.end_at - rs.start : -1;
+	qemu_argv_free(argv);
+	close(log_fd);
+	close(qlog);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct qemu_cfg qc = { 0 };
+	struct report_meta meta = { .boot_to_end_s = -1 };
+	struct boot b = { 0 };
+	char dir[4096], efi_buf[4096], tmpl_buf[4096], vars[4096], disk[4096],
+	     serial[4096], path[4096], why[256], err[512], mode[128], exit_desc[128];
+	const char *efi, *tmpl, *code, *vars_tmpl;
+	char *config;
+	int qlog, rc;
+	bool kvm_auto;
+
+	parse_opts(argc, argv, &o);
+	efi = first_of(o.efi, getenv("PMULAB_EFI"), beside_self("pmulab.efi", efi_buf,
+								   sizeof(efi_buf)));
+	if (!efi || access(efi, R_OK) < 0) {
+		fprintf(stderr, "%s: run: no payload at %s: build it with 'make', or give "
+			"--efi FILE\n", pmulab_progname, efi ? efi : "(unknown)");
+		free(o.sets);
+		return EXIT_ERROR;
+	}
+	if (qemu_find_ovmf(o.ovmf_code, o.ovmf_vars, &code, &vars_tmpl, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
+		free(o.sets);
+		return EXIT_ERROR;
+	}
+	qc.qemu = first_of(o.qemu, getenv("PMULAB_QEMU"), "qemu-system-x86_64");
+	qc.cpu = o.cpu;
+	qc.icount = o.icount;
+	kvm_auto = o.accel == 0;
+	qc.kvm = o.accel == 1 || (kvm_auto && qemu_kvm_usable(why, sizeof(why)));
+	if (o.accel == 1 && !qemu_kvm_usable(why, sizeof(why))) {
+		fprintf(stderr, "%s: run: --kvm: KVM is not usable here: %s\n",
+			pmulab_progname, why);
+		free(o.sets);
+		return EXIT_ERROR;
+	}
+
+	if (cli_out_dir(o.out, "run", dir, sizeof(dir)) < 0) {
+		free(o.sets);
+		return EXIT_ERROR;
+	}
+	/* The built ESP's config (images/config.txt) is the template: its
+	 * comments document every key for whoever opens the run's copy. */
+	tmpl = beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
+	config = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o.sets, o.nsets);
+	cli_path(path, sizeof(path), dir, "qemu.log");
+	qlog = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (!config || qlog < 0 || esp_make(dir, efi, config, qlog, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: run: %s\n", pmulab_progname,
+			!config ? strerror(ENOMEM) : qlog < 0 ? strerror(errno) : err);
+		free(config);
+		free(o.sets);
+		return EXIT_ERROR;
+	}
+	free(config);
+	close(qlog);
+
+	cli_path(vars, sizeof(vars), dir, "ovmf-vars.fd");
+	cli_path(disk, sizeof(disk), dir, "esp.img");
+	cli_path(serial, sizeof(serial), dir, "serial.log");
+	if (copy_vars(vars_tmpl, vars) < 0) {
+		fprintf(stderr, "%s: run: cannot copy %s to %s: %s\n", pmulab_progname,
+			vars_tmpl, vars, strerror(errno));
+		free(o.sets);
+		return EXIT_ERROR;
+	}
+	qc.ovmf_code = code;
+	qc.ovmf_vars = vars;
+	qc.disk = disk;
+	qc.serial_log = serial;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	qemu_mode(&qc, mode, sizeof(mode));
+	fprintf(stderr, "%s: run: %s, output in %s\n", pmulab_progname, mode, dir);
+	rc = boot_once(&qc, dir, o.timeout, &b);
+	/* A /dev/kvm that QEMU cannot use shows as an early failure with no
+	 * record at all: try again without it rather than give up. */
+	if (rc == 0 && kvm_auto && qc.kvm && b.stream->nrecs == 0 && !stop_signal &&
+	    b.status >= 0 && !(WIFEXITED(b.status) && (WEXITSTATUS(b.status) & 1))) {
+		fprintf(stderr, "%s: run: KVM boot produced nothing; retrying with TCG\n",
+			pmulab_progname);
+		stream_free(b.stream);
+		qc.kvm = false;
+		qemu_mode(&qc, mode, sizeof(mode));
+		copy_vars(vars_tmpl, vars);
+		rc = boot_once(&qc, dir, o.timeout, &b);
+	}
+	free(o.sets);
+	if (rc < 0) {
+		if (b.stream)
+			stream_free(b.stream);
+		return EXIT_ERROR;
+	}
+
+	describe_exit(b.status, b.why_killed, exit_desc, sizeof(exit_desc));
+	fprintf(stderr, "%s: run: QEMU %s\n", pmulab_progname, exit_desc);
+	if (b.why_killed && !b.stream->has_end)
+		fprintf(stderr, "%s: run: stopped before the end record: the run is partial\n",
+			pmulab_progname);
+	cli_path(path, sizeof(path), dir, "qemu.log");
+	qlog = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	cli_path(path, sizeof(path), dir, "results.txt");
+	if (qlog < 0 || esp_extract(disk, "::/pmulab/results.txt", path, qlog) < 0)
+		fprintf(stderr, "%s: run: the payload left no \\pmulab\\results.txt on the "
+			"boot volume\n", pmulab_progname);
+	if (qlog >= 0)
+		close(qlog);
+
+	meta.source = dir;
+	meta.mode = mode;
+	meta.boot_to_end_s = b.boot_to_end;
+	return cli_conclude(b.stream, dir, o.fmt, &meta);
+}
