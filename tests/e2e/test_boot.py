@@ -1,0 +1,183 @@
+"""Boots under QEMU TCG: the spine's promises, record by record."""
+import subprocess
+
+import pytest
+
+from conftest import records_in
+
+
+def check_stream(run):
+    """hello first, end last, seq without gaps, every record valid (parse_line
+    already checked grammar and CRC), and the host agrees."""
+    recs = run.records
+    assert recs, f"no records; stderr: {run.stderr}"
+    assert [r["seq"] for r in recs] == list(range(len(recs)))
+    assert recs[0]["type"] == "hello" and recs[0]["fields"]["format"] == "1"
+    assert recs[-1]["type"] == "end"
+    assert recs[-1]["fields"]["count"] == str(len(recs) - 1)
+    assert run.report["stream"]["complete"] is True
+    assert run.report["stream"]["records"] == len(recs)
+    # records.txt holds exactly the records of the serial stream.
+    assert records_in((run.dir / "records.txt").read_bytes()) == recs
+
+
+def check_results_file(run):
+    """The copy on the boot volume, flushed section by section, is the same."""
+    assert records_in((run.dir / "results.txt").read_bytes()) == run.records
+
+
+@pytest.mark.parametrize("cpu,vendor,pmu_vendor,reason", [
+    ("Skylake-Client", "GenuineIntel", "intel", "no-arch-pmu"),
+    ("EPYC", "AuthenticAMD", "amd", "counter-does-not-hold-writes"),
+])
+def test_boot_reports_capabilities(boot, cpu, vendor, pmu_vendor, reason):
+    run = boot("--cpu", cpu)
+    assert run.rc == 0, run.stderr
+    check_stream(run)
+    check_results_file(run)
+    assert run.first("end")["status"] == "ok"
+    assert "isa-debug-exit: status=ok" in run.stderr
+
+    hello = run.first("hello")
+    assert hello["boot"] == "qemu" and hello["console"] == "serial"
+    assert hello["system_vendor"] == "QEMU" and hello["firmware"] == "EDK II"
+    cpu_rec = run.first("cpu")
+    assert cpu_rec["vendor"] == vendor
+    assert cpu_rec["hypervisor"] == "TCGTCGTCGTCG"
+    # Under TCG there is no PMU to count with, and the payload says so.
+    pmu = run.first("pmu")
+    assert pmu["vendor"] == pmu_vendor
+    assert pmu["present"] == "0" and pmu["reason"] == reason
+    if pmu_vendor == "intel":
+        assert pmu["version"] == "0" and pmu["cpuid_0a_eax"] == "0x0"
+    else:
+        assert pmu["probe"] == "readback-differs"
+    assert run.first("lbr")["present"] == "0"
+    debug = run.first("debug")
+    assert debug["breakpoints"] == "4" and debug["apic"] == "xapic"
+
+    # RDPMC raises #UD under TCG; the exception table takes it.
+    rdpmc = run.first("check", name="rdpmc")
+    assert rdpmc == {"name": "rdpmc", "result": "pass", "value": "#UD",
+                     "expected": "fault", "handled": "1"}
+    for name, vec in (("fixup.ud2", "#UD"), ("fixup.gp", "#GP"), ("fixup.de", "#DE")):
+        assert run.first("check", name=name) == {
+            "name": name, "result": "pass", "value": vec, "expected": vec, "fixups": "1"}
+    restores = run.all("check")
+    assert [c["section"] for c in restores if c["name"] == "owned.restore"] == ["caps", "selftest"]
+    assert all(c["result"] == "pass" for c in run.all("check"))
+    assert not run.all("error")
+
+
+def test_bad_config_key_and_value(boot):
+    run = boot("--set", "bogus_key=1", "--set", "exit_wait=soon")
+    check_stream(run)
+    config = (run.dir / "esp" / "pmulab" / "config.txt").read_text().splitlines()
+    errors = run.all("error")
+    assert [e["reason"] for e in errors] == ["bad-value", "unknown-key"]
+    bad_value, unknown = errors
+    assert unknown["kind"] == "config" and unknown["key"] == "bogus_key"
+    assert config[int(unknown["line"]) - 1] == "bogus_key=1"
+    assert bad_value["key"] == "exit_wait" and bad_value["detail"] == "expected 0..3600"
+    assert config[int(bad_value["line"]) - 1] == "exit_wait=soon"
+    # The run went on with the default for the bad setting, and says it failed.
+    assert run.first("config")["exit_wait"] == "30"
+    assert run.first("cpu")["vendor"] == "GenuineIntel"
+    assert run.first("end")["status"] == "error"
+    assert run.rc == 1
+
+
+@pytest.mark.parametrize("fault,vector,name", [
+    ("ud", "6", "UD"), ("gp", "13", "GP"), ("de", "0", "DE"), ("pf", "14", "PF"),
+    ("bp", "3", "BP"),
+])
+def test_unexpected_exception_is_reported(boot, fault, vector, name):
+    run = boot("--set", f"inject_fault={fault}")
+    check_stream(run)
+    err = run.first("error", kind="exception")
+    assert err["section"] == "inject"
+    assert err["vector"] == vector and err["name"] == name
+    assert err["sym"].startswith("selftest_inject+0x"), err
+    # The frame-pointer walk reaches back to the code that started the section.
+    assert "owned_run+0x" in err["trace"] and "efi_main+0x" in err["trace"], err
+    if fault == "pf":
+        assert err["cr2"] == "0xffff800000000000"
+    if fault == "gp":
+        assert err["error_code"] == "0x0"
+    # Leaving the section gave the firmware its IDT and interrupt flag back.
+    restore = run.first("check", name="owned.restore", section="inject")
+    assert restore["result"] == "pass" and restore["idt"] == "1" and restore["if"] == "1"
+    assert run.first("end")["status"] == "error"
+    assert "isa-debug-exit: status=error" in run.stderr
+    assert run.rc == 1
+
+
+def test_console_fallback_without_serial(boot):
+    """serial=off: records go through the UEFI console (which OVMF mirrors on
+    the same UART, escape sequences and all) and the results file."""
+    run = boot("--set", "serial=off")
+    assert run.rc == 0, run.stderr
+    check_stream(run)
+    check_results_file(run)
+    assert run.first("hello")["console"] == "uefi"
+    assert "serial_port" not in run.first("hello")
+
+
+def test_results_file_off(boot):
+    run = boot("--set", "results=off")
+    assert run.rc == 0
+    check_stream(run)
+    assert not (run.dir / "results.txt").exists()
+    assert "no \\pmulab\\results.txt" in run.stderr
+
+
+def test_icount_runs_are_identical(boot):
+    """With -icount the guest is deterministic: two boots, the same bytes."""
+    a, b = boot(), boot()
+    assert a.rc == b.rc == 0
+    assert (a.dir / "records.txt").read_bytes() == (b.dir / "records.txt").read_bytes()
+
+
+def test_timeout_kills_and_marks_partial(boot):
+    run = boot("--timeout", "0.5")
+    assert run.rc == 3
+    assert "killed (timeout)" in run.stderr and "partial" in run.stderr
+    assert run.report["stream"]["complete"] is False
+
+
+def test_collect_replays_a_capture(boot, pmulab, tmp_path):
+    run = boot()
+    assert run.rc == 0
+    out = tmp_path / "collected"
+    proc = subprocess.run([str(pmulab), "collect", str(run.dir / "serial.log"), "--out",
+                           str(out), "--format", "json"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "records.txt").read_bytes() == (run.dir / "records.txt").read_bytes()
+
+    # One flipped byte inside the fifth record loses exactly that record.
+    data = bytearray((run.dir / "serial.log").read_bytes())
+    at = data.index(b"@PL1 4 ") + 12
+    data[at] ^= 0x20
+    damaged = tmp_path / "damaged.log"
+    damaged.write_bytes(bytes(data))
+    proc = subprocess.run([str(pmulab), "report", str(damaged)], capture_output=True, text=True)
+    assert proc.returncode == 3
+    assert "seq 4" in proc.stdout or "missing 4" in proc.stdout or " 4 " in proc.stdout
+    proc = subprocess.run([str(pmulab), "report", str(damaged), "--format", "json"],
+                          capture_output=True, text=True)
+    import json
+    stream = json.loads(proc.stdout)["stream"]
+    assert stream["missing"] == [4] and len(stream["rejects"]) == 1
+    assert stream["rejects"][0]["reason"] == "bad-crc"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["run", "--set", "novalue"], "expected key=value"),
+    (["run", "--icount", "99"], "--icount"),
+    (["run", "--bogus"], "--bogus"),
+    (["frobnicate"], "unknown command"),
+])
+def test_usage_errors(pmulab, args, message):
+    proc = subprocess.run([str(pmulab), *args], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert message in proc.stderr
