@@ -194,6 +194,32 @@ static void test_errors_and_narration(void)
 	CHECK_U64(s->nrejects, 0);
 	CHECK_U64(s->narration_lines, 1);
 	stream_free(s);
+
+	/* Narration never carries the magic, so parsers never mistake it. */
+	rec_narrate("quoting @PL1 0 hello and @PL1 1 too, but @ 4.00GHz stays");
+	CHECK_STR(last_line(), "# quoting ?PL1 0 hello and ?PL1 1 too, but @ 4.00GHz stays");
+	s = parse_last();
+	CHECK_U64(s->nrecs + s->nrejects, 0);
+	stream_free(s);
+}
+
+/* A check record: its verdict words, and fails counted for the end status. */
+static void test_checks(void)
+{
+	u64 before = rec_check_failures();
+	struct rec r;
+
+	rec_check_begin(&r, "fixup.ud2", CHECK_PASS);
+	rec_end(&r);
+	CHECK(strstr(last_line(), " check name=fixup.ud2 result=pass *") != NULL);
+	rec_check_begin(&r, "rdpmc", CHECK_FAIL);
+	rec_end(&r);
+	CHECK(strstr(last_line(), " check name=rdpmc result=fail *") != NULL);
+	rec_check_begin(&r, "lbr", CHECK_SKIP);
+	rec_str(&r, "reason", "no-lbr");
+	rec_end(&r);
+	CHECK(strstr(last_line(), " result=skip reason=no-lbr *") != NULL);
+	CHECK_U64(rec_check_failures(), before + 1);
 }
 
 int main(void)
@@ -204,6 +230,7 @@ int main(void)
 	test_round_trip();
 	test_truncation();
 	test_errors_and_narration();
-	CHECK_U64(rec_count(), nlines - 1);
+	test_checks();
+	CHECK_U64(rec_count(), nlines - 2);	/* all but the two narration lines */
 	return unit_done("record");
 }
