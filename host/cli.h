@@ -44,6 +44,8 @@ int cli_out_dir(const char *given, const char *kind, char *dir, size_t len);
 int cli_path(char *buf, size_t len, const char *dir, const char *name);
 /* All of buf to fd despite short writes and EINTR; 0 or -1 (errno). */
 int cli_write_all(int fd, const void *buf, size_t len);
+/* Copies a file, replacing to; 0 or -1 (errno). */
+int cli_copy_file(const char *from, const char *to);
 /* Replaces the file at path with text; 0 or -1 (errno). */
 int cli_write_file(const char *path, const char *text);
 

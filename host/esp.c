@@ -98,28 +98,6 @@ char *esp_config(const char *template_path, char *const sets[], int nsets)
 	return out;
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY), out;
-	ssize_t n;
-
-	if (in < 0)
-		return -1;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (cli_write_all(out, buf, n) < 0)
-			break;
-	close(in);
-	if (close(out) < 0 || n != 0)
-		return -1;
-	return 0;
-}
-
 int esp_make(const char *dir, const char *efi, const char *config, int log_fd,
 	     char *err, size_t errlen)
 {
@@ -140,7 +118,7 @@ int esp_make(const char *dir, const char *efi, const char *config, int log_fd,
 			return -1;
 		}
 	}
-	if (copy_file(efi, bootefi) < 0) {
+	if (cli_copy_file(efi, bootefi) < 0) {
 		snprintf(err, errlen, "cannot copy %s to %s: %s", efi, bootefi, strerror(errno));
 		return -1;
 	}

@@ -146,24 +146,6 @@ static const char *beside_self(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-static int copy_vars(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY), out = -1;
-	ssize_t n = -1;
-
-	if (in >= 0)
-		out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (out >= 0)
-		while ((n = read(in, buf, sizeof(buf))) > 0 && cli_write_all(out, buf, n) == 0)
-			;
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) < 0)
-		n = -1;
-	return n == 0 ? 0 : -1;
-}
-
 static void stop_qemu(pid_t pid)
 {
 	double t0 = now();
@@ -355,7 +337,7 @@ int cmd_run(int argc, char **argv)
 	cli_path(vars, sizeof(vars), dir, "ovmf-vars.fd");
 	cli_path(disk, sizeof(disk), dir, "esp.img");
 	cli_path(serial, sizeof(serial), dir, "serial.log");
-	if (copy_vars(vars_tmpl, vars) < 0) {
+	if (cli_copy_file(vars_tmpl, vars) < 0) {
 		fprintf(stderr, "%s: run: cannot copy %s to %s: %s\n", pmulab_progname,
 			vars_tmpl, vars, strerror(errno));
 		free(o.sets);
@@ -369,6 +351,8 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	qemu_mode(&qc, mode, sizeof(mode));
+	if (kvm_auto && !qc.kvm)
+		fprintf(stderr, "%s: run: KVM not usable (%s): using TCG\n", pmulab_progname, why);
 	fprintf(stderr, "%s: run: %s, output in %s\n", pmulab_progname, mode, dir);
 	rc = boot_once(&qc, dir, o.timeout, &b);
 	/* A /dev/kvm that QEMU cannot use shows as an early failure with no
@@ -380,7 +364,7 @@ int cmd_run(int argc, char **argv)
 		stream_free(b.stream);
 		qc.kvm = false;
 		qemu_mode(&qc, mode, sizeof(mode));
-		copy_vars(vars_tmpl, vars);
+		cli_copy_file(vars_tmpl, vars);
 		rc = boot_once(&qc, dir, o.timeout, &b);
 	}
 	free(o.sets);

@@ -1,7 +1,7 @@
 /* x86-64 instruction wrappers: CPUID, MSRs, RDPMC, RDTSC, control and debug
  * registers, descriptor tables, port I/O. The raw forms fault like the
  * instructions do; code that may touch an absent MSR or counter goes through
- * msr_read_safe()/msr_write_safe()/hw_rdpmc() instead (msr.h, hw.h). */
+ * msr_read_safe()/msr_write_safe()/rdpmc_safe() instead (msr.h). */
 #ifndef PMULAB_CPU_H
 #define PMULAB_CPU_H
 

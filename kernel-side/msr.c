@@ -16,6 +16,11 @@ int msr_read_safe(u32 msr, u64 *val)
 	return hw_rdmsr(msr, val);
 }
 
+int rdpmc_safe(u32 index, u64 *val)
+{
+	return hw_rdpmc(index, val);
+}
+
 static bool msr_logged(u32 msr)
 {
 	for (unsigned i = 0; i < msr_log_len; i++)

@@ -68,13 +68,15 @@
 #define AMD_COUNTER_MASK		((1ull << 48) - 1)
 
 /*
- * Safe accessors: return 0, or TRAP_FAULT | vector when the instruction
+ * Safe accessors: return 0, or HW_ERR_FAULT | vector when the instruction
  * faulted (KVM raises #GP for MSRs it does not emulate). A failed read stores 0.
  * Writes go through a restore log: the first write to an MSR in an owned
  * section records its old value, and msr_restore_all() puts every one back.
  */
 int msr_read_safe(u32 msr, u64 *val);
 int msr_write_safe(u32 msr, u64 val);
+/* RDPMC through the exception table: TCG raises #UD, a bad index #GP. */
+int rdpmc_safe(u32 index, u64 *val);
 /* Restores the logged MSRs, newest first; returns how many did not read back
  * as restored (0 when all are back). */
 unsigned msr_restore_all(unsigned *restored);

@@ -1,7 +1,7 @@
 /* Owned-world self-checks. Each deliberate fault sits in the exception table,
  * so it must come back as exactly one fixup with the right vector. */
 #include "exception.h"
-#include "hw.h"
+#include "msr.h"
 #include "record.h"
 #include "selftest.h"
 #include "trap.h"
@@ -52,7 +52,7 @@ void selftest_run(void *arg)
 	before = trap_fixup_count();
 	st->de = fault_de();
 	st->fixups[2] = trap_fixup_count() - before;
-	st->rdpmc_err = hw_rdpmc(0, &st->rdpmc_val);
+	st->rdpmc_err = rdpmc_safe(0, &st->rdpmc_val);
 }
 
 /* Deliberately unexpected: none of these is in the exception table. */

@@ -181,3 +181,19 @@ def test_usage_errors(pmulab, args, message):
     proc = subprocess.run([str(pmulab), *args], capture_output=True, text=True)
     assert proc.returncode == 2
     assert message in proc.stderr
+
+
+def test_kvm_refused_when_unusable(pmulab, tmp_path):
+    """--kvm on a host without usable KVM says why instead of hanging QEMU."""
+    proc = subprocess.run([str(pmulab), "run", "--kvm", "--out", str(tmp_path / "k")],
+                          capture_output=True, text=True, timeout=60)
+    if "KVM is not usable" not in proc.stderr:
+        pytest.skip("KVM is usable here")
+    assert proc.returncode == 1
+
+
+def test_report_of_missing_file(pmulab, tmp_path):
+    proc = subprocess.run([str(pmulab), "report", str(tmp_path / "nothing.txt")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "nothing.txt" in proc.stderr

@@ -116,6 +116,19 @@ static void test_log_full(void)
 		CHECK_U64(sim_msr_value(msr), msr);
 }
 
+static void test_rdpmc(void)
+{
+	u64 v = 5;
+
+	sim_reset();
+	sim_rdpmc(HW_ERR_FAULT | UD_VECTOR, 0);
+	CHECK_U64(rdpmc_safe(0, &v), HW_ERR_FAULT | UD_VECTOR);
+	CHECK_U64(v, 0);
+	sim_rdpmc(0, 0x1234);
+	CHECK_U64(rdpmc_safe(0, &v), 0);
+	CHECK_U64(v, 0x1234);
+}
+
 static void test_err_names(void)
 {
 	char buf[16];
@@ -142,6 +155,7 @@ int main(void)
 	test_mismatch();
 	test_tcg_drop();
 	test_log_full();
+	test_rdpmc();
 	test_err_names();
 	return unit_done("msr");
 }
