@@ -1,13 +1,15 @@
 /* Renders a parsed stream: a report for people (text), one row per field for
- * spreadsheets (csv, RFC 4180) and one object for programs (json). Values are
- * shown decoded, and no byte a record carries reaches a terminal or a JSON
- * string unescaped. */
+ * spreadsheets (csv, RFC 4180) and one object for programs (json); bench and
+ * counter records also as perf stat shows counters (stat.c: the end of the
+ * text report, and perf-csv). Values are shown decoded, and no byte a record
+ * carries reaches a terminal or a JSON string unescaped. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "stat.h"
 
 #define LABEL "%-10s"
 #define FIELDS_LABEL "%-9s"	/* report_fields() starts with a space */
@@ -16,6 +18,7 @@ static const char *const format_names[] = {
 	[REPORT_TEXT] = "text",
 	[REPORT_CSV] = "csv",
 	[REPORT_JSON] = "json",
+	[REPORT_PERF_CSV] = "perf-csv",
 };
 
 int report_format_parse(const char *name, enum report_format *out)
@@ -197,7 +200,8 @@ static void text_hello(FILE *out, const struct record *rec)
  * order of first appearance, so types a later payload adds still show. */
 static void text_records(FILE *out, const struct stream *s)
 {
-	static const char *const own[] = { "hello", "check", "error", "end", NULL };
+	/* Types with a section of their own; counters are stat_text()'s tables. */
+	static const char *const own[] = { "hello", "check", "error", "end", "counter", NULL };
 	const char **types = malloc((s->nrecs + 1) * sizeof(*types));
 	size_t ntypes = 0;
 	bool open = false;
@@ -306,6 +310,7 @@ static void text_report(FILE *out, const struct stream *s, const struct report_m
 		fputc('\n', out);
 	}
 	text_records(out, s);
+	stat_text(out, s);
 	text_checks(out, s);
 
 	fprintf(out, "\n" FIELDS_LABEL, "end");
@@ -316,7 +321,7 @@ static void text_report(FILE *out, const struct stream *s, const struct report_m
 	fprintf(out, "\n" LABEL "%s\n", "result", verdicts[stream_exit_code(s)]);
 }
 
-static void csv_cell(FILE *out, const char *val, size_t len)
+void report_csv_cell(FILE *out, const char *val, size_t len)
 {
 	bool quote = false;
 
@@ -346,7 +351,7 @@ static void csv_report(FILE *out, const struct stream *s)
 		for (size_t j = 0; j < rec->nfields; j++) {
 			fprintf(out, "%" PRIu64 ",%s,%s,", rec->seq, rec->type,
 				rec->fields[j].key);
-			csv_cell(out, rec->fields[j].val, rec->fields[j].len);
+			report_csv_cell(out, rec->fields[j].val, rec->fields[j].len);
 			fputs("\r\n", out);
 		}
 	}
@@ -437,6 +442,9 @@ void report_print(FILE *out, const struct stream *s, enum report_format fmt,
 		break;
 	case REPORT_JSON:
 		json_report(out, s, meta);
+		break;
+	case REPORT_PERF_CSV:
+		stat_perf_csv(out, s);
 		break;
 	}
 }

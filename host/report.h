@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "parse.h"
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_PERF_CSV };
 
 /* Optional facts about how the stream was obtained (NULL fields are omitted). */
 struct report_meta {
@@ -25,5 +25,8 @@ void report_value(FILE *out, const char *val, size_t len);
 /* " key=value" for each field of rec whose key is not in skip (NULL-ended
  * list, or NULL). */
 void report_fields(FILE *out, const struct record *rec, const char *const *skip);
+/* One CSV cell (RFC 4180): quoted, quotes doubled, when it holds a comma, a
+ * quote, CR or LF. */
+void report_csv_cell(FILE *out, const char *val, size_t len);
 
 #endif
