@@ -48,7 +48,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP \
 	-fvisibility=hidden \
 	-DGNU_EFI_USE_MS_ABI \
 	-DPMULAB_VERSION='"$(VERSION)"' \
-	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ikernel-side -Ifirmware
+	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ikernel-side -Ifirmware -Imicrobench
 # -fpic: GNU-EFI images are relocated by crt0's _relocate at load time.
 # -fshort-wchar: UEFI strings are UCS-2 (CHAR16 == wchar_t).
 # -mno-red-zone: exceptions in the owned world push onto the running stack,
@@ -86,12 +86,21 @@ KERNEL_OBJS := \
 	kernel-side/symtab.o \
 	kernel-side/cpuinfo.o \
 	kernel-side/pmu.o \
+	kernel-side/pmu_intel.o \
+	kernel-side/pmu_amd.o \
+	kernel-side/events.o \
+	kernel-side/count.o \
+	kernel-side/bench.o \
+	kernel-side/pmu_check.o \
 	kernel-side/lbr.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
 	kernel-side/selftest.o
 
-PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS))
+MICROBENCH_OBJS := \
+	microbench/loops.o
+
+PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS) $(MICROBENCH_OBJS))
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
 EFI_LIBS := $(EFI_LIB)/crt0-efi-x86_64.o
 EFI_LIBS_AFTER := -L$(EFI_LIB) -lefi -lgnuefi
@@ -162,22 +171,25 @@ $(BUILD)/pmulab: $(HOST_OBJS)
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Itests/unit
-UNIT_TESTS := crc32 fmt record parse config msr caps symtab
+UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
 	host/parse.c
 unit_parse_SRCS := host/parse.c kernel-side/crc32.c \
 	kernel-side/record.c kernel-side/fmt.c
-unit_config_SRCS := firmware/config.c kernel-side/fmt.c
+unit_config_SRCS := firmware/config.c kernel-side/events.c kernel-side/fmt.c
 unit_msr_SRCS := kernel-side/msr.c kernel-side/exception.c kernel-side/fmt.c \
 	tests/unit/hw_sim.c
-unit_caps_SRCS := kernel-side/cpuinfo.c kernel-side/pmu.c kernel-side/lbr.c \
+unit_caps_SRCS := kernel-side/cpuinfo.c kernel-side/pmu.c kernel-side/pmu_intel.c \
+	kernel-side/pmu_amd.c kernel-side/lbr.c \
 	kernel-side/debugreg.c kernel-side/apic.c kernel-side/msr.c \
 	kernel-side/exception.c \
 	kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
 	tests/unit/hw_sim.c host/parse.c
 unit_symtab_SRCS := kernel-side/symtab.c kernel-side/fmt.c
+unit_stat_SRCS := host/stat.c host/report.c host/parse.c kernel-side/record.c \
+	kernel-side/fmt.c kernel-side/crc32.c
 
 define unit_rule
 $(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$(unit_$(1)_SRCS) tests/unit/unit.h

@@ -1,10 +1,13 @@
 /* Config parser: a table of settings drives parsing, validation, defaults and
  * the `config` record alike, so a new key is one table row. */
 #include "config.h"
+#include "events.h"
 #include "fmt.h"
 #include "libc.h"
 
-enum cfg_type { CFG_BOOL, CFG_UINT, CFG_HEX, CFG_ENUM };	/* HEX: a UINT shown in hex */
+/* HEX: a UINT shown in hex; OPT: a UINT or "off"; LIST: comma-separated
+ * names, a bit each; STR: text checked by the key's own function. */
+enum cfg_type { CFG_BOOL, CFG_UINT, CFG_HEX, CFG_OPT, CFG_ENUM, CFG_LIST, CFG_STR };
 
 struct cfg_key {
 	const char *name;
@@ -12,7 +15,9 @@ struct cfg_key {
 	size_t offset;			/* of the u32 in struct config */
 	u32 def;
 	u32 min, max;			/* CFG_UINT, CFG_HEX */
-	const char *const *names;	/* CFG_ENUM, NULL-terminated */
+	const char *const *names;	/* CFG_ENUM, CFG_LIST: NULL-terminated */
+	bool (*check)(const char *val, char *detail, size_t dlen);	/* CFG_STR */
+	const char *def_str;		/* CFG_STR */
 };
 
 static const char *const exit_names[] = {
@@ -23,15 +28,59 @@ static const char *const fault_names[] = {
 	"none", "ud", "gp", "de", "pf", "bp", NULL,
 };
 
+/* In SUITE_* bit order. */
+static const char *const suite_names[] = { "pmu-check", NULL };
+
+/* perf stat's default hardware events, then the cache events: more than
+ * most PMUs count at once, so the default run shows multiplexing too. */
+#define EVENTS_DEFAULT "cycles,instructions,ref-cycles,branches,branch-misses," \
+	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
+
+/* Every name in a comma-separated event list must be one events.c knows. */
+static bool check_events(const char *val, char *detail, size_t dlen)
+{
+	const char *p = val;
+
+	while (*p) {
+		const char *e = p, *why;
+
+		while (*e && *e != ',')
+			e++;
+		why = e > p ? event_check_name(p, e - p) : "empty-name";
+		if (why) {
+			size_t n = fmt_snprintf(detail, dlen, "%s: ", why);
+
+			if (n + (e - p) < dlen) {
+				memcpy(detail + n, p, e - p);
+				detail[n + (e - p)] = '\0';
+			}
+			return false;
+		}
+		p = *e ? e + 1 : e;
+	}
+	if (!val[0])
+		fmt_snprintf(detail, dlen, "expected event names, e.g. cycles,instructions");
+	return val[0] != '\0';
+}
+
 #define OFF(field) offsetof(struct config, field)
 
+#define NUM(n, t, f, d, lo, hi) \
+	{ .name = n, .type = t, .offset = OFF(f), .def = d, .min = lo, .max = hi }
+#define NAMES(n, t, f, d, list) \
+	{ .name = n, .type = t, .offset = OFF(f), .def = d, .names = list }
+
 static const struct cfg_key cfg_keys[] = {
-	{ "serial", CFG_BOOL, OFF(serial), 1, 0, 1, NULL },
-	{ "serial_port", CFG_HEX, OFF(serial_port), 0x3f8, 0x100, 0xfff8, NULL },
-	{ "results", CFG_BOOL, OFF(results), 1, 0, 1, NULL },
-	{ "exit", CFG_ENUM, OFF(exit), EXIT_AUTO, 0, 0, exit_names },
-	{ "exit_wait", CFG_UINT, OFF(exit_wait), 30, 0, 3600, NULL },
-	{ "inject_fault", CFG_ENUM, OFF(inject_fault), 0, 0, 0, fault_names },
+	NUM("serial", CFG_BOOL, serial, 1, 0, 1),
+	NUM("serial_port", CFG_HEX, serial_port, 0x3f8, 0x100, 0xfff8),
+	NUM("results", CFG_BOOL, results, 1, 0, 1),
+	NAMES("exit", CFG_ENUM, exit, EXIT_AUTO, exit_names),
+	NUM("exit_wait", CFG_UINT, exit_wait, 30, 0, 3600),
+	NAMES("inject_fault", CFG_ENUM, inject_fault, 0, fault_names),
+	NAMES("suite", CFG_LIST, suite, SUITE_PMU_CHECK, suite_names),
+	{ .name = "events", .type = CFG_STR, .offset = OFF(events),
+	  .check = check_events, .def_str = EVENTS_DEFAULT },
+	NUM("icount_shift", CFG_OPT, icount_shift, CONFIG_OFF, 0, 10),
 };
 
 static u32 *field(struct config *c, const struct cfg_key *k)
@@ -39,10 +88,29 @@ static u32 *field(struct config *c, const struct cfg_key *k)
 	return (u32 *)((char *)c + k->offset);
 }
 
+static char *str_field(struct config *c, const struct cfg_key *k)
+{
+	return (char *)c + k->offset;
+}
+
+static void set_str(struct config *c, const struct cfg_key *k, const char *val)
+{
+	size_t n = strlen(val);
+
+	if (n >= CONFIG_STR_MAX)
+		n = CONFIG_STR_MAX - 1;
+	memcpy(str_field(c, k), val, n);
+	str_field(c, k)[n] = '\0';
+}
+
 void config_defaults(struct config *c)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(cfg_keys); i++)
-		*field(c, &cfg_keys[i]) = cfg_keys[i].def;
+	for (size_t i = 0; i < ARRAY_SIZE(cfg_keys); i++) {
+		if (cfg_keys[i].type == CFG_STR)
+			set_str(c, &cfg_keys[i], cfg_keys[i].def_str);
+		else
+			*field(c, &cfg_keys[i]) = cfg_keys[i].def;
+	}
 }
 
 static bool parse_uint(const char *s, u32 *out)
@@ -75,6 +143,36 @@ static bool parse_uint(const char *s, u32 *out)
 	return true;
 }
 
+/* "a,b": the bits of names a and b. */
+static bool parse_list(const struct cfg_key *k, const char *val, u32 *out,
+		       char *detail, size_t dlen)
+{
+	const char *p = val;
+	size_t n;
+
+	*out = 0;
+	while (*p) {
+		const char *e = p;
+		u32 i;
+
+		while (*e && *e != ',')
+			e++;
+		for (i = 0; k->names[i]; i++)
+			if (strlen(k->names[i]) == (size_t)(e - p) && !memcmp(p, k->names[i], e - p))
+				break;
+		if (!k->names[i])
+			break;
+		*out |= BIT(i);
+		p = *e ? e + 1 : e;
+	}
+	if (*out && !*p && p[-1] != ',')
+		return true;
+	n = fmt_snprintf(detail, dlen, "expected a comma-separated list of ");
+	for (u32 i = 0; k->names[i]; i++)
+		n += fmt_snprintf(detail + n, dlen - n, "%s%s", i ? "|" : "", k->names[i]);
+	return false;
+}
+
 static bool parse_value(const struct cfg_key *k, const char *val, u32 *out,
 			char *detail, size_t dlen)
 {
@@ -92,13 +190,26 @@ static bool parse_value(const struct cfg_key *k, const char *val, u32 *out,
 		}
 		fmt_snprintf(detail, dlen, "expected on or off");
 		return false;
+	case CFG_OPT:
+		if (!strcmp(val, "off"))
+			return *out = CONFIG_OFF, true;
+		/* fall through */
 	case CFG_UINT:
 	case CFG_HEX:
 		if (parse_uint(val, out) && *out >= k->min && *out <= k->max)
 			return true;
 		fmt_snprintf(detail, dlen, k->type == CFG_HEX ? "expected 0x%x..0x%x" :
-				"expected %u..%u", k->min, k->max);
+			     k->type == CFG_OPT ? "expected off or %u..%u" : "expected %u..%u",
+			     k->min, k->max);
 		return false;
+	case CFG_LIST:
+		return parse_list(k, val, out, detail, dlen);
+	case CFG_STR:
+		if (strlen(val) >= CONFIG_STR_MAX) {
+			fmt_snprintf(detail, dlen, "longer than %u bytes", CONFIG_STR_MAX - 1);
+			return false;
+		}
+		return k->check(val, detail, dlen);
 	case CFG_ENUM:
 		for (u32 i = 0; k->names[i]; i++)
 			if (!strcmp(val, k->names[i]))
@@ -132,7 +243,7 @@ static unsigned parse_line(struct config *c, unsigned lineno, const char *s,
 	char key[CONFIG_LINE_MAX], val[CONFIG_LINE_MAX], detail[128] = "";
 	const char *eq, *hash;
 	const struct cfg_key *k = NULL;
-	u32 v;
+	u32 v = 0;
 
 	if ((size_t)(e - s) > CONFIG_LINE_MAX) {
 		err(ctx, lineno, "", "line-too-long", "");
@@ -183,7 +294,10 @@ static unsigned parse_line(struct config *c, unsigned lineno, const char *s,
 		err(ctx, lineno, key, "bad-value", detail);
 		return 1;
 	}
-	*field(c, k) = v;
+	if (k->type == CFG_STR)
+		set_str(c, k, val);
+	else
+		*field(c, k) = v;
 	if (seen[k - cfg_keys]) {
 		err(ctx, lineno, key, "duplicate-key", "this later value applies");
 		return 1;
@@ -218,13 +332,33 @@ unsigned config_parse(struct config *c, const char *text, size_t len,
 
 void config_foreach(const struct config *c, config_value_fn fn, void *ctx)
 {
-	char buf[16];
+	char buf[CONFIG_STR_MAX];
 
 	for (size_t i = 0; i < ARRAY_SIZE(cfg_keys); i++) {
 		const struct cfg_key *k = &cfg_keys[i];
 		u32 v = *field((struct config *)c, k);
+		size_t n = 0;
 
 		switch (k->type) {
+		case CFG_OPT:
+			if (v == CONFIG_OFF) {
+				fn(ctx, k->name, "off");
+				break;
+			}
+			fmt_snprintf(buf, sizeof(buf), "%u", v);
+			fn(ctx, k->name, buf);
+			break;
+		case CFG_LIST:
+			buf[0] = '\0';
+			for (u32 b = 0; k->names[b]; b++)
+				if (v & BIT(b))
+					n += fmt_snprintf(buf + n, sizeof(buf) - n, "%s%s",
+							  n ? "," : "", k->names[b]);
+			fn(ctx, k->name, buf);
+			break;
+		case CFG_STR:
+			fn(ctx, k->name, str_field((struct config *)c, k));
+			break;
 		case CFG_BOOL:
 			fn(ctx, k->name, v ? "on" : "off");
 			break;

@@ -8,10 +8,16 @@
 
 #define CONFIG_LINE_MAX 256
 #define CONFIG_FILE_MAX 65536
+#define CONFIG_STR_MAX 200
+#define CONFIG_OFF 0xffffffffu		/* an optional number that is off */
+
+/* suite= names, a bit each. */
+#define SUITE_PMU_CHECK BIT(0)
 
 enum cfg_exit { EXIT_AUTO, EXIT_QEMU, EXIT_SHUTDOWN, EXIT_REBOOT, EXIT_RETURN };
 
-/* Every setting is a u32 so one table can describe them all (config.c). */
+/* Settings are u32s (a list of names is a bit mask) or one string, so one
+ * table can describe them all (config.c). */
 struct config {
 	u32 serial;		/* use a 16550 when one answers */
 	u32 serial_port;	/* its I/O base */
@@ -19,6 +25,9 @@ struct config {
 	u32 exit;		/* enum cfg_exit */
 	u32 exit_wait;		/* seconds to show the summary before power-off */
 	u32 inject_fault;	/* enum inject_fault (selftest.h) */
+	u32 suite;		/* SUITE_* */
+	char events[CONFIG_STR_MAX];	/* perf event names for counter records */
+	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
 };
 
 /* line is 1-based; key may be "" when the line has none. */

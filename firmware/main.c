@@ -9,9 +9,11 @@
 #include "fmt.h"
 #include "lbr.h"
 #include "libc.h"
+#include "loops.h"
 #include "output.h"
 #include "owned.h"
 #include "pmu.h"
+#include "pmu_check.h"
 #include "record.h"
 #include "selftest.h"
 #include "smbios.h"
@@ -38,6 +40,12 @@ static struct pmu_caps pmu;
 static struct lbr_caps lbr;
 static struct debug_caps dbg;
 static struct apic_info apic;
+
+/* The known-length loops of suite=pmu-check (microbench/loops.asm). */
+static const struct pmu_check_kernel check_kernels[] = {
+	{ "loop", mb_loop, MB_LOOP_INSNS, MB_LOOP_BRANCHES },
+	{ "nop8", mb_nop8, MB_NOP8_INSNS, MB_NOP8_BRANCHES },
+};
 
 static void copy_str(char *dst, size_t size, const char *src)
 {
@@ -252,6 +260,24 @@ static void run_sections(void)
 	selftest_report(&st, &pmu);
 	report_restore("selftest");
 	output_flush();
+
+	if (cfg.suite & SUITE_PMU_CHECK) {
+		static struct pmu_check_env env;
+		struct owned_stats os;
+
+		env = (struct pmu_check_env){
+			.ci = &cpu, .pc = &pmu, .kernels = check_kernels,
+			.nkernels = ARRAY_SIZE(check_kernels), .events = cfg.events,
+			.icount_shift = cfg.icount_shift == CONFIG_OFF ? BENCH_NO_ICOUNT :
+					cfg.icount_shift,
+		};
+		if (!section("pmu-check", pmu_check_run, &env))
+			return;
+		owned_last_stats(&os);
+		pmu_check_report_restore(&os);
+		report_restore("pmu-check");
+		output_flush();
+	}
 
 	if (inject != INJECT_NONE) {
 		rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");

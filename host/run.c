@@ -89,7 +89,8 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 	const char *v;
 
 	*o = (struct run_opts){ .cpu = "Skylake-Client", .icount = 5, .timeout = 120 };
-	o->sets = calloc(argc, sizeof(char *));
+	/* One more slot: the icount_shift the launcher adds (build_esp()). */
+	o->sets = calloc(argc + 1, sizeof(char *));
 	if (!o->sets) {
 		perror(pmulab_progname);
 		exit(EXIT_ERROR);
@@ -223,6 +224,38 @@ struct boot {
 	double boot_to_end;
 };
 
+/* The run's ESP, config from the template plus --set lines plus, last so it
+ * wins, what the payload must know about how it is launched: under TCG the
+ * icount shift, which makes RDTSC an exact instruction count (src=icount). */
+static int build_esp(const char *dir, const char *efi, const struct run_opts *o,
+		     const struct qemu_cfg *qc, char *err, size_t errlen)
+{
+	char tmpl_buf[4096], path[4096], icount[32];
+	const char *tmpl;
+	char *config;
+	int qlog, rc = -1;
+
+	snprintf(icount, sizeof(icount), qc->kvm ? "icount_shift=off" : "icount_shift=%u",
+		 qc->icount);
+	o->sets[o->nsets] = icount;
+	/* The built ESP's config (images/config.txt) is the template: its
+	 * comments document every key for whoever opens the run's copy. */
+	tmpl = beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
+	config = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o->sets,
+			    o->nsets + 1);
+	o->sets[o->nsets] = NULL;
+	cli_path(path, sizeof(path), dir, "qemu.log");
+	qlog = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (!config || qlog < 0)
+		snprintf(err, errlen, "%s", strerror(!config ? ENOMEM : errno));
+	else
+		rc = esp_make(dir, efi, config, qlog, err, errlen);
+	free(config);
+	if (qlog >= 0)
+		close(qlog);
+	return rc;
+}
+
 static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 		     struct boot *b)
 {
@@ -281,10 +314,9 @@ int cmd_run(int argc, char **argv)
 	struct qemu_cfg qc = { 0 };
 	struct report_meta meta = { .boot_to_end_s = -1 };
 	struct boot b = { 0 };
-	char dir[4096], efi_buf[4096], tmpl_buf[4096], vars[4096], disk[4096],
+	char dir[4096], efi_buf[4096], vars[4096], disk[4096],
 	     serial[4096], path[4096], why[256], err[512], mode[128], exit_desc[128];
-	const char *efi, *tmpl, *code, *vars_tmpl;
-	char *config;
+	const char *efi, *code, *vars_tmpl;
 	int qlog, rc;
 	bool kvm_auto;
 
@@ -318,21 +350,15 @@ int cmd_run(int argc, char **argv)
 		free(o.sets);
 		return EXIT_ERROR;
 	}
-	/* The built ESP's config (images/config.txt) is the template: its
-	 * comments document every key for whoever opens the run's copy. */
-	tmpl = beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
-	config = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o.sets, o.nsets);
 	cli_path(path, sizeof(path), dir, "qemu.log");
 	qlog = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (!config || qlog < 0 || esp_make(dir, efi, config, qlog, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: run: %s\n", pmulab_progname,
-			!config ? strerror(ENOMEM) : qlog < 0 ? strerror(errno) : err);
-		free(config);
+	if (qlog >= 0)
+		close(qlog);
+	if (build_esp(dir, efi, &o, &qc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
 		free(o.sets);
 		return EXIT_ERROR;
 	}
-	free(config);
-	close(qlog);
 
 	cli_path(vars, sizeof(vars), dir, "ovmf-vars.fd");
 	cli_path(disk, sizeof(disk), dir, "esp.img");
@@ -365,7 +391,11 @@ int cmd_run(int argc, char **argv)
 		qc.kvm = false;
 		qemu_mode(&qc, mode, sizeof(mode));
 		cli_copy_file(vars_tmpl, vars);
-		rc = boot_once(&qc, dir, o.timeout, &b);
+		rc = build_esp(dir, efi, &o, &qc, err, sizeof(err));
+		if (rc < 0)
+			fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
+		else
+			rc = boot_once(&qc, dir, o.timeout, &b);
 	}
 	free(o.sets);
 	if (rc < 0) {

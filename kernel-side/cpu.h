@@ -49,6 +49,13 @@ static inline u64 rdtsc(void)
 	return (u64)hi << 32 | lo;
 }
 
+/* Waits for every earlier instruction to complete locally before any later
+ * one starts (SDM Vol2A LFENCE): fences a measured region. */
+static inline void lfence(void)
+{
+	asm volatile("lfence" ::: "memory");
+}
+
 static inline u64 read_cr0(void)
 {
 	u64 v;

@@ -32,6 +32,8 @@ const char *hw_err_name(int err, char *buf)
 		return "not-owned";
 	if (err == HW_ERR_LOG_FULL)
 		return "log-full";
+	if (err == HW_ERR_NOT_SUPPORTED)
+		return "not-supported";
 	fmt_snprintf(buf, 16, "err0x%x", err);
 	return buf;
 }

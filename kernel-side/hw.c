@@ -78,3 +78,8 @@ u64 hw_read_dr(unsigned n)
 	}
 	return v;
 }
+
+u64 hw_rdtsc(void)
+{
+	return rdtsc();
+}

@@ -111,7 +111,9 @@ static void pmu_probe_amd(const struct cpu_info *ci, struct pmu_caps *pc)
 
 void pmu_probe(const struct cpu_info *ci, struct pmu_caps *pc)
 {
-	*pc = (struct pmu_caps){ .perf_cap_err = -1 };
+	*pc = (struct pmu_caps){ .perf_cap_err = -1, .vendor = ci->vendor_id };
+	if (cpu_is_amd_like(ci))
+		pc->vendor = VENDOR_AMD;
 	if (ci->vendor_id == VENDOR_INTEL) {
 		pmu_probe_intel(ci, pc);
 	} else if (cpu_is_amd_like(ci)) {
@@ -119,6 +121,22 @@ void pmu_probe(const struct cpu_info *ci, struct pmu_caps *pc)
 	} else {
 		pc->reason = "unknown-vendor";
 	}
+}
+
+const struct pmu_ops *pmu_ops(const struct pmu_caps *pc)
+{
+	if (!pc->present)
+		return NULL;
+	return pc->vendor == VENDOR_INTEL ? &pmu_intel_ops : &pmu_amd_ops;
+}
+
+const char *pmu_counter_name(unsigned idx, char *buf, size_t size)
+{
+	if (idx >= PMC_FIXED)
+		fmt_snprintf(buf, size, "fixed%u", idx - PMC_FIXED);
+	else
+		fmt_snprintf(buf, size, "gp%u", idx);
+	return buf;
 }
 
 /* "cycles,instructions,..." for the events in mask. */

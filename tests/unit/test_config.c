@@ -48,8 +48,12 @@ static const char *dumped(void)
 	return dump;
 }
 
+#define EVENTS_DEFAULT "events=cycles,instructions,ref-cycles,branches,branch-misses," \
+	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
+#define REST_DEFAULT " suite=pmu-check " EVENTS_DEFAULT " icount_shift=off"
+
 static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
-			       "exit_wait=30 inject_fault=none";
+			       "exit_wait=30 inject_fault=none" REST_DEFAULT;
 
 static void test_defaults(void)
 {
@@ -64,13 +68,44 @@ static void test_all_keys(void)
 	CHECK_U64(parse("serial=off\nserial_port=0x2F8\nresults=no\nexit=return\n"
 			"exit_wait=0\ninject_fault=pf\n"), 0);
 	CHECK_STR(dumped(), "serial=off serial_port=0x2f8 results=off exit=return "
-		  "exit_wait=0 inject_fault=pf");
+		  "exit_wait=0 inject_fault=pf" REST_DEFAULT);
 	CHECK_U64(cfg.exit, EXIT_RETURN);
 	CHECK_U64(cfg.inject_fault, 4);
 	CHECK_U64(parse("serial_port=760\nexit_wait=3600\nserial=1\nresults=true"), 0);
 	CHECK_U64(cfg.serial_port, 760);
 	CHECK_U64(cfg.exit_wait, 3600);
 	CHECK_U64(cfg.serial, 1);
+}
+
+/* suite= is a list of names, events= a checked string, icount_shift=
+ * a number or off. */
+static void test_lists_strings(void)
+{
+	CHECK_U64(parse("suite=pmu-check,pmu-check\nevents=instructions,raw:0x1C4\n"
+			"icount_shift=0\n"), 0);
+	CHECK_U64(cfg.suite, SUITE_PMU_CHECK);
+	CHECK_STR(cfg.events, "instructions,raw:0x1C4");
+	CHECK_U64(cfg.icount_shift, 0);
+	CHECK_U64(parse("icount_shift=10\n"), 0);
+	CHECK_U64(cfg.icount_shift, 10);
+	CHECK_U64(parse("icount_shift=off\n"), 0);
+	CHECK_U64(cfg.icount_shift, CONFIG_OFF);
+
+	CHECK_U64(parse("suite=quick\nsuite=pmu-check,\nsuite=\nevents=cycles,bogus\n"
+			"events=cycles,,instructions\nevents=raw:0xzz\n"
+			"events=raw:0x100000000000\nevents=\nicount_shift=11\n"), 9);
+	CHECK_STR(errs[0].detail, "expected a comma-separated list of pmu-check");
+	CHECK_STR(errs[1].reason, "bad-value");
+	CHECK_STR(errs[2].reason, "bad-value");
+	CHECK_STR(errs[3].detail, "unknown-event: bogus");
+	CHECK_STR(errs[4].detail, "empty-name: ");
+	CHECK_STR(errs[5].detail, "raw-not-hex: raw:0xzz");
+	CHECK_STR(errs[6].detail, "raw-reserved-bits: raw:0x100000000000");
+	CHECK_STR(errs[7].detail, "expected event names, e.g. cycles,instructions");
+	CHECK_STR(errs[8].detail, "expected off or 0..10");
+	/* Every bad line kept the default. */
+	CHECK_STR(dumped(), "serial=on serial_port=0x3f8 results=on exit=auto "
+		  "exit_wait=30 inject_fault=none" REST_DEFAULT);
 }
 
 static void test_whitespace_comments(void)
@@ -131,7 +166,7 @@ static void test_errors(void)
 	CHECK_STR(errs[11].key, "serial_port");
 	/* Bad lines left their settings alone; the duplicate's value applies. */
 	CHECK_STR(dumped(), "serial=on serial_port=0x3f8 results=on exit=shutdown "
-		  "exit_wait=30 inject_fault=none");
+		  "exit_wait=30 inject_fault=none" REST_DEFAULT);
 }
 
 static void test_long_and_binary(void)
@@ -159,6 +194,7 @@ int main(void)
 {
 	test_defaults();
 	test_all_keys();
+	test_lists_strings();
 	test_whitespace_comments();
 	test_errors();
 	test_long_and_binary();
