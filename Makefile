@@ -170,8 +170,8 @@ $(BUILD)/pmulab: $(HOST_OBJS)
 # Each tests/unit/test_NAME.c links with unit_NAME_SRCS, built with sanitizers.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Itests/unit
-UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
+UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -188,6 +188,13 @@ unit_caps_SRCS := kernel-side/cpuinfo.c kernel-side/pmu.c kernel-side/pmu_intel.
 	kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
 	tests/unit/hw_sim.c host/parse.c
 unit_symtab_SRCS := kernel-side/symtab.c kernel-side/fmt.c
+unit_pmu_sim_SRCS := tests/unit/pmu_sim.c tests/unit/hw_sim.c
+unit_pmu_SRCS := kernel-side/pmu_check.c kernel-side/bench.c kernel-side/count.c \
+	kernel-side/events.c kernel-side/pmu.c kernel-side/pmu_intel.c \
+	kernel-side/pmu_amd.c kernel-side/cpuinfo.c kernel-side/msr.c \
+	kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
+	kernel-side/crc32.c host/parse.c tests/unit/pmu_sim.c tests/unit/hw_sim.c \
+	tests/unit/tsc_sim.c
 unit_stat_SRCS := host/stat.c host/report.c host/parse.c kernel-side/record.c \
 	kernel-side/fmt.c kernel-side/crc32.c
 

@@ -30,6 +30,7 @@ static unsigned nmmio;
 
 static int rdpmc_err;
 static u64 rdpmc_val, dr[8];
+static const struct sim_device *device;
 
 void sim_reset(void)
 {
@@ -38,6 +39,12 @@ void sim_reset(void)
 	rdpmc_err = HW_ERR_FAULT | GP_VECTOR;
 	rdpmc_val = 0;
 	memset(dr, 0, sizeof(dr));
+	device = NULL;
+}
+
+void sim_attach(const struct sim_device *dev)
+{
+	device = dev;
 }
 
 void sim_cpuid(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
@@ -139,9 +146,18 @@ unsigned sim_msr_writes(void)
 
 int hw_rdmsr(u32 msr, u64 *val)
 {
-	int i = msr_find(msr);
+	int i = msr_find(msr), err;
 
 	*val = 0;
+	if (device && device->rdmsr) {
+		err = device->rdmsr(msr, val);
+		if (err != SIM_NOT_MINE) {
+			if (err)
+				*val = 0;	/* a faulting read stores nothing */
+			return err;
+		}
+		*val = 0;
+	}
 	if (i < 0)
 		return default_drop ? 0 : HW_ERR_FAULT | GP_VECTOR;
 	if (msr_tab[i].kind != SIM_MSR_DROP)
@@ -151,8 +167,16 @@ int hw_rdmsr(u32 msr, u64 *val)
 
 int hw_wrmsr(u32 msr, u64 val)
 {
-	int i = msr_find(msr);
+	int i = msr_find(msr), err;
 
+	if (device && device->wrmsr) {
+		err = device->wrmsr(msr, val);
+		if (err != SIM_NOT_MINE) {
+			if (!err)
+				nwrites++;
+			return err;
+		}
+	}
 	if (i < 0)
 		return default_drop ? 0 : HW_ERR_FAULT | GP_VECTOR;
 	if (msr_tab[i].kind == SIM_MSR_RO)
@@ -172,6 +196,17 @@ void sim_rdpmc(int err, u64 val)
 
 int hw_rdpmc(u32 index, u64 *val)
 {
+	int err;
+
+	if (device && device->rdpmc) {
+		*val = 0;
+		err = device->rdpmc(index, val);
+		if (err != SIM_NOT_MINE) {
+			if (err)
+				*val = 0;
+			return err;
+		}
+	}
 	*val = rdpmc_err ? 0 : rdpmc_val;
 	return rdpmc_err;
 }

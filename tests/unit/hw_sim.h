@@ -29,4 +29,15 @@ void sim_rdpmc(int err, u64 val);
 void sim_mmio(u64 addr, u32 val);
 void sim_dr(unsigned n, u64 val);
 
+/* A device model that claims some MSRs and RDPMC (tests/unit/pmu_sim.c).
+ * Each hook returns SIM_NOT_MINE for what it does not model, else 0 or an
+ * HW_ERR_* code. */
+#define SIM_NOT_MINE (-1)
+struct sim_device {
+	int (*rdmsr)(u32 msr, u64 *val);
+	int (*wrmsr)(u32 msr, u64 val);
+	int (*rdpmc)(u32 index, u64 *val);
+};
+void sim_attach(const struct sim_device *dev);	/* sim_reset() detaches */
+
 #endif
