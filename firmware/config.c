@@ -143,7 +143,7 @@ static bool parse_uint(const char *s, u32 *out)
 	return true;
 }
 
-/* "a,b": the bits of names a and b. */
+/* "a,b": the bits of names a and b; "none": no bit. */
 static bool parse_list(const struct cfg_key *k, const char *val, u32 *out,
 		       char *detail, size_t dlen)
 {
@@ -151,6 +151,8 @@ static bool parse_list(const struct cfg_key *k, const char *val, u32 *out,
 	size_t n;
 
 	*out = 0;
+	if (!strcmp(val, "none"))
+		return true;
 	while (*p) {
 		const char *e = p;
 		u32 i;
@@ -167,7 +169,7 @@ static bool parse_list(const struct cfg_key *k, const char *val, u32 *out,
 	}
 	if (*out && !*p && p[-1] != ',')
 		return true;
-	n = fmt_snprintf(detail, dlen, "expected a comma-separated list of ");
+	n = fmt_snprintf(detail, dlen, "expected none or a comma-separated list of ");
 	for (u32 i = 0; k->names[i]; i++)
 		n += fmt_snprintf(detail + n, dlen - n, "%s%s", i ? "|" : "", k->names[i]);
 	return false;
@@ -354,7 +356,7 @@ void config_foreach(const struct config *c, config_value_fn fn, void *ctx)
 				if (v & BIT(b))
 					n += fmt_snprintf(buf + n, sizeof(buf) - n, "%s%s",
 							  n ? "," : "", k->names[b]);
-			fn(ctx, k->name, buf);
+			fn(ctx, k->name, n ? buf : "none");
 			break;
 		case CFG_STR:
 			fn(ctx, k->name, str_field((struct config *)c, k));

@@ -88,13 +88,16 @@ static void test_lists_strings(void)
 	CHECK_U64(cfg.icount_shift, 0);
 	CHECK_U64(parse("icount_shift=10\n"), 0);
 	CHECK_U64(cfg.icount_shift, 10);
+	CHECK_U64(parse("suite=none\n"), 0);
+	CHECK_U64(cfg.suite, 0);
+	CHECK(strstr(dumped(), " suite=none ") != NULL);
 	CHECK_U64(parse("icount_shift=off\n"), 0);
 	CHECK_U64(cfg.icount_shift, CONFIG_OFF);
 
 	CHECK_U64(parse("suite=quick\nsuite=pmu-check,\nsuite=\nevents=cycles,bogus\n"
 			"events=cycles,,instructions\nevents=raw:0xzz\n"
 			"events=raw:0x100000000000\nevents=\nicount_shift=11\n"), 9);
-	CHECK_STR(errs[0].detail, "expected a comma-separated list of pmu-check");
+	CHECK_STR(errs[0].detail, "expected none or a comma-separated list of pmu-check");
 	CHECK_STR(errs[1].reason, "bad-value");
 	CHECK_STR(errs[2].reason, "bad-value");
 	CHECK_STR(errs[3].detail, "unknown-event: bogus");

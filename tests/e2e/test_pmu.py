@@ -1,0 +1,132 @@
+"""suite=pmu-check booted under QEMU: TCG has no PMU, so every hardware check
+skips with the probe's reason and every counter record is src=none, while the
+known loops' instruction counts come out exact through -icount's RDTSC."""
+import subprocess
+
+import pytest
+
+# (N2 - N1) iterations of each known loop (kernel-side/pmu_check.c) times its
+# instructions per iteration (microbench/loops.h).
+ITERS = 2000
+KERNELS = {"loop": 2, "nop8": 10}
+HW_CHECKS = [
+    "pmu.instructions.fixed", "pmu.instructions.gp", "pmu.branches", "pmu.cycles",
+    "pmu.disabled.en", "pmu.disabled.global", "pmu.os", "pmu.usr", "pmu.width",
+    "pmu.fw-write", "pmu.overflow.wrap", "pmu.overflow.status", "pmu.overflow.clear",
+    "pmu.overflow.fixed.wrap", "pmu.overflow.fixed.status", "pmu.overflow.fixed.clear",
+    "pmu.rdpmc.gp", "pmu.rdpmc.fixed",
+]
+DEFAULT_EVENTS = ["cycles", "instructions", "ref-cycles", "branches", "branch-misses",
+                  "cache-references", "cache-misses", "L1-dcache-loads",
+                  "L1-dcache-load-misses"]
+
+
+@pytest.mark.parametrize("cpu,reason", [
+    ("Skylake-Client", "no-arch-pmu"),
+    ("EPYC", "counter-does-not-hold-writes"),
+])
+def test_pmu_check_under_tcg(boot, cpu, reason):
+    run = boot("--cpu", cpu)
+    assert run.rc == 0, run.stderr
+    assert run.first("end")["status"] == "ok"
+    checks = {c["name"]: c for c in run.all("check")}
+    assert not [c for c in checks.values() if c["result"] == "fail"]
+    for name in HW_CHECKS:
+        assert checks[name] == {"name": name, "result": "skip", "reason": reason}
+    for kernel, per_iter in KERNELS.items():
+        icount = checks[f"pmu.icount.{kernel}"]
+        assert icount["result"] == "pass"
+        assert icount["value"] == icount["expect"] == str(ITERS * per_iter)
+    assert checks["msr-restore"] == {"name": "msr-restore", "result": "skip",
+                                     "reason": "no-msr-written"}
+    assert run.first("check", name="owned.restore", section="pmu-check")["result"] == "pass"
+
+    for kernel, per_iter in KERNELS.items():
+        bench = run.first("bench", name=kernel)
+        assert bench["suite"] == "pmu-check" and bench["iters"] == str(ITERS)
+        assert bench["groups"] == "0"
+        # Under -icount shift 5 the TSC is 32 ticks an instruction, exactly.
+        assert bench["tsc_min"] == bench["tsc_max"] == str(ITERS * per_iter * 32)
+        counters = [c for c in run.all("counter") if c["bench"] == kernel]
+        assert [c["event"] for c in counters] == DEFAULT_EVENTS + ["instructions"]
+        for c in counters[:-1]:
+            assert c == {"bench": kernel, "event": c["event"], "src": "none", "reason": reason}
+        assert counters[-1] == {"bench": kernel, "event": "instructions", "src": "icount",
+                                "value": str(ITERS * per_iter), "shift": "5"}
+
+
+def test_icount_shift_follows_the_launch(boot):
+    """A different -icount shift changes the ticks, never the count."""
+    run = boot("--icount", "3")
+    assert run.rc == 0, run.stderr
+    assert run.first("config")["icount_shift"] == "3"
+    assert run.first("bench", name="loop")["tsc_min"] == str(ITERS * 2 * 8)
+    assert run.first("counter", bench="loop", src="icount")["value"] == str(ITERS * 2)
+    assert run.first("check", name="pmu.icount.nop8")["result"] == "pass"
+
+
+def test_events_and_suite_from_config(boot):
+    run = boot("--set", "events=raw:0x1c4,ref-cycles,LLC-loads")
+    assert run.rc == 0, run.stderr
+    assert run.first("config")["events"] == "raw:0x1c4,ref-cycles,LLC-loads"
+    names = [c["event"] for c in run.all("counter") if c["bench"] == "loop"]
+    assert names == ["raw:0x1c4", "ref-cycles", "LLC-loads", "instructions"]
+
+    # suite=none: capabilities and self-checks only.
+    run = boot("--set", "suite=none")
+    assert run.rc == 0, run.stderr
+    assert run.first("config")["suite"] == "none"
+    assert not run.all("bench") and not run.all("counter")
+    assert not [c for c in run.all("check") if c["name"].startswith("pmu.")]
+
+
+@pytest.mark.parametrize("line,detail", [
+    ("events=cycles,bogus", "unknown-event: bogus"),
+    ("events=raw:0xfffffffffffff", "raw-reserved-bits: raw:0xfffffffffffff"),
+    ("suite=everything", "expected none or a comma-separated list of pmu-check"),
+])
+def test_bad_events_and_suites_are_config_errors(boot, line, detail):
+    run = boot("--set", line)
+    assert run.rc == 1, run.stderr
+    err = run.first("error", kind="config")
+    assert err["key"] == line.split("=")[0] and err["reason"] == "bad-value"
+    assert err["detail"] == detail
+    # The setting kept its default and the run went on.
+    assert run.first("check", name="pmu.icount.loop")["result"] == "pass"
+    assert run.first("end")["status"] == "error"
+
+
+def test_report_shows_perf_stat_tables(boot, pmulab):
+    run = boot()
+    assert run.rc == 0
+    text = subprocess.run([str(pmulab), "report", str(run.dir / "results.txt")],
+                          capture_output=True, text=True)
+    assert text.returncode == 0, text.stderr
+    assert " Performance counter stats for bench 'loop' (suite pmu-check, 3 runs):" in text.stdout
+    assert "<not supported>      cycles" in text.stdout
+    assert "4,000      instructions               # icount" in text.stdout
+    csv = subprocess.run([str(pmulab), "report", str(run.dir / "results.txt"),
+                          "--format", "perf-csv"], capture_output=True, text=True)
+    assert csv.returncode == 0, csv.stderr
+    lines = csv.stdout.splitlines()
+    assert "# bench 'nop8' (suite pmu-check, 3 runs)" in lines
+    assert "20000,,instructions,,100.00,," in lines
+    assert "<not supported>,,cycles,,100.00,," in lines
+
+
+def test_pmu_check_under_kvm(pmulab, tmp_path):
+    """On a KVM host with a vPMU the hardware checks run for real."""
+    out = tmp_path / "kvm"
+    proc = subprocess.run([str(pmulab), "run", "--kvm", "--out", str(out), "--format",
+                           "json"], capture_output=True, text=True, timeout=300)
+    if "KVM is not usable" in proc.stderr:
+        pytest.skip("no usable KVM here: " + proc.stderr.strip().splitlines()[-1])
+    from conftest import Run
+    run = Run(out, proc)
+    checks = {c["name"]: c for c in run.all("check")}
+    assert not [c for c in checks.values() if c["result"] == "fail"], checks
+    if run.first("pmu")["present"] == "1":
+        assert checks["pmu.instructions.gp"]["result"] == "pass"
+        assert checks["pmu.branches"]["result"] == "pass"
+    assert checks["pmu.icount.loop"] == {"name": "pmu.icount.loop", "result": "skip",
+                                         "reason": "no-icount"}
