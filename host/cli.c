@@ -28,7 +28,7 @@ const char usage_main[] =
 
 const char usage_run[] =
 	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
-	"                  [--timeout S] [--out DIR] [--format text|csv|json|perf-csv]\n"
+	"                  [--timeout S] [--out DIR] [--format text|csv|json|records-csv]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"\n"
 	"Boots the payload under QEMU, streams its records live and reports them.\n"
@@ -45,7 +45,7 @@ const char usage_run[] =
 	"  --timeout S       kill a hung guest after S seconds and mark the run\n"
 	"                    partial (default 120)\n"
 	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default), csv, json or perf-csv\n"
+	"  --format F        report format: text (default), csv, json or records-csv\n"
 	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
 	"                    this program)\n"
 	"  --ovmf-code FILE  OVMF code image (default $PMULAB_OVMF_CODE, else\n"
@@ -62,7 +62,7 @@ const char usage_run[] =
 
 const char usage_collect[] =
 	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"
-	"                      [--format text|csv|json|perf-csv]\n"
+	"                      [--format text|csv|json|records-csv]\n"
 	"\n"
 	"Reads the payload's records from a serial device (TTY), a capture file\n"
 	"(FILE) or standard input (-), shows progress live and reports them.\n"
@@ -70,7 +70,7 @@ const char usage_collect[] =
 	"  --baud N          line speed of a TTY (default 115200)\n"
 	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
 	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default), csv, json or perf-csv\n"
+	"  --format F        report format: text (default), csv, json or records-csv\n"
 	"\n"
 	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
 	"stdin is read to its end. Ctrl-C stops reading and still reports what came.\n"
@@ -78,15 +78,16 @@ const char usage_collect[] =
 	"records.txt (the good records).\n";
 
 const char usage_report[] =
-	"usage: pmulab report FILE|DIR [--format text|csv|json|perf-csv]\n"
+	"usage: pmulab report FILE|DIR [--format text|csv|json|records-csv]\n"
 	"\n"
 	"Reports the records in FILE, a records.txt or a raw serial capture, or in\n"
 	"the run directory DIR (its records.txt, else its serial.log).\n"
 	"\n"
-	"  --format F        report format: text (default), csv, json or perf-csv\n"
+	"  --format F        report format: text (default), csv, json or records-csv\n"
 	"\n"
-	"The text report ends with a perf stat style block per bench; perf-csv\n"
-	"prints only the counter records, one a line as perf stat -x, does.\n";
+	"The text report shows a perf stat style block per bench; csv prints the\n"
+	"counter records one a line as perf stat -x, does; records-csv every\n"
+	"record, one row per field.\n";
 
 const char usage_exit_codes[] =
 	"exit codes:\n"
@@ -153,7 +154,7 @@ enum report_format cli_format(const char *cmd, const char *val)
 	enum report_format fmt;
 
 	if (report_format_parse(val, &fmt) < 0)
-		cli_usage_error(cmd, "--format '%s': use text, csv, json or perf-csv", val);
+		cli_usage_error(cmd, "--format '%s': use text, csv, json or records-csv", val);
 	return fmt;
 }
 

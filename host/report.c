@@ -1,7 +1,7 @@
 /* Renders a parsed stream: a report for people (text), one row per field for
  * spreadsheets (csv, RFC 4180) and one object for programs (json); bench and
  * counter records also as perf stat shows counters (stat.c: the end of the
- * text report, and perf-csv). Values are shown decoded, and no byte a record
+ * text report, and csv). Values are shown decoded, and no byte a record
  * carries reaches a terminal or a JSON string unescaped. */
 #include <inttypes.h>
 #include <math.h>
@@ -16,9 +16,9 @@
 
 static const char *const format_names[] = {
 	[REPORT_TEXT] = "text",
-	[REPORT_CSV] = "csv",
+	[REPORT_RECORDS_CSV] = "records-csv",
 	[REPORT_JSON] = "json",
-	[REPORT_PERF_CSV] = "perf-csv",
+	[REPORT_CSV] = "csv",
 };
 
 int report_format_parse(const char *name, enum report_format *out)
@@ -437,13 +437,13 @@ void report_print(FILE *out, const struct stream *s, enum report_format fmt,
 	case REPORT_TEXT:
 		text_report(out, s, meta);
 		break;
-	case REPORT_CSV:
+	case REPORT_RECORDS_CSV:
 		csv_report(out, s);
 		break;
 	case REPORT_JSON:
 		json_report(out, s, meta);
 		break;
-	case REPORT_PERF_CSV:
+	case REPORT_CSV:
 		stat_perf_csv(out, s);
 		break;
 	}

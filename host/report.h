@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "parse.h"
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_PERF_CSV };
+enum report_format { REPORT_TEXT, REPORT_RECORDS_CSV, REPORT_JSON, REPORT_CSV };
 
 /* Optional facts about how the stream was obtained (NULL fields are omitted). */
 struct report_meta {

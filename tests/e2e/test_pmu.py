@@ -106,7 +106,7 @@ def test_report_shows_perf_stat_tables(boot, pmulab):
     assert "<not supported>      cycles" in text.stdout
     assert "4,000      instructions               # icount" in text.stdout
     csv = subprocess.run([str(pmulab), "report", str(run.dir / "results.txt"),
-                          "--format", "perf-csv"], capture_output=True, text=True)
+                          "--format", "csv"], capture_output=True, text=True)
     assert csv.returncode == 0, csv.stderr
     lines = csv.stdout.splitlines()
     assert "# bench 'nop8' (suite pmu-check, 3 runs)" in lines

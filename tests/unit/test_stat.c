@@ -1,6 +1,6 @@
 /* The perf stat style views of bench and counter records: records written by
  * the payload's writer, read back by the host parser, rendered as the text
- * report's blocks and as perf-csv lines, and compared byte for byte. */
+ * report's blocks and as csv (perf stat -x,) lines, and compared byte for byte. */
 #include <stdlib.h>
 #include "parse.h"
 #include "record.h"
@@ -389,8 +389,8 @@ static void test_report(void)
 	size_t len = 0;
 	FILE *f;
 
-	CHECK(report_format_parse("perf-csv", &fmt) == 0 && fmt == REPORT_PERF_CSV);
 	CHECK(report_format_parse("csv", &fmt) == 0 && fmt == REPORT_CSV);
+	CHECK(report_format_parse("records-csv", &fmt) == 0 && fmt == REPORT_RECORDS_CSV);
 	CHECK(report_format_parse("perf", &fmt) < 0);
 
 	s = stream_of(plain);
@@ -413,7 +413,7 @@ static void test_report(void)
 	CHECK(len > 0 && strstr(buf, "\nresult    PARTIAL\n") == buf + len - 19);
 	free(buf);
 	f = open_memstream(&buf, &len);
-	report_print(f, s, REPORT_CSV, NULL);
+	report_print(f, s, REPORT_RECORDS_CSV, NULL);
 	fclose(f);
 	CHECK(strstr(buf, "Performance") == NULL && strstr(buf, "\n#") == NULL);
 	free(buf);
