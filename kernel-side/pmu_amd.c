@@ -24,59 +24,28 @@ static bool exists(const struct pmu_caps *pc, unsigned idx)
 
 static int amd_program(const struct pmu_caps *pc, unsigned idx, u64 config, u32 flags)
 {
-	u64 sel = config & EVENT_CONFIG_MASK_AMD;
-	int err;
+	u64 sel = pmu_selector(config, EVENT_CONFIG_MASK_AMD, flags);
 
 	if (!exists(pc, idx))
 		return HW_ERR_NOT_SUPPORTED;
-	if (flags & PMC_OS)
-		sel |= ARCH_PERFMON_EVENTSEL_OS;
-	if (flags & PMC_USR)
-		sel |= ARCH_PERFMON_EVENTSEL_USR;
-	if (flags & PMC_INT)
-		sel |= ARCH_PERFMON_EVENTSEL_INT;
 	/* PerfMonV2 counts only with both EN and the global bit: EN can be
 	 * set now. Without it, EN alone starts the counter. */
 	if (pc->perfmon_v2 && !(flags & PMC_NO_EN))
 		sel |= ARCH_PERFMON_EVENTSEL_EN;
-	err = msr_write_safe(ctl_msr(pc, idx), 0);
-	if (!err)
-		err = msr_write_safe(ctr_msr(pc, idx), 0);
-	if (!err)
-		err = msr_write_safe(ctl_msr(pc, idx), sel);
-	return err;
-}
-
-static int set_enable(const struct pmu_caps *pc, u64 mask, bool on)
-{
-	for (unsigned i = 0; i < pmu_gp_count(pc); i++) {
-		u64 sel;
-		int err;
-
-		if (!(mask & BIT_ULL(i)))
-			continue;
-		err = msr_read_safe(ctl_msr(pc, i), &sel);
-		if (!err)
-			err = msr_write_safe(ctl_msr(pc, i),
-					     on ? sel | ARCH_PERFMON_EVENTSEL_EN :
-						  sel & ~ARCH_PERFMON_EVENTSEL_EN);
-		if (err)
-			return err;
-	}
-	return 0;
+	return pmu_program_gp(ctl_msr(pc, idx), ctr_msr(pc, idx), sel);
 }
 
 static int amd_start(const struct pmu_caps *pc, u64 mask)
 {
 	if (!pc->perfmon_v2)
-		return set_enable(pc, mask, true);
+		return pmu_set_enable(pc, mask, true, ctl_msr);
 	return msr_write_safe(MSR_AMD64_PERF_CNTR_GLOBAL_CTL, mask);
 }
 
 static int amd_stop(const struct pmu_caps *pc, u64 mask)
 {
 	if (!pc->perfmon_v2)
-		return set_enable(pc, mask, false);
+		return pmu_set_enable(pc, mask, false, ctl_msr);
 	return msr_write_safe(MSR_AMD64_PERF_CNTR_GLOBAL_CTL, 0);
 }
 

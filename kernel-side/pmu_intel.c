@@ -17,19 +17,6 @@ static bool gp_exists(const struct pmu_caps *pc, unsigned idx)
 	return idx < pmu_gp_count(pc);
 }
 
-static u64 selector(u64 config, u32 flags)
-{
-	u64 sel = config & EVENT_CONFIG_MASK_INTEL;
-
-	if (flags & PMC_OS)
-		sel |= ARCH_PERFMON_EVENTSEL_OS;
-	if (flags & PMC_USR)
-		sel |= ARCH_PERFMON_EVENTSEL_USR;
-	if (flags & PMC_INT)
-		sel |= ARCH_PERFMON_EVENTSEL_INT;
-	return sel;
-}
-
 static int fixed_ctrl_set(unsigned j, u64 bits)
 {
 	u64 ctrl;
@@ -69,8 +56,7 @@ static int program_fixed(const struct pmu_caps *pc, unsigned j, u32 flags)
 
 static int intel_program(const struct pmu_caps *pc, unsigned idx, u64 config, u32 flags)
 {
-	u64 sel = selector(config, flags);
-	int err;
+	u64 sel = pmu_selector(config, EVENT_CONFIG_MASK_INTEL, flags);
 
 	if (idx >= PMC_FIXED)
 		return program_fixed(pc, idx - PMC_FIXED, flags);
@@ -80,46 +66,26 @@ static int intel_program(const struct pmu_caps *pc, unsigned idx, u64 config, u3
 	 * its IA32_PERF_GLOBAL_CTRL bit. Version 1 starts on EN itself. */
 	if (pc->version >= 2 && !(flags & PMC_NO_EN))
 		sel |= ARCH_PERFMON_EVENTSEL_EN;
-	err = msr_write_safe(MSR_IA32_EVNTSEL0 + idx, 0);
-	if (!err)
-		err = msr_write_safe(MSR_IA32_PERFCTR0 + idx, 0);
-	if (!err)
-		err = msr_write_safe(MSR_IA32_EVNTSEL0 + idx, sel);
-	return err;
+	return pmu_program_gp(MSR_IA32_EVNTSEL0 + idx, MSR_IA32_PERFCTR0 + idx, sel);
 }
 
-/* Version 1: set or clear EN in each selector of mask, one after another. */
-static int v1_set_enable(const struct pmu_caps *pc, u64 mask, bool on)
+static u32 evtsel(const struct pmu_caps *pc, unsigned idx)
 {
-	for (unsigned i = 0; i < pmu_gp_count(pc); i++) {
-		u64 sel;
-		int err;
-
-		if (!(mask & BIT_ULL(i)))
-			continue;
-		err = msr_read_safe(MSR_IA32_EVNTSEL0 + i, &sel);
-		if (!err)
-			err = msr_write_safe(MSR_IA32_EVNTSEL0 + i,
-					     on ? sel | ARCH_PERFMON_EVENTSEL_EN :
-						  sel & ~ARCH_PERFMON_EVENTSEL_EN);
-		if (err)
-			return err;
-	}
-	return 0;
+	return MSR_IA32_EVNTSEL0 + idx;
 }
 
 /* One WRMSR starts every counter of the set at the same instruction. */
 static int intel_start(const struct pmu_caps *pc, u64 mask)
 {
 	if (pc->version < 2)
-		return v1_set_enable(pc, mask, true);
+		return pmu_set_enable(pc, mask, true, evtsel);
 	return msr_write_safe(MSR_CORE_PERF_GLOBAL_CTRL, mask);
 }
 
 static int intel_stop(const struct pmu_caps *pc, u64 mask)
 {
 	if (pc->version < 2)
-		return v1_set_enable(pc, mask, false);
+		return pmu_set_enable(pc, mask, false, evtsel);
 	return msr_write_safe(MSR_CORE_PERF_GLOBAL_CTRL, 0);
 }
 
