@@ -92,13 +92,20 @@ KERNEL_OBJS := \
 	kernel-side/count.o \
 	kernel-side/bench.o \
 	kernel-side/pmu_check.o \
+	kernel-side/paging.o \
+	kernel-side/suites.o \
+	kernel-side/suite_run.o \
 	kernel-side/lbr.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
 	kernel-side/selftest.o
 
 MICROBENCH_OBJS := \
-	microbench/loops.o
+	microbench/kernels.o \
+	microbench/loops.o \
+	microbench/memory.o \
+	microbench/branch.o \
+	microbench/calls.o
 
 PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS) $(MICROBENCH_OBJS))
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
@@ -171,14 +178,21 @@ $(BUILD)/pmulab: $(HOST_OBJS)
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
-UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu
+UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
+	kernels paging
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
 	host/parse.c
 unit_parse_SRCS := host/parse.c kernel-side/crc32.c \
 	kernel-side/record.c kernel-side/fmt.c
-unit_config_SRCS := firmware/config.c kernel-side/events.c kernel-side/fmt.c
+KERNEL_ASM := microbench/loops.asm microbench/memory.asm microbench/branch.asm \
+	microbench/calls.asm
+unit_config_SRCS := firmware/config.c kernel-side/events.c kernel-side/suites.c \
+	microbench/kernels.c kernel-side/fmt.c $(KERNEL_ASM)
+unit_kernels_SRCS := microbench/kernels.c kernel-side/suites.c kernel-side/fmt.c \
+	$(KERNEL_ASM)
+unit_paging_SRCS := kernel-side/paging.c
 unit_msr_SRCS := kernel-side/msr.c kernel-side/exception.c kernel-side/fmt.c \
 	tests/unit/hw_sim.c
 unit_caps_SRCS := kernel-side/cpuinfo.c kernel-side/pmu.c kernel-side/pmu_intel.c \
@@ -198,13 +212,21 @@ unit_pmu_SRCS := kernel-side/pmu_check.c kernel-side/bench.c kernel-side/count.c
 unit_stat_SRCS := host/stat.c host/report.c host/parse.c kernel-side/record.c \
 	kernel-side/fmt.c kernel-side/crc32.c
 
+# Sources may include nasm kernels: the unit tests run them natively.
+unit_objs = $(patsubst %.asm,$(BUILD)/unit/%.o,$(filter %.asm,$(1)))
 define unit_rule
-$(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$(unit_$(1)_SRCS) tests/unit/unit.h
+$(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$(filter %.c,$$(unit_$(1)_SRCS)) \
+		$$(call unit_objs,$$(unit_$(1)_SRCS)) tests/unit/unit.h
 	@mkdir -p $$(@D)
 	$$(E) "  UNIT    $$@"
-	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.c %.o,$$^) -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+$(BUILD)/unit/%.o: %.asm
+	@mkdir -p $(@D)
+	$(E) "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -g -F dwarf $< -o $@
 
 unit: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
 	@set -e; for t in $^; do $$t; done

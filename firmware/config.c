@@ -4,6 +4,7 @@
 #include "events.h"
 #include "fmt.h"
 #include "libc.h"
+#include "suites.h"
 
 /* HEX: a UINT shown in hex; OPT: a UINT or "off"; LIST: comma-separated
  * names, a bit each; STR: text checked by the key's own function. */
@@ -29,7 +30,7 @@ static const char *const fault_names[] = {
 };
 
 /* In SUITE_* bit order. */
-static const char *const suite_names[] = { "pmu-check", NULL };
+static const char *const suite_names[] = { "pmu-check", "quick", "full", NULL };
 
 /* perf stat's default hardware events, then the cache events: more than
  * most PMUs count at once, so the default run shows multiplexing too. */
@@ -77,9 +78,12 @@ static const struct cfg_key cfg_keys[] = {
 	NAMES("exit", CFG_ENUM, exit, EXIT_AUTO, exit_names),
 	NUM("exit_wait", CFG_UINT, exit_wait, 30, 0, 3600),
 	NAMES("inject_fault", CFG_ENUM, inject_fault, 0, fault_names),
-	NAMES("suite", CFG_LIST, suite, SUITE_PMU_CHECK, suite_names),
+	NAMES("suite", CFG_LIST, suite, SUITE_PMU_CHECK | SUITE_QUICK, suite_names),
+	{ .name = "benches", .type = CFG_STR, .offset = OFF(benches),
+	  .check = suite_check_benches, .def_str = "none" },
 	{ .name = "events", .type = CFG_STR, .offset = OFF(events),
 	  .check = check_events, .def_str = EVENTS_DEFAULT },
+	NUM("seed", CFG_UINT, seed, 1, 1, 0xffffffffu),
 	NUM("icount_shift", CFG_OPT, icount_shift, CONFIG_OFF, 0, 10),
 };
 

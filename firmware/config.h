@@ -13,6 +13,8 @@
 
 /* suite= names, a bit each. */
 #define SUITE_PMU_CHECK BIT(0)
+#define SUITE_QUICK	BIT(1)
+#define SUITE_FULL	BIT(2)
 
 enum cfg_exit { EXIT_AUTO, EXIT_QEMU, EXIT_SHUTDOWN, EXIT_REBOOT, EXIT_RETURN };
 
@@ -26,7 +28,9 @@ struct config {
 	u32 exit_wait;		/* seconds to show the summary before power-off */
 	u32 inject_fault;	/* enum inject_fault (selftest.h) */
 	u32 suite;		/* SUITE_* */
+	char benches[CONFIG_STR_MAX];	/* more benches (suites.h syntax), or "none" */
 	char events[CONFIG_STR_MAX];	/* perf event names for counter records */
+	u32 seed;		/* for chase orders and branch patterns */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
 };
 

@@ -9,7 +9,7 @@
 #include "fmt.h"
 #include "lbr.h"
 #include "libc.h"
-#include "loops.h"
+#include "kernels.h"
 #include "output.h"
 #include "owned.h"
 #include "pmu.h"
@@ -17,6 +17,7 @@
 #include "record.h"
 #include "selftest.h"
 #include "smbios.h"
+#include "suites.h"
 #include "symtab.h"
 #include "volume.h"
 
@@ -41,11 +42,6 @@ static struct lbr_caps lbr;
 static struct debug_caps dbg;
 static struct apic_info apic;
 
-/* The known-length loops of suite=pmu-check (microbench/loops.asm). */
-static const struct pmu_check_kernel check_kernels[] = {
-	{ "loop", mb_loop, MB_LOOP_INSNS, MB_LOOP_BRANCHES },
-	{ "nop8", mb_nop8, MB_NOP8_INSNS, MB_NOP8_BRANCHES },
-};
 
 static void copy_str(char *dst, size_t size, const char *src)
 {
@@ -239,6 +235,90 @@ static void probe_caps(void *arg)
 	apic_probe(&cpu, &apic);
 }
 
+static u32 icount_shift(void)
+{
+	return cfg.icount_shift == CONFIG_OFF ? BENCH_NO_ICOUNT : cfg.icount_shift;
+}
+
+static bool run_pmu_check(void)
+{
+	/* The known-length loops (microbench/loops.asm). */
+	static const struct mb_kernel *kernels[2];
+	static struct pmu_check_env env;
+	struct owned_stats os;
+
+	kernels[0] = mb_kernel_find("loop", 4);
+	kernels[1] = mb_kernel_find("nop8", 4);
+	env = (struct pmu_check_env){
+		.ci = &cpu, .pc = &pmu, .kernels = kernels, .nkernels = ARRAY_SIZE(kernels),
+		.events = cfg.events, .icount_shift = icount_shift(),
+	};
+	if (!section("pmu-check", pmu_check_run, &env))
+		return false;
+	owned_last_stats(&os);
+	pmu_check_report_restore(&os);
+	report_restore("pmu-check");
+	output_flush();
+	return true;
+}
+
+/* Memory for chase and stream: the largest working set planned, or as much
+ * of it as UEFI gives (halving the request): a bench that does not fit
+ * reports itself skipped. Allocated outside the owned world. */
+static u8 *bench_memory(u64 want, u64 *got)
+{
+	EFI_PHYSICAL_ADDRESS addr;
+
+	for (*got = want; *got >= EFI_PAGE_SIZE; *got /= 2) {
+		if (!EFI_ERROR(BS->AllocatePages(AllocateAnyPages, EfiLoaderData,
+						 EFI_SIZE_TO_PAGES(*got), &addr)))
+			return (u8 *)(uintptr_t)addr;
+	}
+	*got = 0;
+	return NULL;
+}
+
+/* Each bench runs in its own owned section, so a fault costs one bench and
+ * the results file holds every finished one. */
+static void run_benches(void)
+{
+	static struct suite_spec plan[SUITE_PLAN_MAX];
+	static struct suite_env env;
+	struct owned_stats os, all = { .idt_restored = true, .if_restored = true };
+	unsigned n = suite_plan(cfg.suite & SUITE_QUICK, cfg.suite & SUITE_FULL,
+				!strcmp(cfg.benches, "none") ? "" : cfg.benches, plan,
+				SUITE_PLAN_MAX);
+	u64 want = suite_memory(plan, n);
+
+	if (!n)
+		return;
+	env = (struct suite_env){
+		.ci = &cpu, .pc = &pmu, .events = cfg.events, .icount_shift = icount_shift(),
+		.seed = cfg.seed,
+	};
+	env.mem = want ? bench_memory(want, &env.mem_size) : NULL;
+	rec_narrate("benches: %u to run, %llu KiB of memory for working sets (%llu asked)",
+		    n, (unsigned long long)(env.mem_size >> 10),
+		    (unsigned long long)(want >> 10));
+	for (unsigned i = 0; i < n; i++) {
+		struct suite_job job = { &env, &plan[i] };
+
+		if (!section(plan[i].name, suite_run_bench, &job))
+			break;
+		owned_last_stats(&os);
+		all.msrs_restored += os.msrs_restored;
+		all.msrs_mismatched += os.msrs_mismatched;
+		all.idt_restored &= os.idt_restored;
+		all.if_restored &= os.if_restored;
+		output_flush();
+	}
+	if (env.mem)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)env.mem,
+			      EFI_SIZE_TO_PAGES(env.mem_size));
+	selftest_report_restore("benches", &all);
+	output_flush();
+}
+
 /* Each section's records are flushed before the next one starts, so the
  * results file keeps them whatever happens later. */
 static void run_sections(void)
@@ -261,23 +341,9 @@ static void run_sections(void)
 	report_restore("selftest");
 	output_flush();
 
-	if (cfg.suite & SUITE_PMU_CHECK) {
-		static struct pmu_check_env env;
-		struct owned_stats os;
-
-		env = (struct pmu_check_env){
-			.ci = &cpu, .pc = &pmu, .kernels = check_kernels,
-			.nkernels = ARRAY_SIZE(check_kernels), .events = cfg.events,
-			.icount_shift = cfg.icount_shift == CONFIG_OFF ? BENCH_NO_ICOUNT :
-					cfg.icount_shift,
-		};
-		if (!section("pmu-check", pmu_check_run, &env))
-			return;
-		owned_last_stats(&os);
-		pmu_check_report_restore(&os);
-		report_restore("pmu-check");
-		output_flush();
-	}
+	if (cfg.suite & SUITE_PMU_CHECK && !run_pmu_check())
+		return;
+	run_benches();
 
 	if (inject != INJECT_NONE) {
 		rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");

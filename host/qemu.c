@@ -123,8 +123,9 @@ static char *opt_path(const char *prefix, const char *path)
 char **qemu_argv(const struct qemu_cfg *c)
 {
 	char icount[64];
+	/* 1 GiB: suite=full chases through 256 MiB of UEFI pages. */
 	const char *fixed_head[] = {
-		c->qemu, "-machine", "q35", "-m", "256", "-smp", "1", "-no-reboot",
+		c->qemu, "-machine", "q35", "-m", "1024", "-smp", "1", "-no-reboot",
 		"-display", "none", "-monitor", "none", "-net", "none",
 		"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
 	};

@@ -49,7 +49,7 @@ static u64 measure(const struct bench *b, struct count_set *s, unsigned g, u64 n
 	t0 = hw_rdtsc();
 	if (s->ngroups && !*err)
 		*err = count_start(s, g);
-	b->fn(n);
+	b->fn(n, b->arg);
 	if (s->ngroups && !*err)
 		*err = count_stop(s, g);
 	t1 = hw_rdtsc();
@@ -68,9 +68,12 @@ void bench_run(const struct bench *b, struct count_set *s, struct bench_result *
 	for (unsigned run = 0; run < total; run++) {
 		unsigned g = run % groups;
 		u64 c1[COUNT_EVENTS_MAX] = { 0 }, c2[COUNT_EVENTS_MAX] = { 0 };
-		u64 t1 = measure(b, s, g, b->n1, c1, &r->err);
-		u64 t2 = measure(b, s, g, b->n2, c2, &r->err);
+		u64 t1 = 0, t2 = measure(b, s, g, b->single ? b->n1 : b->n2, c2, &r->err);
 
+		/* Second so the kernel's first run warms it for the one kept
+		 * when single; for a difference the order does not matter. */
+		if (!b->single)
+			t1 = measure(b, s, g, b->n1, c1, &r->err);
 		if (run < b->warmup)
 			continue;
 		r->runs++;
@@ -163,9 +166,11 @@ void bench_report(const struct bench *b, const struct count_set *s,
 	rec_str(&rec, "suite", b->suite);
 	rec_u64(&rec, "reps", b->reps);
 	rec_u64(&rec, "warmup", b->warmup);
+	rec_str(&rec, "method", b->single ? "single" : "difference");
 	rec_u64(&rec, "n1", b->n1);
-	rec_u64(&rec, "n2", b->n2);
-	rec_u64(&rec, "iters", b->n2 - b->n1);
+	if (!b->single)
+		rec_u64(&rec, "n2", b->n2);
+	rec_u64(&rec, "iters", b->single ? b->n1 : b->n2 - b->n1);
 	rec_u64(&rec, "groups", s->ngroups);
 	rec_u64(&rec, "runs", r->runs);
 	rec_s64(&rec, "tsc_min", r->tsc.min);
@@ -175,6 +180,8 @@ void bench_report(const struct bench *b, const struct count_set *s,
 		rec_str(&rec, "error", hw_err_name(r->err, err));
 	if (s->dropped)
 		rec_u64(&rec, "events_dropped", s->dropped);
+	if (b->describe)
+		b->describe(&rec, b->ctx);
 	rec_end(&rec);
 
 	for (unsigned i = 0; i < s->n; i++)

@@ -13,16 +13,26 @@
 
 #define BENCH_REPS_MAX	64
 
+struct rec;
+
 struct bench {
 	const char *name;
 	const char *suite;
-	void (*fn)(u64 n);	/* runs the kernel for n iterations */
+	void (*fn)(u64 n, const void *arg);	/* the kernel, n iterations */
+	const void *arg;
 	u64 n1, n2;
 	unsigned warmup, reps;	/* reps: runs per counter group */
+	/* One measurement at n1, nothing subtracted: what a measurement of
+	 * n1 iterations costs, the method's own overhead included. */
+	bool single;
+	/* Adds the bench's own fields to its record (may be NULL). */
+	void (*describe)(struct rec *r, const void *ctx);
+	const void *ctx;
 };
 
 /* Statistics of one event over the runs that counted it (counts for
- * n2 - n1 iterations; signed: noise can make a difference negative). */
+ * n2 - n1 iterations, or n1 when single; signed: noise can make a
+ * difference negative). */
 struct bench_stat {
 	unsigned runs;
 	s64 min, median, max, total;
@@ -33,7 +43,7 @@ struct bench_result {
 	unsigned runs;		/* measured runs, warm-up excluded */
 	int err;		/* first driver error, 0 if none */
 	struct bench_stat ev[COUNT_EVENTS_MAX];
-	struct bench_stat tsc;	/* TSC ticks for n2 - n1 iterations */
+	struct bench_stat tsc;	/* TSC ticks for n2 - n1 (single: n1) iterations */
 };
 
 /* Runs b, counting the events of s (which may count nothing: then only the

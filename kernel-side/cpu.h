@@ -72,6 +72,14 @@ static inline u64 read_cr2(void)
 	return v;
 }
 
+static inline u64 read_cr3(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
 static inline u64 read_cr4(void)
 {
 	u64 v;

@@ -83,3 +83,18 @@ u64 hw_rdtsc(void)
 {
 	return rdtsc();
 }
+
+u64 hw_read_cr3(void)
+{
+	return read_cr3();
+}
+
+u64 hw_read_cr4(void)
+{
+	return read_cr4();
+}
+
+u64 hw_phys_read64(u64 addr)
+{
+	return *(volatile const u64 *)(uintptr_t)addr;
+}

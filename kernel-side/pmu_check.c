@@ -31,7 +31,7 @@ struct ctx {
 	const struct pmu_check_env *env;
 	const struct pmu_caps *pc;
 	const struct pmu_ops *ops;
-	const struct pmu_check_kernel *k;
+	const struct mb_kernel *k;
 	u64 insns, branches;	/* exact, for N2 - N1 iterations of k */
 };
 
@@ -84,7 +84,7 @@ static int run_once(struct ctx *c, const struct prog *p, unsigned n, u64 start,
 		err = c->ops->program(c->pc, p[i].idx, p[i].config, p[i].flags);
 	if (!err)
 		err = c->ops->start(c->pc, start);
-	c->k->fn(iters);
+	c->k->fn(iters, NULL);
 	if (!err)
 		err = c->ops->stop(c->pc, start);
 	for (unsigned i = 0; i < n && !err; i++)
@@ -311,7 +311,7 @@ static void check_overflow_one(struct ctx *c, unsigned idx, u64 config, const ch
 		err = c->ops->write(c->pc, idx, preset);
 	if (!err)
 		err = c->ops->start(c->pc, BIT_ULL(idx));
-	c->k->fn(N2);
+	c->k->fn(N2, NULL);
 	if (!err)
 		err = c->ops->stop(c->pc, BIT_ULL(idx));
 	if (!err)
@@ -428,7 +428,7 @@ static void hw_checks_run(struct ctx *c)
 
 /* Each known kernel as a benchmark: counter records for the configured
  * events and, under -icount, the exact instruction count checked. */
-static void kernel_bench(const struct pmu_check_env *env, const struct pmu_check_kernel *k)
+static void kernel_bench(const struct pmu_check_env *env, const struct mb_kernel *k)
 {
 	static struct count_set set;
 	static struct bench_result res;
@@ -464,9 +464,9 @@ void pmu_check_run(void *arg)
 {
 	const struct pmu_check_env *env = arg;
 	struct ctx c = {
-		.env = env, .pc = env->pc, .ops = pmu_ops(env->pc), .k = &env->kernels[0],
-		.insns = (u64)(N2 - N1) * env->kernels[0].insns,
-		.branches = (u64)(N2 - N1) * env->kernels[0].branches,
+		.env = env, .pc = env->pc, .ops = pmu_ops(env->pc), .k = env->kernels[0],
+		.insns = (u64)(N2 - N1) * env->kernels[0]->insns,
+		.branches = (u64)(N2 - N1) * env->kernels[0]->branches,
 	};
 
 	rec_narrate("pmu-check: each count is the difference of %u and %u iterations of %s, "
@@ -475,7 +475,7 @@ void pmu_check_run(void *arg)
 		    (unsigned long long)c.branches);
 	hw_checks_run(&c);
 	for (unsigned i = 0; i < env->nkernels; i++)
-		kernel_bench(env, &env->kernels[i]);
+		kernel_bench(env, env->kernels[i]);
 }
 
 void pmu_check_report_restore(const struct owned_stats *os)

@@ -6,19 +6,15 @@
 #define PMULAB_PMU_CHECK_H
 
 #include "bench.h"
+#include "kernels.h"
 #include "owned.h"
-
-/* A loop whose per-iteration counts are exact (microbench/loops.asm). */
-struct pmu_check_kernel {
-	const char *name;
-	void (*fn)(u64 n);
-	u32 insns, branches;	/* per iteration */
-};
 
 struct pmu_check_env {
 	const struct cpu_info *ci;
 	const struct pmu_caps *pc;
-	const struct pmu_check_kernel *kernels;	/* [0] drives the PMU checks */
+	/* Loops of exact per-iteration counts (microbench/loops.asm); the
+	 * first drives the hardware checks. */
+	const struct mb_kernel *const *kernels;
 	unsigned nkernels;
 	u32 icount_shift;	/* RDTSC = 2^shift per instruction, or BENCH_NO_ICOUNT */
 	const char *events;	/* the events each kernel's counter records show */

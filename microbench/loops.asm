@@ -1,10 +1,16 @@
 ; Known-length loops: their retired-instruction and branch counts are exact,
 ; so a counter (or QEMU's -icount clock) measuring them has one right answer.
-; System V ABI, the way the payload and the Linux runner call C: rdi holds
-; the iteration count, at least 1. Nothing but rdi and flags is touched.
+; Kernel ABI (System V, as the payload and the Linux runner call C):
+; rdi = iterations, at least 1; rsi = the kernel's argument (unused here).
+; Each touches only the registers it names and flags.
 bits 64
 default rel
 section .text
+
+; Nothing: one RET. Measured once, it is what the method itself costs.
+global mb_empty:function
+mb_empty:
+	ret
 
 ; Per iteration: 2 instructions (dec, jnz), 1 conditional branch, taken
 ; every time but the last. The smallest loop x86 has.
@@ -29,6 +35,43 @@ mb_nop8:
 	nop
 	dec rdi
 	jnz .next
+	ret
+
+; Per iteration: 10 instructions, 8 of them ADDs each waiting for the one
+; before: cycles per iteration = 8 x the ADD latency (1 on every x86 core
+; since the P6), the loop a latency bound.
+global mb_add_dep:function
+mb_add_dep:
+	xor eax, eax
+.next:	add rax, 1
+	add rax, 1
+	add rax, 1
+	add rax, 1
+	add rax, 1
+	add rax, 1
+	add rax, 1
+	add rax, 1
+	dec rdi
+	jnz .next
+	ret
+
+; Per iteration: 10 instructions, 8 ADDs to 8 different registers, none
+; waiting for another: throughput bound, so cycles per iteration = 8 / the
+; number of integer ALUs (4 on Skylake and Zen). RBX is callee-saved.
+global mb_add_indep:function
+mb_add_indep:
+	push rbx
+.next:	add rax, 1
+	add rcx, 1
+	add rdx, 1
+	add rbx, 1
+	add r8, 1
+	add r9, 1
+	add r10, 1
+	add r11, 1
+	dec rdi
+	jnz .next
+	pop rbx
 	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -50,7 +50,8 @@ static const char *dumped(void)
 
 #define EVENTS_DEFAULT "events=cycles,instructions,ref-cycles,branches,branch-misses," \
 	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
-#define REST_DEFAULT " suite=pmu-check " EVENTS_DEFAULT " icount_shift=off"
+#define REST_DEFAULT " suite=pmu-check,quick benches=none " EVENTS_DEFAULT \
+	" seed=1 icount_shift=off"
 
 static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
 			       "exit_wait=30 inject_fault=none" REST_DEFAULT;
@@ -88,16 +89,25 @@ static void test_lists_strings(void)
 	CHECK_U64(cfg.icount_shift, 0);
 	CHECK_U64(parse("icount_shift=10\n"), 0);
 	CHECK_U64(cfg.icount_shift, 10);
+	CHECK_U64(parse("suite=full,pmu-check\nbenches=chase:64KiB,calls:8\nseed=42\n"), 0);
+	CHECK_U64(cfg.suite, SUITE_FULL | SUITE_PMU_CHECK);
+	CHECK_STR(cfg.benches, "chase:64KiB,calls:8");
+	CHECK_U64(cfg.seed, 42);
+	CHECK_U64(parse("benches=chase:3KiB\nseed=0\n"), 2);
+	CHECK_STR(errs[0].detail, "size-not-power-of-2-4KiB-to-1GiB: chase:3KiB");
+	CHECK_STR(errs[1].detail, "expected 1..4294967295");
+	CHECK_STR(cfg.benches, "none");
 	CHECK_U64(parse("suite=none\n"), 0);
 	CHECK_U64(cfg.suite, 0);
 	CHECK(strstr(dumped(), " suite=none ") != NULL);
 	CHECK_U64(parse("icount_shift=off\n"), 0);
 	CHECK_U64(cfg.icount_shift, CONFIG_OFF);
 
-	CHECK_U64(parse("suite=quick\nsuite=pmu-check,\nsuite=\nevents=cycles,bogus\n"
+	CHECK_U64(parse("suite=fast\nsuite=pmu-check,\nsuite=\nevents=cycles,bogus\n"
 			"events=cycles,,instructions\nevents=raw:0xzz\n"
 			"events=raw:0x100000000000\nevents=\nicount_shift=11\n"), 9);
-	CHECK_STR(errs[0].detail, "expected none or a comma-separated list of pmu-check");
+	CHECK_STR(errs[0].detail,
+		  "expected none or a comma-separated list of pmu-check|quick|full");
 	CHECK_STR(errs[1].reason, "bad-value");
 	CHECK_STR(errs[2].reason, "bad-value");
 	CHECK_STR(errs[3].detail, "unknown-event: bogus");

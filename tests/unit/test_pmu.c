@@ -57,7 +57,7 @@ static void install(const struct pmu_sim_spec *spec)
  * under QEMU -icount. */
 static unsigned loop_insns = 2, loop_branches = 1, loop_cycles = 3, tsc_jitter, tick;
 
-static void sim_loop(u64 n)
+static void sim_loop(u64 n, const void *arg)
 {
 	for (u64 i = 0; i < n; i++) {
 		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, loop_insns, 0);
@@ -70,9 +70,10 @@ static void sim_loop(u64 n)
 	sim_tsc_advance(((n * loop_insns + OVERHEAD_INSNS) << SHIFT) + (tsc_jitter ? tick++ % 2 : 0));
 }
 
-static const struct pmu_check_kernel kernels[] = {
-	{ "simloop", sim_loop, 2, 1 },
+static const struct mb_kernel simloop = {
+	.name = "simloop", .fn = sim_loop, .insns = 2, .branches = 1,
 };
+static const struct mb_kernel *const kernels[] = { &simloop };
 
 static void run_check(const char *events, u32 shift)
 {
