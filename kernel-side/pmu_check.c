@@ -432,13 +432,14 @@ static void kernel_bench(const struct pmu_check_env *env, const struct mb_kernel
 {
 	static struct count_set set;
 	static struct bench_result res;
+	char bname[32], name[48];
 	struct bench b = {
-		.name = k->name, .suite = "pmu-check", .fn = k->fn,
+		.name = bname, .suite = "pmu-check", .fn = k->fn,
 		.n1 = N1, .n2 = N2, .warmup = 1, .reps = 3,
 	};
-	char name[48];
 	u64 insns;
 
+	fmt_snprintf(bname, sizeof(bname), "check-%s", k->name);
 	count_init(&set, env->ci, env->pc, env->events);
 	bench_run(&b, &set, &res);
 	bench_report(&b, &set, &res, env->icount_shift);

@@ -42,17 +42,19 @@ def test_pmu_check_under_tcg(boot, cpu, reason):
     assert run.first("check", name="owned.restore", section="pmu-check")["result"] == "pass"
 
     for kernel, per_iter in KERNELS.items():
-        bench = run.first("bench", name=kernel)
+        bench = run.first("bench", name=f"check-{kernel}")
         assert bench["suite"] == "pmu-check" and bench["iters"] == str(ITERS)
         assert bench["groups"] == "0"
         # Under -icount shift 5 the TSC is 32 ticks an instruction, exactly.
         assert bench["tsc_min"] == bench["tsc_max"] == str(ITERS * per_iter * 32)
-        counters = [c for c in run.all("counter") if c["bench"] == kernel]
+        counters = [c for c in run.all("counter") if c["bench"] == f"check-{kernel}"]
         assert [c["event"] for c in counters] == DEFAULT_EVENTS + ["instructions"]
         for c in counters[:-1]:
-            assert c == {"bench": kernel, "event": c["event"], "src": "none", "reason": reason}
-        assert counters[-1] == {"bench": kernel, "event": "instructions", "src": "icount",
-                                "value": str(ITERS * per_iter), "shift": "5"}
+            assert c == {"bench": f"check-{kernel}", "event": c["event"], "src": "none",
+                         "reason": reason}
+        assert counters[-1] == {"bench": f"check-{kernel}", "event": "instructions",
+                                "src": "icount", "value": str(ITERS * per_iter),
+                                "shift": "5"}
 
 
 def test_icount_shift_follows_the_launch(boot):
@@ -60,16 +62,16 @@ def test_icount_shift_follows_the_launch(boot):
     run = boot("--icount", "3")
     assert run.rc == 0, run.stderr
     assert run.first("config")["icount_shift"] == "3"
-    assert run.first("bench", name="loop")["tsc_min"] == str(ITERS * 2 * 8)
-    assert run.first("counter", bench="loop", src="icount")["value"] == str(ITERS * 2)
+    assert run.first("bench", name="check-loop")["tsc_min"] == str(ITERS * 2 * 8)
+    assert run.first("counter", bench="check-loop", src="icount")["value"] == str(ITERS * 2)
     assert run.first("check", name="pmu.icount.nop8")["result"] == "pass"
 
 
 def test_events_and_suite_from_config(boot):
-    run = boot("--set", "events=raw:0x1c4,ref-cycles,LLC-loads")
+    run = boot("--set", "events=raw:0x1c4,ref-cycles,LLC-loads", "--set", "suite=pmu-check")
     assert run.rc == 0, run.stderr
     assert run.first("config")["events"] == "raw:0x1c4,ref-cycles,LLC-loads"
-    names = [c["event"] for c in run.all("counter") if c["bench"] == "loop"]
+    names = [c["event"] for c in run.all("counter") if c["bench"] == "check-loop"]
     assert names == ["raw:0x1c4", "ref-cycles", "LLC-loads", "instructions"]
 
     # suite=none: capabilities and self-checks only.
@@ -83,7 +85,7 @@ def test_events_and_suite_from_config(boot):
 @pytest.mark.parametrize("line,detail", [
     ("events=cycles,bogus", "unknown-event: bogus"),
     ("events=raw:0xfffffffffffff", "raw-reserved-bits: raw:0xfffffffffffff"),
-    ("suite=everything", "expected none or a comma-separated list of pmu-check"),
+    ("suite=everything", "expected none or a comma-separated list of pmu-check|quick|full"),
 ])
 def test_bad_events_and_suites_are_config_errors(boot, line, detail):
     run = boot("--set", line)
@@ -102,14 +104,14 @@ def test_report_shows_perf_stat_tables(boot, pmulab):
     text = subprocess.run([str(pmulab), "report", str(run.dir / "results.txt")],
                           capture_output=True, text=True)
     assert text.returncode == 0, text.stderr
-    assert " Performance counter stats for bench 'loop' (suite pmu-check, 3 runs):" in text.stdout
+    assert " Performance counter stats for bench 'check-loop' (suite pmu-check, 3 runs):" in text.stdout
     assert "<not supported>      cycles" in text.stdout
     assert "4,000      instructions               # icount" in text.stdout
     csv = subprocess.run([str(pmulab), "report", str(run.dir / "results.txt"),
                           "--format", "csv"], capture_output=True, text=True)
     assert csv.returncode == 0, csv.stderr
     lines = csv.stdout.splitlines()
-    assert "# bench 'nop8' (suite pmu-check, 3 runs)" in lines
+    assert "# bench 'check-nop8' (suite pmu-check, 3 runs)" in lines
     assert "20000,,instructions,,100.00,," in lines
     assert "<not supported>,,cycles,,100.00,," in lines
 
