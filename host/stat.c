@@ -467,11 +467,25 @@ static void text_row(FILE *out, const struct block *b, const struct ctr *c)
 	row_close(&r, out);
 }
 
+/* QEMU TCG names itself in CPUID 0x40000000 (the cpu record's hypervisor). */
+bool stat_emulated(const struct stream *s)
+{
+	const struct record *cpu = stream_find(s, "cpu");
+	const char *hv = cpu ? record_get(cpu, "hypervisor") : NULL;
+
+	return hv && strcmp(hv, "TCGTCGTCGTCG") == 0;
+}
+
 void stat_text(FILE *out, const struct stream *s)
 {
 	struct view v;
 
 	view_init(&v, s);
+	if (v.nblocks && stat_emulated(s))
+		fputs("\n Note: QEMU TCG emulates this CPU. The TSC and every timing below come"
+		      "\n from the emulator (under -icount, 2^shift ticks an instruction): they"
+		      "\n mean nothing for caches, branch predictors or pipelines. Instruction"
+		      "\n counts marked icount are exact.\n", out);
 	for (size_t b = 0; b < v.nblocks; b++) {
 		const struct block *k = &v.blocks[b];
 		fputs("\n Performance counter stats for ", out);

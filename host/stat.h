@@ -4,8 +4,12 @@
 #ifndef PMULAB_STAT_H
 #define PMULAB_STAT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "parse.h"
+
+/* Whether the stream comes from QEMU TCG, whose timings are emulated. */
+bool stat_emulated(const struct stream *s);
 
 /* A block per bench as perf stat prints its counters, each after a blank
  * line; nothing when the stream holds no bench or counter record. */

@@ -20,6 +20,7 @@ static void describe(struct rec *r, const void *ctx)
 
 	rec_str(r, "family", k->name);
 	rec_str(r, "what", k->what);
+	rec_str(r, "unit", k->unit);
 	rec_u64(r, "insns", mb_insns(k, sp->depth));
 	rec_u64(r, "branches", mb_branches(k, sp->depth));
 	rec_u64(r, "loads", k->loads);

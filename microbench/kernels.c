@@ -5,25 +5,25 @@
 #include "libc.h"
 
 const struct mb_kernel mb_kernels[] = {
-	{ "empty", "nothing: what measuring itself costs", mb_empty, MB_NONE,
+	{ "empty", "nothing: what measuring itself costs", "measurement", mb_empty, MB_NONE,
 	  1, 0, 1, 0, 0, "instructions,cycles" },
-	{ "loop", "the smallest loop: dec, jnz", mb_loop, MB_NONE,
+	{ "loop", "the smallest loop: dec, jnz", "iteration", mb_loop, MB_NONE,
 	  2, 0, 1, 0, 0, "instructions,branches" },
-	{ "nop8", "8 NOPs a loop iteration: front-end throughput", mb_nop8, MB_NONE,
+	{ "nop8", "8 NOPs a loop iteration: front-end throughput", "iteration", mb_nop8, MB_NONE,
 	  10, 0, 1, 0, 0, "instructions,cycles" },
 	{ "add-dep", "8 dependent ADDs: latency bound, 8 cycles an iteration",
-	  mb_add_dep, MB_NONE, 10, 0, 1, 0, 0, "cycles" },
+	  "iteration", mb_add_dep, MB_NONE, 10, 0, 1, 0, 0, "cycles" },
 	{ "add-indep", "8 independent ADDs: throughput bound, 8/ALUs cycles",
-	  mb_add_indep, MB_NONE, 10, 0, 1, 0, 0, "cycles" },
+	  "iteration", mb_add_indep, MB_NONE, 10, 0, 1, 0, 0, "cycles" },
 	{ "chase", "pointer chase over a random cycle: load latency by working set",
-	  mb_chase, MB_WS, 3, 0, 1, 0, 1,
+	  "load", mb_chase, MB_WS, 3, 0, 1, 0, 1,
 	  "cycles,L1-dcache-load-misses,LLC-load-misses,dTLB-load-misses" },
 	{ "stream", "independent loads at a stride: what the prefetchers hide",
-	  mb_stream, MB_WS, 5, 0, 1, 0, 1, "cycles,L1-dcache-load-misses,cache-misses" },
+	  "load", mb_stream, MB_WS, 5, 0, 1, 0, 1, "cycles,L1-dcache-load-misses,cache-misses" },
 	{ "branch", "a branch taken by a pattern: what the predictor learns",
-	  mb_branch, MB_PERIOD, 10, 0, 3, 0, 1, "branch-misses,cycles" },
+	  "branch", mb_branch, MB_PERIOD, 10, 0, 3, 0, 1, "branch-misses,cycles" },
 	{ "calls", "a call chain of known depth: calls, returns, the RSB",
-	  mb_calls, MB_DEPTH, 2, 2, 1, 2, 0, "branches,branch-misses" },
+	  "chain", mb_calls, MB_DEPTH, 2, 2, 1, 2, 0, "branches,branch-misses" },
 };
 const unsigned mb_nkernels = ARRAY_SIZE(mb_kernels);
 

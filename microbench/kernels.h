@@ -34,6 +34,7 @@ enum mb_param {
 struct mb_kernel {
 	const char *name;
 	const char *what;		/* what it demonstrates */
+	const char *unit;		/* what one iteration is */
 	mb_fn *fn;
 	enum mb_param param;
 	/* Per iteration, exactly: a + b * depth (b only for calls). */

@@ -420,6 +420,36 @@ static void test_report(void)
 	stream_free(s);
 }
 
+/* A TCG stream's tables start with the note that its timings are emulated;
+ * a KVM or bare-metal one's do not. */
+static void test_emulated_note(void)
+{
+	static const char *const tcg[] = {
+		"cpu vendor=GenuineIntel hypervisor=TCGTCGTCGTCG",
+		"bench name=x suite=s reps=1",
+		"counter bench=x event=instructions src=icount value=5",
+		NULL,
+	};
+	static const char *const kvm[] = {
+		"cpu vendor=GenuineIntel hypervisor=KVMKVMKVM",
+		"bench name=x suite=s reps=1",
+		NULL,
+	};
+	struct stream *s = stream_of(tcg);
+	char *buf = render(stat_text, s);
+
+	CHECK(stat_emulated(s));
+	CHECK(strncmp(buf, "\n Note: QEMU TCG emulates this CPU.", 34) == 0);
+	free(buf);
+	stream_free(s);
+	s = stream_of(kvm);
+	buf = render(stat_text, s);
+	CHECK(!stat_emulated(s));
+	CHECK(strstr(buf, "Note") == NULL);
+	free(buf);
+	stream_free(s);
+}
+
 int main(void)
 {
 	rec_set_sink(sink, NULL);
@@ -433,5 +463,6 @@ int main(void)
 	test_metrics();
 	test_escaping();
 	test_report();
+	test_emulated_note();
 	return unit_done("stat");
 }
