@@ -246,7 +246,9 @@ static const char *parse_value(struct suite_spec *sp, const char *v, size_t len)
 		sp->ws = STREAM_WS;
 		if (at < v + len && (why = parse_ws(at + 1, v + len - at - 1, &sp->ws)))
 			return why;
-		if (!parse_size(v, at - v, &sp->stride) || !sp->stride || sp->stride >= sp->ws)
+		/* A multiple of 8: every 8-byte load stays inside the buffer. */
+		if (!parse_size(v, at - v, &sp->stride) || !sp->stride || sp->stride % 8 ||
+		    sp->stride >= sp->ws)
 			return "bad-stride";
 		return NULL;
 	case MB_PERIOD:

@@ -165,6 +165,7 @@ static void test_bench_syntax(void)
 		{ "chase:64kb", "bad-size", NULL },
 		{ "chase:99999999999999", "bad-size", NULL },
 		{ "stream:0", "bad-stride", NULL },
+		{ "stream:12", "bad-stride", NULL },
 		{ "stream:2MiB", "bad-stride", NULL },
 		{ "stream:64@3MiB", "size-not-power-of-2-4KiB-to-1GiB", NULL },
 		{ "branch:0", "bad-period", NULL },
