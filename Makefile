@@ -69,7 +69,8 @@ FIRMWARE_OBJS := \
 	firmware/volume.o \
 	firmware/output.o \
 	firmware/smbios.o \
-	firmware/exit.o
+	firmware/exit.o \
+	firmware/summary.o
 
 KERNEL_OBJS := \
 	kernel-side/crc32.o \

@@ -32,6 +32,9 @@ static const char *const fault_names[] = {
 /* In SUITE_* bit order. */
 static const char *const suite_names[] = { "pmu-check", "quick", "full", NULL };
 
+/* In SKIP_* bit order. */
+static const char *const skip_names[] = { "pmu", "lbr", NULL };
+
 /* perf stat's default hardware events, then the cache events: more than
  * most PMUs count at once, so the default run shows multiplexing too. */
 #define EVENTS_DEFAULT "cycles,instructions,ref-cycles,branches,branch-misses," \
@@ -84,6 +87,7 @@ static const struct cfg_key cfg_keys[] = {
 	{ .name = "events", .type = CFG_STR, .offset = OFF(events),
 	  .check = check_events, .def_str = EVENTS_DEFAULT },
 	NUM("seed", CFG_UINT, seed, 1, 1, 0xffffffffu),
+	NAMES("skip", CFG_LIST, skip, 0, skip_names),
 	NUM("icount_shift", CFG_OPT, icount_shift, CONFIG_OFF, 0, 10),
 };
 

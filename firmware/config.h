@@ -16,6 +16,10 @@
 #define SUITE_QUICK	BIT(1)
 #define SUITE_FULL	BIT(2)
 
+/* skip= names, a bit each: parts unknown hardware may not take well. */
+#define SKIP_PMU	BIT(0)	/* no PMU MSR writes: nothing is counted */
+#define SKIP_LBR	BIT(1)	/* no LBR MSR access at all */
+
 enum cfg_exit { EXIT_AUTO, EXIT_QEMU, EXIT_SHUTDOWN, EXIT_REBOOT, EXIT_RETURN };
 
 /* Settings are u32s (a list of names is a bit mask) or one string, so one
@@ -31,6 +35,7 @@ struct config {
 	char benches[CONFIG_STR_MAX];	/* more benches (suites.h syntax), or "none" */
 	char events[CONFIG_STR_MAX];	/* perf event names for counter records */
 	u32 seed;		/* for chase orders and branch patterns */
+	u32 skip;		/* SKIP_* */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
 };
 

@@ -18,6 +18,7 @@
 #include "selftest.h"
 #include "smbios.h"
 #include "suites.h"
+#include "summary.h"
 #include "symtab.h"
 #include "volume.h"
 
@@ -41,6 +42,7 @@ static struct pmu_caps pmu;
 static struct lbr_caps lbr;
 static struct debug_caps dbg;
 static struct apic_info apic;
+static unsigned benches_run;
 
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -102,6 +104,7 @@ static void report_config(const char *source)
 
 	rec_begin(&r, "config");
 	rec_str(&r, "source", source);
+	rec_str(&r, "results_file", results_file() ? results_file() : "none");
 	config_foreach(&cfg, config_field, &r);
 	rec_end(&r);
 	for (unsigned i = 0; i < cfg_nerrors; i++) {
@@ -119,6 +122,18 @@ static void report_config(const char *source)
 	}
 	if (cfg_nerrors_total > cfg_nerrors)
 		rec_narrate("config: %u more errors not shown", cfg_nerrors_total - cfg_nerrors);
+}
+
+/* A UEFI global variable of one byte (SecureBoot, SetupMode: UEFI spec 3.3),
+ * as "0"/"1", or "none" when the firmware does not have it. */
+static const char *global_flag(CHAR16 *name)
+{
+	UINT8 val = 0;
+	UINTN size = sizeof(val);
+
+	if (EFI_ERROR(RT->GetVariable(name, &gEfiGlobalVariableGuid, NULL, &size, &val)))
+		return "none";
+	return val ? "1" : "0";
 }
 
 static void report_hello(EFI_SYSTEM_TABLE *systab)
@@ -144,6 +159,10 @@ static void report_hello(EFI_SYSTEM_TABLE *systab)
 	rec_str(&r, "system_product", sys_product[0] ? sys_product : "none");
 	rec_hex(&r, "image_base", (u64)(uintptr_t)ImageBase);
 	rec_str(&r, "console", output_channel());
+	/* An image that runs with Secure Boot on was signed by an enrolled key;
+	 * one that is refused never gets here (docs/real-hardware.md). */
+	rec_str(&r, "secure_boot", global_flag(L"SecureBoot"));
+	rec_str(&r, "setup_mode", global_flag(L"SetupMode"));
 	if (output_serial())
 		rec_hex(&r, "serial_port", output_serial_port());
 	rec_end(&r);
@@ -229,8 +248,14 @@ static bool section(const char *name, void (*fn)(void *), void *arg)
 static void probe_caps(void *arg)
 {
 	cpu_probe(&cpu);
-	pmu_probe(&cpu, &pmu);
-	lbr_probe(&cpu, &pmu, &lbr);
+	if (cfg.skip & SKIP_PMU)
+		pmu_probe_no_writes(&cpu, &pmu);
+	else
+		pmu_probe(&cpu, &pmu);
+	if (cfg.skip & SKIP_LBR)
+		lbr = (struct lbr_caps){ .reason = "skipped-by-config" };
+	else
+		lbr_probe(&cpu, &pmu, &lbr);
 	debug_probe(&cpu, &dbg);
 	apic_probe(&cpu, &apic);
 }
@@ -305,6 +330,7 @@ static void run_benches(void)
 
 		if (!section(plan[i].name, suite_run_bench, &job))
 			break;
+		benches_run++;
 		owned_last_stats(&os);
 		all.msrs_restored += os.msrs_restored;
 		all.msrs_mismatched += os.msrs_mismatched;
@@ -382,6 +408,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	st = rec_error_count() || rec_check_failures() ? STATUS_ERROR : STATUS_OK;
 	report_end(st);
 	output_flush();
+	summary_show(&(struct summary){ &cpu, &pmu, st, results_file(), benches_run });
 	output_close();
 	return pmulab_exit(st, &cfg, on_qemu);
 }

@@ -53,7 +53,7 @@ static void report_results_error(const char *op, EFI_STATUS st)
 	rec_begin(&r, "error");
 	rec_str(&r, "kind", "results");
 	rec_str(&r, "op", op);
-	rec_str(&r, "path", "\\pmulab\\results.txt");
+	rec_str(&r, "path", results_file() ? results_file() : "\\pmulab\\results-NNN.txt");
 	rec_str(&r, "status", efi_status_name(st, buf));
 	rec_end(&r);
 }

@@ -1,11 +1,13 @@
 /* The boot volume through EFI_SIMPLE_FILE_SYSTEM_PROTOCOL (UEFI spec 13.4-13.5):
  * LoadedImage.DeviceHandle names the volume the payload was loaded from. */
+#include "fmt.h"
 #include "volume.h"
 
 #define RESULTS_DIR L"\\pmulab"
-#define RESULTS_PATH L"\\pmulab\\results.txt"
+#define RESULTS_MAX 999		/* \pmulab\results-001.txt .. -999.txt */
 
 static EFI_FILE_HANDLE root, results;
+static char results_path[32];
 
 EFI_STATUS volume_open(EFI_HANDLE image)
 {
@@ -61,11 +63,25 @@ EFI_STATUS volume_read(const CHAR16 *path, char **buf, size_t *len, size_t max)
 	return EFI_SUCCESS;
 }
 
+/* "\\pmulab\\results-NNN.txt" for n, in ASCII and UCS-2. */
+static void results_name(unsigned n, CHAR16 *wide)
+{
+	size_t len = fmt_snprintf(results_path, sizeof(results_path),
+				  "\\pmulab\\results-%03u.txt", n);
+
+	for (size_t i = 0; i <= len; i++)
+		wide[i] = (CHAR16)results_path[i];
+}
+
+/* A new file each boot, never one an earlier boot wrote: the first
+ * results-NNN.txt that does not exist yet. */
 EFI_STATUS results_open(void)
 {
 	EFI_FILE_HANDLE dir, fh;
+	CHAR16 path[32];
 	EFI_STATUS st;
 
+	results_path[0] = '\0';
 	if (!root)
 		return EFI_NOT_READY;
 	st = root->Open(root, &dir, RESULTS_DIR,
@@ -74,16 +90,30 @@ EFI_STATUS results_open(void)
 	if (EFI_ERROR(st))
 		return st;
 	dir->Close(dir);
-	/* Start empty: delete what an earlier boot left, then create. */
-	st = root->Open(root, &fh, RESULTS_PATH,
-			EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
+	for (unsigned n = 1; n <= RESULTS_MAX; n++) {
+		results_name(n, path);
+		st = root->Open(root, &fh, path, EFI_FILE_MODE_READ, 0);
+		if (!EFI_ERROR(st)) {
+			fh->Close(fh);
+			continue;
+		}
+		if (st != EFI_NOT_FOUND)
+			break;
+		st = root->Open(root, &results, path,
+				EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
+		if (EFI_ERROR(st))
+			break;
+		return EFI_SUCCESS;
+	}
+	results = NULL;
 	if (!EFI_ERROR(st))
-		fh->Delete(fh);
-	st = root->Open(root, &results, RESULTS_PATH,
-			EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
-	if (EFI_ERROR(st))
-		results = NULL;
+		st = EFI_OUT_OF_RESOURCES;	/* all RESULTS_MAX names taken */
 	return st;
+}
+
+const char *results_file(void)
+{
+	return results ? results_path : NULL;
 }
 
 EFI_STATUS results_append(const char *buf, size_t len)

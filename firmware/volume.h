@@ -12,8 +12,11 @@ EFI_STATUS volume_open(EFI_HANDLE image);
  * the caller with FreePool). EFI_NOT_FOUND when absent, EFI_BUFFER_TOO_SMALL
  * when larger than max. */
 EFI_STATUS volume_read(const CHAR16 *path, char **buf, size_t *len, size_t max);
-/* Creates (or empties) \pmulab\results.txt. */
+/* Creates \pmulab\results-NNN.txt, the first number no earlier boot used
+ * (001..999): a stick keeps every run. */
 EFI_STATUS results_open(void);
+/* Its path ("\pmulab\results-001.txt"), or NULL when none is open. */
+const char *results_file(void);
 /* Appends and flushes, so what is written survives a later crash. */
 EFI_STATUS results_append(const char *buf, size_t len);
 void results_close(void);

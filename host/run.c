@@ -412,8 +412,10 @@ int cmd_run(int argc, char **argv)
 	cli_path(path, sizeof(path), dir, "qemu.log");
 	qlog = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	cli_path(path, sizeof(path), dir, "results.txt");
-	if (qlog < 0 || esp_extract(disk, "::/pmulab/results.txt", path, qlog) < 0)
-		fprintf(stderr, "%s: run: the payload left no \\pmulab\\results.txt on the "
+	/* The run's boot volume is new, so its first results file is this
+	 * boot's (the payload numbers them, firmware/volume.c). */
+	if (qlog < 0 || esp_extract(disk, "::/pmulab/results-001.txt", path, qlog) < 0)
+		fprintf(stderr, "%s: run: the payload left no \\pmulab\\results-001.txt on the "
 			"boot volume\n", pmulab_progname);
 	if (qlog >= 0)
 		close(qlog);

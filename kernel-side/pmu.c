@@ -11,7 +11,7 @@
 static const char *const amd_probe_names[] = {
 	[AMD_PROBE_NONE] = "none", [AMD_PROBE_OK] = "readback-ok",
 	[AMD_PROBE_IN_USE] = "in-use", [AMD_PROBE_DIFFERS] = "readback-differs",
-	[AMD_PROBE_FAULT] = "msr-fault",
+	[AMD_PROBE_FAULT] = "msr-fault", [AMD_PROBE_SKIPPED] = "skipped",
 };
 
 static const char *const arch_event_names[ARCH_EVENT_MAX] = {
@@ -82,7 +82,7 @@ static void pmu_probe_amd_counter(struct pmu_caps *pc)
 		pc->amd_probe = now == pattern ? AMD_PROBE_OK : AMD_PROBE_DIFFERS;
 }
 
-static void pmu_probe_amd(const struct cpu_info *ci, struct pmu_caps *pc)
+static void pmu_probe_amd(const struct cpu_info *ci, struct pmu_caps *pc, bool may_write)
 {
 	pc->perfctr_core = ci->ext1_ecx & X86_FEATURE_PERFCTR_CORE;
 	if (cpu_leaf(ci, 0x80000022u, 0, &pc->leaf_80000022))
@@ -98,7 +98,10 @@ static void pmu_probe_amd(const struct cpu_info *ci, struct pmu_caps *pc)
 		pc->amd_counters = 4;
 		pc->amd_counters_src = "legacy";
 	}
-	pmu_probe_amd_counter(pc);
+	if (may_write)
+		pmu_probe_amd_counter(pc);
+	else
+		pc->amd_probe = AMD_PROBE_SKIPPED;
 	pc->present = pc->amd_counters > 0 &&
 		      (pc->amd_probe == AMD_PROBE_OK || pc->amd_probe == AMD_PROBE_IN_USE);
 	if (!pc->amd_counters)
@@ -109,7 +112,7 @@ static void pmu_probe_amd(const struct cpu_info *ci, struct pmu_caps *pc)
 		pc->reason = "counter-does-not-hold-writes";
 }
 
-void pmu_probe(const struct cpu_info *ci, struct pmu_caps *pc)
+static void probe(const struct cpu_info *ci, struct pmu_caps *pc, bool may_write)
 {
 	*pc = (struct pmu_caps){ .perf_cap_err = -1, .vendor = ci->vendor_id };
 	if (cpu_is_amd_like(ci))
@@ -117,10 +120,22 @@ void pmu_probe(const struct cpu_info *ci, struct pmu_caps *pc)
 	if (ci->vendor_id == VENDOR_INTEL) {
 		pmu_probe_intel(ci, pc);
 	} else if (cpu_is_amd_like(ci)) {
-		pmu_probe_amd(ci, pc);
+		pmu_probe_amd(ci, pc, may_write);
 	} else {
 		pc->reason = "unknown-vendor";
 	}
+}
+
+void pmu_probe(const struct cpu_info *ci, struct pmu_caps *pc)
+{
+	probe(ci, pc, true);
+}
+
+void pmu_probe_no_writes(const struct cpu_info *ci, struct pmu_caps *pc)
+{
+	probe(ci, pc, false);
+	pc->present = false;
+	pc->reason = "skipped-by-config";
 }
 
 const struct pmu_ops *pmu_ops(const struct pmu_caps *pc)

@@ -40,6 +40,7 @@ struct pmu_caps {
 		AMD_PROBE_IN_USE,	/* PERF_CTL0 enabled: not touched */
 		AMD_PROBE_DIFFERS,	/* read back something else */
 		AMD_PROBE_FAULT,	/* the MSR access faulted */
+		AMD_PROBE_SKIPPED,	/* config skip=pmu: nothing written */
 	} amd_probe;			/* write/read-back of PERF_CTR0 */
 	int amd_probe_err;
 };
@@ -135,6 +136,9 @@ const char *pmu_counter_name(unsigned idx, char *buf, size_t size);
 
 /* Needs the owned world: reads IA32_PERF_CAPABILITIES, probes AMD counters. */
 void pmu_probe(const struct cpu_info *ci, struct pmu_caps *pc);
+/* config skip=pmu: what CPUID and reads say, without the AMD write probe,
+ * and no counter is used (present=0 reason=skipped-by-config). */
+void pmu_probe_no_writes(const struct cpu_info *ci, struct pmu_caps *pc);
 void pmu_report(const struct cpu_info *ci, const struct pmu_caps *pc);
 /* perf's name for architectural event i (CPUID.0AH.EBX bit i). */
 const char *pmu_arch_event_name(unsigned i);

@@ -131,7 +131,7 @@ def test_results_file_off(boot):
     assert run.rc == 0
     check_stream(run)
     assert not (run.dir / "results.txt").exists()
-    assert "no \\pmulab\\results.txt" in run.stderr
+    assert "no \\pmulab\\results-001.txt" in run.stderr
 
 
 def test_icount_runs_are_identical(boot):

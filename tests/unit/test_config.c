@@ -51,7 +51,7 @@ static const char *dumped(void)
 #define EVENTS_DEFAULT "events=cycles,instructions,ref-cycles,branches,branch-misses," \
 	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
 #define REST_DEFAULT " suite=pmu-check,quick benches=none " EVENTS_DEFAULT \
-	" seed=1 icount_shift=off"
+	" seed=1 skip=none icount_shift=off"
 
 static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
 			       "exit_wait=30 inject_fault=none" REST_DEFAULT;
@@ -97,6 +97,9 @@ static void test_lists_strings(void)
 	CHECK_STR(errs[0].detail, "size-not-power-of-2-4KiB-to-1GiB: chase:3KiB");
 	CHECK_STR(errs[1].detail, "expected 1..4294967295");
 	CHECK_STR(cfg.benches, "none");
+	CHECK_U64(parse("skip=lbr,pmu\n"), 0);
+	CHECK_U64(cfg.skip, SKIP_PMU | SKIP_LBR);
+	CHECK(strstr(dumped(), " skip=pmu,lbr ") != NULL);
 	CHECK_U64(parse("suite=none\n"), 0);
 	CHECK_U64(cfg.suite, 0);
 	CHECK(strstr(dumped(), " suite=none ") != NULL);
