@@ -4,6 +4,7 @@
 #   make test     C unit tests, then the end-to-end QEMU boots (pytest)
 #   make bench    boot-to-end wall time of the default TCG run
 #   make fuzz     libFuzzer on the record parser (FUZZ_SECONDS, default 60)
+#   make image    build/pmulab.img, the USB stick image for real hardware
 
 VERSION := 0.1.0
 BUILD := build
@@ -108,6 +109,11 @@ MICROBENCH_OBJS := \
 	microbench/branch.o \
 	microbench/calls.o
 
+# The kernels, also run natively by the host tool's config check and the
+# unit tests.
+KERNEL_ASM := microbench/loops.asm microbench/memory.asm microbench/branch.asm \
+	microbench/calls.asm
+
 PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS) $(MICROBENCH_OBJS))
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
 EFI_LIBS := $(EFI_LIB)/crt0-efi-x86_64.o
@@ -154,21 +160,37 @@ $(BUILD)/pmulab.efi: $(BUILD)/pmulab.so
 		-j .rela -j .rel.* -j .rela.* -j .reloc \
 		--target efi-app-x86_64 --subsystem=10 $< $@
 
-$(BUILD)/esp: $(BUILD)/pmulab.efi images/config.txt images/mkesp.sh
+$(BUILD)/esp: $(BUILD)/pmulab.efi images/config.txt images/README.txt images/mkesp.sh
 	$(E) "  ESP     $@"
-	$(Q)images/mkesp.sh $(BUILD)/pmulab.efi images/config.txt $@
+	$(Q)images/mkesp.sh $(BUILD)/pmulab.efi images/config.txt images/README.txt $@
 	@touch $@
 
+# The USB stick image for real hardware (docs/real-hardware.md).
+image: all $(BUILD)/pmulab.img
+
+$(BUILD)/pmulab.img: $(BUILD)/pmulab $(BUILD)/esp
+	$(E) "  IMAGE   $@"
+	$(Q)$(BUILD)/pmulab image -o $@ --config $(BUILD)/esp/pmulab/config.txt > /dev/null
+
 # ------------------------------------------------------------------- host ----
-HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
-	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost
-HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c
-HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS))
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench
+# The host checks configs with the payload's own parser (pmulab image), which
+# knows the event names and the benches= syntax, hence the kernels' table.
+HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c firmware/config.c \
+	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS)) \
+	$(patsubst %.asm,$(BUILD)/host/%.o,$(KERNEL_ASM))
 
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(@D)
 	$(E) "  HOSTCC  $<"
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/%.o: %.asm
+	@mkdir -p $(@D)
+	$(E) "  NASM    $<"
+	$(Q)$(NASM) -f elf64 $< -o $@
 
 $(BUILD)/pmulab: $(HOST_OBJS)
 	$(E) "  LINK    $@"
@@ -180,15 +202,13 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging
+	kernels paging plot html disk
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
 	host/parse.c
 unit_parse_SRCS := host/parse.c kernel-side/crc32.c \
 	kernel-side/record.c kernel-side/fmt.c
-KERNEL_ASM := microbench/loops.asm microbench/memory.asm microbench/branch.asm \
-	microbench/calls.asm
 unit_config_SRCS := firmware/config.c kernel-side/events.c kernel-side/suites.c \
 	microbench/kernels.c kernel-side/fmt.c $(KERNEL_ASM)
 unit_kernels_SRCS := microbench/kernels.c kernel-side/suites.c kernel-side/fmt.c \
@@ -210,8 +230,12 @@ unit_pmu_SRCS := kernel-side/pmu_check.c kernel-side/bench.c kernel-side/count.c
 	kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
 	kernel-side/crc32.c host/parse.c tests/unit/pmu_sim.c tests/unit/hw_sim.c \
 	tests/unit/tsc_sim.c
-unit_stat_SRCS := host/stat.c host/report.c host/parse.c kernel-side/record.c \
-	kernel-side/fmt.c kernel-side/crc32.c
+# The report renderers, html's page and the plots it embeds included.
+REPORT_SRCS := host/report.c host/stat.c host/html.c host/plot.c host/parse.c
+unit_stat_SRCS := $(REPORT_SRCS) kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
+unit_plot_SRCS := $(REPORT_SRCS) kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
+unit_html_SRCS := $(REPORT_SRCS) kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
+unit_disk_SRCS := host/disk.c
 
 # Sources may include nasm kernels: the unit tests run them natively.
 unit_objs = $(patsubst %.asm,$(BUILD)/unit/%.o,$(filter %.asm,$(1)))
@@ -233,7 +257,7 @@ unit: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
 	@set -e; for t in $^; do $$t; done
 
 # ------------------------------------------------------------------ tests ----
-test: all unit
+test: all image unit
 	$(PYTEST) -q tests/e2e
 
 run: all
@@ -247,8 +271,8 @@ fuzz: deps
 	@scripts/deps.sh fuzz
 	@mkdir -p $(BUILD)/fuzz/corpus
 	clang -std=c11 -O1 -g -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-Ikernel-side -Ihost tests/fuzz/fuzz_parse.c host/parse.c \
-		host/report.c kernel-side/crc32.c -o $(BUILD)/fuzz/fuzz_parse
+		-Ikernel-side -Ihost tests/fuzz/fuzz_parse.c $(REPORT_SRCS) \
+		kernel-side/crc32.c -lm -o $(BUILD)/fuzz/fuzz_parse
 	cp tests/fuzz/seeds/* $(BUILD)/fuzz/corpus/
 	$(BUILD)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		$(BUILD)/fuzz/corpus
@@ -256,5 +280,5 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps unit test run bench fuzz clean
+.PHONY: all deps unit test run bench fuzz image clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

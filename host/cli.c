@@ -14,13 +14,17 @@
 const char usage_main[] =
 	"usage: pmulab COMMAND [OPTION]...\n"
 	"\n"
-	"Reports the CPU performance-monitoring facts that the pmulab UEFI payload\n"
-	"finds, sent as checksummed records over a serial line.\n"
+	"Boots the pmulab UEFI payload (under QEMU, or on a machine from a USB\n"
+	"stick), collects the checksummed records it sends, and reports them.\n"
 	"\n"
 	"commands:\n"
 	"  run        boot the payload under QEMU, stream its records, report them\n"
 	"  collect    read records from a serial device, a capture file or stdin\n"
 	"  report     report a records file, a serial capture or a run directory\n"
+	"  plot       draw the chase and branch benches of a run with gnuplot\n"
+	"  image      make the bootable USB image for real hardware\n"
+	"  flash      write the image to a USB stick, safely\n"
+	"  import     read the runs a stick (or its image) brought back\n"
 	"  help       this text, or a command's: pmulab help COMMAND\n"
 	"\n"
 	"  --help     this text (COMMAND --help: the command's)\n"
@@ -28,7 +32,8 @@ const char usage_main[] =
 
 const char usage_run[] =
 	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
-	"                  [--timeout S] [--out DIR] [--format text|csv|json|records-csv]\n"
+	"                  [--timeout S] [--out DIR]\n"
+	"                  [--format text|csv|json|records-csv|html]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"\n"
 	"Boots the payload under QEMU, streams its records live and reports them.\n"
@@ -45,7 +50,8 @@ const char usage_run[] =
 	"  --timeout S       kill a hung guest after S seconds and mark the run\n"
 	"                    partial (default 120)\n"
 	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default), csv, json or records-csv\n"
+	"  --format F        report format: text (default), csv, json, records-csv\n"
+	"                    or html\n"
 	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
 	"                    this program)\n"
 	"  --ovmf-code FILE  OVMF code image (default $PMULAB_OVMF_CODE, else\n"
@@ -62,7 +68,7 @@ const char usage_run[] =
 
 const char usage_collect[] =
 	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"
-	"                      [--format text|csv|json|records-csv]\n"
+	"                      [--format text|csv|json|records-csv|html]\n"
 	"\n"
 	"Reads the payload's records from a serial device (TTY), a capture file\n"
 	"(FILE) or standard input (-), shows progress live and reports them.\n"
@@ -70,7 +76,8 @@ const char usage_collect[] =
 	"  --baud N          line speed of a TTY (default 115200)\n"
 	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
 	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default), csv, json or records-csv\n"
+	"  --format F        report format: text (default), csv, json, records-csv\n"
+	"                    or html\n"
 	"\n"
 	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
 	"stdin is read to its end. Ctrl-C stops reading and still reports what came.\n"
@@ -78,16 +85,40 @@ const char usage_collect[] =
 	"records.txt (the good records).\n";
 
 const char usage_report[] =
-	"usage: pmulab report FILE|DIR [--format text|csv|json|records-csv]\n"
+	"usage: pmulab report FILE|DIR [--format text|csv|json|records-csv|html]\n"
 	"\n"
 	"Reports the records in FILE, a records.txt or a raw serial capture, or in\n"
 	"the run directory DIR (its records.txt, else its serial.log).\n"
 	"\n"
-	"  --format F        report format: text (default), csv, json or records-csv\n"
+	"  --format F        report format: text (default), csv, json, records-csv\n"
+	"                    or html\n"
 	"\n"
 	"The text report shows a perf stat style block per bench; csv prints the\n"
 	"counter records one a line as perf stat -x, does; records-csv every\n"
-	"record, one row per field.\n";
+	"record, one row per field; html one self-contained page with the tables\n"
+	"and, when gnuplot is installed, the plots of pmulab plot inline.\n";
+
+const char usage_plot[] =
+	"usage: pmulab plot RUN [--out DIR] [--format svg|png]\n"
+	"\n"
+	"Draws the benches of RUN, a run directory (its records.txt, else its\n"
+	"serial.log) or a file that holds records, with gnuplot:\n"
+	"  chase   the family=chase benches: latency per load against the working\n"
+	"          set (PMU cycles, else TSC ticks), and the cache misses per load\n"
+	"          that were counted\n"
+	"  branch  the family=branch benches: branch-misses per iteration against\n"
+	"          the period of the pattern, random as a level line (TSC ticks\n"
+	"          per iteration when no branch-misses were counted)\n"
+	"\n"
+	"  --out DIR         output directory, created with its parents (default: RUN\n"
+	"                    when it is a directory, else the current directory)\n"
+	"  --format F        image format: svg (default) or png\n"
+	"\n"
+	"DIR gets chase.svg and branch.svg (or .png), each beside the data and the\n"
+	"gnuplot script that drew it (chase.dat, chase.gp, ...): gnuplot chase.gp\n"
+	"in DIR draws it again. The paths written are printed. Needs gnuplot\n"
+	"(scripts/deps.sh plot, or apt-get install gnuplot-nox); $PMULAB_GNUPLOT\n"
+	"names another binary.\n";
 
 const char usage_exit_codes[] =
 	"exit codes:\n"
@@ -95,6 +126,18 @@ const char usage_exit_codes[] =
 	"  1  error: the payload reported an error, or the input was unreadable\n"
 	"  2  usage: a bad command line\n"
 	"  3  partial: records lost, no end record, or status=partial\n";
+
+const char usage_tool_exit_codes[] =
+	"exit codes:\n"
+	"  0  done\n"
+	"  1  failed: the message says why (bad input, a tool missing, a refusal)\n"
+	"  2  usage: a bad command line\n";
+
+const char usage_plot_exit_codes[] =
+	"exit codes:\n"
+	"  0  at least one plot was drawn\n"
+	"  1  none was: no chase or branch benches, no gnuplot, unreadable input\n"
+	"  2  usage: a bad command line\n";
 
 void cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -154,7 +197,8 @@ enum report_format cli_format(const char *cmd, const char *val)
 	enum report_format fmt;
 
 	if (report_format_parse(val, &fmt) < 0)
-		cli_usage_error(cmd, "--format '%s': use text, csv, json or records-csv", val);
+		cli_usage_error(cmd, "--format '%s': use text, csv, json, records-csv or html",
+				val);
 	return fmt;
 }
 

@@ -17,12 +17,14 @@ extern const char *pmulab_progname;	/* for messages: "pmulab" */
 
 /* Help texts; each command's ends with a line feed. */
 extern const char usage_main[], usage_run[], usage_collect[], usage_report[];
-extern const char usage_exit_codes[];
+extern const char usage_plot[];
+extern const char usage_exit_codes[], usage_plot_exit_codes[], usage_tool_exit_codes[];
 
 /* Each gets argv[0] = the command's name. */
 int cmd_run(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* "pmulab CMD: <message>" and where the help is, then exit(EXIT_USAGE). */
 void cli_usage_error(const char *cmd, const char *fmt, ...)

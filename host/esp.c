@@ -1,5 +1,7 @@
 /* ESP folder and FAT image for QEMU runs (esp.h). */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,4 +164,31 @@ int esp_extract(const char *img, const char *inner, const char *path, int log_fd
 
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 	return proc_run(argv, log_fd) == 0 ? 0 : -1;
+}
+
+void esp_check_set(const char *cmd, const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s)
+		cli_usage_error(cmd, "--set '%s': expected key=value", s);
+	for (const char *p = s; p < eq; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_", *p))
+			cli_usage_error(cmd, "--set '%s': a key is lower-case letters, "
+					"digits and '_'", s);
+	if (strpbrk(eq, "\n\r#"))
+		cli_usage_error(cmd, "--set '%s': a value cannot hold a line break or '#'", s);
+}
+
+const char *esp_beside_self(const char *name, char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return NULL;
+	self[n] = '\0';
+	if ((size_t)snprintf(buf, len, "%s/%s", dirname(self), name) >= len)
+		return NULL;
+	return buf;
 }

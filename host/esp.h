@@ -18,4 +18,11 @@ int esp_make(const char *dir, const char *efi, const char *config, int log_fd,
 /* Copies inner (e.g. "::/pmulab/results.txt") out of img to path; 0 or -1. */
 int esp_extract(const char *img, const char *inner, const char *path, int log_fd);
 
+/* Checks a --set argument: key=value, the key lower-case letters, digits
+ * and '_', no line break or '#' in the value; exits with a usage error. */
+void esp_check_set(const char *cmd, const char *s);
+/* name next to this program (build/pmulab finds build/pmulab.efi and
+ * build/esp/), into buf; NULL when it does not fit. */
+const char *esp_beside_self(const char *name, char *buf, size_t len);
+
 #endif

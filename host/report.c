@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "html.h"
 #include "report.h"
 #include "stat.h"
 
@@ -19,7 +20,9 @@ static const char *const format_names[] = {
 	[REPORT_RECORDS_CSV] = "records-csv",
 	[REPORT_JSON] = "json",
 	[REPORT_CSV] = "csv",
+	[REPORT_HTML] = "html",
 };
+
 
 int report_format_parse(const char *name, enum report_format *out)
 {
@@ -445,6 +448,9 @@ void report_print(FILE *out, const struct stream *s, enum report_format fmt,
 		break;
 	case REPORT_CSV:
 		stat_perf_csv(out, s);
+		break;
+	case REPORT_HTML:
+		html_report(out, s, meta);
 		break;
 	}
 }

@@ -70,20 +70,6 @@ static void on_record(const struct record *rec, void *ctx)
 }
 
 /* A payload setting: key=value, the key a config word, one line. */
-static void check_set(const char *s)
-{
-	const char *eq = strchr(s, '=');
-
-	if (!eq || eq == s)
-		cli_usage_error("run", "--set '%s': expected key=value", s);
-	for (const char *p = s; p < eq; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_", *p))
-			cli_usage_error("run", "--set '%s': a key is lower-case letters, "
-					"digits and '_'", s);
-	if (strpbrk(eq, "\n\r#"))
-		cli_usage_error("run", "--set '%s': a value cannot hold a line break or '#'", s);
-}
-
 static void parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
@@ -109,7 +95,7 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			if (o->icount > 10)
 				cli_usage_error("run", "--icount '%s': QEMU takes a shift of 0..10", v);
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--set"))) {
-			check_set(v);
+			esp_check_set("run", v);
 			o->sets[o->nsets++] = (char *)v;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--timeout"))) {
 			o->timeout = cli_seconds("run", "--timeout", v);
@@ -131,20 +117,6 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->timeout <= 0)
 		cli_usage_error("run", "--timeout must be more than 0 s");
-}
-
-/* Next to this program: build/pmulab finds build/pmulab.efi and build/esp. */
-static const char *beside_self(const char *name, char *buf, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n < 0)
-		return NULL;
-	self[n] = '\0';
-	if ((size_t)snprintf(buf, len, "%s/%s", dirname(self), name) >= len)
-		return NULL;
-	return buf;
 }
 
 static void stop_qemu(pid_t pid)
@@ -240,7 +212,7 @@ static int build_esp(const char *dir, const char *efi, const struct run_opts *o,
 	o->sets[o->nsets] = icount;
 	/* The built ESP's config (images/config.txt) is the template: its
 	 * comments document every key for whoever opens the run's copy. */
-	tmpl = beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
+	tmpl = esp_beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
 	config = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o->sets,
 			    o->nsets + 1);
 	o->sets[o->nsets] = NULL;
@@ -321,7 +293,7 @@ int cmd_run(int argc, char **argv)
 	bool kvm_auto;
 
 	parse_opts(argc, argv, &o);
-	efi = first_of(o.efi, getenv("PMULAB_EFI"), beside_self("pmulab.efi", efi_buf,
+	efi = first_of(o.efi, getenv("PMULAB_EFI"), esp_beside_self("pmulab.efi", efi_buf,
 								   sizeof(efi_buf)));
 	if (!efi || access(efi, R_OK) < 0) {
 		fprintf(stderr, "%s: run: no payload at %s: build it with 'make', or give "
