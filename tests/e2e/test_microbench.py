@@ -143,3 +143,27 @@ def test_bad_bench_specs(boot, line, detail):
     err = run.first("error", kind="config")
     assert err["key"] == "benches" and err["detail"] == detail
     assert not run.all("bench")
+
+
+def test_plot_and_html_from_a_tcg_run(quick, pmulab, tmp_path):
+    """The sweeps draw from a TCG run; their titles say the timing is emulated."""
+    import subprocess
+    proc = subprocess.run([str(pmulab), "plot", str(quick.dir), "--out", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    chase = (tmp_path / "chase.svg").read_text()
+    assert "<svg" in chase and "QEMU TCG" in chase
+    data = (tmp_path / "chase.dat").read_text()
+    assert len([l for l in data.splitlines() if l and not l.startswith("#")]) == 9
+    assert "<svg" in (tmp_path / "branch.svg").read_text()
+    proc = subprocess.run([str(pmulab), "plot", str(quick.dir), "--out", str(tmp_path / "png"),
+                           "--format", "png"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "png" / "chase.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    page = subprocess.run([str(pmulab), "report", str(quick.dir), "--format", "html"],
+                          capture_output=True, text=True)
+    assert page.returncode == 0, page.stderr
+    html = page.stdout
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
+    assert "chase-1MiB" in html and "pmu.icount.loop" in html
