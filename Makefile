@@ -271,6 +271,7 @@ fuzz: deps
 	@scripts/deps.sh fuzz
 	@mkdir -p $(BUILD)/fuzz/corpus
 	clang -std=c11 -O1 -g -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-DPMULAB_VERSION='"$(VERSION)"' \
 		-Ikernel-side -Ihost tests/fuzz/fuzz_parse.c $(REPORT_SRCS) \
 		kernel-side/crc32.c -lm -o $(BUILD)/fuzz/fuzz_parse
 	cp tests/fuzz/seeds/* $(BUILD)/fuzz/corpus/
