@@ -132,3 +132,21 @@ def test_pmu_check_under_kvm(pmulab, tmp_path):
         assert checks["pmu.branches"]["result"] == "pass"
     assert checks["pmu.icount.loop"] == {"name": "pmu.icount.loop", "result": "skip",
                                          "reason": "no-icount"}
+
+
+@pytest.mark.parametrize("cpu", ["Skylake-Client", "EPYC"])
+def test_skip_pmu_and_lbr_touch_nothing(boot, cpu):
+    """skip=pmu,lbr for an unknown machine: no PMU or LBR register written (the
+    AMD write probe included), every count src=none with the reason."""
+    run = boot("--cpu", cpu, "--set", "skip=pmu,lbr", "--set", "suite=pmu-check")
+    assert run.rc == 0, run.stderr
+    pmu = run.first("pmu")
+    assert pmu["present"] == "0" and pmu["reason"] == "skipped-by-config"
+    if cpu == "EPYC":
+        assert pmu["probe"] == "skipped"
+    lbr = run.first("lbr")
+    assert lbr["present"] == "0" and lbr["reason"] == "skipped-by-config"
+    assert run.first("check", name="owned.restore", section="caps")["msrs_restored"] == "0"
+    for c in run.all("counter"):
+        assert c["src"] == "icount" or c["reason"] == "skipped-by-config"
+    assert run.first("check", name="pmu.width")["reason"] == "skipped-by-config"

@@ -611,6 +611,26 @@ static void test_driver_registers(void)
 	CHECK_U64(ops->set_extra(&pc, 0, 1), HW_ERR_NOT_SUPPORTED);
 }
 
+/* skip=pmu: the capabilities as read, no register written, nothing counts. */
+static void test_probe_without_writes(void)
+{
+	pmu_sim_install(&pmu_sim_amd_v2);
+	cpu_probe(&ci);
+	pmu_probe_no_writes(&ci, &pc);
+	CHECK_U64(sim_msr_writes(), 0);
+	CHECK(!pc.present && pmu_ops(&pc) == NULL);
+	CHECK_STR(pc.reason, "skipped-by-config");
+	CHECK_U64(pc.amd_probe, AMD_PROBE_SKIPPED);
+	CHECK(pc.perfmon_v2);
+	pmu_sim_install(&pmu_sim_intel_v4);
+	cpu_probe(&ci);
+	pmu_probe_no_writes(&ci, &pc);
+	CHECK_U64(sim_msr_writes(), 0);
+	CHECK_U64(pc.version, 4);
+	resolve("instructions");
+	CHECK_STR(ev.reason, "skipped-by-config");
+}
+
 int main(void)
 {
 	test_suite_variants();
@@ -623,6 +643,7 @@ int main(void)
 	test_schedule();
 	test_bench_multiplexed();
 	test_driver_registers();
+	test_probe_without_writes();
 	if (stream)
 		stream_free(stream);
 	return unit_done("pmu");
