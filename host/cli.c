@@ -117,7 +117,7 @@ const char usage_plot[] =
 	"DIR gets chase.svg and branch.svg (or .png), each beside the data and the\n"
 	"gnuplot script that drew it (chase.dat, chase.gp, ...): gnuplot chase.gp\n"
 	"in DIR draws it again. The paths written are printed. Needs gnuplot\n"
-	"(scripts/deps.sh plot, or apt-get install gnuplot-nox); $PMULAB_GNUPLOT\n"
+	"(scripts/deps.sh installs it, or apt-get install gnuplot-nox); $PMULAB_GNUPLOT\n"
 	"names another binary.\n";
 
 const char usage_exit_codes[] =

@@ -1,17 +1,15 @@
 #!/bin/sh
 # Install the Debian packages pmulab needs, only those missing: when all are
 # present this downloads nothing and changes nothing.
-#   scripts/deps.sh          build, run and test
+#   scripts/deps.sh          build, run and test (gnuplot: pmulab plot, html)
 #   scripts/deps.sh fuzz     also clang + libFuzzer runtime (make fuzz)
-#   scripts/deps.sh plot     also gnuplot (pmulab plot)
 set -eu
 
-pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk python3-pytest valgrind"
+pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest valgrind"
 for group in "$@"; do
 	case "$group" in
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-	plot) pkgs="$pkgs gnuplot-nox" ;;
-	*) echo "deps.sh: unknown group '$group' (known: fuzz plot)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown group '$group' (known: fuzz)" >&2; exit 2 ;;
 	esac
 done
 
