@@ -232,16 +232,19 @@ unit_pmu_SRCS := kernel-side/pmu_check.c kernel-side/bench.c kernel-side/count.c
 	tests/unit/tsc_sim.c
 # The report renderers, html's page and the plots it embeds included.
 REPORT_SRCS := host/report.c host/stat.c host/html.c host/plot.c host/parse.c
-unit_stat_SRCS := $(REPORT_SRCS) kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
-unit_plot_SRCS := $(REPORT_SRCS) kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
-unit_html_SRCS := $(REPORT_SRCS) kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
+# The report tests write their streams with the payload's writer (streams.c).
+REPORT_TEST_SRCS := $(REPORT_SRCS) tests/unit/streams.c \
+	kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
+unit_stat_SRCS := $(REPORT_TEST_SRCS)
+unit_plot_SRCS := $(REPORT_TEST_SRCS)
+unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
 
 # Sources may include nasm kernels: the unit tests run them natively.
 unit_objs = $(patsubst %.asm,$(BUILD)/unit/%.o,$(filter %.asm,$(1)))
 define unit_rule
 $(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$(filter %.c,$$(unit_$(1)_SRCS)) \
-		$$(call unit_objs,$$(unit_$(1)_SRCS)) tests/unit/unit.h
+		$$(call unit_objs,$$(unit_$(1)_SRCS)) tests/unit/unit.h tests/unit/streams.h
 	@mkdir -p $$(@D)
 	$$(E) "  UNIT    $$@"
 	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.c %.o,$$^) -o $$@

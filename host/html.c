@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "html.h"
 #include "plot.h"
+#include "stat.h"
 
 static const char css[] =
 	"body{font:14px/1.45 system-ui,sans-serif;color:#222;background:#fff;"
@@ -40,27 +41,6 @@ static const char *const caps[] = { "hello", "config", "cpu", "pmu", "lbr", "deb
 /* Types with a place of their own; the rest are listed as other records. */
 static const char *const own[] = { "bench", "counter", "check", "error", "end", NULL };
 
-/* perf's shadow metrics, as stat.c shows them: numerator / denominator of
- * the same bench, both really counted, the denominator not 0. */
-static const struct metric {
-	const char *num, *den, *unit;
-	bool pct;
-} metrics[] = {
-	{ "instructions", "cycles", "insn per cycle", false },
-	{ "branch-misses", "branches", "of all branches", true },
-	{ "cache-misses", "cache-references", "of all cache refs", true },
-	{ "L1-dcache-load-misses", "L1-dcache-loads", "of all L1-dcache accesses", true },
-	{ "LLC-load-misses", "LLC-loads", "of all LL-cache accesses", true },
-	{ "dTLB-load-misses", "dTLB-loads", "of all dTLB cache accesses", true },
-};
-
-static const char *const aliases[][2] = {
-	{ "cpu-cycles", "cycles" },
-	{ "branch-instructions", "branches" },
-};
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 void html_text(FILE *out, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -85,77 +65,21 @@ static void html_str(FILE *out, const char *s)
 	html_text(out, s, strlen(s));
 }
 
+/* The page shows values in the text report's forms: written as text into
+ * memory, then put on the page as HTML text. */
+static void put_captured(FILE *out, struct memtext *t)
+{
+	fclose(t->f);
+	html_text(out, t->buf, t->len);
+	free(t->buf);
+}
+
 void html_value(FILE *out, const char *val, size_t len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
+	struct memtext t;
 
-	if (!f) {
-		fputs("pmulab: out of memory\n", stderr);
-		exit(1);
-	}
-	report_value(f, val, len);
-	fclose(f);
-	html_text(out, buf, n);
-	free(buf);
-}
-
-static const struct field *field_of(const struct record *rec, const char *key)
-{
-	for (size_t i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].key, key) == 0)
-			return &rec->fields[i];
-	return NULL;
-}
-
-static bool field_is(const struct field *f, const char *s)
-{
-	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
-}
-
-static bool same_name(const struct field *a, const struct field *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
-}
-
-static bool listed(const char *key, const char *const *keys)
-{
-	for (; keys && *keys; keys++)
-		if (strcmp(key, *keys) == 0)
-			return true;
-	return false;
-}
-
-static bool get_u64(const struct record *rec, const char *key, uint64_t *out)
-{
-	const struct field *f = field_of(rec, key);
-	uint64_t v = 0;
-
-	if (!f || !f->len)
-		return false;
-	for (size_t i = 0; i < f->len; i++) {
-		unsigned d = (unsigned char)f->val[i] - '0';
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
-static void put_grouped(FILE *out, uint64_t v)
-{
-	char digits[24];
-	int n = snprintf(digits, sizeof(digits), "%" PRIu64, v);
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			fputc(',', out);
-		fputc(digits[i], out);
-	}
+	report_value(memtext_open(&t), val, len);
+	put_captured(out, &t);
 }
 
 /* " key=value" for each field not in skip, as the text report. */
@@ -165,7 +89,7 @@ static void put_fields(FILE *out, const struct record *rec, const char *const *s
 
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct field *f = &rec->fields[i];
-		if (listed(f->key, skip))
+		if (report_listed(f->key, skip))
 			continue;
 		fputs(sep, out);
 		html_str(out, f->key);
@@ -342,7 +266,7 @@ static void put_caps(FILE *out, const struct stream *s)
 	bool open = false;
 
 	for (size_t i = 0; i < s->nrecs; i++) {
-		if (!listed(s->recs[i].type, caps))
+		if (!report_listed(s->recs[i].type, caps))
 			continue;
 		if (!open)
 			fputs("<h2 id=\"capabilities\">Capabilities</h2>\n", out);
@@ -359,7 +283,7 @@ static void put_others(FILE *out, const struct stream *s)
 
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
-		if (listed(rec->type, caps) || listed(rec->type, own))
+		if (report_listed(rec->type, caps) || report_listed(rec->type, own))
 			continue;
 		if (!open)
 			fputs("<h2 id=\"other\">Other records</h2>\n<table>\n"
@@ -377,127 +301,34 @@ static void put_others(FILE *out, const struct stream *s)
 
 /* ------------------------------------------------------------- benches ---- */
 
-/* A counter record with what its row needs. */
-struct ctr {
-	const struct record *rec;
-	const struct field *event, *src;
-	bool has_value;
-	uint64_t value;
-};
-
-static struct ctr ctr_of(const struct record *rec)
-{
-	struct ctr c = { .rec = rec, .event = field_of(rec, "event"),
-			 .src = field_of(rec, "src") };
-
-	c.has_value = get_u64(rec, "value", &c.value);
-	return c;
-}
-
-static bool counted(const struct ctr *c)
-{
-	return c->has_value && (field_is(c->src, "pmu") || field_is(c->src, "icount"));
-}
-
-static bool event_is(const struct field *ev, const char *name)
-{
-	if (field_is(ev, name))
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
-		if (strcmp(aliases[i][1], name) == 0 && field_is(ev, aliases[i][0]))
-			return true;
-	return false;
-}
-
-/* A block: a bench record and its counters, or counters whose bench has
- * no record (bench NULL, the name they share). */
-struct block {
-	const struct stream *s;
-	const size_t *owners;
-	size_t bench;			/* index of the bench record, or nrecs */
-	const struct field *name;
-};
-
-static bool in_block(const struct block *b, size_t i)
-{
-	const struct record *rec = &b->s->recs[i];
-
-	if (strcmp(rec->type, "counter") != 0 || b->owners[i] != b->bench)
-		return false;
-	return b->bench < b->s->nrecs || same_name(field_of(rec, "bench"), b->name);
-}
-
-/* The denominator of a metric: counted, same source first (as stat.c). */
-static const struct ctr *operand(const struct block *b, const char *event,
-				 const struct ctr *like, struct ctr *buf)
-{
-	bool have = false;
-
-	for (size_t i = 0; i < b->s->nrecs; i++) {
-		struct ctr c;
-		if (!in_block(b, i))
-			continue;
-		c = ctr_of(&b->s->recs[i]);
-		if (!counted(&c) || !event_is(c.event, event))
-			continue;
-		if (same_name(c.src, like->src)) {
-			*buf = c;
-			return buf;
-		}
-		if (!have)
-			*buf = c;
-		have = true;
-	}
-	return have ? buf : NULL;
-}
-
-static void put_metric(FILE *out, const struct block *b, const struct ctr *c)
-{
-	struct ctr buf;
-
-	if (!counted(c))
-		return;
-	for (size_t m = 0; m < ARRAY_SIZE(metrics); m++) {
-		const struct ctr *den;
-		double x;
-		if (!event_is(c->event, metrics[m].num))
-			continue;
-		den = operand(b, metrics[m].den, c, &buf);
-		if (!den || !den->value)
-			return;
-		x = (double)c->value / (double)den->value * (metrics[m].pct ? 100 : 1);
-		fprintf(out, metrics[m].pct ? "%.2f%% %s" : "%.2f %s", x, metrics[m].unit);
-		return;
-	}
-}
-
 /* A count cell: grouped digits, else the value as received, else empty. */
 static void count_cell(FILE *out, const struct record *rec, const char *key)
 {
-	const struct field *f = field_of(rec, key);
+	const struct field *f = record_field(rec, key);
 	uint64_t v;
 
 	fputs("<td class=\"n\">", out);
-	if (get_u64(rec, key, &v))
-		put_grouped(out, v);
+	if (record_u64(rec, key, &v))
+		stat_grouped(out, v);
 	else if (f)
 		html_value(out, f->val, f->len);
 	fputs("</td>", out);
 }
 
-static void value_cell(FILE *out, const struct ctr *c)
+static void value_cell(FILE *out, const struct stat_ctr *c)
 {
-	if (c->has_value || field_of(c->rec, "value"))
-		count_cell(out, c->rec, "value");
-	else if (field_is(c->src, "none"))
-		fputs("<td class=\"n\">&lt;not supported&gt;</td>", out);
-	else
-		fputs("<td class=\"n\">&lt;not counted&gt;</td>", out);
+	struct memtext t;
+
+	fputs("<td class=\"n\">", out);
+	stat_value(memtext_open(&t), c);
+	put_captured(out, &t);
+	fputs("</td>", out);
 }
 
-static void source_cell(FILE *out, const struct ctr *c)
+/* Where the count came from; the counter has a column of its own. */
+static void source_cell(FILE *out, const struct stat_ctr *c)
 {
-	const struct field *reason = field_of(c->rec, "reason");
+	const struct field *reason = record_field(c->rec, "reason");
 
 	fputs("<td class=\"v\">", out);
 	if (c->src)
@@ -508,14 +339,14 @@ static void source_cell(FILE *out, const struct ctr *c)
 		fputs(": ", out);
 		html_value(out, reason->val, reason->len);
 	}
-	if (counted(c) && field_is(c->src, "icount"))
+	if (stat_counted(c) && field_is(c->src, "icount"))
 		fputs(" (exact)", out);
 	fputs("</td>", out);
 }
 
 static void text_cell(FILE *out, const struct record *rec, const char *key)
 {
-	const struct field *f = field_of(rec, key);
+	const struct field *f = record_field(rec, key);
 
 	fputs("<td class=\"v\">", out);
 	if (f)
@@ -523,153 +354,71 @@ static void text_cell(FILE *out, const struct record *rec, const char *key)
 	fputs("</td>", out);
 }
 
-/* % of the enabled time the event really counted; empty when unknown. */
-static void running_cell(FILE *out, const struct record *rec)
+static void counter_row(FILE *out, const struct stat_block *b, const struct stat_ctr *c)
 {
-	uint64_t enabled, running;
-
-	fputs("<td class=\"n\">", out);
-	if (get_u64(rec, "enabled", &enabled) && get_u64(rec, "running", &running) &&
-	    enabled)
-		fprintf(out, "%.2f%%", 100.0 * (double)running / (double)enabled);
-	fputs("</td>", out);
-}
-
-static void counter_row(FILE *out, const struct block *b, const struct record *rec)
-{
-	struct ctr c = ctr_of(rec);
+	const struct stat_metric *m;
+	double x;
 
 	fputs("<tr><td class=\"v\">", out);
-	if (c.event)
-		html_value(out, c.event->val, c.event->len);
+	if (c->event)
+		html_value(out, c->event->val, c->event->len);
 	else
 		fputs("(no event)", out);
 	fputs("</td>", out);
-	value_cell(out, &c);
-	source_cell(out, &c);
-	text_cell(out, rec, "counter");
-	count_cell(out, rec, "min");
-	count_cell(out, rec, "median");
-	count_cell(out, rec, "max");
-	count_cell(out, rec, "runs");
-	running_cell(out, rec);
-	fputs("<td>", out);
-	put_metric(out, b, &c);
+	value_cell(out, c);
+	source_cell(out, c);
+	text_cell(out, c->rec, "counter");
+	count_cell(out, c->rec, "min");
+	count_cell(out, c->rec, "median");
+	count_cell(out, c->rec, "max");
+	count_cell(out, c->rec, "runs");
+	/* % of the enabled time the event really counted; empty when unknown. */
+	fputs("<td class=\"n\">", out);
+	if (stat_running(c, &x))
+		fprintf(out, "%.2f%%", x);
+	fputs("</td><td>", out);
+	m = stat_metric(b, c, &x);
+	if (m)
+		fprintf(out, m->pct ? "%.2f%% %s" : "%.2f %s", x, m->unit);
 	fputs("</td></tr>\n", out);
 }
 
-/* 'name' when it is a plain word, else the text report's quoted form. */
-static void put_name(FILE *out, const struct field *f)
+static void put_block(FILE *out, const struct stat_block *b)
 {
-	bool plain = f->len > 0;
-
-	for (size_t i = 0; i < f->len; i++) {
-		unsigned char ch = f->val[i];
-		if (ch < 0x21 || ch > 0x7e || ch == '"' || ch == '\\' || ch == '\'')
-			plain = false;
-	}
-	if (plain) {
-		fputs("&#39;", out);
-		html_text(out, f->val, f->len);
-		fputs("&#39;", out);
-	} else {
-		html_value(out, f->val, f->len);
-	}
-}
-
-/* "bench 'loop' (suite pmu-check, 5 runs)", as stat.c titles a block. */
-static void put_title(FILE *out, const struct block *b)
-{
-	const struct record *bench = b->bench < b->s->nrecs ? &b->s->recs[b->bench] : NULL;
-	const struct field *suite, *reps;
-	uint64_t n;
-
-	if (b->name) {
-		fputs("bench ", out);
-		put_name(out, b->name);
-	} else {
-		fputs(bench ? "a bench without a name" : "counters without a bench", out);
-	}
-	if (!bench) {
-		fputs(b->name ? " (no bench record)" : "", out);
-		return;
-	}
-	suite = field_of(bench, "suite");
-	reps = field_of(bench, "reps");
-	if (!suite && !reps)
-		return;
-	fputs(" (", out);
-	if (suite) {
-		fputs("suite ", out);
-		html_value(out, suite->val, suite->len);
-	}
-	fputs(suite && reps ? ", " : "", out);
-	if (reps && get_u64(bench, "reps", &n))
-		fprintf(out, "%" PRIu64 " run%s", n, plural(n));
-	else if (reps)
-		html_value(out, reps->val, reps->len);
-	fputc(')', out);
-}
-
-static void put_block(FILE *out, const struct block *b)
-{
-	bool any = false;
+	struct memtext title;
 
 	fputs("<h3>", out);
-	put_title(out, b);
+	stat_title(memtext_open(&title), b);
+	put_captured(out, &title);
 	fputs("</h3>\n", out);
-	if (b->bench < b->s->nrecs) {
+	if (b->bench) {
 		fputs("<p class=\"fields\">", out);
-		put_fields(out, &b->s->recs[b->bench], NULL);
+		put_fields(out, b->bench, NULL);
 		fputs("</p>\n", out);
 	}
-	for (size_t i = 0; i < b->s->nrecs; i++) {
-		if (!in_block(b, i))
-			continue;
-		if (!any)
-			fputs("<table class=\"bench\">\n<tr><th>event</th><th>value</th>"
-			      "<th>source</th><th>counter</th><th>min</th><th>median</th>"
-			      "<th>max</th><th>runs</th><th>running</th><th>metric</th></tr>\n",
-			      out);
-		any = true;
-		counter_row(out, b, &b->s->recs[i]);
+	if (!b->nctrs) {
+		fputs("<p class=\"note\">(no counter records)</p>\n", out);
+		return;
 	}
-	fputs(any ? "</table>\n" : "<p class=\"note\">(no counter records)</p>\n", out);
+	fputs("<table class=\"bench\">\n<tr><th>event</th><th>value</th>"
+	      "<th>source</th><th>counter</th><th>min</th><th>median</th>"
+	      "<th>max</th><th>runs</th><th>running</th><th>metric</th></tr>\n", out);
+	for (size_t i = 0; i < b->nctrs; i++)
+		counter_row(out, b, &b->ctrs[i]);
+	fputs("</table>\n", out);
 }
 
-/* Whether counter i is the first of its name without a bench record: its
- * block goes where it is, as the text report orders blocks. */
-static bool first_orphan(const struct stream *s, const size_t *owners, size_t i)
-{
-	const struct field *name = field_of(&s->recs[i], "bench");
-
-	if (strcmp(s->recs[i].type, "counter") != 0 || owners[i] != s->nrecs)
-		return false;
-	for (size_t j = 0; j < i; j++)
-		if (owners[j] == s->nrecs && strcmp(s->recs[j].type, "counter") == 0 &&
-		    same_name(field_of(&s->recs[j], "bench"), name))
-			return false;
-	return true;
-}
-
+/* The blocks of the text report's perf stat tables, in its order. */
 static void put_benches(FILE *out, const struct stream *s)
 {
-	size_t *owners = plot_owners(s);
-	bool open = false;
+	struct stat_view v;
 
-	for (size_t i = 0; i < s->nrecs; i++) {
-		struct block b = { .s = s, .owners = owners, .bench = s->nrecs };
-		if (strcmp(s->recs[i].type, "bench") == 0)
-			b.bench = i;
-		else if (!first_orphan(s, owners, i))
-			continue;
-		b.name = field_of(&s->recs[i], b.bench == i ? "name" : "bench");
-		if (!open)
-			fputs("<h2 id=\"benches\">Benches</h2>\n", out);
-		open = true;
-		put_block(out, &b);
-	}
-	free(owners);
+	stat_view_init(&v, s);
+	if (v.nblocks)
+		fputs("<h2 id=\"benches\">Benches</h2>\n", out);
+	for (size_t b = 0; b < v.nblocks; b++)
+		put_block(out, &v.blocks[b]);
+	stat_view_free(&v);
 }
 
 /* --------------------------------------------------------------- plots ---- */
@@ -788,25 +537,13 @@ static void put_plots(FILE *out, const struct stream *s)
 
 /* -------------------------------------------------------------- checks ---- */
 
-/* 0 pass, 1 fail, 2 skip, 3 anything else. */
-static size_t check_result(const struct record *rec)
-{
-	static const char *const results[] = { "pass", "fail", "skip", NULL };
-	const char *result = record_get(rec, "result");
-	size_t r = 0;
-
-	while (results[r] && !(result && strcmp(result, results[r]) == 0))
-		r++;
-	return r;
-}
-
 static void check_row(FILE *out, const struct record *rec)
 {
 	static const char *const tags[] = { "PASS", "FAIL", "SKIP", "????" };
 	static const char *const cls[] = { "pass", "fail", "skip", "unknown" };
 	static const char *const in_tag[] = { "result", "name", NULL };
-	const struct field *name = field_of(rec, "name");
-	size_t r = check_result(rec);
+	const struct field *name = record_field(rec, "name");
+	size_t r = report_check_result(rec);
 
 	fprintf(out, "<tr><td class=\"%s\">%s</td><td class=\"v\">", cls[r], tags[r]);
 	if (name)
@@ -821,20 +558,8 @@ static void check_row(FILE *out, const struct record *rec)
 
 static void put_checks(FILE *out, const struct stream *s)
 {
-	size_t count[4] = { 0 }, total = 0;
-
-	for (size_t i = 0; i < s->nrecs; i++) {
-		if (strcmp(s->recs[i].type, "check") == 0) {
-			count[check_result(&s->recs[i])]++;
-			total++;
-		}
-	}
-	if (!total)
+	if (!report_check_tally(out, s, "<h2 id=\"checks\">Checks</h2>\n<p>"))
 		return;
-	fprintf(out, "<h2 id=\"checks\">Checks</h2>\n<p>%zu: %zu pass, %zu fail, %zu skip",
-		total, count[0], count[1], count[2]);
-	if (count[3])
-		fprintf(out, ", %zu with no known result", count[3]);
 	fputs("</p>\n<table class=\"checks\">\n"
 	      "<tr><th>result</th><th>name</th><th>details</th></tr>\n", out);
 	for (size_t i = 0; i < s->nrecs; i++)

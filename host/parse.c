@@ -35,14 +35,32 @@ struct parser {
 	uint64_t max_seq;
 };
 
-static void *xrealloc(void *p, size_t n)
+/* The host tool has no use for a half-built stream or report: without
+ * memory it says so and stops. */
+static void *need(void *p)
 {
-	p = realloc(p, n ? n : 1);
 	if (!p) {
 		fputs("pmulab: out of memory\n", stderr);
 		exit(1);
 	}
 	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	return need(realloc(p, n ? n : 1));
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	return need(calloc(n ? n : 1, size));
+}
+
+FILE *memtext_open(struct memtext *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	return t->f = need(open_memstream(&t->buf, &t->len));
 }
 
 /* Makes room for one more element of an array that grows by doubling. */
@@ -66,12 +84,11 @@ struct parser *parser_new(record_cb on_record, void *ctx)
 	return p;
 }
 
-/* Strict decimal: no sign, no leading zero but "0" itself, no overflow. */
-static bool parse_dec(const char *d, size_t n, uint64_t *out)
+bool parse_u64(const char *d, size_t n, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (n == 0 || n > 20 || (d[0] == '0' && n > 1))
+	if (!n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned digit = (unsigned char)d[i] - '0';
@@ -81,6 +98,14 @@ static bool parse_dec(const char *d, size_t n, uint64_t *out)
 	}
 	*out = v;
 	return true;
+}
+
+/* Strict decimal: no sign, no leading zero but "0" itself, no overflow. */
+static bool parse_dec(const char *d, size_t n, uint64_t *out)
+{
+	if (n == 0 || n > 20 || (d[0] == '0' && n > 1))
+		return false;
+	return parse_u64(d, n, out);
 }
 
 static int hexval(unsigned char c)
@@ -471,12 +496,38 @@ struct stream *parse_file(const char *path, char *err, size_t errlen)
 	return parser_finish(p);
 }
 
-const char *record_get(const struct record *rec, const char *key)
+const struct field *record_field(const struct record *rec, const char *key)
 {
 	for (size_t i = 0; i < rec->nfields; i++)
 		if (strcmp(rec->fields[i].key, key) == 0)
-			return rec->fields[i].val;
+			return &rec->fields[i];
 	return NULL;
+}
+
+const char *record_get(const struct record *rec, const char *key)
+{
+	const struct field *f = record_field(rec, key);
+
+	return f ? f->val : NULL;
+}
+
+bool record_u64(const struct record *rec, const char *key, uint64_t *out)
+{
+	const struct field *f = record_field(rec, key);
+
+	return f && parse_u64(f->val, f->len, out);
+}
+
+bool field_is(const struct field *f, const char *s)
+{
+	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
+}
+
+bool field_same(const struct field *a, const struct field *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
 }
 
 const struct record *stream_find(const struct stream *s, const char *type)

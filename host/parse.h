@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PARSE_LINE_MAX 4096	/* longer candidate records are rejected (oversize) */
 #define PARSE_MISSING_MAX 65536	/* missing[] lists at most this many seqs */
@@ -72,6 +73,32 @@ void stream_free(struct stream *s);
 struct stream *parse_file(const char *path, char *err, size_t errlen);
 const char *record_get(const struct record *rec, const char *key);
 const struct record *stream_find(const struct stream *s, const char *type);
+
+/* The field of rec with this key, or NULL. */
+const struct field *record_field(const struct record *rec, const char *key);
+/* A count as the payload writes it (parse_u64); anything else is none. */
+bool record_u64(const struct record *rec, const char *key, uint64_t *out);
+/* f is there and holds exactly s: byte-exact, as a decoded value may hold
+ * a NUL that strcmp would stop at. */
+bool field_is(const struct field *f, const char *s);
+/* Both absent, or the same bytes. */
+bool field_same(const struct field *a, const struct field *b);
+/* n decimal digits within 64 bits (leading zeros allowed, no sign); false
+ * for anything else, an empty string too. */
+bool parse_u64(const char *d, size_t n, uint64_t *out);
+
+/* Text built in memory, for output that has to be whole before it goes
+ * anywhere (padded, escaped or returned). */
+struct memtext {
+	FILE *f;
+	char *buf;		/* NUL-terminated after fflush(f) or fclose(f) */
+	size_t len;
+};
+
+/* calloc() and open_memstream() (into t) for the host tool: out of memory,
+ * they say so and exit. */
+void *xcalloc(size_t n, size_t size);
+FILE *memtext_open(struct memtext *t);
 
 /* Exit code the CLI gives for this stream: 0 complete and status=ok, 1 an error
  * record or status=error, 3 incomplete (lost records, no end) or status=partial. */

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "plot.h"
+#include "stat.h"
 
 const char *const chase_miss_events[CHASE_NMISS] = {
 	"L1-dcache-load-misses", "LLC-load-misses", "cache-misses",
@@ -24,79 +25,22 @@ const char *const chase_miss_events[CHASE_NMISS] = {
 #define TCG_BRANCH_NOTE "QEMU TCG: emulated timing — no branch predictor is modelled here"
 #define MAX_LABELLED_TICS 8
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fputs("pmulab: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
-static const struct field *field_of(const struct record *rec, const char *key)
-{
-	for (size_t i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].key, key) == 0)
-			return &rec->fields[i];
-	return NULL;
-}
-
-/* Byte-exact: a decoded value may hold a NUL that strcmp would stop at. */
-static bool field_is(const struct field *f, const char *s)
-{
-	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
-}
-
 static bool value_is(const struct record *rec, const char *key, const char *s)
 {
-	return field_is(field_of(rec, key), s);
-}
-
-/* Both absent, or the same bytes. */
-static bool same_name(const struct field *a, const struct field *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
-}
-
-static bool digits_u64(const char *d, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned digit = (unsigned char)d[i] - '0';
-		if (digit > 9 || v > (UINT64_MAX - digit) / 10)
-			return false;
-		v = v * 10 + digit;
-	}
-	*out = v;
-	return true;
-}
-
-/* A count as the payload writes it; anything else is no count. */
-static bool get_u64(const struct record *rec, const char *key, uint64_t *out)
-{
-	const struct field *f = field_of(rec, key);
-
-	return f && digits_u64(f->val, f->len, out);
+	return field_is(record_field(rec, key), s);
 }
 
 /* A counter value: signed, since noise can make a subtraction negative. */
 static bool get_signed(const struct record *rec, const char *key, double *out)
 {
-	const struct field *f = field_of(rec, key);
+	const struct field *f = record_field(rec, key);
 	bool neg;
 	uint64_t v;
 
 	if (!f)
 		return false;
 	neg = f->len && f->val[0] == '-';
-	if (!digits_u64(f->val + neg, f->len - neg, &v))
+	if (!parse_u64(f->val + neg, f->len - neg, &v))
 		return false;
 	*out = neg ? -(double)v : (double)v;
 	return true;
@@ -107,44 +51,18 @@ static bool is_type(const struct record *rec, const char *type)
 	return strcmp(rec->type, type) == 0;
 }
 
-static size_t owner_of(const struct stream *s, size_t i)
-{
-	const struct field *name = field_of(&s->recs[i], "bench");
-	size_t before = s->nrecs, after = s->nrecs;
-
-	for (size_t b = 0; b < s->nrecs; b++) {
-		const struct record *r = &s->recs[b];
-		if (!is_type(r, "bench") || !same_name(field_of(r, "name"), name))
-			continue;
-		if (b < i)
-			before = b;
-		else if (after == s->nrecs)
-			after = b;
-	}
-	return before < s->nrecs ? before : after;
-}
-
-size_t *plot_owners(const struct stream *s)
-{
-	size_t *own = xcalloc(s->nrecs, sizeof(*own));
-
-	for (size_t i = 0; i < s->nrecs; i++)
-		own[i] = is_type(&s->recs[i], "counter") ? owner_of(s, i) : s->nrecs;
-	return own;
-}
-
-/* The value of the first counter of bench b that counted one of events
- * (NULL-ended: an event and perf's aliases) with src=pmu. */
+/* The value of the first counter of bench b that counted event (or one of
+ * perf's other names for it) with src=pmu. */
 static bool pmu_value(const struct stream *s, const size_t *own, size_t b,
-		      const char *const *events, double *val)
+		      const char *event, double *val)
 {
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *r = &s->recs[i];
 		if (own[i] != b || !value_is(r, "src", "pmu"))
 			continue;
-		for (const char *const *e = events; *e; e++)
-			if (value_is(r, "event", *e) && get_signed(r, "value", val))
-				return true;
+		if (stat_event_is(record_field(r, "event"), event) &&
+		    get_signed(r, "value", val))
+			return true;
 	}
 	return false;
 }
@@ -166,23 +84,21 @@ struct chase_raw {
 static void chase_point(const struct stream *s, const size_t *own, size_t b,
 			struct chase_point *p, struct chase_raw *raw)
 {
-	static const char *const cycles[] = { "cycles", "cpu-cycles", NULL };
 	const struct record *rec = &s->recs[b];
 	uint64_t iters, loads, ticks;
 	double per, v;
 
 	p->bench = rec;
-	if (!get_u64(rec, "iters", &iters) || !get_u64(rec, "loads", &loads) ||
+	if (!record_u64(rec, "iters", &iters) || !record_u64(rec, "loads", &loads) ||
 	    !iters || !loads)
 		return;
 	per = (double)iters * (double)loads;
-	if ((raw->has_cyc = pmu_value(s, own, b, cycles, &v)))
+	if ((raw->has_cyc = pmu_value(s, own, b, "cycles", &v)))
 		raw->cyc = v / per;
-	if ((raw->has_tsc = get_u64(rec, "tsc_median", &ticks)))
+	if ((raw->has_tsc = record_u64(rec, "tsc_median", &ticks)))
 		raw->tsc = (double)ticks / per;
 	for (size_t m = 0; m < CHASE_NMISS; m++) {
-		const char *ev[] = { chase_miss_events[m], NULL };
-		if ((p->has_miss[m] = pmu_value(s, own, b, ev, &v)))
+		if ((p->has_miss[m] = pmu_value(s, own, b, chase_miss_events[m], &v)))
 			p->miss[m] = v / per;
 	}
 }
@@ -218,7 +134,7 @@ static void chase_pick(struct chase_plot *c, const struct chase_raw *raw)
 
 void plot_chase(const struct stream *s, struct chase_plot *c)
 {
-	size_t *own = plot_owners(s);
+	size_t *own = stat_owners(s);
 	struct chase_raw *raw = xcalloc(s->nrecs, sizeof(*raw));
 
 	memset(c, 0, sizeof(*c));
@@ -232,7 +148,7 @@ void plot_chase(const struct stream *s, struct chase_plot *c)
 			continue;
 		c->nbenches++;
 		/* Without a working set there is no x to put it at. */
-		if (!get_u64(rec, "ws", &ws) || !ws)
+		if (!record_u64(rec, "ws", &ws) || !ws)
 			continue;
 		c->pts[c->npts].ws = ws;
 		chase_point(s, own, i, &c->pts[c->npts], &raw[c->npts]);
@@ -269,7 +185,7 @@ bool plot_chase_drawable(const struct chase_plot *c)
  * does not know. */
 static bool branch_x(const struct record *rec, struct branch_point *p)
 {
-	p->has_period = get_u64(rec, "period", &p->period) && p->period;
+	p->has_period = record_u64(rec, "period", &p->period) && p->period;
 	if (value_is(rec, "pattern", "period"))
 		return p->has_period;
 	if (value_is(rec, "pattern", "always"))
@@ -291,7 +207,7 @@ static bool branch_reason(const struct stream *s, const size_t *own, size_t b,
 {
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *r = &s->recs[i];
-		const struct field *why = field_of(r, "reason");
+		const struct field *why = record_field(r, "reason");
 		if (own[i] != b || !value_is(r, "event", "branch-misses"))
 			continue;
 		bp->reason = why ? why->val : "the branch-misses records hold no value";
@@ -315,24 +231,23 @@ static int by_period(const void *a, const void *b)
 static void branch_values(const struct stream *s, const size_t *own, size_t b,
 			  struct branch_plot *bp, double *tsc, bool *has_tsc)
 {
-	static const char *const misses[] = { "branch-misses", NULL };
 	struct branch_point *p = &bp->pts[bp->npts];
 	const struct record *rec = &s->recs[b];
 	uint64_t iters, ticks;
 	double v;
 
-	if (!get_u64(rec, "iters", &iters) || !iters)
+	if (!record_u64(rec, "iters", &iters) || !iters)
 		return;
-	if ((p->has_y = pmu_value(s, own, b, misses, &v)))
+	if ((p->has_y = pmu_value(s, own, b, "branch-misses", &v)))
 		p->y = v / (double)iters;
 	bp->misses |= p->has_y;
-	if ((*has_tsc = get_u64(rec, "tsc_median", &ticks)))
+	if ((*has_tsc = record_u64(rec, "tsc_median", &ticks)))
 		*tsc = (double)ticks / (double)iters;
 }
 
 void plot_branch(const struct stream *s, struct branch_plot *bp)
 {
-	size_t *own = plot_owners(s);
+	size_t *own = stat_owners(s);
 	double *tsc = xcalloc(s->nrecs, sizeof(*tsc));
 	bool *has_tsc = xcalloc(s->nrecs, sizeof(*has_tsc));
 	bool reason = false;
@@ -401,25 +316,7 @@ bool plot_branch_drawable(const struct branch_plot *b)
 
 /* ---------------------------------------------------------- the texts ---- */
 
-struct text {
-	FILE *f;
-	char *buf;
-	size_t len;
-};
-
-static FILE *text_open(struct text *t)
-{
-	t->buf = NULL;
-	t->len = 0;
-	t->f = open_memstream(&t->buf, &t->len);
-	if (!t->f) {
-		fputs("pmulab: out of memory\n", stderr);
-		exit(1);
-	}
-	return t->f;
-}
-
-static char *text_close(struct text *t)
+static char *text_close(struct memtext *t)
 {
 	fclose(t->f);
 	return t->buf;
@@ -446,7 +343,7 @@ static void put_safe(FILE *f, const char *val, size_t len)
 /* "# name" after a data line: which bench it came from. */
 static void put_bench_name(FILE *f, const struct record *bench)
 {
-	const struct field *name = field_of(bench, "name");
+	const struct field *name = record_field(bench, "name");
 
 	fputs(" # ", f);
 	if (name)
@@ -533,8 +430,8 @@ static void put_head(FILE *f, const char *name, const char *what, const char *ex
 
 char *plot_chase_dat(const struct chase_plot *c)
 {
-	struct text t;
-	FILE *f = text_open(&t);
+	struct memtext t;
+	FILE *f = memtext_open(&t);
 
 	fprintf(f, "# pmulab plot: pointer chase, a line per family=chase bench; "
 		"? = not measured\n# ws_bytes %s_per_load",
@@ -595,8 +492,8 @@ char *plot_chase_script(const struct chase_plot *c, const char *ext)
 {
 	static const char *const styles[CHASE_NMISS] = { "dt 2 pt 6", "dt 3 pt 4", "dt 4 pt 8" };
 	const char *sep = "plot ";
-	struct text t;
-	FILE *f = text_open(&t);
+	struct memtext t;
+	FILE *f = memtext_open(&t);
 
 	put_head(f, "chase", "pointer-chase latency and cache misses against the working set",
 		 ext);
@@ -658,8 +555,8 @@ char *plot_branch_dat(const struct branch_plot *b)
 {
 	size_t np = branch_nperiodic(b), blocks = np > 0;
 	double lo, hi;
-	struct text t;
-	FILE *f = text_open(&t);
+	struct memtext t;
+	FILE *f = memtext_open(&t);
 
 	branch_range(b, &lo, &hi);
 	fprintf(f, "# pmulab plot: branch patterns, a line per family=branch bench; "
@@ -719,8 +616,8 @@ char *plot_branch_script(const struct branch_plot *b, const char *ext)
 	const char *sep = "plot ", *unit;
 	bool negative = false;
 	double lo, hi;
-	struct text t;
-	FILE *f = text_open(&t);
+	struct memtext t;
+	FILE *f = memtext_open(&t);
 
 	branch_range(b, &lo, &hi);
 	for (size_t i = 0; i < b->npts; i++)
@@ -807,7 +704,7 @@ const char *plot_gnuplot_missing(void)
 		snprintf(why, sizeof(why), "$PMULAB_GNUPLOT names no executable file: %s", env);
 	else
 		snprintf(why, sizeof(why), "gnuplot is not installed (not in PATH): "
-			 "scripts/deps.sh plot installs it, or apt-get install gnuplot-nox");
+			 "scripts/deps.sh installs it, or apt-get install gnuplot-nox");
 	return why;
 }
 

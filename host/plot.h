@@ -64,12 +64,6 @@ struct branch_plot {
 	bool tcg;
 };
 
-/* For each record of s: when it is a counter, the index of the bench record
- * it belongs to (as the perf stat tables group them: the latest bench
- * record of its name before it, else the first after it), else s->nrecs.
- * Free the array with free(). */
-size_t *plot_owners(const struct stream *s);
-
 /* The points of a stream; free them with plot_*_free(). */
 void plot_chase(const struct stream *s, struct chase_plot *c);
 void plot_branch(const struct stream *s, struct branch_plot *b);

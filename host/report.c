@@ -67,7 +67,7 @@ void report_value(FILE *out, const char *val, size_t len)
 		put_quoted(out, val, len, "\\x%02x");
 }
 
-static bool listed(const char *key, const char *const *keys)
+bool report_listed(const char *key, const char *const *keys)
 {
 	for (; keys && *keys; keys++)
 		if (strcmp(key, *keys) == 0)
@@ -79,19 +79,11 @@ void report_fields(FILE *out, const struct record *rec, const char *const *skip)
 {
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct field *f = &rec->fields[i];
-		if (listed(f->key, skip))
+		if (report_listed(f->key, skip))
 			continue;
 		fprintf(out, " %s=", f->key);
 		report_value(out, f->val, f->len);
 	}
-}
-
-static const struct field *field_of(const struct record *rec, const char *key)
-{
-	for (size_t i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].key, key) == 0)
-			return &rec->fields[i];
-	return NULL;
 }
 
 /* Consecutive seqs as ranges: "5, 9-12". */
@@ -185,7 +177,7 @@ static void text_hello(FILE *out, const struct record *rec)
 
 	fprintf(out, FIELDS_LABEL, "hello");
 	for (const char *const *k = summary; *k; k++) {
-		const struct field *f = field_of(rec, *k);
+		const struct field *f = record_field(rec, *k);
 		if (!f)
 			continue;
 		fprintf(out, "%s%s ", sep, *k);
@@ -219,7 +211,7 @@ static void text_records(FILE *out, const struct stream *s)
 		}
 		while (t < ntypes && strcmp(types[t], type) != 0)
 			t++;
-		if (t == ntypes && !listed(type, own))
+		if (t == ntypes && !report_listed(type, own))
 			types[ntypes++] = type;
 	}
 	for (size_t t = 0; t < ntypes; t++) {
@@ -235,8 +227,7 @@ static void text_records(FILE *out, const struct stream *s)
 	free(types);
 }
 
-/* 0 pass, 1 fail, 2 skip, 3 anything else. */
-static size_t check_result(const struct record *rec)
+size_t report_check_result(const struct record *rec)
 {
 	static const char *const results[] = { "pass", "fail", "skip", NULL };
 	const char *result = record_get(rec, "result");
@@ -247,33 +238,43 @@ static size_t check_result(const struct record *rec)
 	return r;
 }
 
-static void text_checks(FILE *out, const struct stream *s)
+bool report_check_tally(FILE *out, const struct stream *s, const char *head)
 {
-	static const char *const tags[] = { "PASS", "FAIL", "SKIP", "????" };
-	static const char *const in_tag[] = { "result", "name", NULL };
 	size_t count[4] = { 0 }, total = 0;
 
 	for (size_t i = 0; i < s->nrecs; i++) {
 		if (strcmp(s->recs[i].type, "check") == 0) {
-			count[check_result(&s->recs[i])]++;
+			count[report_check_result(&s->recs[i])]++;
 			total++;
 		}
 	}
 	if (!total)
-		return;
-	fprintf(out, "\n" LABEL "%zu: %zu pass, %zu fail, %zu skip", "checks", total,
-		count[0], count[1], count[2]);
+		return false;
+	fprintf(out, "%s%zu: %zu pass, %zu fail, %zu skip", head, total, count[0], count[1],
+		count[2]);
 	if (count[3])
 		fprintf(out, ", %zu with no known result", count[3]);
+	return true;
+}
+
+static void text_checks(FILE *out, const struct stream *s)
+{
+	static const char *const tags[] = { "PASS", "FAIL", "SKIP", "????" };
+	static const char *const in_tag[] = { "result", "name", NULL };
+	char head[16];
+
+	snprintf(head, sizeof(head), "\n" LABEL, "checks");
+	if (!report_check_tally(out, s, head))
+		return;
 	fputc('\n', out);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
-		const struct field *name = field_of(rec, "name");
+		const struct field *name = record_field(rec, "name");
 		size_t r;
 
 		if (strcmp(rec->type, "check") != 0)
 			continue;
-		r = check_result(rec);
+		r = report_check_result(rec);
 		fprintf(out, "  %s    ", tags[r]);
 		if (name)
 			report_value(out, name->val, name->len);

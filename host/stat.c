@@ -14,39 +14,7 @@
 #define METRIC_COL 64	/* derived metric, e.g. "  0.49 insn per cycle" */
 #define METRIC_W 34	/* the longest metric and a gap, so "(…%)" aligns */
 
-struct ctr {
-	const struct record *rec;
-	size_t idx;		/* position in the stream: rows keep its order */
-	size_t block;		/* index of its block */
-	const struct field *event, *src;
-	bool has_value, has_enabled, has_running;
-	uint64_t value, enabled, running;
-};
-
-struct block {
-	const struct record *bench;	/* NULL: no bench record names it */
-	const struct field *name;	/* NULL: counters without a bench field */
-	size_t pos;			/* its first record in the stream */
-	size_t id;			/* index before sorting by pos */
-	struct ctr *ctrs;
-	size_t nctrs;
-};
-
-struct view {
-	struct block *blocks;
-	size_t nblocks;
-	struct ctr *ctrs;
-	size_t nctrs;
-};
-
-/* perf's shadow metrics: numerator / denominator of the same bench. */
-struct metric {
-	const char *num, *den;
-	const char *unit;
-	bool pct;
-};
-
-static const struct metric metrics[] = {
+static const struct stat_metric metrics[] = {
 	{ "instructions", "cycles", "insn per cycle", false },
 	{ "branch-misses", "branches", "of all branches", true },
 	{ "cache-misses", "cache-references", "of all cache refs", true },
@@ -63,32 +31,7 @@ static const char *const aliases[][2] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fputs("pmulab: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
-static const struct field *field_of(const struct record *rec, const char *key)
-{
-	for (size_t i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].key, key) == 0)
-			return &rec->fields[i];
-	return NULL;
-}
-
-/* Byte-exact: a decoded value may hold a NUL that strcmp would stop at. */
-static bool field_is(const struct field *f, const char *s)
-{
-	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
-}
-
-static bool event_is(const struct field *ev, const char *name)
+bool stat_event_is(const struct field *ev, const char *name)
 {
 	if (field_is(ev, name))
 		return true;
@@ -98,53 +41,27 @@ static bool event_is(const struct field *ev, const char *name)
 	return false;
 }
 
-/* Both absent, or the same bytes. */
-static bool same_name(const struct field *a, const struct field *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
-}
-
-/* A count as the payload writes it: decimal digits only, within 64 bits.
- * Anything else is not a count, and is shown as received. */
-static bool get_u64(const struct record *rec, const char *key, uint64_t *out)
-{
-	const struct field *f = field_of(rec, key);
-	uint64_t v = 0;
-
-	if (!f || !f->len)
-		return false;
-	for (size_t i = 0; i < f->len; i++) {
-		unsigned d = (unsigned char)f->val[i] - '0';
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
-static void ctr_init(struct ctr *c, const struct record *rec, size_t idx)
+static void ctr_init(struct stat_ctr *c, const struct record *rec, size_t idx)
 {
 	c->rec = rec;
 	c->idx = idx;
-	c->event = field_of(rec, "event");
-	c->src = field_of(rec, "src");
-	c->has_value = get_u64(rec, "value", &c->value);
-	c->has_enabled = get_u64(rec, "enabled", &c->enabled);
-	c->has_running = get_u64(rec, "running", &c->running);
+	c->event = record_field(rec, "event");
+	c->src = record_field(rec, "src");
+	c->has_value = record_u64(rec, "value", &c->value);
+	c->has_enabled = record_u64(rec, "enabled", &c->enabled);
+	c->has_running = record_u64(rec, "running", &c->running);
 }
 
 /* The block of a counter: the latest bench record of its name before it,
  * else the first after it, else one for the name alone. */
-static size_t block_of(struct view *v, const struct ctr *c, const struct field *name)
+static size_t block_of(struct stat_view *v, const struct stat_ctr *c,
+		       const struct field *name)
 {
 	size_t best = v->nblocks;
 
 	for (size_t b = 0; b < v->nblocks; b++) {
-		const struct block *k = &v->blocks[b];
-		if (!same_name(k->name, name))
+		const struct stat_block *k = &v->blocks[b];
+		if (!field_same(k->name, name))
 			continue;
 		if (!k->bench)
 			return b;
@@ -153,21 +70,21 @@ static size_t block_of(struct view *v, const struct ctr *c, const struct field *
 	}
 	if (best < v->nblocks)
 		return best;
-	v->blocks[best] = (struct block){ .name = name, .pos = c->idx, .id = best };
+	v->blocks[best] = (struct stat_block){ .name = name, .pos = c->idx, .id = best };
 	v->nblocks++;
 	return best;
 }
 
 static int by_pos(const void *a, const void *b)
 {
-	const struct block *x = a, *y = b;
+	const struct stat_block *x = a, *y = b;
 
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 static int by_block(const void *a, const void *b)
 {
-	const struct ctr *x = a, *y = b;
+	const struct stat_ctr *x = a, *y = b;
 
 	if (x->block != y->block)
 		return (x->block > y->block) - (x->block < y->block);
@@ -175,7 +92,7 @@ static int by_block(const void *a, const void *b)
 }
 
 /* Blocks in stream order, each with its counters as a slice in stream order. */
-static void view_sort(struct view *v)
+static void view_sort(struct stat_view *v)
 {
 	size_t *rank = xcalloc(v->nblocks, sizeof(*rank));
 
@@ -186,14 +103,14 @@ static void view_sort(struct view *v)
 		v->ctrs[i].block = rank[v->ctrs[i].block];
 	qsort(v->ctrs, v->nctrs, sizeof(*v->ctrs), by_block);
 	for (size_t i = v->nctrs; i-- > 0;) {
-		struct block *k = &v->blocks[v->ctrs[i].block];
+		struct stat_block *k = &v->blocks[v->ctrs[i].block];
 		k->ctrs = &v->ctrs[i];
 		k->nctrs++;
 	}
 	free(rank);
 }
 
-static void view_init(struct view *v, const struct stream *s)
+void stat_view_init(struct stat_view *v, const struct stream *s)
 {
 	v->blocks = xcalloc(s->nrecs, sizeof(*v->blocks));
 	v->ctrs = xcalloc(s->nrecs, sizeof(*v->ctrs));
@@ -203,46 +120,61 @@ static void view_init(struct view *v, const struct stream *s)
 		const struct record *rec = &s->recs[i];
 		if (strcmp(rec->type, "bench") != 0)
 			continue;
-		v->blocks[v->nblocks] = (struct block){
-			.bench = rec, .name = field_of(rec, "name"),
+		v->blocks[v->nblocks] = (struct stat_block){
+			.bench = rec, .name = record_field(rec, "name"),
 			.pos = i, .id = v->nblocks };
 		v->nblocks++;
 	}
 	for (size_t i = 0; i < s->nrecs; i++) {
-		struct ctr *c = &v->ctrs[v->nctrs];
+		struct stat_ctr *c = &v->ctrs[v->nctrs];
 		if (strcmp(s->recs[i].type, "counter") != 0)
 			continue;
 		ctr_init(c, &s->recs[i], i);
-		c->block = block_of(v, c, field_of(c->rec, "bench"));
+		c->block = block_of(v, c, record_field(c->rec, "bench"));
 		v->nctrs++;
 	}
 	view_sort(v);
 }
 
-static void view_free(struct view *v)
+void stat_view_free(struct stat_view *v)
 {
 	free(v->blocks);
 	free(v->ctrs);
 }
 
-/* Really counted: a value, from a source that measures. */
-static bool counted(const struct ctr *c)
+size_t *stat_owners(const struct stream *s)
+{
+	size_t *own = xcalloc(s->nrecs, sizeof(*own));
+	struct stat_view v;
+
+	for (size_t i = 0; i < s->nrecs; i++)
+		own[i] = s->nrecs;
+	stat_view_init(&v, s);
+	for (size_t i = 0; i < v.nctrs; i++) {
+		const struct stat_block *k = &v.blocks[v.ctrs[i].block];
+		if (k->bench)
+			own[v.ctrs[i].idx] = (size_t)(k->bench - s->recs);
+	}
+	stat_view_free(&v);
+	return own;
+}
+
+bool stat_counted(const struct stat_ctr *c)
 {
 	return c->has_value && (field_is(c->src, "pmu") || field_is(c->src, "icount"));
 }
 
-/* The counter of event in b that a metric of like divides by: one of the
- * same source first, else the first counted one. */
-static const struct ctr *operand(const struct block *b, const char *event,
-				 const struct ctr *like)
+/* The counter of event in b that a metric of like divides by. */
+static const struct stat_ctr *operand(const struct stat_block *b, const char *event,
+				      const struct stat_ctr *like)
 {
-	const struct ctr *first = NULL;
+	const struct stat_ctr *first = NULL;
 
 	for (size_t i = 0; i < b->nctrs; i++) {
-		const struct ctr *c = &b->ctrs[i];
-		if (!counted(c) || !event_is(c->event, event))
+		const struct stat_ctr *c = &b->ctrs[i];
+		if (!stat_counted(c) || !stat_event_is(c->event, event))
 			continue;
-		if (same_name(c->src, like->src))
+		if (field_same(c->src, like->src))
 			return c;
 		if (!first)
 			first = c;
@@ -250,16 +182,14 @@ static const struct ctr *operand(const struct block *b, const char *event,
 	return first;
 }
 
-/* The metric shown beside c, or NULL when c is no numerator of one or an
- * operand is missing (a zero denominator has no ratio either). */
-static const struct metric *metric_of(const struct block *b, const struct ctr *c,
+const struct stat_metric *stat_metric(const struct stat_block *b, const struct stat_ctr *c,
 				      double *val)
 {
-	if (!counted(c))
+	if (!stat_counted(c))
 		return NULL;
 	for (size_t m = 0; m < ARRAY_SIZE(metrics); m++) {
-		const struct ctr *den;
-		if (!event_is(c->event, metrics[m].num))
+		const struct stat_ctr *den;
+		if (!stat_event_is(c->event, metrics[m].num))
 			continue;
 		den = operand(b, metrics[m].den, c);
 		if (!den || !den->value)
@@ -270,29 +200,36 @@ static const struct metric *metric_of(const struct block *b, const struct ctr *c
 	return NULL;
 }
 
-/* perf's "% of time counted"; 100 when not multiplexed or not known. */
-static double pct_running(const struct ctr *c)
+bool stat_running(const struct stat_ctr *c, double *pct)
 {
 	if (!c->has_enabled || !c->has_running || !c->enabled)
-		return 100.0;
-	return 100.0 * (double)c->running / (double)c->enabled;
+		return false;
+	*pct = 100.0 * (double)c->running / (double)c->enabled;
+	return true;
 }
 
-static bool multiplexed(const struct ctr *c)
+/* 100 when not multiplexed or not known, as perf shows it. */
+static double pct_running(const struct stat_ctr *c)
+{
+	double pct;
+
+	return stat_running(c, &pct) ? pct : 100.0;
+}
+
+static bool multiplexed(const struct stat_ctr *c)
 {
 	return c->has_enabled && c->has_running && c->running < c->enabled;
 }
 
 /* What the value column holds when the record has no count. */
-static const char *no_count(const struct ctr *c)
+static const char *no_count(const struct stat_ctr *c)
 {
-	if (field_of(c->rec, "value"))
+	if (record_field(c->rec, "value"))
 		return NULL;	/* a value that is no count: shown as is */
 	return field_is(c->src, "none") ? "<not supported>" : "<not counted>";
 }
 
-/* 1234567 as "1,234,567", as perf prints counts. */
-static void put_grouped(FILE *out, uint64_t v)
+void stat_grouped(FILE *out, uint64_t v)
 {
 	char digits[24];
 	int n = snprintf(digits, sizeof(digits), "%" PRIu64, v);
@@ -302,6 +239,18 @@ static void put_grouped(FILE *out, uint64_t v)
 			fputc(',', out);
 		fputc(digits[i], out);
 	}
+}
+
+void stat_value(FILE *out, const struct stat_ctr *c)
+{
+	const struct field *raw = record_field(c->rec, "value");
+
+	if (c->has_value)
+		stat_grouped(out, c->value);
+	else if (no_count(c))
+		fputs(no_count(c), out);
+	else
+		report_value(out, raw->val, raw->len);
 }
 
 /* 'name' when it is a plain word, else report_value's quoted form. */
@@ -320,8 +269,7 @@ static void put_name(FILE *out, const struct field *f)
 		report_value(out, f->val, f->len);
 }
 
-/* "bench 'loop' (suite pmu-check, 5 runs)" */
-static void put_title(FILE *out, const struct block *b)
+void stat_title(FILE *out, const struct stat_block *b)
 {
 	const struct field *suite, *reps;
 	uint64_t n;
@@ -336,8 +284,8 @@ static void put_title(FILE *out, const struct block *b)
 		fputs(b->name ? " (no bench record)" : "", out);
 		return;
 	}
-	suite = field_of(b->bench, "suite");
-	reps = field_of(b->bench, "reps");
+	suite = record_field(b->bench, "suite");
+	reps = record_field(b->bench, "reps");
 	if (!suite && !reps)
 		return;
 	fputs(" (", out);
@@ -346,41 +294,24 @@ static void put_title(FILE *out, const struct block *b)
 		report_value(out, suite->val, suite->len);
 	}
 	fputs(suite && reps ? ", " : "", out);
-	if (reps && get_u64(b->bench, "reps", &n))
+	if (reps && record_u64(b->bench, "reps", &n))
 		fprintf(out, "%" PRIu64 " run%s", n, n == 1 ? "" : "s");
 	else if (reps)
 		report_value(out, reps->val, reps->len);
 	fputc(')', out);
 }
 
-/* A text row is put together in memory, so columns can be padded whatever
- * an escaped value's length, and trailing blanks dropped. */
-struct row {
-	FILE *f;
-	char *buf;
-	size_t len;
-};
-
-static void row_open(struct row *r)
-{
-	r->buf = NULL;
-	r->len = 0;
-	r->f = open_memstream(&r->buf, &r->len);
-	if (!r->f) {
-		fputs("pmulab: out of memory\n", stderr);
-		exit(1);
-	}
-}
-
-/* The row so far, NUL-terminated; valid until the next write. */
-static const char *row_text(struct row *r)
+/* A text row is put together in memory (struct memtext), so columns can be
+ * padded whatever an escaped value's length, and trailing blanks dropped.
+ * row_text(): the row so far, NUL-terminated; valid until the next write. */
+static const char *row_text(struct memtext *r)
 {
 	fflush(r->f);
 	return r->buf;
 }
 
 /* Spaces up to column col, and at least gap of them. */
-static void row_pad(struct row *r, size_t col, size_t gap)
+static void row_pad(struct memtext *r, size_t col, size_t gap)
 {
 	size_t n;
 
@@ -389,13 +320,13 @@ static void row_pad(struct row *r, size_t col, size_t gap)
 	fprintf(r->f, "%*s", (int)n, "");
 }
 
-static void row_free(struct row *r)
+static void row_free(struct memtext *r)
 {
 	fclose(r->f);
 	free(r->buf);
 }
 
-static void row_close(struct row *r, FILE *out)
+static void row_close(struct memtext *r, FILE *out)
 {
 	fclose(r->f);
 	while (r->len && r->buf[r->len - 1] == ' ')
@@ -405,23 +336,11 @@ static void row_close(struct row *r, FILE *out)
 	free(r->buf);
 }
 
-static void text_value(FILE *out, const struct ctr *c)
-{
-	const struct field *raw = field_of(c->rec, "value");
-
-	if (c->has_value)
-		put_grouped(out, c->value);
-	else if (no_count(c))
-		fputs(no_count(c), out);
-	else
-		report_value(out, raw->val, raw->len);
-}
-
 /* Where the count came from: "pmu fixed1", "icount", "none: no-arch-pmu". */
-static void text_source(FILE *out, const struct ctr *c)
+static void text_source(FILE *out, const struct stat_ctr *c)
 {
-	const struct field *counter = field_of(c->rec, "counter");
-	const struct field *reason = field_of(c->rec, "reason");
+	const struct field *counter = record_field(c->rec, "counter");
+	const struct field *reason = record_field(c->rec, "reason");
 
 	if (!c->src)
 		fputs("no src", out);
@@ -436,16 +355,14 @@ static void text_source(FILE *out, const struct ctr *c)
 	}
 }
 
-static void text_row(FILE *out, const struct block *b, const struct ctr *c)
+static void text_row(FILE *out, const struct stat_block *b, const struct stat_ctr *c)
 {
-	const struct metric *m;
-	struct row val, r;
+	const struct stat_metric *m;
+	struct memtext val, r;
 	double x;
 
-	row_open(&val);
-	text_value(val.f, c);
-	row_open(&r);
-	fprintf(r.f, "%*s", VALUE_W, row_text(&val));
+	stat_value(memtext_open(&val), c);
+	fprintf(memtext_open(&r), "%*s", VALUE_W, row_text(&val));
 	row_free(&val);
 	row_pad(&r, EVENT_COL, 1);
 	if (c->event)
@@ -456,11 +373,11 @@ static void text_row(FILE *out, const struct block *b, const struct ctr *c)
 	fputs("# ", r.f);
 	text_source(r.f, c);
 	row_pad(&r, METRIC_COL, 1);
-	m = metric_of(b, c, &x);
+	m = stat_metric(b, c, &x);
 	if (m)
 		fprintf(r.f, m->pct ? "%6.2f%% %s" : "%6.2f %s", x, m->unit);
 	row_pad(&r, METRIC_COL + METRIC_W, 2);
-	if (counted(c) && field_is(c->src, "icount"))
+	if (stat_counted(c) && field_is(c->src, "icount"))
 		fputs("(exact) ", r.f);
 	if (multiplexed(c))
 		fprintf(r.f, "(%.2f%%)", pct_running(c));
@@ -478,31 +395,31 @@ bool stat_emulated(const struct stream *s)
 
 void stat_text(FILE *out, const struct stream *s)
 {
-	struct view v;
+	struct stat_view v;
 
-	view_init(&v, s);
+	stat_view_init(&v, s);
 	if (v.nblocks && stat_emulated(s))
 		fputs("\n Note: QEMU TCG emulates this CPU. The TSC and every timing below come"
 		      "\n from the emulator (under -icount, 2^shift ticks an instruction): they"
 		      "\n mean nothing for caches, branch predictors or pipelines. Instruction"
 		      "\n counts marked icount are exact.\n", out);
 	for (size_t b = 0; b < v.nblocks; b++) {
-		const struct block *k = &v.blocks[b];
+		const struct stat_block *k = &v.blocks[b];
 		fputs("\n Performance counter stats for ", out);
-		put_title(out, k);
+		stat_title(out, k);
 		fputs(":\n\n", out);
 		if (!k->nctrs)
 			fprintf(out, "%*s\n", VALUE_W + 6, "(no counter records)");
 		for (size_t i = 0; i < k->nctrs; i++)
 			text_row(out, k, &k->ctrs[i]);
 	}
-	view_free(&v);
+	stat_view_free(&v);
 }
 
-static void csv_row(FILE *out, const struct block *b, const struct ctr *c)
+static void csv_row(FILE *out, const struct stat_block *b, const struct stat_ctr *c)
 {
-	const struct field *raw = field_of(c->rec, "value");
-	const struct metric *m;
+	const struct field *raw = record_field(c->rec, "value");
+	const struct stat_metric *m;
 	double x;
 
 	if (c->has_value)
@@ -519,7 +436,7 @@ static void csv_row(FILE *out, const struct block *b, const struct ctr *c)
 		fprintf(out, "%" PRIu64, c->running);
 	fprintf(out, ",%.2f,", pct_running(c));
 	/* perf -x drops the % of a percentage metric: the unit says it */
-	m = metric_of(b, c, &x);
+	m = stat_metric(b, c, &x);
 	if (m)
 		fprintf(out, "%.2f,%s", x, m->unit);
 	else
@@ -529,16 +446,16 @@ static void csv_row(FILE *out, const struct block *b, const struct ctr *c)
 
 void stat_perf_csv(FILE *out, const struct stream *s)
 {
-	struct view v;
+	struct stat_view v;
 
-	view_init(&v, s);
+	stat_view_init(&v, s);
 	for (size_t b = 0; b < v.nblocks; b++) {
-		const struct block *k = &v.blocks[b];
+		const struct stat_block *k = &v.blocks[b];
 		fputs("# ", out);
-		put_title(out, k);
+		stat_title(out, k);
 		fputc('\n', out);
 		for (size_t i = 0; i < k->nctrs; i++)
 			csv_row(out, k, &k->ctrs[i]);
 	}
-	view_free(&v);
+	stat_view_free(&v);
 }

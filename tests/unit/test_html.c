@@ -6,48 +6,8 @@
 #include "parse.h"
 #include "record.h"
 #include "report.h"
+#include "streams.h"
 #include "unit.h"
-
-static char wire[65536];
-static size_t wire_len;
-
-static void sink(const char *line, size_t len, void *ctx)
-{
-	if (wire_len + len + 2 > sizeof(wire))
-		return;
-	memcpy(wire + wire_len, line, len);
-	memcpy(wire + wire_len + len, "\r\n", 2);
-	wire_len += len + 2;
-}
-
-static void emit(const char *body)
-{
-	char copy[1024], *save, *tok;
-	struct rec r;
-
-	snprintf(copy, sizeof(copy), "%s", body);
-	rec_begin(&r, strtok_r(copy, " ", &save));
-	while ((tok = strtok_r(NULL, " ", &save))) {
-		char *eq = strchr(tok, '=');
-		*eq = '\0';
-		rec_str(&r, tok, eq + 1);
-	}
-	rec_end(&r);
-}
-
-static struct stream *stream_of(const char *const *bodies)
-{
-	struct parser *p = parser_new(NULL, NULL);
-	struct stream *s;
-
-	for (; *bodies; bodies++)
-		emit(*bodies);
-	parser_feed(p, wire, wire_len);
-	wire_len = 0;
-	s = parser_finish(p);
-	CHECK_U64(s->nrejects, 0);
-	return s;
-}
 
 static char *page_of(const struct stream *s, const struct report_meta *meta)
 {
@@ -391,7 +351,7 @@ static void test_format(void)
 
 int main(void)
 {
-	rec_set_sink(sink, NULL);
+	streams_init();
 	test_page();	/* first: its records start at seq 0 */
 	test_escape();
 	test_svg();

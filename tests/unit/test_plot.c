@@ -7,50 +7,8 @@
 #include "parse.h"
 #include "plot.h"
 #include "record.h"
+#include "streams.h"
 #include "unit.h"
-
-static char wire[65536];
-static size_t wire_len;
-
-static void sink(const char *line, size_t len, void *ctx)
-{
-	if (wire_len + len + 2 > sizeof(wire))
-		return;
-	memcpy(wire + wire_len, line, len);
-	memcpy(wire + wire_len + len, "\r\n", 2);
-	wire_len += len + 2;
-}
-
-/* One record through the writer: "type key=value ...". */
-static void emit(const char *body)
-{
-	char copy[1024], *save, *tok;
-	struct rec r;
-
-	snprintf(copy, sizeof(copy), "%s", body);
-	rec_begin(&r, strtok_r(copy, " ", &save));
-	while ((tok = strtok_r(NULL, " ", &save))) {
-		char *eq = strchr(tok, '=');
-		*eq = '\0';
-		rec_str(&r, tok, eq + 1);
-	}
-	rec_end(&r);
-}
-
-/* The records of bodies (NULL-ended) and any emitted by hand before. */
-static struct stream *stream_of(const char *const *bodies)
-{
-	struct parser *p = parser_new(NULL, NULL);
-	struct stream *s;
-
-	for (; *bodies; bodies++)
-		emit(*bodies);
-	parser_feed(p, wire, wire_len);
-	wire_len = 0;
-	s = parser_finish(p);
-	CHECK_U64(s->nrejects, 0);
-	return s;
-}
 
 #define CHASE(name, ws, tsc) \
 	"bench name=" name " family=chase suite=quick reps=3 n1=1000 n2=3000 iters=2000 " \
@@ -386,34 +344,6 @@ static void test_branch_tsc(void)
 	stream_free(s);
 }
 
-/* A counter belongs to the latest bench record of its name before it, else
- * the first after it, as the perf stat tables group them. */
-static void test_owners(void)
-{
-	static const char *const bodies[] = {
-		"counter bench=b event=cycles src=pmu value=1",
-		"bench name=b",
-		"counter bench=b event=cycles src=pmu value=2",
-		"bench name=b",
-		"counter bench=b event=cycles src=pmu value=3",
-		"counter bench=ghost event=cycles src=pmu value=4",
-		"bench name=b",
-		NULL,
-	};
-	struct stream *s = stream_of(bodies);
-	size_t *own = plot_owners(s);
-
-	CHECK_U64(own[0], 1);
-	CHECK_U64(own[1], 7);
-	CHECK_U64(own[2], 1);
-	CHECK_U64(own[3], 7);
-	CHECK_U64(own[4], 3);
-	CHECK_U64(own[5], 7);
-	CHECK_U64(own[6], 7);
-	free(own);
-	stream_free(s);
-}
-
 static void test_labels(void)
 {
 	static const struct { unsigned k; const char *label; } cases[] = {
@@ -494,13 +424,12 @@ static void test_gnuplot(void)
 
 int main(void)
 {
-	rec_set_sink(sink, NULL);
+	streams_init();
 	test_chase_pmu();
 	test_chase_tcg();
 	test_chase_partial();
 	test_branch_pmu();
 	test_branch_tsc();
-	test_owners();
 	test_labels();
 	test_gnuplot();
 	return unit_done("plot");

@@ -6,64 +6,8 @@
 #include "record.h"
 #include "report.h"
 #include "stat.h"
+#include "streams.h"
 #include "unit.h"
-
-static char wire[65536];
-static size_t wire_len;
-
-/* The payload's lines as a serial capture holds them: CR LF after each. */
-static void sink(const char *line, size_t len, void *ctx)
-{
-	if (wire_len + len + 2 > sizeof(wire))
-		return;
-	memcpy(wire + wire_len, line, len);
-	memcpy(wire + wire_len + len, "\r\n", 2);
-	wire_len += len + 2;
-}
-
-/* One record through the writer: "type key=value ...". Values with spaces
- * or odd bytes go through rec_strn() by hand instead. */
-static void emit(const char *body)
-{
-	char copy[1024], *save, *tok;
-	struct rec r;
-
-	snprintf(copy, sizeof(copy), "%s", body);
-	rec_begin(&r, strtok_r(copy, " ", &save));
-	while ((tok = strtok_r(NULL, " ", &save))) {
-		char *eq = strchr(tok, '=');
-		*eq = '\0';
-		rec_str(&r, tok, eq + 1);
-	}
-	rec_end(&r);
-}
-
-/* The records of bodies (NULL-ended), parsed; any good ones emitted before
- * (by hand) since the last call are included. */
-static struct stream *stream_of(const char *const *bodies)
-{
-	struct parser *p = parser_new(NULL, NULL);
-	struct stream *s;
-
-	for (; *bodies; bodies++)
-		emit(*bodies);
-	parser_feed(p, wire, wire_len);
-	wire_len = 0;
-	s = parser_finish(p);
-	CHECK_U64(s->nrejects, 0);
-	return s;
-}
-
-static char *render(void (*fn)(FILE *, const struct stream *), const struct stream *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	fn(f, s);
-	fclose(f);
-	return buf;
-}
 
 /* Checks both views of bodies against want_text and want_csv. */
 #define CHECK_VIEWS(bodies, want_text, want_csv)                             \
@@ -420,6 +364,35 @@ static void test_report(void)
 	stream_free(s);
 }
 
+/* stat_owners(), the grouping the plots use: a counter belongs to the
+ * latest bench record of its name before it, else the first after it, and
+ * to none when no bench record has its name. */
+static void test_owners(void)
+{
+	static const char *const bodies[] = {
+		"counter bench=b event=cycles src=pmu value=1",
+		"bench name=b",
+		"counter bench=b event=cycles src=pmu value=2",
+		"bench name=b",
+		"counter bench=b event=cycles src=pmu value=3",
+		"counter bench=ghost event=cycles src=pmu value=4",
+		"bench name=b",
+		NULL,
+	};
+	struct stream *s = stream_of(bodies);
+	size_t *own = stat_owners(s);
+
+	CHECK_U64(own[0], 1);
+	CHECK_U64(own[1], 7);
+	CHECK_U64(own[2], 1);
+	CHECK_U64(own[3], 7);
+	CHECK_U64(own[4], 3);
+	CHECK_U64(own[5], 7);
+	CHECK_U64(own[6], 7);
+	free(own);
+	stream_free(s);
+}
+
 /* A TCG stream's tables start with the note that its timings are emulated;
  * a KVM or bare-metal one's do not. */
 static void test_emulated_note(void)
@@ -452,7 +425,7 @@ static void test_emulated_note(void)
 
 int main(void)
 {
-	rec_set_sink(sink, NULL);
+	streams_init();
 	test_pmu_ipc();
 	test_not_supported();
 	test_multiplexed();
@@ -463,6 +436,7 @@ int main(void)
 	test_metrics();
 	test_escaping();
 	test_report();
+	test_owners();
 	test_emulated_note();
 	return unit_done("stat");
 }
