@@ -95,6 +95,11 @@ KERNEL_OBJS := \
 	kernel-side/bench.o \
 	kernel-side/pmu_check.o \
 	kernel-side/paging.o \
+	kernel-side/text_poke.o \
+	kernel-side/ftrace.o \
+	kernel-side/ftrace_tracers.o \
+	kernel-side/ftrace_entry.o \
+	kernel-side/ftrace_suite.o \
 	kernel-side/suites.o \
 	kernel-side/suite_run.o \
 	kernel-side/lbr.o \
@@ -104,6 +109,7 @@ KERNEL_OBJS := \
 
 MICROBENCH_OBJS := \
 	microbench/kernels.o \
+	microbench/traced.o \
 	microbench/loops.o \
 	microbench/memory.o \
 	microbench/branch.o \
@@ -115,6 +121,13 @@ KERNEL_ASM := microbench/loops.asm microbench/memory.asm microbench/branch.asm \
 	microbench/calls.asm
 
 PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS) $(MICROBENCH_OBJS))
+
+# The traceable code: each function starts with 5 bytes the function tracer
+# patches (kernel-side/ftrace.h). -fpatchable-function-entry works with
+# GNU-EFI's -fpic, where -mfentry -mnop-mcount would need -fno-pic. Only code
+# the tracer itself never runs while tracing.
+TRACED_OBJS := microbench/traced.o kernel-side/fmt.o kernel-side/crc32.o
+$(addprefix $(BUILD)/efi/,$(TRACED_OBJS)): EFI_CFLAGS += -fpatchable-function-entry=5
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
 EFI_LIBS := $(EFI_LIB)/crt0-efi-x86_64.o
 EFI_LIBS_AFTER := -L$(EFI_LIB) -lefi -lgnuefi
@@ -202,7 +215,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk
+	kernels paging plot html disk ftrace
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -239,6 +252,8 @@ unit_stat_SRCS := $(REPORT_TEST_SRCS)
 unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
+unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
+	tests/unit/tsc_sim.c
 
 # Sources may include nasm kernels: the unit tests run them natively.
 unit_objs = $(patsubst %.asm,$(BUILD)/unit/%.o,$(filter %.asm,$(1)))

@@ -30,7 +30,7 @@ static const char *const fault_names[] = {
 };
 
 /* In SUITE_* bit order. */
-static const char *const suite_names[] = { "pmu-check", "quick", "full", NULL };
+static const char *const suite_names[] = { "pmu-check", "quick", "full", "ftrace", NULL };
 
 /* In SKIP_* bit order. */
 static const char *const skip_names[] = { "pmu", "lbr", NULL };
@@ -67,6 +67,27 @@ static bool check_events(const char *val, char *detail, size_t dlen)
 	return val[0] != '\0';
 }
 
+/* Comma-separated function-name globs: letters, digits, '_', '.', '*', '?'. */
+static bool glob_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '*' || c == '?' || c == ',';
+}
+
+static bool check_globs(const char *val, char *detail, size_t dlen)
+{
+	for (const char *p = val; *p; p++) {
+		if (glob_char(*p))
+			continue;
+		fmt_snprintf(detail, dlen, "expected function-name globs (a-z 0-9 _ . * ? ,), "
+			     "not '%c'", *p);
+		return false;
+	}
+	if (!val[0])
+		fmt_snprintf(detail, dlen, "expected function-name globs, e.g. tr_*");
+	return val[0] != '\0';
+}
+
 #define OFF(field) offsetof(struct config, field)
 
 #define NUM(n, t, f, d, lo, hi) \
@@ -88,6 +109,10 @@ static const struct cfg_key cfg_keys[] = {
 	  .check = check_events, .def_str = EVENTS_DEFAULT },
 	NUM("seed", CFG_UINT, seed, 1, 1, 0xffffffffu),
 	NAMES("skip", CFG_LIST, skip, 0, skip_names),
+	{ .name = "ftrace_filter", .type = CFG_STR, .offset = OFF(ftrace_filter),
+	  .check = check_globs, .def_str = "tr_*" },
+	{ .name = "ftrace_notrace", .type = CFG_STR, .offset = OFF(ftrace_notrace),
+	  .check = check_globs, .def_str = "none" },
 	NUM("icount_shift", CFG_OPT, icount_shift, CONFIG_OFF, 0, 10),
 };
 

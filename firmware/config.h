@@ -15,6 +15,7 @@
 #define SUITE_PMU_CHECK BIT(0)
 #define SUITE_QUICK	BIT(1)
 #define SUITE_FULL	BIT(2)
+#define SUITE_FTRACE	BIT(3)
 
 /* skip= names, a bit each: parts unknown hardware may not take well. */
 #define SKIP_PMU	BIT(0)	/* no PMU MSR writes: nothing is counted */
@@ -36,6 +37,8 @@ struct config {
 	char events[CONFIG_STR_MAX];	/* perf event names for counter records */
 	u32 seed;		/* for chase orders and branch patterns */
 	u32 skip;		/* SKIP_* */
+	char ftrace_filter[CONFIG_STR_MAX];	/* globs of functions to trace */
+	char ftrace_notrace[CONFIG_STR_MAX];	/* globs not to, or "none" */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
 };
 

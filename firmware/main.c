@@ -6,6 +6,7 @@
 #include "uefi.h"
 #include "exception.h"
 #include "exit.h"
+#include "ftrace_suite.h"
 #include "fmt.h"
 #include "lbr.h"
 #include "libc.h"
@@ -26,6 +27,7 @@
 #define CONFIG_ERRORS_MAX 32
 
 extern char ImageBase[];	/* firmware/pmulab.lds: the image's first byte */
+extern char _text[], _etext[];	/* and its code */
 
 struct config_error {
 	unsigned line;
@@ -43,6 +45,8 @@ static struct lbr_caps lbr;
 static struct debug_caps dbg;
 static struct apic_info apic;
 static unsigned benches_run;
+static u64 tsc_hz;
+static struct ftrace_env ftrace_env;
 
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -136,6 +140,16 @@ static const char *global_flag(CHAR16 *name)
 	return val ? "1" : "0";
 }
 
+/* TSC ticks per second against the firmware's 10 ms stall (UEFI spec 7.5
+ * Stall), for trace timestamps. Coarse, and said to be (hello tsc_hz). */
+static u64 measure_tsc_hz(void)
+{
+	u64 t0 = rdtsc();
+
+	BS->Stall(10000);
+	return (rdtsc() - t0) * 100;
+}
+
 static void report_hello(EFI_SYSTEM_TABLE *systab)
 {
 	char vendor[64], sys_vendor[64], sys_product[64];
@@ -161,6 +175,7 @@ static void report_hello(EFI_SYSTEM_TABLE *systab)
 	rec_str(&r, "console", output_channel());
 	/* An image that runs with Secure Boot on was signed by an enrolled key;
 	 * one that is refused never gets here (docs/real-hardware.md). */
+	rec_u64(&r, "tsc_hz", tsc_hz);
 	rec_str(&r, "secure_boot", global_flag(L"SecureBoot"));
 	rec_str(&r, "setup_mode", global_flag(L"SetupMode"));
 	if (output_serial())
@@ -367,9 +382,27 @@ static void run_sections(void)
 	report_restore("selftest");
 	output_flush();
 
+	/* Every hooked function's 5 reserved bytes become the NOP, as Linux
+	 * does at boot, whatever the suite. */
+	ftrace_env = (struct ftrace_env){
+		.image_base = (u64)(uintptr_t)ImageBase, .text = (const u8 *)_text,
+		.etext = (const u8 *)_etext, .tsc_hz = tsc_hz, .filter = cfg.ftrace_filter,
+		.notrace = cfg.ftrace_notrace, .ci = &cpu, .pc = &pmu, .events = cfg.events,
+		.icount_shift = icount_shift(),
+	};
+	if (!section("ftrace-init", ftrace_boot, &ftrace_env))
+		return;
+	output_flush();
+
 	if (cfg.suite & SUITE_PMU_CHECK && !run_pmu_check())
 		return;
 	run_benches();
+	if (cfg.suite & SUITE_FTRACE) {
+		if (!section("ftrace", ftrace_suite_run, &ftrace_env))
+			return;
+		report_restore("ftrace");
+		output_flush();
+	}
 
 	if (inject != INJECT_NONE) {
 		rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");
@@ -397,6 +430,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	owned_set_panic(panic);
 	owned_set_stack_top(__builtin_frame_address(0));
 
+	tsc_hz = measure_tsc_hz();
 	report_hello(systab);
 	output_open_results();
 	report_config(source);

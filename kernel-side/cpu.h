@@ -17,6 +17,7 @@ struct desc_ptr {
 	u64 base;
 } __attribute__((packed));
 
+#define X86_CR0_WP BIT(16)	/* supervisor writes honour read-only pages */
 #define X86_EFLAGS_TF BIT(8)	/* trap flag: single-step */
 #define X86_EFLAGS_IF BIT(9)	/* interrupt enable */
 #define X86_EFLAGS_RF BIT(16)	/* resume flag: suppress instruction breakpoints */
@@ -62,6 +63,20 @@ static inline u64 read_cr0(void)
 
 	asm volatile("mov %%cr0, %0" : "=r"(v));
 	return v;
+}
+
+static inline void write_cr0(u64 v)
+{
+	asm volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/* CPUID serializes (SDM Vol3A 8.3): after modifying code, the next
+ * instruction fetch sees the new bytes (SDM Vol3A 8.1.3). */
+static inline void sync_core(void)
+{
+	u32 a = 0, b, c = 0, d;
+
+	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d) : : "memory");
 }
 
 static inline u64 read_cr2(void)

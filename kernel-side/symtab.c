@@ -3,16 +3,14 @@
 #include "fmt.h"
 #include "symtab.h"
 
-bool symtab_format(u64 addr, u64 image_base, char *buf, size_t size)
+const char *symtab_name(u64 addr, u64 image_base, u64 *offset)
 {
 	u64 off = addr - image_base;
 	u32 lo = 0, hi = symtab_count;
 
 	if (addr < image_base || !symtab_count || off < symtab[0].addr ||
-	    off >= symtab[symtab_count].addr) {
-		fmt_snprintf(buf, size, "?");
-		return false;
-	}
+	    off >= symtab[symtab_count].addr)
+		return NULL;
 	while (hi - lo > 1) {
 		u32 mid = lo + (hi - lo) / 2;
 
@@ -21,7 +19,19 @@ bool symtab_format(u64 addr, u64 image_base, char *buf, size_t size)
 		else
 			hi = mid;
 	}
-	fmt_snprintf(buf, size, "%s+0x%llx", symtab_names + symtab[lo].name,
-		     (unsigned long long)(off - symtab[lo].addr));
+	*offset = off - symtab[lo].addr;
+	return symtab_names + symtab[lo].name;
+}
+
+bool symtab_format(u64 addr, u64 image_base, char *buf, size_t size)
+{
+	u64 off;
+	const char *name = symtab_name(addr, image_base, &off);
+
+	if (!name) {
+		fmt_snprintf(buf, size, "?");
+		return false;
+	}
+	fmt_snprintf(buf, size, "%s+0x%llx", name, (unsigned long long)off);
 	return true;
 }

@@ -15,6 +15,8 @@ extern const u32 symtab_count;
 extern const struct symtab_entry symtab[];
 extern const char symtab_names[];
 
+/* The function holding addr and addr's offset in it, or NULL. */
+const char *symtab_name(u64 addr, u64 image_base, u64 *offset);
 /* Writes "func+0x1c" for addr, or "?" when it is not inside the image's code;
  * returns false in that case. */
 bool symtab_format(u64 addr, u64 image_base, char *buf, size_t size);

@@ -3,6 +3,7 @@
  * section it happened in (owned.c), which reports it and exits cleanly. */
 #include "exception.h"
 #include "owned.h"
+#include "text_poke.h"
 #include "trap.h"
 
 extern const struct extable_entry __start_extable[], __stop_extable[];
@@ -32,6 +33,8 @@ void trap(struct trapframe *tf)
 {
 	const struct extable_entry *e;
 
+	if (tf->vector == BP_VECTOR && text_poke_int3(tf))
+		return;
 	/* Only faults resume through the table: a trap (#BP, #DB trap, #OF)
 	 * reports the next instruction's address, never a listed one. */
 	e = extable_find(tf->rip);

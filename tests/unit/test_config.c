@@ -51,7 +51,7 @@ static const char *dumped(void)
 #define EVENTS_DEFAULT "events=cycles,instructions,ref-cycles,branches,branch-misses," \
 	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
 #define REST_DEFAULT " suite=pmu-check,quick benches=none " EVENTS_DEFAULT \
-	" seed=1 skip=none icount_shift=off"
+	" seed=1 skip=none ftrace_filter=tr_* ftrace_notrace=none icount_shift=off"
 
 static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
 			       "exit_wait=30 inject_fault=none" REST_DEFAULT;
@@ -100,6 +100,12 @@ static void test_lists_strings(void)
 	CHECK_U64(parse("skip=lbr,pmu\n"), 0);
 	CHECK_U64(cfg.skip, SKIP_PMU | SKIP_LBR);
 	CHECK(strstr(dumped(), " skip=pmu,lbr ") != NULL);
+	CHECK_U64(parse("ftrace_filter=tr_*,fmt_?printf\nftrace_notrace=tr_leaf\n"), 0);
+	CHECK_STR(cfg.ftrace_filter, "tr_*,fmt_?printf");
+	CHECK_STR(cfg.ftrace_notrace, "tr_leaf");
+	CHECK_U64(parse("ftrace_filter=tr_[ab]\nftrace_notrace=\n"), 2);
+	CHECK_STR(errs[0].detail, "expected function-name globs (a-z 0-9 _ . * ? ,), not '['");
+	CHECK_STR(errs[1].detail, "expected function-name globs, e.g. tr_*");
 	CHECK_U64(parse("suite=none\n"), 0);
 	CHECK_U64(cfg.suite, 0);
 	CHECK(strstr(dumped(), " suite=none ") != NULL);
@@ -110,7 +116,7 @@ static void test_lists_strings(void)
 			"events=cycles,,instructions\nevents=raw:0xzz\n"
 			"events=raw:0x100000000000\nevents=\nicount_shift=11\n"), 9);
 	CHECK_STR(errs[0].detail,
-		  "expected none or a comma-separated list of pmu-check|quick|full");
+		  "expected none or a comma-separated list of pmu-check|quick|full|ftrace");
 	CHECK_STR(errs[1].reason, "bad-value");
 	CHECK_STR(errs[2].reason, "bad-value");
 	CHECK_STR(errs[3].detail, "unknown-event: bogus");
