@@ -1,0 +1,95 @@
+"""The function tracer under QEMU TCG: the compiler's hooks become NOPs at
+boot, tracing patches CALLs in and out with the INT3 protocol, the tracers
+see the call tree of microbench/traced.c exactly as it is, and the costs are
+exact instruction counts under -icount."""
+import re
+import subprocess
+
+import pytest
+
+CHAIN = [("tr_top", "run_chain"), ("tr_mid", "tr_top"), ("tr_leaf", "tr_mid"),
+         ("tr_leaf", "tr_mid"), ("tr_leaf", "tr_top")]
+GRAPH = ([("tr_top", "entry", 0), ("tr_mid", "entry", 1), ("tr_leaf", "entry", 2),
+          ("tr_leaf", "exit", 2), ("tr_leaf", "entry", 2), ("tr_leaf", "exit", 2),
+          ("tr_mid", "exit", 1), ("tr_leaf", "entry", 1), ("tr_leaf", "exit", 1),
+          ("tr_top", "exit", 0)]
+         + [("tr_recurse", "entry", d) for d in range(4)]
+         + [("tr_recurse", "exit", d) for d in range(3, -1, -1)])
+
+
+@pytest.fixture(scope="module")
+def traced(pmulab, tmp_path_factory):
+    from conftest import Run
+    out = tmp_path_factory.mktemp("ftrace") / "run"
+    proc = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=ftrace", "--out",
+                           str(out), "--format", "json"], capture_output=True, text=True,
+                          timeout=300)
+    run = Run(out, proc)
+    assert run.rc == 0, run.stderr
+    return run
+
+
+def test_sites_become_nops_at_every_boot(boot):
+    run = boot("--set", "suite=none")
+    assert run.rc == 0, run.stderr
+    ft = run.first("ftrace")
+    assert int(ft["sites"]) >= 8 and ft["converted"] == ft["sites"] and ft["refused"] == "0"
+    assert ft["nop"] == "0f1f440000"
+    assert run.first("check", name="ftrace.sites-nop") == {
+        "name": "ftrace.sites-nop", "result": "pass", "value": "0", "expect": "0"}
+
+
+def test_every_ftrace_check_passes(traced):
+    checks = {c["name"]: c for c in traced.all("check") if c["name"].startswith("ftrace.")}
+    assert set(checks) >= {
+        "ftrace.sites-nop", "ftrace.function.sequence", "ftrace.function.result",
+        "ftrace.graph.shape", "ftrace.graph.result", "ftrace.profile.tr_leaf",
+        "ftrace.profile.tr_recurse", "ftrace.notrace", "ftrace.int3-redirect",
+        "ftrace.restored", "ftrace.text-crc", "ftrace.nop-cost", "ftrace.function-cost",
+        "ftrace.patch-all.restored"}
+    assert all(c["result"] == "pass" for c in checks.values()), checks
+    assert traced.first("end")["status"] == "ok"
+
+
+def test_function_trace_is_the_call_tree(traced):
+    trace = traced.first("trace", name="chain")
+    assert trace["tracer"] == "function" and trace["entries"] == "5" and trace["lost"] == "0"
+    fns = [r for r in traced.all("trace_fn") if r["trace"] == "chain"]
+    assert [(r["sym"], re.sub(r"\+0x[0-9a-f]+$", "", r["parent_sym"])) for r in fns] == CHAIN
+    ts = [int(r["ts"]) for r in fns]
+    assert ts == sorted(ts) and ts[0] > 0
+
+
+def test_graph_trace_nests_and_times(traced):
+    events = [r for r in traced.all("trace_graph") if r["trace"] == "graph"]
+    assert [(r["sym"], r["type"], int(r["depth"])) for r in events] == GRAPH
+    for r in events:
+        if r["type"] == "exit":
+            assert int(r["duration"]) > 0
+    # An outer call lasts longer than the calls inside it.
+    top = next(int(r["duration"]) for r in events if r["sym"] == "tr_top" and r["type"] == "exit")
+    mid = next(int(r["duration"]) for r in events if r["sym"] == "tr_mid" and r["type"] == "exit")
+    assert top > mid
+
+
+def test_profile_counts_hits(traced):
+    prof = {r["sym"]: r for r in traced.all("trace_profile") if r["trace"] == "profile"}
+    assert prof["tr_leaf"]["hits"] == "3" and prof["tr_mid"]["hits"] == "1"
+    assert prof["tr_top"]["hits"] == "1" and prof["tr_recurse"]["hits"] == "4"
+    for p in prof.values():
+        assert int(p["avg"]) == int(p["total"]) // int(p["hits"])
+
+
+def test_costs_are_exact(traced):
+    """A disabled site is one instruction (the NOP); tracing adds a fixed,
+    exact number per call."""
+    assert traced.first("check", name="ftrace.nop-cost")["value"] == "1"
+    fn = traced.first("ftrace_cost", tracer="function")
+    graph = traced.first("ftrace_cost", tracer="function_graph")
+    assert 1 <= int(fn["insns_per_call"]) <= 40
+    assert int(graph["insns_per_call"]) > int(fn["insns_per_call"])
+    for name in ("ftrace-plain", "ftrace-nop", "ftrace-function", "ftrace-graph"):
+        bench = traced.first("bench", name=name)
+        assert bench["tsc_min"] == bench["tsc_max"]
+    patch = traced.first("ftrace_patch")
+    assert int(patch["sites"]) >= 8 and int(patch["enable_insns"]) > 0
