@@ -33,7 +33,7 @@ const char usage_main[] =
 const char usage_run[] =
 	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
 	"                  [--timeout S] [--out DIR]\n"
-	"                  [--format text|csv|json|records-csv|html]\n"
+	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"\n"
 	"Boots the payload under QEMU, streams its records live and reports them.\n"
@@ -50,8 +50,8 @@ const char usage_run[] =
 	"  --timeout S       kill a hung guest after S seconds and mark the run\n"
 	"                    partial (default 120)\n"
 	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default), csv, json, records-csv\n"
-	"                    or html\n"
+	"  --format F        report format: text (default), csv, json, records-csv,\n"
+	"                    html, ftrace or trace-json\n"
 	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
 	"                    this program)\n"
 	"  --ovmf-code FILE  OVMF code image (default $PMULAB_OVMF_CODE, else\n"
@@ -68,7 +68,7 @@ const char usage_run[] =
 
 const char usage_collect[] =
 	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"
-	"                      [--format text|csv|json|records-csv|html]\n"
+	"                      [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
 	"\n"
 	"Reads the payload's records from a serial device (TTY), a capture file\n"
 	"(FILE) or standard input (-), shows progress live and reports them.\n"
@@ -76,8 +76,8 @@ const char usage_collect[] =
 	"  --baud N          line speed of a TTY (default 115200)\n"
 	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
 	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default), csv, json, records-csv\n"
-	"                    or html\n"
+	"  --format F        report format: text (default), csv, json, records-csv,\n"
+	"                    html, ftrace or trace-json\n"
 	"\n"
 	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
 	"stdin is read to its end. Ctrl-C stops reading and still reports what came.\n"
@@ -85,18 +85,23 @@ const char usage_collect[] =
 	"records.txt (the good records).\n";
 
 const char usage_report[] =
-	"usage: pmulab report FILE|DIR [--format text|csv|json|records-csv|html]\n"
+	"usage: pmulab report FILE|DIR\n"
+	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
 	"\n"
 	"Reports the records in FILE, a records.txt or a raw serial capture, or in\n"
 	"the run directory DIR (its records.txt, else its serial.log).\n"
 	"\n"
-	"  --format F        report format: text (default), csv, json, records-csv\n"
-	"                    or html\n"
+	"  --format F        report format: text (default), csv, json, records-csv,\n"
+	"                    html, ftrace or trace-json\n"
 	"\n"
 	"The text report shows a perf stat style block per bench; csv prints the\n"
 	"counter records one a line as perf stat -x, does; records-csv every\n"
 	"record, one row per field; html one self-contained page with the tables\n"
-	"and, when gnuplot is installed, the plots of pmulab plot inline.\n";
+	"and, when gnuplot is installed, the plots of pmulab plot inline; ftrace\n"
+	"the function traces as /sys/kernel/tracing/trace shows them (function,\n"
+	"function_graph) and as trace_stat/function0 (function_profile);\n"
+	"trace-json the traces as Chrome trace-event JSON, for Perfetto or\n"
+	"chrome://tracing.\n";
 
 const char usage_plot[] =
 	"usage: pmulab plot RUN [--out DIR] [--format svg|png]\n"
@@ -197,7 +202,8 @@ enum report_format cli_format(const char *cmd, const char *val)
 	enum report_format fmt;
 
 	if (report_format_parse(val, &fmt) < 0)
-		cli_usage_error(cmd, "--format '%s': use text, csv, json, records-csv or html",
+		cli_usage_error(cmd, "--format '%s': use text, csv, json, records-csv, html, "
+				"ftrace or trace-json",
 				val);
 	return fmt;
 }

@@ -11,6 +11,7 @@
 #include "html.h"
 #include "report.h"
 #include "stat.h"
+#include "trace.h"
 
 #define LABEL "%-10s"
 #define FIELDS_LABEL "%-9s"	/* report_fields() starts with a space */
@@ -21,6 +22,8 @@ static const char *const format_names[] = {
 	[REPORT_JSON] = "json",
 	[REPORT_CSV] = "csv",
 	[REPORT_HTML] = "html",
+	[REPORT_FTRACE] = "ftrace",
+	[REPORT_TRACE_JSON] = "trace-json",
 };
 
 
@@ -195,8 +198,10 @@ static void text_hello(FILE *out, const struct record *rec)
  * order of first appearance, so types a later payload adds still show. */
 static void text_records(FILE *out, const struct stream *s)
 {
-	/* Types with a section of their own; counters are stat_text()'s tables. */
-	static const char *const own[] = { "hello", "check", "error", "end", "counter", NULL };
+	/* Types with a section of their own; counters are stat_text()'s tables;
+	 * trace entries are for --format ftrace (their trace record stays). */
+	static const char *const own[] = { "hello", "check", "error", "end", "counter",
+					   "trace_fn", "trace_graph", "trace_profile", NULL };
 	const char **types = malloc((s->nrecs + 1) * sizeof(*types));
 	size_t ntypes = 0;
 	bool open = false;
@@ -452,6 +457,12 @@ void report_print(FILE *out, const struct stream *s, enum report_format fmt,
 		break;
 	case REPORT_HTML:
 		html_report(out, s, meta);
+		break;
+	case REPORT_FTRACE:
+		trace_ftrace(out, s);
+		break;
+	case REPORT_TRACE_JSON:
+		trace_json(out, s);
 		break;
 	}
 }

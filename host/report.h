@@ -1,11 +1,15 @@
-/* Renders a parsed stream for people (text, html) and programs (csv, json). */
+/* Renders a parsed stream for people (text, html) and programs (csv, json);
+ * its function traces as ftrace prints them and as trace-event JSON. */
 #ifndef PMULAB_REPORT_H
 #define PMULAB_REPORT_H
 
 #include <stdio.h>
 #include "parse.h"
 
-enum report_format { REPORT_TEXT, REPORT_RECORDS_CSV, REPORT_JSON, REPORT_CSV, REPORT_HTML };
+enum report_format {
+	REPORT_TEXT, REPORT_RECORDS_CSV, REPORT_JSON, REPORT_CSV, REPORT_HTML,
+	REPORT_FTRACE, REPORT_TRACE_JSON,
+};
 
 /* Optional facts about how the stream was obtained (NULL fields are omitted). */
 struct report_meta {

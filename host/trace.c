@@ -132,6 +132,9 @@ static void assign_run(struct trace_set *set, const struct stream *s, struct ite
 			cur = it[i].trace;
 		else
 			it[i].trace = cur != NONE ? cur : first;
+		/* An entry before its header puts the trace where it starts. */
+		if (set->t[it[i].trace].pos > it[i].idx)
+			set->t[it[i].trace].pos = it[i].idx;
 	}
 }
 
@@ -264,12 +267,13 @@ static size_t strip_offset(const char *v, size_t len)
 {
 	for (size_t i = len; i-- > 1;) {
 		const char *p = v + i + 3, *slash;
-		size_t rest = len - i - 3;
+		size_t rest;
 
 		if (v[i] != '+')
 			continue;
 		if (len - i < 4 || memcmp(v + i, "+0x", 3) != 0)
 			return len;
+		rest = len - i - 3;
 		slash = memchr(p, '/', rest);
 		if (!slash)
 			return all_hex(p, rest) ? i : len;
@@ -351,31 +355,29 @@ static void unreadable(FILE *out, const struct record *rec, const char *why)
 	fputc('\n', out);
 }
 
-/* The kernel's trace_print_graph_duration(): microseconds with up to three
- * decimals, as many as fit 8 columns, then " us " and spaces to 12; without
- * a frequency the ticks, " tk ". */
+/* The kernel's trace_print_graph_duration(): microseconds, then " us " and
+ * spaces to 12 columns; its snprintf of the ns into 8 - len bytes (5 at
+ * most) keeps as many of three decimals as fit 8 columns, none from 7
+ * digits on. Without a frequency the ticks, " tk ". */
 static void fmt_duration(char *buf, size_t n, const struct clock *c, uint64_t ticks)
 {
 	char digits[40], frac[8] = "";
-	const char *v;
+	const char *v = u128_str(digits, ticks), *unit = "tk";
 	size_t len;
 
-	if (!c->known) {
-		snprintf(digits, sizeof(digits), "%" PRIu64, ticks);
-		snprintf(buf, n, "%s tk %*s", digits, strlen(digits) < 8 ? (int)(8 - strlen(digits)) : 0, "");
-		return;
-	}
-	v = u128_str(digits, ns_of(c, ticks) / 1000);
-	len = strlen(v);
-	if (len < 7) {
-		/* The kernel's snprintf into 8 - len bytes keeps 7 - len digits. */
-		unsigned rem = (unsigned)(ns_of(c, ticks) % 1000);
+	if (c->known) {
+		u128 ns = ns_of(c, ticks);
 		char three[4];
-		snprintf(three, sizeof(three), "%03u", rem);
-		snprintf(frac, sizeof(frac), ".%.*s", (int)(len <= 4 ? 3 : 7 - len), three);
+
+		v = u128_str(digits, ns / 1000);
+		unit = "us";
+		len = strlen(v);
+		snprintf(three, sizeof(three), "%03u", (unsigned)(ns % 1000));
+		if (len < 7)
+			snprintf(frac, sizeof(frac), ".%.*s", (int)(len <= 4 ? 3 : 7 - len), three);
 	}
-	len += strlen(frac);
-	snprintf(buf, n, "%s%s us %*s", v, frac, len < 8 ? (int)(8 - len) : 0, "");
+	len = strlen(v) + strlen(frac);
+	snprintf(buf, n, "%s%s %s %*s", v, frac, unit, len < 8 ? (int)(8 - len) : 0, "");
 }
 
 /* trace_find_mark(): the overhead mark of a duration, ' ' below 10 us or
@@ -497,21 +499,22 @@ static void trace_notes(FILE *out, const struct trace *t)
 }
 
 /* "# tracer: X", and where the header disagrees with the entries: another
- * tracer, or another number of entries than the stream holds. */
+ * tracer, or another number of entries than the stream holds (not for a
+ * profile, whose rows are no ring buffer entries: the payload says 0). */
 static void section_head(FILE *out, const struct trace *t, int k)
 {
 	const struct field *tracer = t->hdr ? record_field(t->hdr, "tracer") : NULL;
 	uint64_t entries;
 
 	fprintf(out, "# tracer: %s\n", tracers[k]);
-	if (t->hdr && header_kind(t) != k) {
+	if (t->hdr && header_kind(t) != k && !tracer) {
+		fputs("# the header names no tracer\n", out);
+	} else if (t->hdr && header_kind(t) != k) {
 		fputs("# the header says tracer=", out);
-		if (tracer)
-			report_value(out, tracer->val, tracer->len);
-		else
-			fputs(" (none)", out);
+		report_value(out, tracer->val, tracer->len);
 		fputc('\n', out);
-	} else if (t->hdr && record_u64(t->hdr, "entries", &entries) && entries != t->count[k]) {
+	} else if (k != PROFILE && t->hdr && record_u64(t->hdr, "entries", &entries) &&
+		   entries != t->count[k]) {
 		fprintf(out, "# the header says entries=%" PRIu64 ", the stream holds %zu %s "
 			"record%s\n", entries, t->count[k], rec_types[k],
 			t->count[k] == 1 ? "" : "s");
@@ -552,13 +555,14 @@ static void fn_line(FILE *out, const struct trace *t, const struct record *rec)
 {
 	struct label fn, parent;
 	uint64_t cpu, ts;
+	const char *why = !record_u64(rec, "cpu", &cpu) ? "cpu" :
+			  !record_u64(rec, "ts", &ts) ? "ts" :
+			  !fn_label(&fn, rec, "sym", "ip") ? "sym" : NULL;
 
-	if (!record_u64(rec, "cpu", &cpu))
-		return unreadable(out, rec, "cpu");
-	if (!record_u64(rec, "ts", &ts))
-		return unreadable(out, rec, "ts");
-	if (!fn_label(&fn, rec, "sym", "ip"))
-		return unreadable(out, rec, "sym or ip");
+	if (why) {
+		unreadable(out, rec, why);
+		return;
+	}
 	fprintf(out, "%16s-%-7d [%03" PRIu64 "] .....", "<idle>", 0, cpu);
 	put_timestamp(out, &t->clk, ts);
 	fputs(": ", out);
@@ -710,24 +714,23 @@ static const char *profile_read(const struct record *rec, struct prow *r)
  * not cut at 30 as the kernel cuts it: two functions could look the same. */
 static void profile_line(FILE *out, const struct trace *t, const struct prow *r)
 {
-	char total[80], avg[80];
+	char cols[200];
 	struct memtext name;
 	FILE *f = memtext_open(&name);
 	size_t end;
 
 	put_label(f, &r->fn);
 	fclose(f);
-	fmt_duration(total, sizeof(total), &t->clk, r->total);
-	avg[0] = '\0';
-	if (r->has_avg)
-		fmt_duration(avg, sizeof(avg), &t->clk, r->avg);
-	else
-		total[strcspn(total, " ") + 3] = '\0';	/* "1.234 us" */
-	end = strlen(avg);
-	while (end && avg[end - 1] == ' ')
-		avg[--end] = '\0';
-	fprintf(out, "  %-30s  %10" PRIu64 "    %s%s%s\n", name.buf, r->hits, total,
-		r->has_avg ? "    " : "", avg);
+	fmt_duration(cols, sizeof(cols), &t->clk, r->total);
+	if (r->has_avg) {
+		strcat(cols, "    ");
+		end = strlen(cols);
+		fmt_duration(cols + end, sizeof(cols) - end, &t->clk, r->avg);
+	}
+	end = strlen(cols);
+	while (end && cols[end - 1] == ' ')
+		cols[--end] = '\0';
+	fprintf(out, "  %-30s  %10" PRIu64 "    %s\n", name.buf, r->hits, cols);
 	free(name.buf);
 }
 
@@ -868,8 +871,6 @@ static const char *json_read(const struct record *rec, struct jev *ev)
 	int k = kind_of(rec->type);
 	const struct field *type = record_field(rec, "type");
 
-	if (k == PROFILE)
-		return "place on a timeline";
 	if (!record_u64(rec, "ts", &ev->ts))
 		return "ts";
 	if (!record_u64(rec, "cpu", &ev->cpu))
@@ -884,8 +885,10 @@ static const char *json_read(const struct record *rec, struct jev *ev)
  * the addresses and the parent's symbol as recorded. */
 static void json_fn_args(FILE *out, const struct record *rec)
 {
-	static const char *const raw[] = { "ip", "parent_ip", "parent_sym", NULL };
-	static const char *const keys[] = { "ip", "parent", "parent_sym", NULL };
+	/* record key, and its name among the args */
+	static const char *const keys[][2] = {
+		{ "ip", "ip" }, { "parent", "parent_ip" }, { "parent_sym", "parent_sym" },
+	};
 	struct label parent;
 
 	fputs(",\"s\":\"t\",\"args\":{\"parent\":", out);
@@ -893,11 +896,11 @@ static void json_fn_args(FILE *out, const struct record *rec)
 		json_label(out, &parent);
 	else
 		fputs("null", out);
-	for (size_t i = 0; keys[i]; i++) {
-		const struct field *f = record_field(rec, keys[i]);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct field *f = record_field(rec, keys[i][0]);
 		if (!f)
 			continue;
-		fprintf(out, ",\"%s\":", raw[i]);
+		fprintf(out, ",\"%s\":", keys[i][1]);
 		json_str(out, f->val, f->len);
 	}
 	fputc('}', out);
@@ -929,7 +932,7 @@ static void json_trace_events(FILE *out, const struct trace *t, size_t pid)
 	json_name(out, t->name);
 	fputs("}}", out);
 	for (size_t i = 0; i < t->nents; i++)
-		if (!json_read(t->ents[i], &ev))
+		if (kind_of(t->ents[i]->type) != PROFILE && !json_read(t->ents[i], &ev))
 			json_event(out, t, pid, t->ents[i], &ev);
 }
 
@@ -949,13 +952,52 @@ static void json_header(FILE *out, const struct record *hdr)
 	fputc('}', out);
 }
 
-/* What a trace was: its header as recorded, the unit of its ts values, how
- * many events it gave and which of its records gave none. */
+/* Whether rec gives an event (or a profile row); else its seq goes after
+ * *sep. */
+static bool json_usable(FILE *out, const struct record *rec, const char **sep)
+{
+	struct prow r;
+	struct jev ev;
+
+	if (kind_of(rec->type) == PROFILE ? !profile_read(rec, &r) : !json_read(rec, &ev))
+		return true;
+	fprintf(out, "%s%" PRIu64, *sep, rec->seq);
+	*sep = ",";
+	return false;
+}
+
+/* The function_profile rows, which have no place on a timeline, in stream
+ * order; total and avg in the unit of ts. */
+static void json_profile(FILE *out, const struct trace *t)
+{
+	const char *sep = "";
+
+	fputs(",\"profile\":[", out);
+	for (size_t i = next_of(t, 0, PROFILE); i < t->nents; i = next_of(t, i + 1, PROFILE)) {
+		struct prow r;
+		if (profile_read(t->ents[i], &r))
+			continue;
+		fprintf(out, "%s{\"function\":", sep);
+		json_label(out, &r.fn);
+		fprintf(out, ",\"hits\":%" PRIu64 ",\"total\":", r.hits);
+		json_ts(out, &t->clk, r.total);
+		fputs(",\"avg\":", out);
+		if (r.has_avg)
+			json_ts(out, &t->clk, r.avg);
+		else
+			fputs("null", out);
+		fputc('}', out);
+		sep = ",";
+	}
+	fputc(']', out);
+}
+
+/* What a trace was: its header as recorded, the unit of its times, how
+ * many events it gave, which of its records gave nothing, its profile. */
 static void json_trace_info(FILE *out, const struct trace *t, size_t pid)
 {
 	const char *sep = "";
 	size_t events = 0;
-	struct jev ev;
 
 	fprintf(out, "%s{\"pid\":%zu,\"name\":", pid ? ",\n" : "\n", pid);
 	json_name(out, t->name);
@@ -963,15 +1005,13 @@ static void json_trace_info(FILE *out, const struct trace *t, size_t pid)
 	json_header(out, t->hdr);
 	fprintf(out, ",\"ts_unit\":\"%s\",\"skipped_seqs\":[", t->clk.known ? "us" :
 		"TSC ticks, used as microseconds: the TSC frequency (tsc_hz) is unknown");
-	for (size_t i = 0; i < t->nents; i++) {
-		if (!json_read(t->ents[i], &ev)) {
+	for (size_t i = 0; i < t->nents; i++)
+		if (json_usable(out, t->ents[i], &sep) && kind_of(t->ents[i]->type) != PROFILE)
 			events++;
-			continue;
-		}
-		fprintf(out, "%s%" PRIu64, sep, t->ents[i]->seq);
-		sep = ",";
-	}
-	fprintf(out, "],\"events\":%zu}", events);
+	fprintf(out, "],\"events\":%zu", events);
+	if (t->count[PROFILE])
+		json_profile(out, t);
+	fputc('}', out);
 }
 
 void trace_json(FILE *out, const struct stream *s)

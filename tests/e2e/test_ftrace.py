@@ -93,3 +93,55 @@ def test_costs_are_exact(traced):
         assert bench["tsc_min"] == bench["tsc_max"]
     patch = traced.first("ftrace_patch")
     assert int(patch["sites"]) >= 8 and int(patch["enable_insns"]) > 0
+
+
+# The ftrace text format, as /sys/kernel/tracing/trace prints it.
+FN_LINE = re.compile(r"^ +<idle>-0 +\[000\] \.{5} +\d+\.\d{6}: (\w+) <-(\w+)$")
+GRAPH_LINE = re.compile(r"^ 0\) ([ +!#*@$]) ?(?:([ 0-9.]+) (?:us|tk))? +\|( +)(.*)$")
+
+
+def test_ftrace_text_format(traced, pmulab):
+    proc = subprocess.run([str(pmulab), "report", str(traced.dir), "--format", "ftrace"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    blocks = proc.stdout.split("# trace: ")[1:]
+    assert [b.split("\n", 1)[0] for b in blocks] == ["chain", "graph", "profile"]
+
+    chain = blocks[0].splitlines()
+    assert "# tracer: function" in chain
+    assert "# entries-in-buffer/entries-written: 5/5   #P:1" in chain
+    entries = [l for l in chain if not l.startswith("#") and l.strip()][1:]
+    calls = [FN_LINE.match(l) for l in entries]
+    assert all(calls), entries
+    assert [(m.group(1), m.group(2)) for m in calls] == CHAIN
+    stamps = [float(l.split(":")[0].split()[-1]) for l in entries]
+    assert stamps == sorted(stamps)
+
+    graph = blocks[1].splitlines()
+    assert "# tracer: function_graph" in graph
+    assert "# CPU  DURATION                  FUNCTION CALLS" in graph
+    body = [l for l in graph[1:] if l.startswith(" 0)")]
+    assert all(GRAPH_LINE.match(l) for l in body), body
+    text = "\n".join(body)
+    assert "tr_top() {" in text and "} /* tr_top */" in text
+    assert text.count("tr_leaf();") == 3 and text.count("tr_recurse() {") == 3
+
+    profile = blocks[2].splitlines()
+    assert "# tracer: function_profile" in profile
+    rows = {l.split()[0]: l.split() for l in profile if l.startswith("  tr_")}
+    assert rows["tr_leaf"][1] == "3" and rows["tr_recurse"][1] == "4"
+
+
+def test_trace_json_opens_in_perfetto(traced, pmulab):
+    import json
+    proc = subprocess.run([str(pmulab), "report", str(traced.dir), "--format", "trace-json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    events = [e for e in doc["traceEvents"] if e.get("cat") == "graph"]
+    assert [e["ph"] for e in events].count("B") == [e["ph"] for e in events].count("E") == 9
+    depth = 0
+    for e in events:
+        depth += 1 if e["ph"] == "B" else -1
+        assert depth >= 0
+    assert depth == 0

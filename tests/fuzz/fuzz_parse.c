@@ -58,6 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	report_print(null, whole, REPORT_TEXT, &meta);
 	report_print(null, whole, REPORT_CSV, NULL);
 	report_print(null, whole, REPORT_JSON, &meta);
+	report_print(null, whole, REPORT_RECORDS_CSV, NULL);
+	report_print(null, whole, REPORT_FTRACE, NULL);
+	report_print(null, whole, REPORT_TRACE_JSON, NULL);
 	stream_exit_code(whole);
 	stream_free(whole);
 	stream_free(chunked);
