@@ -32,6 +32,9 @@ static const char *const fault_names[] = {
 /* In SUITE_* bit order. */
 static const char *const suite_names[] = { "pmu-check", "quick", "full", "ftrace", NULL };
 
+/* In enum cfg_ring order. */
+static const char *const ring_names[] = { "overwrite", "stop", NULL };
+
 /* In SKIP_* bit order. */
 static const char *const skip_names[] = { "pmu", "lbr", NULL };
 
@@ -113,6 +116,7 @@ static const struct cfg_key cfg_keys[] = {
 	  .check = check_globs, .def_str = "tr_*" },
 	{ .name = "ftrace_notrace", .type = CFG_STR, .offset = OFF(ftrace_notrace),
 	  .check = check_globs, .def_str = "none" },
+	NAMES("ftrace_ring", CFG_ENUM, ftrace_ring, RING_OVERWRITE, ring_names),
 	NUM("icount_shift", CFG_OPT, icount_shift, CONFIG_OFF, 0, 10),
 };
 

@@ -22,6 +22,7 @@
 #define SKIP_LBR	BIT(1)	/* no LBR MSR access at all */
 
 enum cfg_exit { EXIT_AUTO, EXIT_QEMU, EXIT_SHUTDOWN, EXIT_REBOOT, EXIT_RETURN };
+enum cfg_ring { RING_OVERWRITE, RING_STOP };
 
 /* Settings are u32s (a list of names is a bit mask) or one string, so one
  * table can describe them all (config.c). */
@@ -39,6 +40,7 @@ struct config {
 	u32 skip;		/* SKIP_* */
 	char ftrace_filter[CONFIG_STR_MAX];	/* globs of functions to trace */
 	char ftrace_notrace[CONFIG_STR_MAX];	/* globs not to, or "none" */
+	u32 ftrace_ring;	/* enum cfg_ring: what a full trace ring does */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
 };
 

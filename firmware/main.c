@@ -387,7 +387,7 @@ static void run_sections(void)
 	ftrace_env = (struct ftrace_env){
 		.image_base = (u64)(uintptr_t)ImageBase, .text = (const u8 *)_text,
 		.etext = (const u8 *)_etext, .tsc_hz = tsc_hz, .filter = cfg.ftrace_filter,
-		.notrace = cfg.ftrace_notrace, .ci = &cpu, .pc = &pmu, .events = cfg.events,
+		.notrace = cfg.ftrace_notrace, .overwrite = cfg.ftrace_ring == RING_OVERWRITE, .ci = &cpu, .pc = &pmu, .events = cfg.events,
 		.icount_shift = icount_shift(),
 	};
 	if (!section("ftrace-init", ftrace_boot, &ftrace_env))

@@ -103,7 +103,7 @@ static void emit_trace(const char *name, const char *tracer)
 	rec_u64(&r, "written", ftrace_written_count());
 	rec_u64(&r, "lost", ftrace_lost_count());
 	rec_u64(&r, "tsc_hz", env->tsc_hz);
-	rec_str(&r, "mode", "overwrite");
+	rec_str(&r, "mode", env->overwrite ? "overwrite" : "stop");
 	rec_str(&r, "filter", env->filter);
 	rec_str(&r, "notrace", env->notrace);
 	rec_end(&r);
@@ -155,7 +155,7 @@ static __attribute__((noinline)) u64 run_chain(enum ftrace_tracer t, const char 
 {
 	u64 v;
 
-	ftrace_start(t, true);
+	ftrace_start(t, env->overwrite);
 	ftrace_enable(filter, notrace, env->image_base);
 	v = tr_top(CHAIN_ARG);
 	if (t != FTRACE_FUNCTION)

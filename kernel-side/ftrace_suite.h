@@ -10,6 +10,7 @@ struct ftrace_env {
 	const u8 *text, *etext;		/* the image's code, for its checksum */
 	u64 tsc_hz;			/* for the trace's timestamps; 0 unknown */
 	const char *filter, *notrace;	/* which functions the tracers hook */
+	bool overwrite;			/* a full ring drops its oldest entry, else stops */
 	const struct cpu_info *ci;
 	const struct pmu_caps *pc;
 	const char *events;

@@ -145,3 +145,14 @@ def test_trace_json_opens_in_perfetto(traced, pmulab):
         depth += 1 if e["ph"] == "B" else -1
         assert depth >= 0
     assert depth == 0
+
+
+def test_stop_mode_takes_the_c_path(boot):
+    """ftrace_ring=stop: the function tracer runs in C (the asm fast path is
+    for an overwriting ring, which the cost benches use) and sees the same
+    tree."""
+    run = boot("--set", "suite=ftrace", "--set", "ftrace_ring=stop")
+    assert run.rc == 0, run.stderr
+    assert run.first("trace", name="chain")["mode"] == "stop"
+    assert run.first("check", name="ftrace.function.sequence")["result"] == "pass"
+    assert not [c for c in run.all("check") if c["result"] == "fail"]
