@@ -20,15 +20,6 @@
 
 static const struct ftrace_env *env;
 
-static void check_skip(const char *name, const char *reason)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, CHECK_SKIP);
-	rec_str(&r, "reason", reason);
-	rec_end(&r);
-}
-
 static void check_range(const char *name, u64 value, u64 lo, u64 hi)
 {
 	struct rec r;
@@ -351,7 +342,7 @@ static void run_costs(void)
 	ftrace_disable();
 	ftrace_stop();
 	if (env->icount_shift == BENCH_NO_ICOUNT || !plain || !nop || !fn || !graph) {
-		check_skip("ftrace.nop-cost", env->icount_shift == BENCH_NO_ICOUNT ?
+		rec_check_skip("ftrace.nop-cost", env->icount_shift == BENCH_NO_ICOUNT ?
 			   "no-icount" : "tsc-not-whole-instructions");
 		return;
 	}

@@ -35,15 +35,6 @@ struct ctx {
 	u64 insns, branches;	/* exact, for N2 - N1 iterations of k */
 };
 
-static void check_skip(const char *name, const char *reason)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, CHECK_SKIP);
-	rec_str(&r, "reason", reason);
-	rec_end(&r);
-}
-
 static void check_error(const char *name, int err)
 {
 	struct rec r;
@@ -124,7 +115,7 @@ static void check_instructions_fixed(struct ctx *c)
 	int err;
 
 	if (!pmu_fixed_exists(c->pc, 0))
-		return check_skip(name, "no-fixed-counter-0");
+		return rec_check_skip(name, "no-fixed-counter-0");
 	err = run_diff(c, &p, 1, BIT_ULL(p.idx), &d);
 	if (err)
 		return check_error(name, err);
@@ -139,9 +130,9 @@ static void check_gp_exact(struct ctx *c, const char *name, const char *event, u
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return check_skip(name, "no-gp-counters");
+		return rec_check_skip(name, "no-gp-counters");
 	if (!resolve(c, event, &p.config))
-		return check_skip(name, "event-not-available");
+		return rec_check_skip(name, "event-not-available");
 	err = run_diff(c, &p, 1, BIT_ULL(0), &d);
 	if (err)
 		return check_error(name, err);
@@ -159,9 +150,9 @@ static void check_cycles(struct ctx *c)
 	if (pmu_fixed_exists(c->pc, 1))
 		p.idx = PMC_FIXED + 1;
 	else if (!pmu_gp_count(c->pc))
-		return check_skip(name, "no-counters");
+		return rec_check_skip(name, "no-counters");
 	if (!resolve(c, "cycles", &p.config))
-		return check_skip(name, "event-not-available");
+		return rec_check_skip(name, "event-not-available");
 	err = run_diff(c, &p, 1, BIT_ULL(p.idx), &d);
 	if (err)
 		return check_error(name, err);
@@ -179,7 +170,7 @@ static void check_disabled_en(struct ctx *c)
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return check_skip(name, "no-gp-counters");
+		return rec_check_skip(name, "no-gp-counters");
 	resolve(c, "instructions", &p.config);
 	err = run_once(c, &p, 1, pmu_has_global(c->pc) ? BIT_ULL(0) : 0, N2, &v);
 	if (err)
@@ -197,9 +188,9 @@ static void check_disabled_global(struct ctx *c)
 	int err;
 
 	if (!pmu_has_global(c->pc))
-		return check_skip(name, "no-global-control");
+		return rec_check_skip(name, "no-global-control");
 	if (pmu_gp_count(c->pc) < 2)
-		return check_skip(name, "needs-2-gp-counters");
+		return rec_check_skip(name, "needs-2-gp-counters");
 	resolve(c, "instructions", &p[0].config);
 	p[1].config = p[0].config;
 	err = run_once(c, p, 2, BIT_ULL(0), N2, v);
@@ -222,7 +213,7 @@ static void check_os_usr(struct ctx *c)
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return check_skip("pmu.os", "no-gp-counters");
+		return rec_check_skip("pmu.os", "no-gp-counters");
 	resolve(c, "instructions", &os.config);
 	usr.config = os.config;
 	err = run_diff(c, &os, 1, BIT_ULL(0), &d);
@@ -254,7 +245,7 @@ static void check_width(struct ctx *c)
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return check_skip(name, "no-gp-counters");
+		return rec_check_skip(name, "no-gp-counters");
 	c->ops->stop(c->pc, ~0ull);
 	if (c->pc->vendor == VENDOR_INTEL) {
 		err = write_read(MSR_IA32_PERFCTR0, MSR_IA32_PERFCTR0, 0xffffffffull, &got);
@@ -278,13 +269,13 @@ static void check_fw_write(struct ctx *c)
 	int err;
 
 	if (c->pc->vendor != VENDOR_INTEL)
-		return check_skip(name, "not-intel");
+		return rec_check_skip(name, "not-intel");
 	if (!pmu_gp_count(c->pc))
-		return check_skip(name, "no-gp-counters");
+		return rec_check_skip(name, "no-gp-counters");
 	if (c->pc->perf_cap_err || !(c->pc->perf_capabilities & PERF_CAP_FW_WRITE))
-		return check_skip(name, "no-full-width-writes");
+		return rec_check_skip(name, "no-full-width-writes");
 	if (c->pc->gp_width <= 33)
-		return check_skip(name, "counter-too-narrow");
+		return rec_check_skip(name, "counter-too-narrow");
 	c->ops->stop(c->pc, ~0ull);
 	err = write_read(MSR_IA32_PMC0, MSR_IA32_PERFCTR0, val, &got);
 	if (err)
@@ -331,8 +322,8 @@ static void check_overflow_one(struct ctx *c, unsigned idx, u64 config, const ch
 
 	err = c->ops->ovf_status(c->pc, &st);
 	if (err == HW_ERR_NOT_SUPPORTED) {
-		check_skip(status, "no-global-status");
-		return check_skip(clear, "no-global-status");
+		rec_check_skip(status, "no-global-status");
+		return rec_check_skip(clear, "no-global-status");
 	}
 	if (err)
 		return check_error(status, err);
@@ -350,17 +341,17 @@ static void check_overflow(struct ctx *c)
 	u64 config;
 
 	if (!pmu_gp_count(c->pc)) {
-		check_skip("pmu.overflow.wrap", "no-gp-counters");
-		check_skip("pmu.overflow.status", "no-gp-counters");
-		return check_skip("pmu.overflow.clear", "no-gp-counters");
+		rec_check_skip("pmu.overflow.wrap", "no-gp-counters");
+		rec_check_skip("pmu.overflow.status", "no-gp-counters");
+		return rec_check_skip("pmu.overflow.clear", "no-gp-counters");
 	}
 	resolve(c, "instructions", &config);
 	check_overflow_one(c, 0, config, "pmu.overflow.wrap", "pmu.overflow.status",
 			   "pmu.overflow.clear");
 	if (!pmu_fixed_exists(c->pc, 0)) {
-		check_skip("pmu.overflow.fixed.wrap", "no-fixed-counter-0");
-		check_skip("pmu.overflow.fixed.status", "no-fixed-counter-0");
-		return check_skip("pmu.overflow.fixed.clear", "no-fixed-counter-0");
+		rec_check_skip("pmu.overflow.fixed.wrap", "no-fixed-counter-0");
+		rec_check_skip("pmu.overflow.fixed.status", "no-fixed-counter-0");
+		return rec_check_skip("pmu.overflow.fixed.clear", "no-fixed-counter-0");
 	}
 	check_overflow_one(c, PMC_FIXED, 0, "pmu.overflow.fixed.wrap",
 			   "pmu.overflow.fixed.status", "pmu.overflow.fixed.clear");
@@ -390,11 +381,11 @@ static void check_rdpmc(struct ctx *c)
 	if (pmu_gp_count(c->pc))
 		check_rdpmc_one(c, "pmu.rdpmc.gp", 0, config);
 	else
-		check_skip("pmu.rdpmc.gp", "no-gp-counters");
+		rec_check_skip("pmu.rdpmc.gp", "no-gp-counters");
 	if (pmu_fixed_exists(c->pc, 0))
 		check_rdpmc_one(c, "pmu.rdpmc.fixed", PMC_FIXED, 0);
 	else
-		check_skip("pmu.rdpmc.fixed", "no-fixed-counter-0");
+		rec_check_skip("pmu.rdpmc.fixed", "no-fixed-counter-0");
 }
 
 static const char *const hw_checks[] = {
@@ -409,7 +400,7 @@ static void hw_checks_run(struct ctx *c)
 {
 	if (!c->ops) {
 		for (unsigned i = 0; i < ARRAY_SIZE(hw_checks); i++)
-			check_skip(hw_checks[i], c->pc->reason);
+			rec_check_skip(hw_checks[i], c->pc->reason);
 		return;
 	}
 	check_instructions_fixed(c);
@@ -446,7 +437,7 @@ static void kernel_bench(const struct pmu_check_env *env, const struct mb_kernel
 
 	fmt_snprintf(name, sizeof(name), "pmu.icount.%s", k->name);
 	if (env->icount_shift == BENCH_NO_ICOUNT)
-		return check_skip(name, "no-icount");
+		return rec_check_skip(name, "no-icount");
 	if (!bench_icount(&res, env->icount_shift, &insns)) {
 		struct rec r;
 
@@ -484,7 +475,7 @@ void pmu_check_report_restore(const struct owned_stats *os)
 	struct rec r;
 
 	if (!os->msrs_restored)
-		return check_skip("msr-restore", "no-msr-written");
+		return rec_check_skip("msr-restore", "no-msr-written");
 	rec_check_begin(&r, "msr-restore", os->msrs_mismatched ? CHECK_FAIL : CHECK_PASS);
 	rec_u64(&r, "restored", os->msrs_restored);
 	rec_u64(&r, "mismatched", os->msrs_mismatched);

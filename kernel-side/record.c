@@ -158,6 +158,15 @@ void rec_check_begin(struct rec *r, const char *name, enum check_result result)
 	rec_checks[result]++;
 }
 
+void rec_check_skip(const char *name, const char *reason)
+{
+	struct rec r;
+
+	rec_check_begin(&r, name, CHECK_SKIP);
+	rec_str(&r, "reason", reason);
+	rec_end(&r);
+}
+
 u64 rec_check_failures(void)
 {
 	return rec_checks[CHECK_FAIL];

@@ -39,6 +39,8 @@ void rec_narrate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * hardware is a skip, never a fail); failures are counted for the end status. */
 enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
 void rec_check_begin(struct rec *r, const char *name, enum check_result result);
+/* A whole skip verdict: missing hardware or setting, and why. */
+void rec_check_skip(const char *name, const char *reason);
 u64 rec_check_failures(void);
 u64 rec_check_count(enum check_result result);
 /* The names of the first REC_FAILED_KEPT failed checks, for a summary;

@@ -73,12 +73,8 @@ static void check_icount(const struct suite_spec *sp, const struct suite_env *en
 	bool exact;
 
 	fmt_snprintf(name, sizeof(name), "icount.%s", sp->name);
-	if (env->icount_shift == BENCH_NO_ICOUNT) {
-		rec_check_begin(&r, name, CHECK_SKIP);
-		rec_str(&r, "reason", "no-icount");
-		rec_end(&r);
-		return;
-	}
+	if (env->icount_shift == BENCH_NO_ICOUNT)
+		return rec_check_skip(name, "no-icount");
 	exact = bench_icount(res, env->icount_shift, &insns);
 	rec_check_begin(&r, name, exact && insns == expect ? CHECK_PASS : CHECK_FAIL);
 	if (exact)
