@@ -91,6 +91,7 @@ KERNEL_OBJS := \
 	kernel-side/pmu_intel.o \
 	kernel-side/pmu_amd.o \
 	kernel-side/events.o \
+	kernel-side/explain.o \
 	kernel-side/count.o \
 	kernel-side/bench.o \
 	kernel-side/pmu_check.o \
@@ -215,7 +216,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace
+	kernels paging plot html disk ftrace trace explain
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -253,6 +254,10 @@ unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
+unit_explain_SRCS := kernel-side/explain.c kernel-side/text_poke.c kernel-side/events.c kernel-side/msr.c \
+	kernel-side/pmu.c kernel-side/pmu_intel.c kernel-side/pmu_amd.c \
+	kernel-side/cpuinfo.c kernel-side/exception.c kernel-side/record.c \
+	kernel-side/fmt.c kernel-side/crc32.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 
