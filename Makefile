@@ -106,7 +106,15 @@ KERNEL_OBJS := \
 	kernel-side/lbr.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
-	kernel-side/selftest.o
+	kernel-side/selftest.o \
+	kernel-side/lesson.o \
+	kernel-side/lessons.o \
+	kernel-side/lesson_01_cpuid.o \
+	kernel-side/lesson_02_ipc.o \
+	kernel-side/lesson_03_cache.o \
+	kernel-side/lesson_04_branch.o \
+	kernel-side/lesson_09_fentry.o \
+	kernel-side/lesson_10_linux.o
 
 MICROBENCH_OBJS := \
 	microbench/kernels.o \

@@ -35,6 +35,11 @@ static const char *const suite_names[] = { "pmu-check", "quick", "full", "ftrace
 /* In enum cfg_ring order. */
 static const char *const ring_names[] = { "overwrite", "stop", NULL };
 
+/* lesson=: none, or a lesson's number (lesson.h numbers them 1..10). */
+static const char *const lesson_names[CONFIG_LESSONS + 2] = {
+	"none", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", NULL,
+};
+
 /* In SKIP_* bit order. */
 static const char *const skip_names[] = { "pmu", "lbr", NULL };
 
@@ -118,6 +123,8 @@ static const struct cfg_key cfg_keys[] = {
 	  .check = check_globs, .def_str = "none" },
 	NAMES("ftrace_ring", CFG_ENUM, ftrace_ring, RING_OVERWRITE, ring_names),
 	NUM("icount_shift", CFG_OPT, icount_shift, CONFIG_OFF, 0, 10),
+	NUM("explain", CFG_BOOL, explain, 0, 0, 1),
+	NAMES("lesson", CFG_ENUM, lesson, 0, lesson_names),
 };
 
 static u32 *field(struct config *c, const struct cfg_key *k)

@@ -10,6 +10,7 @@
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_STR_MAX 200
 #define CONFIG_OFF 0xffffffffu		/* an optional number that is off */
+#define CONFIG_LESSONS 10		/* lesson=1..10 (kernel-side/lesson.h) */
 
 /* suite= names, a bit each. */
 #define SUITE_PMU_CHECK BIT(0)
@@ -42,6 +43,8 @@ struct config {
 	char ftrace_notrace[CONFIG_STR_MAX];	/* globs not to, or "none" */
 	u32 ftrace_ring;	/* enum cfg_ring: what a full trace ring does */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
+	u32 explain;		/* narrate every MSR access and code patch (explain.h) */
+	u32 lesson;		/* 0: none; N: run lesson N instead of the suites */
 };
 
 /* line is 1-based; key may be "" when the line has none. */
