@@ -5,6 +5,7 @@
 #   make bench    boot-to-end wall time of the default TCG run
 #   make fuzz     libFuzzer on the record parser (FUZZ_SECONDS, default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
+#   make lessons  rewrite the transcripts in docs/lessons/ from fresh TCG runs
 
 VERSION := 0.1.0
 BUILD := build
@@ -298,6 +299,9 @@ run: all
 bench: all
 	scripts/bench.sh $(BUILD)/pmulab
 
+lessons: all
+	scripts/lessons.sh $(BUILD)/pmulab
+
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@scripts/deps.sh fuzz
@@ -313,5 +317,5 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps unit test run bench fuzz image clean
+.PHONY: all deps unit test run bench lessons fuzz image clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

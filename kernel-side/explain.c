@@ -325,6 +325,8 @@ static void put_fields(char *buf, size_t size, size_t *n, const struct msr_desc 
 	rest = val & ~covered(d->fields);
 	if (rest)
 		put(buf, size, n, "%sreserved=0x%llx", any ? " " : "", (unsigned long long)rest);
+	else if (!any)
+		put(buf, size, n, "none");
 	if (d->events != VENDOR_OTHER) {
 		u64 mask = d->events == VENDOR_AMD ? EVENT_CONFIG_MASK_AMD : EVENT_CONFIG_MASK_INTEL;
 		const char *ev = event_describe(d->events, val & mask);
