@@ -225,7 +225,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace explain
+	kernels paging plot html disk ftrace trace explain lesson
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -267,6 +267,14 @@ unit_explain_SRCS := kernel-side/explain.c kernel-side/text_poke.c kernel-side/e
 	kernel-side/pmu.c kernel-side/pmu_intel.c kernel-side/pmu_amd.c \
 	kernel-side/cpuinfo.c kernel-side/exception.c kernel-side/record.c \
 	kernel-side/fmt.c kernel-side/crc32.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
+# Lessons 1 and 2 only: the others need the payload's memory and code.
+unit_lesson_SRCS := kernel-side/lesson.c kernel-side/lesson_01_cpuid.c \
+	kernel-side/lesson_02_ipc.c kernel-side/explain.c kernel-side/text_poke.c \
+	kernel-side/bench.c kernel-side/count.c kernel-side/events.c kernel-side/pmu.c \
+	kernel-side/pmu_intel.c kernel-side/pmu_amd.c kernel-side/cpuinfo.c \
+	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
+	kernel-side/crc32.c microbench/kernels.c tests/unit/pmu_sim.c tests/unit/hw_sim.c \
+	tests/unit/tsc_sim.c $(KERNEL_ASM)
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 
