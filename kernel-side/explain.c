@@ -119,6 +119,82 @@ static const struct msr_field debugctl[] = {
 	END,
 };
 
+/* SDM Vol3B 19.9.1 (MSR_LBR_SELECT; AMD LBR_SELECT alike, APM Vol2 13.1.1.3):
+ * a set bit 0-8 filters those branches out. */
+#define LBR_SELECT_FIELDS \
+	{ "CPL_EQ_0", LBR_SELECT_KERNEL, FLD_FLAG }, \
+	{ "CPL_NEQ_0", LBR_SELECT_USER, FLD_FLAG }, \
+	{ "JCC", LBR_SELECT_JCC, FLD_FLAG }, \
+	{ "NEAR_REL_CALL", LBR_SELECT_REL_CALL, FLD_FLAG }, \
+	{ "NEAR_IND_CALL", LBR_SELECT_IND_CALL, FLD_FLAG }, \
+	{ "NEAR_RET", LBR_SELECT_RETURN, FLD_FLAG }, \
+	{ "NEAR_IND_JMP", LBR_SELECT_IND_JMP, FLD_FLAG }, \
+	{ "NEAR_REL_JMP", LBR_SELECT_REL_JMP, FLD_FLAG }, \
+	{ "FAR_BRANCH", LBR_SELECT_FAR, FLD_FLAG }
+
+static const struct msr_field lbr_select[] = {
+	LBR_SELECT_FIELDS,
+	{ "EN_CALLSTACK", LBR_SELECT_CALL_STACK, FLD_FLAG },
+	END,
+};
+
+static const struct msr_field amd_lbr_select[] = {
+	LBR_SELECT_FIELDS,
+	END,
+};
+
+/* SDM Vol3B 19.1.2.1, IA32_LBR_CTL. */
+static const struct msr_field arch_lbr_ctl[] = {
+	{ "LBREn", ARCH_LBR_CTL_LBREN, FLD_FLAG },
+	{ "OS", ARCH_LBR_CTL_OS, FLD_FLAG },
+	{ "USR", ARCH_LBR_CTL_USR, FLD_FLAG },
+	{ "CALL_STACK", ARCH_LBR_CTL_CALL_STACK, FLD_FLAG },
+	{ "JCC", ARCH_LBR_CTL_JCC, FLD_FLAG },
+	{ "NEAR_REL_JMP", ARCH_LBR_CTL_REL_JMP, FLD_FLAG },
+	{ "NEAR_IND_JMP", ARCH_LBR_CTL_IND_JMP, FLD_FLAG },
+	{ "NEAR_REL_CALL", ARCH_LBR_CTL_REL_CALL, FLD_FLAG },
+	{ "NEAR_IND_CALL", ARCH_LBR_CTL_IND_CALL, FLD_FLAG },
+	{ "NEAR_RET", ARCH_LBR_CTL_RETURN, FLD_FLAG },
+	{ "OTHER_BRANCH", ARCH_LBR_CTL_OTHER_BRANCH, FLD_FLAG },
+	END,
+};
+
+/* MSR_LBR_INFO_x and IA32_LBR_x_INFO (SDM Vol3B 19.12.1, 19.1.3.4). */
+static const struct msr_field lbr_info[] = {
+	{ "MISPRED", LBR_INFO_MISPRED, FLD_FLAG },
+	{ "IN_TX", LBR_INFO_IN_TX, FLD_FLAG },
+	{ "ABORT", LBR_INFO_ABORT, FLD_FLAG },
+	{ "CYC_CNT_VALID", LBR_INFO_CYC_CNT_VALID, FLD_FLAG },
+	{ "br_type", LBR_INFO_BR_TYPE, FLD_HEX_NZ },
+	{ "cycles", LBR_INFO_CYCLES, FLD_HEX },
+	END,
+};
+
+static const struct msr_field amd_dbg_extn_cfg[] = {
+	{ "LBRV2EN", DBG_EXTN_CFG_LBRV2EN, FLD_FLAG },
+	END,
+};
+
+/* AMD LbrExtV2 (APM Vol2 13.1.1.3): BR_FROMn, BR_TOn. */
+static const struct msr_field amd_br_from[] = {
+	{ "ip", AMD_LBR_IP, FLD_ADDR },
+	{ "MISPRED", AMD_LBR_FROM_MISPRED, FLD_FLAG },
+	END,
+};
+
+static const struct msr_field amd_br_to[] = {
+	{ "ip", AMD_LBR_IP, FLD_ADDR },
+	{ "SPEC", AMD_LBR_TO_SPEC, FLD_FLAG },
+	{ "VALID", AMD_LBR_TO_VALID, FLD_FLAG },
+	END,
+};
+
+static const struct msr_field amd_global_status[] = {
+	{ "", (u64)BIT_ULL(PMC_GP_MAX) - 1, FLD_COUNTERS },
+	{ "LBRS_FROZEN", GLOBAL_STATUS_LBRS_FROZEN, FLD_FLAG },
+	END,
+};
+
 /* SDM Vol3A Figure 11-5. */
 static const struct msr_field apic_base[] = {
 	{ "BSP", MSR_IA32_APICBASE_BSP, FLD_FLAG },
@@ -145,18 +221,18 @@ static const struct msr_desc msr_table[] = {
 	ONE(MSR_IA32_PERF_CAPABILITIES, "IA32_PERF_CAPABILITIES", perf_capabilities),
 	ONE(MSR_IA32_DEBUGCTLMSR, "IA32_DEBUGCTL", debugctl),
 	ONE(MSR_IA32_APICBASE, "IA32_APIC_BASE", apic_base),
-	ONE(MSR_LBR_SELECT, "MSR_LBR_SELECT", NULL),
+	ONE(MSR_LBR_SELECT, "MSR_LBR_SELECT", lbr_select),
 	ONE(MSR_LBR_TOS, "MSR_LBR_TOS", NULL),
 	RANGE(MSR_LBR_CORE_FROM, 8, 1, "MSR_LBR_CORE_FROM_%u"),
 	RANGE(MSR_LBR_CORE_TO, 8, 1, "MSR_LBR_CORE_TO_%u"),
 	RANGE(MSR_LBR_NHM_FROM, 32, 1, "MSR_LASTBRANCH_%u_FROM_IP"),
 	RANGE(MSR_LBR_NHM_TO, 32, 1, "MSR_LASTBRANCH_%u_TO_IP"),
-	RANGE(MSR_LBR_INFO_0, 32, 1, "MSR_LBR_INFO_%u"),
-	ONE(MSR_ARCH_LBR_CTL, "IA32_LBR_CTL", NULL),
+	{ MSR_LBR_INFO_0, 32, 1, "MSR_LBR_INFO_%u", lbr_info, VENDOR_OTHER, false },
+	ONE(MSR_ARCH_LBR_CTL, "IA32_LBR_CTL", arch_lbr_ctl),
 	ONE(MSR_ARCH_LBR_DEPTH, "IA32_LBR_DEPTH", NULL),
 	RANGE(MSR_ARCH_LBR_FROM_0, 32, 1, "IA32_LBR_%u_FROM_IP"),
 	RANGE(MSR_ARCH_LBR_TO_0, 32, 1, "IA32_LBR_%u_TO_IP"),
-	RANGE(MSR_ARCH_LBR_INFO_0, 32, 1, "IA32_LBR_%u_INFO"),
+	{ MSR_ARCH_LBR_INFO_0, 32, 1, "IA32_LBR_%u_INFO", lbr_info, VENDOR_OTHER, false },
 	ONE(MSR_IA32_X2APIC_APICID, "IA32_X2APIC_APICID", NULL),
 	ONE(MSR_IA32_X2APIC_VERSION, "IA32_X2APIC_VERSION", NULL),
 	/* AMD (APM Vol2 13.2.1, 13.2.2; PerfMonV2: PPR "PerfCntrGlobal*") */
@@ -164,12 +240,13 @@ static const struct msr_desc msr_table[] = {
 	COUNTERS(MSR_K7_PERFCTR0, 4, 1, "PerfCtr%u"),
 	{ MSR_F15H_PERF_CTL, 6, 2, "PERF_CTL%u", amd_evtsel, VENDOR_AMD, false },
 	COUNTERS(MSR_F15H_PERF_CTR, 6, 2, "PERF_CTR%u"),
-	ONE(MSR_AMD64_PERF_CNTR_GLOBAL_STATUS, "PerfCntrGlobalStatus", counters),
+	ONE(MSR_AMD64_PERF_CNTR_GLOBAL_STATUS, "PerfCntrGlobalStatus", amd_global_status),
 	ONE(MSR_AMD64_PERF_CNTR_GLOBAL_CTL, "PerfCntrGlobalCtl", counters),
-	ONE(MSR_AMD64_PERF_CNTR_GLOBAL_STATUS_CLR, "PerfCntrGlobalStatusClr", counters),
-	ONE(MSR_AMD_DBG_EXTN_CFG, "DBG_EXTN_CFG", NULL),
-	RANGE(MSR_AMD_SAMP_BR_FROM, 16, 2, "BR_FROM%u"),
-	RANGE(MSR_AMD_SAMP_BR_FROM + 1, 16, 2, "BR_TO%u"),
+	ONE(MSR_AMD64_PERF_CNTR_GLOBAL_STATUS_CLR, "PerfCntrGlobalStatusClr", amd_global_status),
+	ONE(MSR_AMD64_LBR_SELECT, "LBR_SELECT", amd_lbr_select),
+	ONE(MSR_AMD_DBG_EXTN_CFG, "DBG_EXTN_CFG", amd_dbg_extn_cfg),
+	{ MSR_AMD_SAMP_BR_FROM, 16, 2, "BR_FROM%u", amd_br_from, VENDOR_OTHER, false },
+	{ MSR_AMD_SAMP_BR_FROM + 1, 16, 2, "BR_TO%u", amd_br_to, VENDOR_OTHER, false },
 };
 
 static explain_sym_fn symbolize;
