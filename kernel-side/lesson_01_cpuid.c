@@ -107,6 +107,15 @@ static void amd_leaves(const struct lesson_env *env)
 		cpu_leaf(env->ci, 0x80000022u, 0, &r);
 		show_regs("CPUID.80000022H", &r);
 	}
+	if (cpu_is_amd_like(env->ci)) {
+		struct pmu_caps again;
+
+		lesson_say("The four legacy counters are implied, not enumerated, so "
+			   "pmu.c believes them only once a pattern written to PerfCtr0 "
+			   "reads back (and restores it after). Again, narrated:");
+		pmu_probe(env->ci, &again);
+		lesson_say("So: %s.", again.present ? "the counters are there" : again.reason);
+	}
 	lesson_real_vs_tcg("a Zen 4 answers PerfCtrExtCore set and PerfMonV2 with 6 "
 			   "counters; on an Intel CPU both are clear.",
 			   "the leaves are those of the CPU model QEMU imitates (here "
@@ -128,6 +137,11 @@ static void question(const struct lesson_env *env)
 	else if (pc->present)
 		lesson_answer("%u counters (%s), 48 bits wide: one wraps after 2^48 "
 			      "events.", pc->amd_counters, pc->amd_counters_src);
+	else if (pc->vendor == VENDOR_AMD)
+		lesson_answer("none: CPUID promises %u (%s), but the probe's write to "
+			      "PerfCtr0 did not read back (pmu.c: %s). A profiler here has "
+			      "only software events and timers.", pc->amd_counters,
+			      pc->amd_counters_src, pc->reason);
 	else
 		lesson_answer("none: CPUID.0AH.EAX = 0x%08x gives version %u and %u "
 			      "counters (pmu.c: %s). A profiler here has only software "
