@@ -100,6 +100,11 @@ KERNEL_OBJS := \
 	kernel-side/ftrace_tracers.o \
 	kernel-side/ftrace_entry.o \
 	kernel-side/ftrace_suite.o \
+	kernel-side/kprobe_insn.o \
+	kernel-side/kprobe.o \
+	kernel-side/kretprobe.o \
+	kernel-side/kprobe_entry.o \
+	kernel-side/probes_suite.o \
 	kernel-side/suites.o \
 	kernel-side/suite_run.o \
 	kernel-side/lbr.o \
@@ -113,7 +118,8 @@ MICROBENCH_OBJS := \
 	microbench/loops.o \
 	microbench/memory.o \
 	microbench/branch.o \
-	microbench/calls.o
+	microbench/calls.o \
+	microbench/probe_targets.o
 
 # The kernels, also run natively by the host tool's config check and the
 # unit tests.
@@ -215,7 +221,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace
+	kernels paging plot html disk ftrace trace kprobe
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -253,6 +259,10 @@ unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
+unit_kprobe_SRCS := kernel-side/kprobe_insn.c kernel-side/debugreg.c kernel-side/apic.c \
+	kernel-side/cpuinfo.c \
+	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
+	kernel-side/crc32.c tests/unit/hw_sim.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 
