@@ -11,6 +11,7 @@ extern u8 kprobe_slots[];
 
 static u64 image_base;
 static struct kprobe *probes[KPROBE_MAX];
+static unsigned nprobes;
 static u32 slot_map;
 /* The probe whose instruction is being single-stepped, and the TF/IF of
  * the code it interrupted. */
@@ -120,23 +121,21 @@ bool kprobe_insn_before(u64 rip, u64 *insn)
 	return false;
 }
 
+/* Dense: a hit searches only the probes that are in. */
 static struct kprobe *find(u64 addr)
 {
-	for (unsigned i = 0; i < KPROBE_MAX; i++)
-		if (probes[i] && probes[i]->addr == addr)
+	for (unsigned i = 0; i < nprobes; i++)
+		if (probes[i]->addr == addr)
 			return probes[i];
 	return NULL;
 }
 
 static int table_add(struct kprobe *p)
 {
-	for (unsigned i = 0; i < KPROBE_MAX; i++) {
-		if (!probes[i]) {
-			probes[i] = p;
-			return KPROBE_OK;
-		}
-	}
-	return KPROBE_E_NO_SLOT;
+	if (nprobes == KPROBE_MAX)
+		return KPROBE_E_NO_SLOT;
+	probes[nprobes++] = p;
+	return KPROBE_OK;
 }
 
 /* Slot bytes written, first byte of the site replaced by INT3. */
@@ -203,11 +202,12 @@ void kprobe_unregister(struct kprobe *p)
 		0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
 	};
 
-	for (unsigned i = 0; i < KPROBE_MAX; i++) {
+	for (unsigned i = 0; i < nprobes; i++) {
 		if (probes[i] != p)
 			continue;
-		probes[i] = NULL;
+		probes[i] = probes[--nprobes];
 		text_poke((void *)(uintptr_t)p->addr, p->orig, 1);
+		break;
 	}
 	if (p->slot >= 0) {
 		text_poke((void *)(uintptr_t)slot_addr(p->slot), fill, KP_SLOT_SIZE);
@@ -218,9 +218,8 @@ void kprobe_unregister(struct kprobe *p)
 
 void kprobe_unregister_all(void)
 {
-	for (unsigned i = 0; i < KPROBE_MAX; i++)
-		if (probes[i])
-			kprobe_unregister(probes[i]);
+	while (nprobes)
+		kprobe_unregister(probes[nprobes - 1]);
 	stepping = NULL;
 }
 
