@@ -110,7 +110,8 @@ KERNEL_OBJS := \
 	kernel-side/lbr.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
-	kernel-side/selftest.o
+	kernel-side/selftest.o \
+	kernel-side/insn.o
 
 MICROBENCH_OBJS := \
 	microbench/kernels.o \
@@ -221,7 +222,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace kprobe
+	kernels paging plot html disk ftrace trace insn kprobe
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -266,6 +267,8 @@ unit_kprobe_SRCS := kernel-side/kprobe_insn.c kernel-side/debugreg.c kernel-side
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 
+unit_insn_SRCS := kernel-side/insn.c
+
 # Sources may include nasm kernels: the unit tests run them natively.
 unit_objs = $(patsubst %.asm,$(BUILD)/unit/%.o,$(filter %.asm,$(1)))
 define unit_rule
@@ -281,6 +284,33 @@ $(BUILD)/unit/%.o: %.asm
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM) -f elf64 -g -F dwarf $< -o $@
+
+# The decoder's oracle (docs/insn.md): gen_insn writes a gas corpus and random
+# bytes; objdump disassembles both, -M intel64 for Intel's reading of 66 on near
+# branches. Generated at build time, never committed.
+INSN_OBJDUMP := objdump -D -b binary -m i386:x86-64 -M intel64 -w
+INSN_RANDOM_SEED ?= 1
+INSN_RANDOM_COUNT ?= 100000
+$(BUILD)/unit/gen_insn: tests/unit/gen_insn.c
+	@mkdir -p $(@D)
+	$(E) "  HOSTCC  $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $< -o $@
+
+$(BUILD)/unit/insn_corpus.dump: $(BUILD)/unit/gen_insn
+	$(E) "  GEN     $@"
+	$(Q)$< asm > $(@:.dump=.s)
+	$(Q)as --64 -W $(@:.dump=.s) -o $(@:.dump=.o)
+	$(Q)$(OBJCOPY) -O binary -j .text $(@:.dump=.o) $(@:.dump=.bin)
+	$(Q)$(INSN_OBJDUMP) $(@:.dump=.bin) > $@
+
+$(BUILD)/unit/insn_random.dump: $(BUILD)/unit/gen_insn
+	$(E) "  GEN     $@"
+	$(Q)$< random $(INSN_RANDOM_SEED) $(INSN_RANDOM_COUNT) > $(@:.dump=.bin)
+	$(Q)$(INSN_OBJDUMP) $(@:.dump=.bin) > $@
+
+$(BUILD)/unit/test_insn: $(BUILD)/unit/insn_corpus.dump $(BUILD)/unit/insn_random.dump
+$(BUILD)/unit/test_insn: UNIT_CFLAGS += -DINSN_CORPUS='"$(BUILD)/unit/insn_corpus.dump"' \
+	-DINSN_RANDOM='"$(BUILD)/unit/insn_random.dump"'
 
 unit: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
 	@set -e; for t in $^; do $$t; done
