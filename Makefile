@@ -260,7 +260,7 @@ unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
-unit_kprobe_SRCS := kernel-side/kprobe_insn.c kernel-side/debugreg.c kernel-side/apic.c \
+unit_kprobe_SRCS := kernel-side/kprobe_insn.c kernel-side/insn.c kernel-side/debugreg.c kernel-side/apic.c \
 	kernel-side/cpuinfo.c \
 	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
 	kernel-side/crc32.c tests/unit/hw_sim.c

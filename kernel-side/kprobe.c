@@ -2,6 +2,7 @@
  * handlers. What each instruction needs is kprobe_insn.c's. */
 #include "cpu.h"
 #include "debugreg.h"
+#include "ftrace.h"
 #include "kprobe.h"
 #include "libc.h"
 #include "symtab.h"
@@ -83,6 +84,17 @@ static bool in_machinery(u64 addr)
 	for (unsigned i = 0; name && i < ARRAY_SIZE(machinery); i++)
 		if (!strncmp(name, machinery[i], strlen(machinery[i])))
 			return true;
+	return false;
+}
+
+/* A function tracer site holding its CALL (tracing on): the tracer would
+ * write the NOP over the INT3, and unregistering would then put the CALL's
+ * first byte back in front of the NOP's other four. */
+static bool ftrace_live(u64 addr)
+{
+	for (unsigned i = 0; i < ftrace_site_count(); i++)
+		if ((u64)(uintptr_t)ftrace_site(i) == addr)
+			return memcmp(ftrace_site(i), FTRACE_NOP5, 5) != 0;
 	return false;
 }
 
@@ -187,7 +199,8 @@ int kprobe_register(struct kprobe *p)
 		return KPROBE_E_NO_SYMBOL;
 	if (in_machinery(p->addr))
 		return KPROBE_E_MACHINERY;
-	if (find(p->addr) || *(const u8 *)(uintptr_t)p->addr == INT3_INSN)
+	if (find(p->addr) || *(const u8 *)(uintptr_t)p->addr == INT3_INSN ||
+	    ftrace_live(p->addr))
 		return KPROBE_E_BUSY;
 	err = walk_to(start, end, p->addr, &p->insn);
 	if (err != KPROBE_OK)

@@ -5,8 +5,9 @@
 #include "cpu.h"
 #include "crc32.h"
 #include "debugreg.h"
-#include "hw.h"
 #include "fmt.h"
+#include "ftrace.h"
+#include "hw.h"
 #include "kprobe.h"
 #include "libc.h"
 #include "paging.h"
@@ -260,6 +261,12 @@ static void run_refusals(void)
 			  kprobe_err_name(KPROBE_E_BUSY));
 		kprobe_unregister(&first);
 	}
+	/* A tracer site with its CALL in (tr_mid traced, never called here). */
+	ftrace_enable("tr_mid", "none", env->image_base);
+	again = (struct kprobe){ .symbol = "tr_mid" };
+	check_str("probes.refuse.ftrace-live", kprobe_err_name(kprobe_register(&again)),
+		  kprobe_err_name(KPROBE_E_BUSY));
+	ftrace_disable();
 }
 
 /* --------------------------------------------------------- kretprobes -- */

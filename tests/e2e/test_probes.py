@@ -74,6 +74,7 @@ def test_refusals(probed):
     assert c["probes.refuse.kprobe_slots+0"]["value"] == "machinery"
     assert c["probes.refuse.no_such_function+0"]["value"] == "no-symbol"
     assert c["probes.refuse.duplicate"]["value"] == "busy"
+    assert c["probes.refuse.ftrace-live"]["value"] == "busy"
     assert c["probes.dr.refuse.unaligned"]["value"] == "unaligned"
 
 

@@ -250,6 +250,55 @@ static void test_fixup_step(void)
 	CHECK_U64(tf.rip, 0x9000);
 }
 
+/* The decoder's view of real encodings (those of
+ * microbench/probe_targets.asm and a few refused ones) decides the action. */
+static void test_real_encodings(void)
+{
+	static const struct {
+		u8 len, bytes[8];
+		enum kp_action act;
+		enum kp_refusal why;
+	} t[] = {
+		{ 7, { 0x48, 0x8b, 0x05, 0x10, 0, 0, 0 }, KP_STEP, KP_OK },	/* mov rax,[rip+16] */
+		{ 6, { 0xff, 0x35, 0x10, 0, 0, 0 }, KP_STEP, KP_OK },		/* push [rip+16] */
+		{ 5, { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, KP_STEP, KP_OK },	/* nopl */
+		{ 5, { 0xe8, 0x04, 0, 0, 0 }, KP_EMU_CALL, KP_OK },
+		{ 1, { 0xc3 }, KP_EMU_RET, KP_OK },
+		{ 2, { 0x72, 0x06 }, KP_EMU_JCC, KP_OK },
+		{ 6, { 0x0f, 0x84, 0x10, 0, 0, 0 }, KP_EMU_JCC, KP_OK },	/* je rel32 */
+		{ 2, { 0xeb, 0xfe }, KP_EMU_JMP, KP_OK },
+		{ 2, { 0xe2, 0xfb }, KP_EMU_LOOP, KP_OK },
+		{ 2, { 0xff, 0xd0 }, KP_STEP_ABS_CALL, KP_OK },		/* call rax */
+		{ 6, { 0xff, 0x25, 0x10, 0, 0, 0 }, KP_STEP_ABS, KP_OK },	/* jmp [rip+16] */
+		{ 2, { 0xff, 0x28 }, KP_REFUSE, KP_R_FLOW },			/* jmp far [rax] */
+		{ 1, { 0xcc }, KP_REFUSE, KP_R_FLOW },
+		{ 1, { 0x9d }, KP_REFUSE, KP_R_FLAGS },				/* popf */
+		{ 1, { 0xf4 }, KP_REFUSE, KP_R_FLOW },				/* hlt */
+		{ 3, { 0x66, 0xe3, 0x00 }, KP_REFUSE, KP_R_PREFIX },
+	};
+	u8 slot[KP_SLOT_SIZE];
+	enum kp_action act;
+	struct insn in;
+	s32 disp;
+
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int rc = insn_decode(&in, t[i].bytes, t[i].len);
+
+		CHECK(rc == 0);
+		if (rc)
+			continue;
+		CHECK_U64(in.len, t[i].len);
+		CHECK_U64(kp_prepare(&in, t[i].bytes, 0x402000, 0x401000, slot, &act), t[i].why);
+		CHECK_U64(act, t[i].act);
+	}
+	/* push [rip+16] 0x1000 bytes lower: disp32 0x1010, the rest as it was. */
+	insn_decode(&in, t[1].bytes, t[1].len);
+	kp_prepare(&in, t[1].bytes, 0x402000, 0x401000, slot, &act);
+	memcpy(&disp, slot + 2, 4);
+	CHECK_U64(disp, 0x1010);
+	CHECK(slot[0] == 0xff && slot[1] == 0x35 && slot[6] == 0xcc);
+}
+
 static void test_slots(void)
 {
 	u32 map = 0;
@@ -373,6 +422,7 @@ int main(void)
 	test_cond();
 	test_emulate();
 	test_fixup_step();
+	test_real_encodings();
 	test_slots();
 	test_dr7();
 	test_dr_check();
