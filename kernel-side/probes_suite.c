@@ -234,6 +234,38 @@ static void run_target(const struct target *t)
 	rec_end(&r);
 }
 
+/* The handlers get the interrupted registers: a pre-handler that changes
+ * RDI changes what pt_inc computes; a post-handler sees RAX as the stepped
+ * load left it. */
+static u64 seen_rax;
+
+static void add_100(struct kprobe *p, struct trapframe *tf)
+{
+	tf->rdi += 100;
+}
+
+static void see_rax(struct kprobe *p, struct trapframe *tf)
+{
+	seen_rax = tf->rax;
+}
+
+static void run_frame_access(void)
+{
+	struct kprobe pre = { .symbol = "pt_inc", .pre = add_100 };
+	struct kprobe post = { .symbol = "pt_riprel", .post = see_rax };
+
+	if (reg("pt_inc+0", &pre)) {
+		check_u64("probes.pre-writes-frame", pt_inc(5), 106);
+		kprobe_unregister(&pre);
+	}
+	if (reg("pt_riprel+0.post", &post)) {
+		seen_rax = 0;
+		check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
+		check_u64("probes.post-sees-frame", seen_rax, 1000);
+		kprobe_unregister(&post);
+	}
+}
+
 /* Places a probe must refuse, and why. */
 static void run_refusals(void)
 {
@@ -617,6 +649,7 @@ void probes_suite_run(void *arg)
 	run_tr_leaf();
 	for (unsigned i = 0; i < ARRAY_SIZE(targets); i++)
 		run_target(&targets[i]);
+	run_frame_access();
 	run_refusals();
 	run_kretprobes();
 	run_dr_checks();

@@ -35,7 +35,8 @@ def test_every_probe_check_passes(probed):
         "probes.pt_riprel.result", "probes.pt_call.hits", "probes.pt_call.result",
         "probes.kretprobe.returns", "probes.kretprobe.nested", "probes.kretprobe.recursive",
         "probes.dr.exec.hits", "probes.watch.watch-write-8.writer", "probes.text-crc",
-        "probes.text-crc.armed-differs", "probes.hit-cost", "probes.dr7-restored"}
+        "probes.text-crc.armed-differs", "probes.hit-cost", "probes.dr7-restored",
+        "probes.pre-writes-frame", "probes.post-sees-frame", "probes.refuse.ftrace-live"}
     failed = {k: v for k, v in c.items() if v["result"] != "pass"}
     assert not failed, failed
     assert probed.first("end")["status"] == "ok"
