@@ -1,5 +1,6 @@
 /* Debug-register probe: read-only, the breakpoint drivers program them. */
 #include "debugreg.h"
+#include "fmt.h"
 #include "hw.h"
 #include "msr.h"
 #include "record.h"
@@ -91,6 +92,23 @@ const char *dr_type_name(enum dr_type t)
 	return names[t & 3];
 }
 
+const char *dr6_decode(u64 dr6, char *buf, size_t size)
+{
+	static const struct { u64 bit; const char *name; } f[] = {
+		{ DR6_B(0), "B0" }, { DR6_B(1), "B1" }, { DR6_B(2), "B2" }, { DR6_B(3), "B3" },
+		{ DR6_BD, "BD" }, { DR6_BS, "BS" }, { DR6_BT, "BT" },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < ARRAY_SIZE(f); i++)
+		if (dr6 & f[i].bit)
+			n += fmt_snprintf(buf + n, size - n, "%s%s", n ? "|" : "", f[i].name);
+	if (!n)
+		fmt_snprintf(buf, size, "none");
+	return buf;
+}
+
 void dr_save(struct dr_state *s)
 {
 	for (unsigned n = 0; n < NR_BREAKPOINTS; n++)
@@ -157,6 +175,7 @@ bool dr_exception(struct trapframe *tf, u64 dr6)
 		ours = true;
 		bp->hits++;
 		bp->last_rip = tf->rip;
+		bp->last_dr6 = dr6;
 		if (bp->handler)
 			bp->handler(bp, tf);
 		/* An instruction breakpoint is a fault: without RF the IRET

@@ -62,6 +62,7 @@ struct hw_breakpoint {
 	void *data;
 	u64 hits;
 	u64 last_rip;		/* tf->rip of the last hit */
+	u64 last_dr6;		/* DR6 as the last hit found it */
 	int slot;		/* DR0-DR3 in use, -1 when not installed */
 };
 
@@ -80,6 +81,8 @@ u64 dr7_set(u64 dr7, unsigned n, enum dr_type type, unsigned len);
 /* dr7 with breakpoint n disabled and its fields cleared. */
 u64 dr7_clear(u64 dr7, unsigned n);
 const char *dr_type_name(enum dr_type t);
+/* The conditions DR6 reports, as "B0|B2|BS|BD|BT" ("none" if none). */
+const char *dr6_decode(u64 dr6, char *buf, size_t size);
 
 void dr_save(struct dr_state *s);
 void dr_restore(const struct dr_state *s);

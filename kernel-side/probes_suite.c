@@ -486,6 +486,7 @@ static void run_watch(const char *name, enum dr_type type, unsigned len, unsigne
 	rec_u64(&r, "hits", bp.hits);
 	rec_u64(&r, "calls", WATCH_N);
 	rec_str(&r, "writer", type == DR_RW_WRITE ? wsym : "-");
+	rec_str(&r, "dr6", dr6_decode(bp.last_dr6, chk, sizeof(chk)));
 	rec_end(&r);
 
 	fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.hits", name);

@@ -94,6 +94,7 @@ def test_watchpoints_catch_every_write(probed):
         w = probed.first("probe", name=f"watch-write-{length}")
         assert w["kind"] == "hw-write" and w["hits"] == str(WATCH_N)
         assert w["writer"] == "pt_write+0x0"
+        assert w["dr6"] in ("B0", "B1", "B2", "B3")      # a trap: BS clear
     rw = probed.first("probe", name="watch-rw-8")
     assert rw["hits"] == str(2 * WATCH_N)
 

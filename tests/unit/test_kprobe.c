@@ -351,6 +351,21 @@ static void test_dr_check(void)
 	CHECK_STR(dr_check(0x1000, DR_RW_IO, 1), "io-unsupported");
 }
 
+static void test_dr6(void)
+{
+	char buf[48];
+
+	CHECK_STR(dr6_decode(DR6_INIT, buf, sizeof(buf)), "none");
+	CHECK_STR(dr6_decode(DR6_INIT | DR6_B(2), buf, sizeof(buf)), "B2");
+	CHECK_STR(dr6_decode(DR6_INIT | DR6_B(0) | DR6_B(3) | DR6_BS, buf, sizeof(buf)),
+		  "B0|B3|BS");
+	CHECK_STR(dr6_decode(DR6_BD | DR6_BT, buf, sizeof(buf)), "BD|BT");
+	/* The bit positions of SDM Vol3B Figure 18-3. */
+	CHECK_U64(DR6_BD, 0x2000);
+	CHECK_U64(DR6_BS, 0x4000);
+	CHECK_U64(DR6_BT, 0x8000);
+}
+
 static unsigned handled;
 
 static void count_hit(struct hw_breakpoint *bp, struct trapframe *tf)
@@ -390,6 +405,7 @@ static void test_dr_driver(void)
 	CHECK(dr_exception(&tf, DR6_INIT | DR6_B(1)));
 	CHECK_U64(x.hits, 1);
 	CHECK_U64(x.last_rip, 0x5000);
+	CHECK_U64(x.last_dr6, DR6_INIT | DR6_B(1));
 	CHECK(tf.rflags & (1u << 16));
 	/* B2 (the write watchpoint, a trap): no RF. */
 	tf.rflags = 0;
@@ -426,6 +442,7 @@ int main(void)
 	test_slots();
 	test_dr7();
 	test_dr_check();
+	test_dr6();
 	test_dr_driver();
 	return unit_done("kprobe");
 }
