@@ -108,6 +108,8 @@ KERNEL_OBJS := \
 	kernel-side/suites.o \
 	kernel-side/suite_run.o \
 	kernel-side/lbr.o \
+	kernel-side/lbr_stack.o \
+	kernel-side/lbr_check.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
 	kernel-side/selftest.o \
@@ -116,6 +118,7 @@ KERNEL_OBJS := \
 MICROBENCH_OBJS := \
 	microbench/kernels.o \
 	microbench/traced.o \
+	microbench/lbr_chain.o \
 	microbench/loops.o \
 	microbench/memory.o \
 	microbench/branch.o \
@@ -135,6 +138,10 @@ PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS) $(MICR
 # the tracer itself never runs while tracing.
 TRACED_OBJS := microbench/traced.o kernel-side/fmt.o kernel-side/crc32.o
 $(addprefix $(BUILD)/efi/,$(TRACED_OBJS)): EFI_CFLAGS += -fpatchable-function-entry=5
+# The LBR call chain: no frame pointers, so only the LBR can give its stack
+# (microbench/lbr_chain.h). The unit tests link the same code built the same way.
+LBR_CHAIN_CFLAGS := -fomit-frame-pointer
+$(BUILD)/efi/microbench/lbr_chain.o: EFI_CFLAGS += $(LBR_CHAIN_CFLAGS)
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
 EFI_LIBS := $(EFI_LIB)/crt0-efi-x86_64.o
 EFI_LIBS_AFTER := -L$(EFI_LIB) -lefi -lgnuefi
@@ -222,7 +229,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace insn kprobe
+	kernels paging plot html disk ftrace trace insn lbr kprobe
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -237,7 +244,7 @@ unit_paging_SRCS := kernel-side/paging.c
 unit_msr_SRCS := kernel-side/msr.c kernel-side/exception.c kernel-side/fmt.c \
 	tests/unit/hw_sim.c
 unit_caps_SRCS := kernel-side/cpuinfo.c kernel-side/pmu.c kernel-side/pmu_intel.c \
-	kernel-side/pmu_amd.c kernel-side/lbr.c \
+	kernel-side/pmu_amd.c kernel-side/lbr.c kernel-side/insn.c \
 	kernel-side/debugreg.c kernel-side/apic.c kernel-side/msr.c \
 	kernel-side/exception.c \
 	kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -266,6 +273,11 @@ unit_kprobe_SRCS := kernel-side/kprobe_insn.c kernel-side/insn.c kernel-side/deb
 	kernel-side/crc32.c tests/unit/hw_sim.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
+unit_lbr_SRCS := kernel-side/lbr.c kernel-side/lbr_stack.c kernel-side/insn.c \
+	kernel-side/pmu.c kernel-side/pmu_intel.c kernel-side/pmu_amd.c \
+	kernel-side/cpuinfo.c kernel-side/msr.c kernel-side/exception.c \
+	kernel-side/symtab.c kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
+	host/parse.c tests/unit/lbr_sim.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
 
 unit_insn_SRCS := kernel-side/insn.c
 
@@ -279,6 +291,14 @@ $(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$(filter %.c,$$(unit_$(1)_SRCS)
 	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.c %.o,$$^) -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+# The chain under study is built with the payload's -O2 and frame pointers
+# omitted, without sanitizers: its code is what the LBR model replays.
+$(BUILD)/unit/test_lbr: $(BUILD)/unit/microbench/lbr_chain.o
+$(BUILD)/unit/microbench/lbr_chain.o: microbench/lbr_chain.c microbench/lbr_chain.h
+	@mkdir -p $(@D)
+	$(E) "  CC      $<"
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) $(LBR_CHAIN_CFLAGS) -Ikernel-side -c $< -o $@
 
 $(BUILD)/unit/%.o: %.asm
 	@mkdir -p $(@D)
