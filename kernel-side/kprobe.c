@@ -167,6 +167,8 @@ static int arm(struct kprobe *p)
 		return KPROBE_E_INSN;
 	}
 	if (p->action == KP_STEP || p->action == KP_STEP_ABS || p->action == KP_STEP_ABS_CALL) {
+		p->boosted = p->boost && !p->post && p->action == KP_STEP &&
+			     kp_boost(&p->insn, p->addr, slot_addr(p->slot), bytes);
 		text_poke((void *)(uintptr_t)slot_addr(p->slot), bytes, KP_SLOT_SIZE);
 	} else {
 		kp_slot_free(&slot_map, (unsigned)p->slot);
@@ -190,6 +192,7 @@ int kprobe_register(struct kprobe *p)
 	p->slot = -1;
 	p->action = KP_REFUSE;
 	p->refusal = KP_OK;
+	p->boosted = false;
 	if (!p->addr) {
 		if (!p->symbol || !kprobe_lookup(p->symbol, &start, &size) || p->offset >= size)
 			return KPROBE_E_NO_SYMBOL;
@@ -252,6 +255,10 @@ bool kprobe_int3(struct trapframe *tf)
 		kp_emulate(&p->insn, p->action, addr, tf);
 		if (p->post)
 			p->post(p, tf);
+		return true;
+	}
+	if (p->boosted) {
+		tf->rip = slot_addr(p->slot);
 		return true;
 	}
 	/* One instruction in the slot, then #DB: TF set, IF clear so no

@@ -27,6 +27,9 @@ struct kprobe {
 	 * instruction runs; post: after it ran (may be NULL). */
 	kprobe_handler_fn pre, post;
 	void *data;
+	/* Run a stepped instruction from its slot with a jump back instead of
+	 * a single step, when there is no post-handler (Linux's boosting). */
+	bool boost;
 	/* The engine's. */
 	u64 hits;
 	struct insn insn;
@@ -34,6 +37,7 @@ struct kprobe {
 	enum kp_action action;
 	enum kp_refusal refusal;	/* why KPROBE_E_INSN */
 	int slot;			/* -1: emulated, no slot */
+	bool boosted;			/* the slot jumps back: no #DB */
 };
 
 enum kprobe_err {

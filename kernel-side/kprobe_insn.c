@@ -19,6 +19,8 @@
 #define OP_LOOPE	0xe1
 #define OP_LOOP		0xe2
 #define OP_JRCXZ	0xe3
+#define OP_JMP_REL32	0xe9
+#define JMP_REL32_LEN	5
 
 static unsigned modrm_reg(const struct insn *in)
 {
@@ -115,6 +117,19 @@ enum kp_refusal kp_prepare(const struct insn *in, const u8 *code, u64 addr, u64 
 		memcpy(slot_bytes + in->disp_off, &disp, sizeof(disp));
 	}
 	return KP_OK;
+}
+
+bool kp_boost(const struct insn *in, u64 addr, u64 slot, u8 *slot_bytes)
+{
+	u64 jmp = slot + in->len;
+	s64 rel = (s64)(addr + in->len - (jmp + JMP_REL32_LEN));
+	s32 rel32 = (s32)rel;
+
+	if (in->len + JMP_REL32_LEN > KP_SLOT_SIZE || rel != rel32)
+		return false;
+	slot_bytes[in->len] = OP_JMP_REL32;
+	memcpy(slot_bytes + in->len + 1, &rel32, sizeof(rel32));
+	return true;
 }
 
 bool kp_cond(unsigned cc, u64 f)

@@ -40,6 +40,12 @@ enum kp_refusal {
 enum kp_refusal kp_prepare(const struct insn *in, const u8 *code, u64 addr, u64 slot,
 			   u8 *slot_bytes, enum kp_action *act);
 
+/* Boosting (Linux's boostable kprobes): a stepped instruction's slot gets a
+ * JMP rel32 back to addr + len after it, so it runs from the slot and
+ * returns with no single step. False when the two do not fit the slot (or
+ * the jump does not reach). */
+bool kp_boost(const struct insn *in, u64 addr, u64 slot, u8 *slot_bytes);
+
 /* A RIP-relative disp32 moved from addr to slot still naming the same byte
  * (the instruction's length is the same at both): false when it does not
  * fit in 32 bits. */

@@ -266,6 +266,41 @@ static void run_frame_access(void)
 	}
 }
 
+/* Boosted probes: the slot jumps back, no single step; same hits, same
+ * results (tr_leaf's NOP, pt_riprel's RIP-relative load). */
+static u64 boost_hits;
+
+static void run_boost(void)
+{
+	static const struct { const char *symbol; u64 (*fn)(u64), (*ref)(u64); } t[] = {
+		{ "tr_leaf", tr_leaf, tr_leaf_plain },
+		{ "pt_riprel", pt_riprel, NULL },
+	};
+	char name[64];
+
+	for (unsigned k = 0; k < ARRAY_SIZE(t); k++) {
+		struct kprobe p = { .symbol = t[k].symbol, .pre = count_pre, .boost = true };
+		u64 want = 0, got = 0;
+
+		for (u64 i = 0; i < CALLS_N; i++)
+			want += t[k].ref ? t[k].ref(i) : i + 1000;
+		fmt_snprintf(name, sizeof(name), "boost.%s", t[k].symbol);
+		if (!reg(name, &p))
+			continue;
+		for (u64 i = 0; i < CALLS_N; i++)
+			got += t[k].fn(i);
+		kprobe_unregister(&p);
+		if (t[k].fn == tr_leaf)
+			boost_hits = p.hits;
+		fmt_snprintf(name, sizeof(name), "probes.boost.%s.boosted", t[k].symbol);
+		check_u64(name, p.boosted, 1);
+		fmt_snprintf(name, sizeof(name), "probes.boost.%s.hits", t[k].symbol);
+		check_u64(name, p.hits, CALLS_N);
+		fmt_snprintf(name, sizeof(name), "probes.boost.%s.result", t[k].symbol);
+		check_u64(name, got, want);
+	}
+}
+
 /* Places a probe must refuse, and why. */
 static void run_refusals(void)
 {
@@ -583,10 +618,11 @@ static void run_costs(void)
 {
 	struct kprobe kp = { .symbol = "tr_leaf", .pre = count_pre };
 	struct kprobe kp_call = { .symbol = "pt_call", .pre = count_pre };
+	struct kprobe kp_boost = { .symbol = "tr_leaf", .pre = count_pre, .boost = true };
 	struct kretprobe rp = { .kp.symbol = "tr_leaf" };
 	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)tr_leaf, .type = DR_RW_EXECUTE,
 				    .len = 1 };
-	struct cost plain, probed, call_plain, call_probed, ret, dr;
+	struct cost plain, probed, boosted, call_plain, call_probed, ret, dr;
 	const char *why;
 	struct rec r;
 
@@ -595,6 +631,10 @@ static void run_costs(void)
 		return;
 	probed = cost_bench("probe-kprobe", tr_leaf);
 	kprobe_unregister(&kp);
+	if (!reg("cost.boost.tr_leaf", &kp_boost))
+		return;
+	boosted = cost_bench("probe-kprobe-boost", tr_leaf);
+	kprobe_unregister(&kp_boost);
 	call_plain = cost_bench("probe-none-call", pt_call);
 	if (!reg("cost.pt_call", &kp_call))
 		return;
@@ -610,11 +650,13 @@ static void run_costs(void)
 	dr_uninstall(&bp);
 
 	cost_record("kprobe-tr_leaf", "kprobe", kp.addr, leaf_hits, CALLS_N, probed, plain);
+	cost_record("kprobe-boost-tr_leaf", "kprobe", kp_boost.addr, boost_hits, CALLS_N,
+		    boosted, plain);
 	cost_record("kprobe-pt_call", "kprobe", kp_call.addr, call_hits, TARGET_CALLS,
 		    call_probed, call_plain);
 	cost_record("kretprobe-tr_leaf", "kretprobe", rp.kp.addr, ret_hits, CALLS_N, ret, plain);
 	cost_record("dr-exec-tr_leaf", "hw-exec", bp.addr, dr_hits, CALLS_N, dr, plain);
-	if (!plain.insns || !probed.insns || !call_plain.insns || !call_probed.insns ||
+	if (!plain.insns || !probed.insns || !boosted.insns || !call_plain.insns || !call_probed.insns ||
 	    !ret.insns || !dr.insns) {
 		rec_check_skip("probes.hit-cost", env->icount_shift == BENCH_NO_ICOUNT ?
 			       "no-icount" : "tsc-not-whole-instructions");
@@ -627,9 +669,11 @@ static void run_costs(void)
 	rec_u64(&r, "lo", 1);
 	rec_u64(&r, "hi", HIT_COST_GOAL);
 	rec_end(&r);
-	rec_narrate("probes: per hit, a kprobe (single-step) costs %llu instructions, one on a "
-		    "call rel32 (emulated) %llu, a kretprobe %llu, a DR execute breakpoint %llu",
+	rec_narrate("probes: per hit, a kprobe (single-step) costs %llu instructions, boosted "
+		    "%llu, one on a call rel32 (emulated) %llu, a kretprobe %llu, a DR execute "
+		    "breakpoint %llu",
 		    (unsigned long long)((probed.insns - plain.insns) / BENCH_N),
+		    (unsigned long long)((boosted.insns - plain.insns) / BENCH_N),
 		    (unsigned long long)((call_probed.insns - call_plain.insns) / BENCH_N),
 		    (unsigned long long)((ret.insns - plain.insns) / BENCH_N),
 		    (unsigned long long)((dr.insns - plain.insns) / BENCH_N));
@@ -651,6 +695,7 @@ void probes_suite_run(void *arg)
 	for (unsigned i = 0; i < ARRAY_SIZE(targets); i++)
 		run_target(&targets[i]);
 	run_frame_access();
+	run_boost();
 	run_refusals();
 	run_kretprobes();
 	run_dr_checks();

@@ -299,6 +299,30 @@ static void test_real_encodings(void)
 	CHECK(slot[0] == 0xff && slot[1] == 0x35 && slot[6] == 0xcc);
 }
 
+static void test_boost(void)
+{
+	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	u8 slot[KP_SLOT_SIZE];
+	enum kp_action act;
+	struct insn in;
+	s32 rel;
+
+	/* nopl at 0x402000 stepped from 0x401000: then e9 back to 0x402005. */
+	CHECK(insn_decode(&in, nop5, sizeof(nop5)) == 0);
+	kp_prepare(&in, nop5, 0x402000, 0x401000, slot, &act);
+	CHECK(kp_boost(&in, 0x402000, 0x401000, slot));
+	CHECK(!memcmp(slot, nop5, 5));
+	CHECK_U64(slot[5], 0xe9);
+	memcpy(&rel, slot + 6, 4);
+	CHECK_U64(0x401000 + 10 + (s64)rel, 0x402005);
+	CHECK_U64(slot[10], 0xcc);
+	/* 12 bytes + 5 do not fit a 16-byte slot; nor does a jump past 2 GiB. */
+	in.len = 12;
+	CHECK(!kp_boost(&in, 0x402000, 0x401000, slot));
+	in.len = 5;
+	CHECK(!kp_boost(&in, 0x180000000ull, 0x401000, slot));
+}
+
 static void test_slots(void)
 {
 	u32 map = 0;
@@ -439,6 +463,7 @@ int main(void)
 	test_emulate();
 	test_fixup_step();
 	test_real_encodings();
+	test_boost();
 	test_slots();
 	test_dr7();
 	test_dr_check();
