@@ -105,6 +105,8 @@ KERNEL_OBJS := \
 	kernel-side/kretprobe.o \
 	kernel-side/kprobe_entry.o \
 	kernel-side/probes_suite.o \
+	kernel-side/probes_ret.o \
+	kernel-side/probes_dr.o \
 	kernel-side/suites.o \
 	kernel-side/suite_run.o \
 	kernel-side/lbr.o \

@@ -1,7 +1,9 @@
 /* suite=probes: probes on microbench/traced.c and microbench/probe_targets.asm,
  * whose results and call shapes are known; every check compares what the
  * probes saw, and what the probed functions returned, with that. Costs are
- * bench differences (probed minus unprobed), exact under -icount. */
+ * bench differences (probed minus unprobed), exact under -icount. This file
+ * has the kprobes, the costs and the run; probes_ret.c the return probes,
+ * probes_dr.c the debug registers. */
 #include "cpu.h"
 #include "crc32.h"
 #include "debugreg.h"
@@ -16,10 +18,8 @@
 #include "symtab.h"
 #include "traced.h"
 
-#define CALLS_N		1000	/* calls of tr_leaf with the probe counted */
 #define TARGET_CALLS	64	/* calls of each probe_targets.asm function */
 #define BENCH_N		200	/* calls per iteration count in the cost benches */
-#define RECURSE_N	3
 /* The goal for a hit of a counting pre-handler. */
 #define HIT_COST_GOAL	400
 
@@ -30,18 +30,15 @@ u64 pt_inc(u64 x);
 u64 pt_jcc(u64 x);
 u64 pt_icall(u64 x);
 u64 pt_loop(u64 n);
-void pt_write(u64 v);
-u64 pt_read(void);
-extern volatile u64 pt_var;
 
-static const struct probes_env *env;
+const struct probes_env *ps_env;
 static struct dr_state dr_saved;
 static bool dr_taken;
 static u64 pre_count, post_count;
 /* Hits of the counted runs, for the cost records. */
 static u64 leaf_hits, call_hits, ret_hits, dr_hits;
 
-static void check_u64(const char *name, u64 value, u64 expect)
+void ps_check_u64(const char *name, u64 value, u64 expect)
 {
 	struct rec r;
 
@@ -51,7 +48,7 @@ static void check_u64(const char *name, u64 value, u64 expect)
 	rec_end(&r);
 }
 
-static void check_str(const char *name, const char *value, const char *expect)
+void ps_check_str(const char *name, const char *value, const char *expect)
 {
 	struct rec r;
 
@@ -63,12 +60,12 @@ static void check_str(const char *name, const char *value, const char *expect)
 
 static u32 text_crc(void)
 {
-	return crc32_update(0, env->text, env->etext - env->text);
+	return crc32_update(0, ps_env->text, ps_env->etext - ps_env->text);
 }
 
-static void sym(u64 addr, char *buf, size_t size)
+void ps_sym(u64 addr, char *buf, size_t size)
 {
-	symtab_format(addr, env->image_base, buf, size);
+	symtab_format(addr, ps_env->image_base, buf, size);
 }
 
 static void hex_bytes(char *buf, size_t size, const u8 *b, unsigned n)
@@ -131,7 +128,7 @@ static void probe_record(const char *name, const char *kind, u64 addr, u64 hits,
 	struct rec r;
 	char target[96];
 
-	sym(addr, target, sizeof(target));
+	ps_sym(addr, target, sizeof(target));
 	rec_begin(&r, "probe");
 	rec_str(&r, "name", name);
 	rec_str(&r, "target", target);
@@ -170,11 +167,11 @@ static void run_tr_leaf(void)
 	rec_str(&r, "after", after);
 	rec_end(&r);
 	leaf_hits = p.hits;
-	check_u64("probes.tr_leaf.hits", p.hits, CALLS_N);
-	check_u64("probes.tr_leaf.pre", pre_count, CALLS_N);
-	check_u64("probes.tr_leaf.post", post_count, CALLS_N);
-	check_u64("probes.tr_leaf.result", got, want);
-	check_str("probes.tr_leaf.restored", after, before);
+	ps_check_u64("probes.tr_leaf.hits", p.hits, CALLS_N);
+	ps_check_u64("probes.tr_leaf.pre", pre_count, CALLS_N);
+	ps_check_u64("probes.tr_leaf.post", post_count, CALLS_N);
+	ps_check_u64("probes.tr_leaf.result", got, want);
+	ps_check_str("probes.tr_leaf.restored", after, before);
 }
 
 /* One probe per way the engine runs an instruction. */
@@ -224,9 +221,9 @@ static void run_target(const struct target *t)
 		call_hits = p.hits;
 
 	fmt_snprintf(name, sizeof(name), "probes.%s.action", t->symbol);
-	check_str(name, kp_action_name(p.action), kp_action_name(t->action));
+	ps_check_str(name, kp_action_name(p.action), kp_action_name(t->action));
 	fmt_snprintf(name, sizeof(name), "probes.%s.hits", t->symbol);
-	check_u64(name, p.hits, hits);
+	ps_check_u64(name, p.hits, hits);
 	fmt_snprintf(name, sizeof(name), "probes.%s.result", t->symbol);
 	rec_check_begin(&r, name, got == want ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "value", got);
@@ -255,13 +252,13 @@ static void run_frame_access(void)
 	struct kprobe post = { .symbol = "pt_riprel", .post = see_rax };
 
 	if (reg("pt_inc+0", &pre)) {
-		check_u64("probes.pre-writes-frame", pt_inc(5), 106);
+		ps_check_u64("probes.pre-writes-frame", pt_inc(5), 106);
 		kprobe_unregister(&pre);
 	}
 	if (reg("pt_riprel+0.post", &post)) {
 		seen_rax = 0;
-		check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
-		check_u64("probes.post-sees-frame", seen_rax, 1000);
+		ps_check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
+		ps_check_u64("probes.post-sees-frame", seen_rax, 1000);
 		kprobe_unregister(&post);
 	}
 }
@@ -293,11 +290,11 @@ static void run_boost(void)
 		if (t[k].fn == tr_leaf)
 			boost_hits = p.hits;
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.boosted", t[k].symbol);
-		check_u64(name, p.boosted, 1);
+		ps_check_u64(name, p.boosted, 1);
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.hits", t[k].symbol);
-		check_u64(name, p.hits, CALLS_N);
+		ps_check_u64(name, p.hits, CALLS_N);
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.result", t[k].symbol);
-		check_u64(name, got, want);
+		ps_check_u64(name, got, want);
 	}
 }
 
@@ -320,235 +317,20 @@ static void run_refusals(void)
 
 		fmt_snprintf(name, sizeof(name), "probes.refuse.%s+%llu", bad[i].symbol,
 			     (unsigned long long)bad[i].offset);
-		check_str(name, kprobe_err_name(kprobe_register(&p)),
+		ps_check_str(name, kprobe_err_name(kprobe_register(&p)),
 			  kprobe_err_name(bad[i].err));
 	}
 	if (reg("tr_mid", &first)) {
-		check_str("probes.refuse.duplicate", kprobe_err_name(kprobe_register(&again)),
+		ps_check_str("probes.refuse.duplicate", kprobe_err_name(kprobe_register(&again)),
 			  kprobe_err_name(KPROBE_E_BUSY));
 		kprobe_unregister(&first);
 	}
 	/* A tracer site with its CALL in (tr_mid traced, never called here). */
-	ftrace_enable("tr_mid", "none", env->image_base);
+	ftrace_enable("tr_mid", "none", ps_env->image_base);
 	again = (struct kprobe){ .symbol = "tr_mid" };
-	check_str("probes.refuse.ftrace-live", kprobe_err_name(kprobe_register(&again)),
+	ps_check_str("probes.refuse.ftrace-live", kprobe_err_name(kprobe_register(&again)),
 		  kprobe_err_name(KPROBE_E_BUSY));
 	ftrace_disable();
-}
-
-/* --------------------------------------------------------- kretprobes -- */
-
-#define RET_LOG_MAX	8
-
-static struct {
-	const char *fn;
-	u64 retval, duration;
-	unsigned depth;
-} ret_log[RET_LOG_MAX];
-static unsigned nret_log;
-static u64 ret_sum;
-
-static void ret_handler(struct kretprobe *rp, const struct kretprobe_instance *ri, u64 retval)
-{
-	ret_sum += retval;
-	if (nret_log < RET_LOG_MAX) {
-		ret_log[nret_log].fn = rp->kp.symbol;
-		ret_log[nret_log].retval = retval;
-		ret_log[nret_log].duration = ri->exit_tsc - ri->entry_tsc;
-		ret_log[nret_log].depth = ri->depth;
-		nret_log++;
-	}
-}
-
-static bool reg_ret(const char *name, struct kretprobe *rp)
-{
-	int err = kretprobe_register(rp);
-	char chk[64];
-	struct rec r;
-
-	fmt_snprintf(chk, sizeof(chk), "probes.kretprobe.register.%s", name);
-	rec_check_begin(&r, chk, err == KPROBE_OK ? CHECK_PASS : CHECK_FAIL);
-	rec_str(&r, "err", kprobe_err_name(err));
-	rec_end(&r);
-	return err == KPROBE_OK;
-}
-
-static void log_record(const char *run)
-{
-	struct rec r;
-
-	for (unsigned i = 0; i < nret_log; i++) {
-		rec_begin(&r, "probe_return");
-		rec_str(&r, "run", run);
-		rec_u64(&r, "i", i);
-		rec_str(&r, "sym", ret_log[i].fn);
-		rec_u64(&r, "depth", ret_log[i].depth);
-		rec_u64(&r, "retval", ret_log[i].retval);
-		rec_u64(&r, "ticks", ret_log[i].duration);
-		rec_end(&r);
-	}
-}
-
-static void run_kretprobes(void)
-{
-	struct kretprobe leaf = { .kp.symbol = "tr_leaf", .handler = ret_handler };
-	struct kretprobe mid = { .kp.symbol = "tr_mid", .handler = ret_handler };
-	struct kretprobe rec_ = { .kp.symbol = "tr_recurse", .handler = ret_handler };
-	u64 want = 0, got = 0;
-	bool ok;
-
-	/* N calls: N returns, each with the function's return value. */
-	for (u64 i = 0; i < CALLS_N; i++)
-		want += tr_leaf_plain(i);
-	if (!reg_ret("tr_leaf", &leaf))
-		return;
-	ret_sum = 0;
-	nret_log = 0;
-	for (u64 i = 0; i < CALLS_N; i++)
-		got += tr_leaf(i);
-	ret_hits = leaf.returns;
-	check_u64("probes.kretprobe.returns", leaf.returns, CALLS_N);
-	check_u64("probes.kretprobe.retval", ret_sum, want);
-	check_u64("probes.kretprobe.result", got, want);
-
-	/* Nested: tr_mid's instance under two of tr_leaf's. */
-	if (reg_ret("tr_mid", &mid)) {
-		nret_log = 0;
-		got = tr_mid(5);
-		log_record("nested");
-		ok = nret_log == 3 && !strcmp(ret_log[0].fn, "tr_leaf") &&
-		     !strcmp(ret_log[1].fn, "tr_leaf") && !strcmp(ret_log[2].fn, "tr_mid") &&
-		     ret_log[0].depth == 1 && ret_log[2].depth == 0 &&
-		     ret_log[0].retval + ret_log[1].retval == 35 &&
-		     (ret_log[0].retval == 16 || ret_log[0].retval == 19) &&
-		     ret_log[2].retval == 35 && ret_log[2].duration > ret_log[0].duration +
-		     ret_log[1].duration;
-		check_u64("probes.kretprobe.nested", ok, 1);
-		check_u64("probes.kretprobe.nested.result", got, 35);
-		kretprobe_unregister(&mid);
-	}
-	kretprobe_unregister(&leaf);
-
-	/* Recursive: RECURSE_N + 1 instances of one probe, innermost first. */
-	if (reg_ret("tr_recurse", &rec_)) {
-		nret_log = 0;
-		got = tr_recurse(RECURSE_N);
-		log_record("recursive");
-		ok = nret_log == RECURSE_N + 1;
-		for (unsigned i = 0; ok && i < nret_log; i++) {
-			ok = ret_log[i].retval == i && ret_log[i].depth == RECURSE_N - i &&
-			     (!i || ret_log[i].duration > ret_log[i - 1].duration);
-		}
-		check_u64("probes.kretprobe.recursive", ok, 1);
-		check_u64("probes.kretprobe.recursive.result", got, RECURSE_N);
-		kretprobe_unregister(&rec_);
-	}
-	check_u64("probes.kretprobe.dropped", kretprobe_dropped(), 0);
-}
-
-/* -------------------------------------------------- hardware breakpoints -- */
-
-#define WATCH_N		100
-
-static u64 watch_bad_rip, watch_rip;
-
-/* Every hit of a watchpoint on pt_var must come from pt_write's store. */
-static void watch_handler(struct hw_breakpoint *bp, struct trapframe *tf)
-{
-	if (tf->rip != watch_rip)
-		watch_bad_rip++;
-}
-
-static void run_dr_exec(void)
-{
-	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)tr_leaf, .type = DR_RW_EXECUTE,
-				    .len = 1 };
-	const char *why;
-	u64 want = 0, got = 0;
-	struct rec r;
-
-	for (u64 i = 0; i < CALLS_N; i++)
-		want += tr_leaf_plain(i);
-	if (dr_install(&bp, &why)) {
-		rec_check_begin(&r, "probes.dr.exec", CHECK_FAIL);
-		rec_str(&r, "why", why);
-		rec_end(&r);
-		return;
-	}
-	for (u64 i = 0; i < CALLS_N; i++)
-		got += tr_leaf(i);
-	dr_uninstall(&bp);
-	dr_hits = bp.hits;
-	check_u64("probes.dr.exec.hits", bp.hits, CALLS_N);
-	check_u64("probes.dr.exec.result", got, want);
-}
-
-/* A watch of len bytes at pt_var + off: every store of pt_write hits it,
- * and (read/write) every load of pt_read too. */
-static void run_watch(const char *name, enum dr_type type, unsigned len, unsigned off)
-{
-	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)&pt_var + off, .type = type,
-				    .len = len, .handler = watch_handler };
-	u64 writer = 0, fn, size;
-	const char *why;
-	char chk[64], wsym[96];
-	struct rec r;
-
-	kprobe_lookup("pt_write", &fn, &size);
-	watch_rip = fn + 7;		/* past the 7-byte mov [rip+d], rdi */
-	watch_bad_rip = 0;
-	fmt_snprintf(chk, sizeof(chk), "probes.watch.%s", name);
-	if (dr_install(&bp, &why)) {
-		rec_check_begin(&r, chk, CHECK_FAIL);
-		rec_str(&r, "why", why);
-		rec_end(&r);
-		return;
-	}
-	for (u64 i = 0; i < WATCH_N; i++) {
-		pt_write(i);
-		(void)pt_read();
-	}
-	dr_uninstall(&bp);
-	if (!kprobe_insn_before(bp.last_rip, &writer))
-		writer = 0;
-	sym(writer, wsym, sizeof(wsym));
-	rec_begin(&r, "probe");
-	rec_str(&r, "name", name);
-	fmt_snprintf(chk, sizeof(chk), "pt_var+0x%x", off);
-	rec_str(&r, "target", chk);
-	rec_str(&r, "kind", type == DR_RW_WRITE ? "hw-write" : "hw-rw");
-	rec_u64(&r, "len", len);
-	rec_u64(&r, "hits", bp.hits);
-	rec_u64(&r, "calls", WATCH_N);
-	rec_str(&r, "writer", type == DR_RW_WRITE ? wsym : "-");
-	rec_str(&r, "dr6", dr6_decode(bp.last_dr6, chk, sizeof(chk)));
-	rec_end(&r);
-
-	fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.hits", name);
-	check_u64(chk, bp.hits, type == DR_RW_WRITE ? WATCH_N : 2 * WATCH_N);
-	if (type == DR_RW_WRITE) {
-		fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.writer", name);
-		check_str(chk, wsym, "pt_write+0x0");
-		fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.rip", name);
-		check_u64(chk, watch_bad_rip, 0);
-	}
-}
-
-static void run_dr_checks(void)
-{
-	u64 v = (u64)(uintptr_t)&pt_var;
-
-	check_str("probes.dr.refuse.unaligned", dr_check(v + 1, DR_RW_WRITE, 2), "unaligned");
-	check_str("probes.dr.refuse.exec-len", dr_check((u64)(uintptr_t)tr_leaf,
-							DR_RW_EXECUTE, 4), "exec-len-not-1");
-	check_str("probes.dr.refuse.len", dr_check(v, DR_RW_WRITE, 3), "bad-len");
-	run_dr_exec();
-	run_watch("watch-write-8", DR_RW_WRITE, 8, 0);
-	run_watch("watch-write-4", DR_RW_WRITE, 4, 4);
-	run_watch("watch-write-2", DR_RW_WRITE, 2, 6);
-	run_watch("watch-write-1", DR_RW_WRITE, 1, 7);
-	run_watch("watch-rw-8", DR_RW_READ_WRITE, 8, 0);
-	check_u64("probes.watch.value", pt_var, WATCH_N - 1);
 }
 
 /* -------------------------------------------------------------- costs -- */
@@ -578,10 +360,10 @@ static struct cost cost_bench(const char *name, u64 (*fn)(u64))
 	};
 	struct cost c = { 0, 0 };
 
-	count_init(&set, env->ci, env->pc, env->events);
+	count_init(&set, ps_env->ci, ps_env->pc, ps_env->events);
 	bench_run(&b, &set, &res);
-	bench_report(&b, &set, &res, env->icount_shift);
-	if (env->icount_shift == BENCH_NO_ICOUNT || !bench_icount(&res, env->icount_shift,
+	bench_report(&b, &set, &res, ps_env->icount_shift);
+	if (ps_env->icount_shift == BENCH_NO_ICOUNT || !bench_icount(&res, ps_env->icount_shift,
 								   &c.insns))
 		c.insns = 0;
 	c.ticks = res.tsc.min;
@@ -597,7 +379,7 @@ static void cost_record(const char *name, const char *kind, u64 addr, u64 hits, 
 	char target[96];
 	bool exact = probed.insns && base.insns;
 
-	sym(addr, target, sizeof(target));
+	ps_sym(addr, target, sizeof(target));
 	rec_begin(&r, "probe");
 	rec_str(&r, "name", name);
 	rec_str(&r, "target", target);
@@ -640,7 +422,7 @@ static void run_costs(void)
 		return;
 	call_probed = cost_bench("probe-kprobe-call", pt_call);
 	kprobe_unregister(&kp_call);
-	if (!reg_ret("cost.tr_leaf", &rp))
+	if (!ps_reg_ret("cost.tr_leaf", &rp))
 		return;
 	ret = cost_bench("probe-kretprobe", tr_leaf);
 	kretprobe_unregister(&rp);
@@ -658,7 +440,7 @@ static void run_costs(void)
 	cost_record("dr-exec-tr_leaf", "hw-exec", bp.addr, dr_hits, CALLS_N, dr, plain);
 	if (!plain.insns || !probed.insns || !boosted.insns || !call_plain.insns || !call_probed.insns ||
 	    !ret.insns || !dr.insns) {
-		rec_check_skip("probes.hit-cost", env->icount_shift == BENCH_NO_ICOUNT ?
+		rec_check_skip("probes.hit-cost", ps_env->icount_shift == BENCH_NO_ICOUNT ?
 			       "no-icount" : "tsc-not-whole-instructions");
 		return;
 	}
@@ -684,8 +466,8 @@ void probes_suite_run(void *arg)
 	u32 before, armed;
 	struct kprobe p = { .symbol = "pt_riprel" };
 
-	env = arg;
-	kprobe_init(env->image_base);
+	ps_env = arg;
+	kprobe_init(ps_env->image_base);
 	dr_save(&dr_saved);
 	dr_taken = true;
 	before = text_crc();
@@ -697,19 +479,19 @@ void probes_suite_run(void *arg)
 	run_frame_access();
 	run_boost();
 	run_refusals();
-	run_kretprobes();
-	run_dr_checks();
+	ret_hits = ps_run_kretprobes();
+	dr_hits = ps_run_dr();
 	run_costs();
 
 	/* The checksum sees a probe (INT3 and slot), and none once it is out. */
 	if (kprobe_register(&p) == KPROBE_OK) {
 		armed = text_crc();
 		kprobe_unregister(&p);
-		check_u64("probes.text-crc.armed-differs", armed != before, 1);
+		ps_check_u64("probes.text-crc.armed-differs", armed != before, 1);
 	}
-	check_u64("probes.text-crc", text_crc(), before);
+	ps_check_u64("probes.text-crc", text_crc(), before);
 	probes_cleanup();
-	check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
+	ps_check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
 }
 
 void probes_cleanup(void)

@@ -22,4 +22,17 @@ void probes_suite_run(void *arg);
  * registers as they were found. */
 void probes_cleanup(void);
 
+/* Shared by the suite's files (probes_suite.c, probes_ret.c, probes_dr.c). */
+#define CALLS_N		1000	/* calls of tr_leaf with a probe counted */
+
+struct kretprobe;
+extern const struct probes_env *ps_env;
+void ps_check_u64(const char *name, u64 value, u64 expect);
+void ps_check_str(const char *name, const char *value, const char *expect);
+void ps_sym(u64 addr, char *buf, size_t size);		/* func+0xoff */
+bool ps_reg_ret(const char *name, struct kretprobe *rp);	/* with a check */
+/* The checks of each part; each returns the hits of its tr_leaf run. */
+u64 ps_run_kretprobes(void);
+u64 ps_run_dr(void);
+
 #endif
