@@ -376,9 +376,21 @@ static void cost_record(const char *name, const char *kind, u64 addr, u64 hits, 
 			struct cost probed, struct cost base)
 {
 	struct rec r;
-	char target[96];
+	char target[96], ratio[32];
 	bool exact = probed.insns && base.insns;
+	u64 hit = exact ? probed.insns - base.insns : (u64)(probed.ticks - base.ticks);
+	u64 call = exact ? base.insns : (u64)base.ticks;
 
+	/* A probed call against an unprobed one, as the uprobe record's ratio
+	 * (two decimals, no floating point here). */
+	if (call) {
+		u64 r100 = (hit + call) * 100 / call;
+
+		fmt_snprintf(ratio, sizeof(ratio), "%llu.%02llu", (unsigned long long)(r100 / 100),
+			     (unsigned long long)(r100 % 100));
+	} else {
+		fmt_snprintf(ratio, sizeof(ratio), "-");
+	}
 	ps_sym(addr, target, sizeof(target));
 	rec_begin(&r, "probe");
 	rec_str(&r, "name", name);
@@ -392,6 +404,7 @@ static void cost_record(const char *name, const char *kind, u64 addr, u64 hits, 
 	}
 	rec_s64(&r, "ticks_per_hit", (probed.ticks - base.ticks) / BENCH_N);
 	rec_s64(&r, "base_ticks", base.ticks / BENCH_N);
+	rec_str(&r, "ratio", ratio);
 	rec_str(&r, "src", exact ? "icount" : "tsc");
 	rec_end(&r);
 }

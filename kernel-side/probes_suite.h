@@ -23,7 +23,9 @@ void probes_suite_run(void *arg);
 void probes_cleanup(void);
 
 /* Shared by the suite's files (probes_suite.c, probes_ret.c, probes_dr.c). */
-#define CALLS_N		1000	/* calls of tr_leaf with a probe counted */
+/* Calls of tr_leaf with a probe counted: `pmulab linux --probes`'s default,
+ * so `pmulab compare` pairs equal hit counts. */
+#define CALLS_N		10000
 
 struct kretprobe;
 extern const struct probes_env *ps_env;

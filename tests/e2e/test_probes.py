@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-CALLS = 1000
+CALLS = 10000      # pmulab linux --probes's default, for compare
 TARGET_CALLS = 64
 WATCH_N = 100
 
@@ -113,6 +113,8 @@ def test_costs_are_exact(probed):
     per_hit = int(kp["insns_per_hit"])
     assert 1 <= per_hit <= 400
     assert int(kp["ticks_per_hit"]) == 32 * per_hit
+    base = int(kp["base_insns"])
+    assert kp["ratio"] == f"{(per_hit + base) * 100 // base // 100}.{(per_hit + base) * 100 // base % 100:02d}"
     # Boosting (a jump back instead of the single step) saves an exception.
     boost = probed.first("probe", name="kprobe-boost-tr_leaf")
     assert boost["hits"] == str(CALLS) and int(boost["insns_per_hit"]) < per_hit
