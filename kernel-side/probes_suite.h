@@ -23,9 +23,10 @@ void probes_suite_run(void *arg);
 void probes_cleanup(void);
 
 /* Shared by the suite's files (probes_suite.c, probes_ret.c, probes_dr.c). */
-/* Calls of tr_leaf with a probe counted: `pmulab linux --probes`'s default,
- * so `pmulab compare` pairs equal hit counts. */
-#define CALLS_N		10000
+/* Calls of tr_leaf with a probe counted: as many as `pmulab linux --probes`
+ * makes by default (--calls 10000, 3 timed passes), so `pmulab compare`
+ * pairs equal hit counts. */
+#define CALLS_N		30000
 
 struct kretprobe;
 extern const struct probes_env *ps_env;

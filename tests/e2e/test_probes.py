@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-CALLS = 10000      # pmulab linux --probes's default, for compare
+CALLS = 30000      # as pmulab linux --probes by default, for compare
 TARGET_CALLS = 64
 WATCH_N = 100
 
