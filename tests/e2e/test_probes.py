@@ -2,6 +2,7 @@
 (suite=probes): hit counts are exact, probed functions return what they
 return unprobed, the code is byte-for-byte restored, and what a hit costs is
 an exact instruction count under -icount (32 TSC ticks an instruction)."""
+import os
 import subprocess
 
 import pytest
@@ -134,3 +135,21 @@ def test_skip_probes(boot):
     assert run.first("check", name="probes") == {"name": "probes", "result": "skip",
                                                  "reason": "skipped-by-config"}
     assert not run.all("probe")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="uprobes need root (tracefs uprobe_events)")
+def test_compare_pairs_kprobe_with_uprobe(probed, pmulab, tmp_path):
+    """The same tr_leaf probed in the payload and by a Linux uprobe in the
+    host tool: pmulab compare pairs them by target, hits equal."""
+    out = tmp_path / "lx"
+    proc = subprocess.run([str(pmulab), "linux", "--suite", "none", "--probes", "--out",
+                           str(out)], capture_output=True, text=True, timeout=300)
+    if "needs tracefs" in proc.stderr:
+        pytest.skip("no tracefs with uprobe events here")
+    assert proc.returncode == 0, proc.stderr
+    cmp = subprocess.run([str(pmulab), "compare", str(probed.dir), str(out)],
+                         capture_output=True, text=True)
+    rows = [l for l in cmp.stdout.splitlines() if l.startswith("tr_leaf+0x0")]
+    kprobe = [l for l in rows if " kprobe " in l and " uprobe " in l]
+    assert kprobe and all("match" in l for l in kprobe), cmp.stdout
+    assert f"{CALLS} kprobe" in kprobe[0]
