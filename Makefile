@@ -103,6 +103,13 @@ KERNEL_OBJS := \
 	kernel-side/ftrace_tracers.o \
 	kernel-side/ftrace_entry.o \
 	kernel-side/ftrace_suite.o \
+	kernel-side/kprobe_insn.o \
+	kernel-side/kprobe.o \
+	kernel-side/kretprobe.o \
+	kernel-side/kprobe_entry.o \
+	kernel-side/probes_suite.o \
+	kernel-side/probes_ret.o \
+	kernel-side/probes_dr.o \
 	kernel-side/suites.o \
 	kernel-side/suite_run.o \
 	kernel-side/suite_describe.o \
@@ -129,7 +136,8 @@ MICROBENCH_OBJS := \
 	microbench/loops.o \
 	microbench/memory.o \
 	microbench/branch.o \
-	microbench/calls.o
+	microbench/calls.o \
+	microbench/probe_targets.o
 
 # The kernels, also run natively by the host tool's config check and the
 # unit tests.
@@ -247,7 +255,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
 	kernels paging plot html disk ftrace trace insn lbr compare perf vg uprobe \
-	explain lesson
+	explain lesson kprobe
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -297,6 +305,10 @@ unit_lesson_SRCS := kernel-side/lesson.c kernel-side/lesson_01_cpuid.c \
 	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
 	kernel-side/crc32.c microbench/kernels.c tests/unit/pmu_sim.c tests/unit/hw_sim.c \
 	tests/unit/tsc_sim.c $(KERNEL_ASM)
+unit_kprobe_SRCS := kernel-side/kprobe_insn.c kernel-side/insn.c kernel-side/debugreg.c kernel-side/apic.c \
+	kernel-side/cpuinfo.c \
+	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
+	kernel-side/crc32.c tests/unit/hw_sim.c
 unit_compare_SRCS := host/pair.c host/parse.c tests/unit/streams.c kernel-side/record.c \
 	kernel-side/fmt.c kernel-side/crc32.c
 unit_perf_SRCS := host/perf.c

@@ -30,7 +30,8 @@ static const char *const fault_names[] = {
 };
 
 /* In SUITE_* bit order. */
-static const char *const suite_names[] = { "pmu-check", "quick", "full", "ftrace", NULL };
+static const char *const suite_names[] = { "pmu-check", "quick", "full", "ftrace", "probes",
+					      NULL };
 
 /* In enum cfg_ring order. */
 static const char *const ring_names[] = { "overwrite", "stop", NULL };
@@ -41,7 +42,7 @@ static const char *const lesson_names[CONFIG_LESSONS + 2] = {
 };
 
 /* In SKIP_* bit order. */
-static const char *const skip_names[] = { "pmu", "lbr", NULL };
+static const char *const skip_names[] = { "pmu", "lbr", "probes", NULL };
 
 /* perf stat's default hardware events, then the cache events: more than
  * most PMUs count at once, so the default run shows multiplexing too. */

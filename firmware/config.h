@@ -17,10 +17,12 @@
 #define SUITE_QUICK	BIT(1)
 #define SUITE_FULL	BIT(2)
 #define SUITE_FTRACE	BIT(3)
+#define SUITE_PROBES	BIT(4)
 
 /* skip= names, a bit each: parts unknown hardware may not take well. */
 #define SKIP_PMU	BIT(0)	/* no PMU MSR writes: nothing is counted */
 #define SKIP_LBR	BIT(1)	/* no LBR MSR access at all */
+#define SKIP_PROBES	BIT(2)	/* no INT3 probes or debug-register breakpoints */
 
 enum cfg_exit { EXIT_AUTO, EXIT_QEMU, EXIT_SHUTDOWN, EXIT_REBOOT, EXIT_RETURN };
 enum cfg_ring { RING_OVERWRITE, RING_STOP };

@@ -18,6 +18,7 @@
 #include "owned.h"
 #include "pmu.h"
 #include "pmu_check.h"
+#include "probes_suite.h"
 #include "record.h"
 #include "selftest.h"
 #include "smbios.h"
@@ -50,6 +51,7 @@ static struct apic_info apic;
 static unsigned benches_run;
 static u64 tsc_hz;
 static struct ftrace_env ftrace_env;
+static struct probes_env probes_env;
 
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -443,6 +445,29 @@ static void run_lesson(void)
 			      EFI_SIZE_TO_PAGES(env.mem_size));
 }
 
+/* suite=probes in its own section; whatever happens in it, no probe or
+ * breakpoint outlives it. */
+static bool run_probes(void)
+{
+	bool ok;
+
+	if (cfg.skip & SKIP_PROBES) {
+		rec_check_skip("probes", "skipped-by-config");
+		return true;
+	}
+	probes_env = (struct probes_env){
+		.image_base = (u64)(uintptr_t)ImageBase, .text = (const u8 *)_text,
+		.etext = (const u8 *)_etext, .ci = &cpu, .pc = &pmu, .events = cfg.events,
+		.icount_shift = icount_shift(),
+	};
+	ok = section("probes", probes_suite_run, &probes_env);
+	probes_cleanup();
+	if (ok)
+		report_restore("probes");
+	output_flush();
+	return ok;
+}
+
 /* Each section's records are flushed before the next one starts, so the
  * results file keeps them whatever happens later. */
 static void run_sections(void)
@@ -500,6 +525,9 @@ static void run_sections(void)
 		report_restore("ftrace");
 		output_flush();
 	}
+
+	if (cfg.suite & SUITE_PROBES && !run_probes())
+		return;
 
 	if (inject != INJECT_NONE) {
 		rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");

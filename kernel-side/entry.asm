@@ -16,11 +16,15 @@ global trap_stubs
 %macro STUB 1
 	align TRAP_STUB_SIZE, int3
 %%start:
-%if !(%1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30)
+%if %1 == 3
+	jmp bp_entry
+%elif !(%1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30)
 	push 0				; no error code from the CPU
 %endif
+%if %1 != 3
 	push %1
 	jmp trap_common
+%endif
 %if $ - %%start > TRAP_STUB_SIZE
 %error "trap stub too long"
 %endif
@@ -33,6 +37,19 @@ trap_stubs:
 	STUB v
 %assign v v + 1
 %endrep
+
+; #BP from ring 0 stays on the interrupted stack, so the CPU's frame sits
+; right below the interrupted RSP. A probe that emulates a CALL pushes the
+; return address there; as Linux's entry_64.S does for int3, the frame is
+; first copied 40 bytes lower, and the old copy becomes the gap the push
+; overwrites (kprobe.c, kp_emulate).
+bp_entry:
+%rep 5
+	push qword [rsp + 32]		; SS, RSP, RFLAGS, CS, RIP in turn
+%endrep
+	push 0
+	push 3
+	jmp trap_common
 
 trap_common:
 	push rax

@@ -79,6 +79,18 @@ u64 hw_read_dr(unsigned n)
 	return v;
 }
 
+void hw_write_dr(unsigned n, u64 v)
+{
+	switch (n) {
+	case 0: asm volatile("mov %0, %%dr0" : : "r"(v)); break;
+	case 1: asm volatile("mov %0, %%dr1" : : "r"(v)); break;
+	case 2: asm volatile("mov %0, %%dr2" : : "r"(v)); break;
+	case 3: asm volatile("mov %0, %%dr3" : : "r"(v)); break;
+	case 6: asm volatile("mov %0, %%dr6" : : "r"(v)); break;
+	case 7: asm volatile("mov %0, %%dr7" : : "r"(v)); break;
+	}
+}
+
 u64 hw_rdtsc(void)
 {
 	return rdtsc();

@@ -14,6 +14,7 @@ int hw_wrmsr(u32 msr, u64 val);
 int hw_rdpmc(u32 index, u64 *val);
 u32 hw_mmio_read32(u64 addr);	/* UEFI maps memory and MMIO 1:1 */
 u64 hw_read_dr(unsigned n);	/* DR0-DR3, DR6, DR7 */
+void hw_write_dr(unsigned n, u64 v);
 u64 hw_rdtsc(void);
 u64 hw_read_cr3(void);
 u64 hw_read_cr4(void);

@@ -1,7 +1,12 @@
-/* The C side of exception entry: a fault at an instruction listed in the
- * exception table resumes at its fixup; any other exception aborts the owned
- * section it happened in (owned.c), which reports it and exits cleanly. */
+/* The C side of exception entry: #BP goes to the code patcher, then to the
+ * probes; #DB to the probe being single-stepped and the hardware
+ * breakpoints; a fault at an instruction listed in the exception table
+ * resumes at its fixup; any other exception aborts the owned section it
+ * happened in (owned.c), which reports it and exits cleanly. */
+#include "debugreg.h"
 #include "exception.h"
+#include "hw.h"
+#include "kprobe.h"
 #include "owned.h"
 #include "text_poke.h"
 #include "trap.h"
@@ -29,11 +34,27 @@ u64 trap_fixup_count(void)
 	return trap_fixups;
 }
 
+/* One #DB can report a single step and breakpoint hits together (SDM
+ * Vol3B 18.2.3): each user takes its own. */
+static bool trap_debug(struct trapframe *tf)
+{
+	u64 dr6 = hw_read_dr(6);
+	bool stepped, hit;
+
+	/* DR6 is sticky: cleared for the next #DB to be told apart. */
+	hw_write_dr(6, DR6_INIT);
+	stepped = kprobe_single_step(tf, dr6);
+	hit = dr_exception(tf, dr6);
+	return stepped || hit;
+}
+
 void trap(struct trapframe *tf)
 {
 	const struct extable_entry *e;
 
-	if (tf->vector == BP_VECTOR && text_poke_int3(tf))
+	if (tf->vector == BP_VECTOR && (text_poke_int3(tf) || kprobe_int3(tf)))
+		return;
+	if (tf->vector == DB_VECTOR && trap_debug(tf))
 		return;
 	/* Only faults resume through the table: a trap (#BP, #DB trap, #OF)
 	 * reports the next instruction's address, never a listed one. */

@@ -242,3 +242,8 @@ u64 hw_read_dr(unsigned n)
 {
 	return dr[n & 7];
 }
+
+void hw_write_dr(unsigned n, u64 v)
+{
+	dr[n & 7] = v;
+}

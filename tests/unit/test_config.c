@@ -107,6 +107,9 @@ static void test_lists_strings(void)
 	CHECK_U64(parse("ftrace_filter=tr_[ab]\nftrace_notrace=\n"), 2);
 	CHECK_STR(errs[0].detail, "expected function-name globs (a-z 0-9 _ . * ? ,), not '['");
 	CHECK_STR(errs[1].detail, "expected function-name globs, e.g. tr_*");
+	CHECK_U64(parse("suite=probes,quick\nskip=probes\n"), 0);
+	CHECK_U64(cfg.suite, SUITE_PROBES | SUITE_QUICK);
+	CHECK_U64(cfg.skip, SKIP_PROBES);
 	CHECK_U64(parse("suite=none\n"), 0);
 	CHECK_U64(cfg.suite, 0);
 	CHECK(strstr(dumped(), " suite=none ") != NULL);
@@ -124,7 +127,7 @@ static void test_lists_strings(void)
 			"events=cycles,,instructions\nevents=raw:0xzz\n"
 			"events=raw:0x100000000000\nevents=\nicount_shift=11\n"), 9);
 	CHECK_STR(errs[0].detail,
-		  "expected none or a comma-separated list of pmu-check|quick|full|ftrace");
+		  "expected none or a comma-separated list of pmu-check|quick|full|ftrace|probes");
 	CHECK_STR(errs[1].reason, "bad-value");
 	CHECK_STR(errs[2].reason, "bad-value");
 	CHECK_STR(errs[3].detail, "unknown-event: bogus");

@@ -67,9 +67,43 @@ static void test_five_level(void)
 	CHECK_U64(paging_page_size(77), 0);		/* PML5[0] empty */
 }
 
+/* Access rights combine over the levels (SDM Vol3A 4.6): writable only if
+ * R/W is set at every level, executable only if XD is clear at every one. */
+static void test_rights(void)
+{
+	struct paging_map m;
+
+	memset(mem, 0, sizeof(mem));
+	cr3 = PHYS(0);
+	cr4 = 0;
+	link(0, 0, PHYS(1) | P | PTE_RW);
+	link(1, 0, PHYS(2) | P | PTE_RW);
+	link(2, 0, PHYS(3) | P | PTE_RW);
+	link(3, 1, 0x1000 | P | PTE_RW);	/* code patched in place: RW, X */
+	link(3, 2, 0x2000 | P);			/* read-only code */
+	link(3, 3, 0x3000 | P | PTE_RW | PTE_NX); /* data */
+	link(2, 1, 0x200000 | P | PS | PTE_NX);	/* NX at the PDE: no fetch */
+
+	paging_lookup(0x1010, &m);
+	CHECK(m.size == 4096 && m.writable && m.executable);
+	paging_lookup(0x2010, &m);
+	CHECK(m.size == 4096 && !m.writable && m.executable);
+	paging_lookup(0x3010, &m);
+	CHECK(m.size == 4096 && m.writable && !m.executable);
+	paging_lookup(0x200000, &m);
+	CHECK(m.size == 2 << 20 && !m.writable && !m.executable);
+	/* Read-only higher up wins over a writable PTE. */
+	link(1, 0, PHYS(2) | P);
+	paging_lookup(0x1010, &m);
+	CHECK(!m.writable && m.executable);
+	paging_lookup(0x4000, &m);
+	CHECK(m.size == 0 && !m.writable && !m.executable);
+}
+
 int main(void)
 {
 	test_four_level();
 	test_five_level();
+	test_rights();
 	return unit_done("paging");
 }

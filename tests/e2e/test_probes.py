@@ -1,0 +1,155 @@
+"""INT3 probes, return probes and debug-register breakpoints under QEMU TCG
+(suite=probes): hit counts are exact, probed functions return what they
+return unprobed, the code is byte-for-byte restored, and what a hit costs is
+an exact instruction count under -icount (32 TSC ticks an instruction)."""
+import os
+import subprocess
+
+import pytest
+
+CALLS = 30000      # as pmulab linux --probes by default, for compare
+TARGET_CALLS = 64
+WATCH_N = 100
+
+
+@pytest.fixture(scope="module")
+def probed(pmulab, tmp_path_factory):
+    from conftest import Run
+    out = tmp_path_factory.mktemp("probes") / "run"
+    proc = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=probes", "--out",
+                           str(out), "--format", "json"], capture_output=True, text=True,
+                          timeout=300)
+    run = Run(out, proc)
+    assert run.rc == 0, run.stderr
+    return run
+
+
+def checks(run):
+    return {c["name"]: c for c in run.all("check") if c["name"].startswith("probes.")}
+
+
+def test_every_probe_check_passes(probed):
+    c = checks(probed)
+    assert set(c) >= {
+        "probes.tr_leaf.hits", "probes.tr_leaf.pre", "probes.tr_leaf.post",
+        "probes.tr_leaf.result", "probes.tr_leaf.restored", "probes.pt_riprel.hits",
+        "probes.pt_riprel.result", "probes.pt_call.hits", "probes.pt_call.result",
+        "probes.kretprobe.returns", "probes.kretprobe.nested", "probes.kretprobe.recursive",
+        "probes.dr.exec.hits", "probes.watch.watch-write-8.writer", "probes.text-crc",
+        "probes.text-crc.armed-differs", "probes.hit-cost", "probes.dr7-restored",
+        "probes.pre-writes-frame", "probes.post-sees-frame", "probes.refuse.ftrace-live",
+        "probes.boost.tr_leaf.hits", "probes.boost.pt_riprel.result"}
+    failed = {k: v for k, v in c.items() if v["result"] != "pass"}
+    assert not failed, failed
+    assert probed.first("end")["status"] == "ok"
+    assert probed.first("check", name="owned.restore", section="probes")["result"] == "pass"
+
+
+def test_tr_leaf_hits_and_bytes(probed):
+    assert probed.first("check", name="probes.tr_leaf.hits")["value"] == str(CALLS)
+    site = probed.first("probe_site", target="tr_leaf+0x0")
+    # The ftrace NOP, its first byte INT3 while armed, then the NOP again.
+    assert site == {"target": "tr_leaf+0x0", "action": "step", "before": "0f1f440000",
+                    "armed": "cc1f440000", "after": "0f1f440000"}
+
+
+def test_each_instruction_kind(probed):
+    """RIP-relative load and push stepped with the disp32 fixed; call rel32,
+    ret, jcc and loop emulated; call via register stepped with its return
+    address fixed: every one hit as often as it ran, results unchanged."""
+    want = {"pt_riprel": "step", "pt_push": "step", "pt_call": "emulate-call",
+            "pt_inc": "emulate-ret", "pt_jcc": "emulate-jcc", "pt_icall": "step-abs-call",
+            "pt_loop": "emulate-loop"}
+    for fn, action in want.items():
+        assert probed.first("check", name=f"probes.{fn}.action")["value"] == action
+        assert probed.first("check", name=f"probes.{fn}.result")["result"] == "pass"
+    loop_hits = sum(i % 16 + 1 for i in range(TARGET_CALLS))
+    assert probed.first("check", name="probes.pt_loop.hits")["value"] == str(loop_hits)
+    assert probed.first("check", name="probes.pt_call.hits")["value"] == str(TARGET_CALLS)
+    rec = probed.first("probe", name="pt_riprel+0")
+    assert rec["target"] == "pt_riprel+0x0" and rec["hits"] == str(TARGET_CALLS)
+
+
+def test_refusals(probed):
+    c = checks(probed)
+    assert c["probes.refuse.tr_leaf+1"]["value"] == "not-boundary"
+    assert c["probes.refuse.trap+0"]["value"] == "machinery"
+    assert c["probes.refuse.kprobe_slots+0"]["value"] == "machinery"
+    assert c["probes.refuse.no_such_function+0"]["value"] == "no-symbol"
+    assert c["probes.refuse.duplicate"]["value"] == "busy"
+    assert c["probes.refuse.ftrace-live"]["value"] == "busy"
+    assert c["probes.dr.refuse.unaligned"]["value"] == "unaligned"
+
+
+def test_kretprobe_nesting_and_recursion(probed):
+    rec = [r for r in probed.all("probe_return") if r["run"] == "recursive"]
+    assert [(int(r["depth"]), int(r["retval"])) for r in rec] == [(3, 0), (2, 1), (1, 2), (0, 3)]
+    ticks = [int(r["ticks"]) for r in rec]
+    assert ticks == sorted(ticks) and len(set(ticks)) == 4
+    nested = [r for r in probed.all("probe_return") if r["run"] == "nested"]
+    assert [r["sym"] for r in nested] == ["tr_leaf", "tr_leaf", "tr_mid"]
+    assert sorted(int(r["retval"]) for r in nested[:2]) == [16, 19]
+
+
+def test_watchpoints_catch_every_write(probed):
+    for length in (8, 4, 2, 1):
+        w = probed.first("probe", name=f"watch-write-{length}")
+        assert w["kind"] == "hw-write" and w["hits"] == str(WATCH_N)
+        assert w["writer"] == "pt_write+0x0"
+        assert w["dr6"] in ("B0", "B1", "B2", "B3")      # a trap: BS clear
+    rw = probed.first("probe", name="watch-rw-8")
+    assert rw["hits"] == str(2 * WATCH_N)
+
+
+def test_costs_are_exact(probed):
+    """Under -icount every bench repeats exactly; the per-hit cost of a
+    counting kprobe is within the issue's goal of 400 instructions."""
+    for name in ("probe-none", "probe-kprobe", "probe-kprobe-boost", "probe-none-call", "probe-kprobe-call",
+                 "probe-kretprobe", "probe-dr-exec"):
+        bench = probed.first("bench", name=name)
+        assert bench["tsc_min"] == bench["tsc_max"], name
+    kp = probed.first("probe", name="kprobe-tr_leaf")
+    assert kp["target"] == "tr_leaf+0x0" and kp["kind"] == "kprobe" and kp["src"] == "icount"
+    assert kp["hits"] == kp["calls"] == str(CALLS)
+    per_hit = int(kp["insns_per_hit"])
+    assert 1 <= per_hit <= 400
+    assert int(kp["ticks_per_hit"]) == 32 * per_hit
+    base = int(kp["base_insns"])
+    assert kp["ratio"] == f"{(per_hit + base) * 100 // base // 100}.{(per_hit + base) * 100 // base % 100:02d}"
+    # Boosting (a jump back instead of the single step) saves an exception.
+    boost = probed.first("probe", name="kprobe-boost-tr_leaf")
+    assert boost["hits"] == str(CALLS) and int(boost["insns_per_hit"]) < per_hit
+    # Emulating the call needs no single step: cheaper than stepping.
+    call = probed.first("probe", name="kprobe-pt_call")
+    assert int(call["insns_per_hit"]) < per_hit
+    # A kretprobe: its boosted entry probe, then the trampoline.
+    ret = probed.first("probe", name="kretprobe-tr_leaf")
+    assert int(boost["insns_per_hit"]) < int(ret["insns_per_hit"]) < per_hit
+    dr = probed.first("probe", name="dr-exec-tr_leaf")
+    assert dr["hits"] == str(CALLS) and 1 <= int(dr["insns_per_hit"]) < per_hit
+
+
+def test_skip_probes(boot):
+    run = boot("--set", "suite=probes", "--set", "skip=probes")
+    assert run.rc == 0, run.stderr
+    assert run.first("check", name="probes") == {"name": "probes", "result": "skip",
+                                                 "reason": "skipped-by-config"}
+    assert not run.all("probe")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="uprobes need root (tracefs uprobe_events)")
+def test_compare_pairs_kprobe_with_uprobe(probed, pmulab, tmp_path):
+    """The same tr_leaf probed in the payload and by a Linux uprobe in the
+    host tool: pmulab compare pairs them by target, hits equal."""
+    out = tmp_path / "lx"
+    proc = subprocess.run([str(pmulab), "linux", "--suite", "none", "--probes", "--out",
+                           str(out)], capture_output=True, text=True, timeout=300)
+    if "needs tracefs" in proc.stderr:
+        pytest.skip("no tracefs with uprobe events here")
+    assert proc.returncode == 0, proc.stderr
+    cmp = subprocess.run([str(pmulab), "compare", str(probed.dir), str(out)],
+                         capture_output=True, text=True)
+    rows = [l for l in cmp.stdout.splitlines() if l.startswith("tr_leaf+0x0")]
+    kprobe = [l for l in rows if " kprobe " in l and " uprobe " in l]
+    assert kprobe and all("match" in l for l in kprobe), cmp.stdout
+    assert f"{CALLS} kprobe" in kprobe[0]
