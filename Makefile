@@ -27,7 +27,7 @@ Q :=
 E := @:
 endif
 
-all: deps $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp
+all: deps $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp $(BUILD)/pmulab-plugin.so
 
 # Installs missing Debian packages; a no-op when everything is present.
 deps:
@@ -187,11 +187,13 @@ $(BUILD)/pmulab.img: $(BUILD)/pmulab $(BUILD)/esp
 
 # ------------------------------------------------------------------- host ----
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
-	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ihost/qemu-plugin -Ifirmware \
+	-Imicrobench
 # The host checks configs with the payload's own parser (pmulab image), which
 # knows the event names and the benches= syntax, hence the kernels' table.
 HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c firmware/config.c \
-	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c
+	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c \
+	host/qemu-plugin/cachesim.c
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/host/%.o,$(KERNEL_ASM))
 
@@ -209,13 +211,24 @@ $(BUILD)/pmulab: $(HOST_OBJS)
 	$(E) "  LINK    $@"
 	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ -lm
 
+# The TCG reference plugin (docs/reference-plugin.md), built against the
+# installed QEMU's qemu-plugin.h, which scripts/qemu-plugin-h.sh fetches once
+# from Debian's source package into a cache folder (no QEMU code in the repo).
+PLUGIN_SRCS := host/qemu-plugin/pmulab-plugin.c host/qemu-plugin/cachesim.c
+$(BUILD)/pmulab-plugin.so: $(PLUGIN_SRCS) host/qemu-plugin/cachesim.h scripts/qemu-plugin-h.sh
+	@mkdir -p $(@D)
+	$(E) "  PLUGIN  $@"
+	$(Q)hdr=$$(scripts/qemu-plugin-h.sh) && \
+		$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared -Ihost/qemu-plugin \
+		-I"$$hdr/qemu" $(PLUGIN_SRCS) -o $@
+
 # ------------------------------------------------------------- unit tests ----
 # Each tests/unit/test_NAME.c links with unit_NAME_SRCS, built with sanitizers.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ihost/qemu-plugin -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace
+	kernels paging plot html disk ftrace trace cachesim
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -253,6 +266,7 @@ unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
+unit_cachesim_SRCS := host/qemu-plugin/cachesim.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 
