@@ -63,7 +63,7 @@ const char usage_run[] =
 	"  --reference       TCG only: count every measured region with the reference\n"
 	"                    plugin (pmulab-plugin.so next to this program, or\n"
 	"                    $PMULAB_PLUGIN) and add its counts as counter src=model\n"
-	"                    records: instructions, branches, cond-branches, loads,\n"
+	"                    records: instructions, branches, branches-conditional, loads,\n"
 	"                    stores and cachegrind's cache and branch-predictor models\n"
 	"  --I1, --D1, --LL SIZE,ASSOC,LINE\n"
 	"                    the model's caches, as cachegrind's options (default\n"

@@ -19,11 +19,11 @@ static const struct {
 } events[] = {
 	{ "instructions", "insns", "Ir" },
 	{ "branches", "branches", NULL },
-	{ "cond-branches", "cond", "Bc" },
-	{ "cond-branches-taken", "cond_taken", NULL },
-	{ "cond-branch-misses", "cond_miss", "Bcm" },
-	{ "ind-branches", "ind", "Bi" },
-	{ "ind-branch-misses", "ind_miss", "Bim" },
+	{ "branches-conditional", "cond", "Bc" },
+	{ "branches-conditional-taken", "cond_taken", NULL },
+	{ "branch-misses-conditional", "cond_miss", "Bcm" },
+	{ "branches-indirect", "ind", "Bi" },
+	{ "branch-misses-indirect", "ind_miss", "Bim" },
 	{ "branch-misses", "cond_miss+ind_miss", "Bcm+Bim" },
 	{ "L1-icache-load-misses", "I1mr", "I1mr" },
 	{ "LLC-icache-load-misses", "ILmr", "ILmr" },
@@ -33,6 +33,8 @@ static const struct {
 	{ "L1-dcache-stores", "Dw", "Dw" },
 	{ "L1-dcache-store-misses", "D1mw", "D1mw" },
 	{ "LLC-store-misses", "DLmw", "DLmw" },
+	{ "cache-references", "I1mr+D1mr+D1mw", "I1mr+D1mr+D1mw" },
+	{ "cache-misses", "ILmr+DLmr+DLmw", "ILmr+DLmr+DLmw" },
 };
 #define NEVENTS (sizeof(events) / sizeof(events[0]))
 

@@ -21,10 +21,10 @@ def per_iter_counts(bench):
     fam = bench["family"]
     d = int(bench.get("depth", 0))
     if fam == "calls":     # call rsi, d-1 call rel32, d ret, dec, jnz
-        return {"cond-branches": 1, "branches": 2 * d + 1, "ind-branches": d + 1,
+        return {"branches-conditional": 1, "branches": 2 * d + 1, "branches-indirect": d + 1,
                 "L1-dcache-loads": d, "L1-dcache-stores": d}
-    return {"cond-branches": COND.get(fam, 1), "branches": BRANCHES.get(fam, 1),
-            "ind-branches": 0, "L1-dcache-loads": LOADS.get(fam, 0), "L1-dcache-stores": 0}
+    return {"branches-conditional": COND.get(fam, 1), "branches": BRANCHES.get(fam, 1),
+            "branches-indirect": 0, "L1-dcache-loads": LOADS.get(fam, 0), "L1-dcache-stores": 0}
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +103,11 @@ def test_model_taken_branches(ref):
     # A loop's JNZ is taken every iteration but the last of a call: n2 - n1.
     for name, iters in (("loop", 10000), ("nop8", 10000), ("chase-64KiB", 4096),
                         ("calls-4", 10000)):
-        assert model(recs, name, "cond-branches-taken") == (iters, iters, iters), name
+        assert model(recs, name, "branches-conditional-taken") == (iters, iters, iters), name
     # The branch kernel adds its pattern: always taken, or every other one
     # (the pattern restarts each call: n1 = 10000 iterations take 5000).
-    assert model(recs, "branch-always", "cond-branches-taken")[0] == 20000
-    assert model(recs, "branch-alternate", "cond-branches-taken")[0] == 15000
+    assert model(recs, "branch-always", "branches-conditional-taken")[0] == 20000
+    assert model(recs, "branch-alternate", "branches-conditional-taken")[0] == 15000
 
 
 def test_model_cache_misses(ref):
@@ -131,7 +131,7 @@ def test_model_cache_misses(ref):
 def test_report_reads_the_merged_run(ref, pmulab):
     proc = subprocess.run([str(pmulab), "report", str(ref)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "cond-branches" in proc.stdout and "model" in proc.stdout
+    assert "branches-conditional" in proc.stdout and "model" in proc.stdout
 
 
 @pytest.mark.parametrize("args,message", [
