@@ -220,7 +220,8 @@ $(BUILD)/pmulab-plugin.so: $(PLUGIN_SRCS) host/qemu-plugin/cachesim.h scripts/qe
 	$(E) "  PLUGIN  $@"
 	$(Q)hdr=$$(scripts/qemu-plugin-h.sh) && \
 		$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared -Ihost/qemu-plugin \
-		-I"$$hdr/qemu" $(PLUGIN_SRCS) -o $@
+		-I"$$hdr/qemu" $(PLUGIN_SRCS) -o $@.tmp && \
+		scripts/qemu-plugin-h.sh --check $@.tmp && mv $@.tmp $@
 
 # ------------------------------------------------------------- unit tests ----
 # Each tests/unit/test_NAME.c links with unit_NAME_SRCS, built with sanitizers.

@@ -6,12 +6,30 @@
 # installed QEMU (apt-get source, deb-src enabled by a sources file of our
 # own), and only that one file is extracted: no QEMU code enters the repo.
 #   scripts/qemu-plugin-h.sh       -> prints e.g. /var/cache/pmulab/qemu-7.2+dfsg-7+deb12u18
+#   scripts/qemu-plugin-h.sh --check PLUGIN.so
+#                                  loads the built plugin into the installed
+#                                  QEMU (no guest: -machine none, then QMP quit),
+#                                  so a header QEMU does not accept fails here
 set -eu
 
 die() {
 	echo "qemu-plugin-h.sh: $*" >&2
 	exit 1
 }
+
+if [ "${1:-}" = "--check" ]; then
+	[ -r "${2:-}" ] || die "--check needs the plugin file"
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	printf '{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n' |
+		timeout 60 qemu-system-x86_64 -machine none -accel tcg -display none \
+			-monitor none -serial none -qmp stdio \
+			-plugin "$2,out=$tmp/counts.txt" >/dev/null 2>"$tmp/err" ||
+		die "the installed QEMU does not load $2: $(cat "$tmp/err")"
+	grep -q '^# end regions=0$' "$tmp/counts.txt" ||
+		die "$2 loaded but wrote no counts file"
+	exit 0
+fi
 
 # The header must be the installed QEMU's own: the loader refuses a plugin
 # whose qemu_plugin_version is outside what it was built with.
