@@ -7,8 +7,9 @@
  * Regions are bracketed by bench.c's marker NOPs, found by their bytes at
  * translation time; they are numbered in execution order, which the
  * payload's bench records also state (region0), since QEMU 7.2's plugin API
- * cannot read guest registers. The models run from the first marker on,
- * so the state a region starts in was left by the payload's own code.
+ * cannot read guest registers. Only code inside regions is counted and
+ * simulated: a region starts with the cache and predictor state the one
+ * before it left, whatever the payload did in between.
  *
  * Arguments: out=FILE (the per-region counts, written as each region ends),
  * i1=, d1=, ll=SIZE:ASSOC:LINE (cachegrind's --I1/--D1/--LL; colons, as
@@ -32,7 +33,7 @@ struct insn {
 	uint8_t len, kind;
 };
 
-/* Running totals since the first marker; a region is end minus begin. */
+/* Running totals over all regions; a region is end minus begin. */
 enum total {
 	T_INSNS, T_BRANCHES, T_COND, T_COND_TAKEN, T_COND_MISS, T_IND, T_IND_MISS,
 	T_COUNT
@@ -45,7 +46,7 @@ static const char *const columns =
 static struct cs_sim sim;
 static struct cs_bpred bp;
 static uint64_t tot[T_COUNT], at_begin[T_COUNT], sim_begin[CS_EVENTS];
-static bool on, done, in_region;
+static bool done, in_region;
 static uint64_t region;
 static FILE *out;
 /* The branch or access waiting for what comes next. */
@@ -67,17 +68,24 @@ static void region_end(void)
 	in_region = false;
 }
 
-/* Before each instruction: resolves the branch before it (taken when this
- * is not its fall-through), then counts this one. */
+/* Before each instruction. Only what runs inside a region is counted and
+ * simulated: the branch before this one is resolved (taken when this is
+ * not its fall-through), then this one counts. */
 static void on_insn(unsigned vcpu, void *udata)
 {
 	const struct insn *in = udata;
 
-	if (!on) {
-		if (in->kind != K_BEGIN || done)
-			return;
-		on = true;
+	if (in->kind == K_BEGIN && !done) {
+		if (in_region)
+			fprintf(out, "# region %llu: a begin marker without its end\n",
+				(unsigned long long)region);
+		memcpy(at_begin, tot, sizeof(tot));
+		memcpy(sim_begin, sim.ev, sizeof(sim_begin));
+		in_region = true;
+		pending = NULL;
 	}
+	if (!in_region)
+		return;
 	if (pending) {
 		if (pending->kind == K_COND) {
 			bool taken = in->pc != pending->pc + pending->len;
@@ -88,15 +96,9 @@ static void on_insn(unsigned vcpu, void *udata)
 		}
 		pending = NULL;
 	}
-	if (in->kind == K_BEGIN) {
-		if (in_region)
-			fprintf(out, "# region %llu: a begin marker without its end\n",
-				(unsigned long long)region);
-		memcpy(at_begin, tot, sizeof(tot));
-		memcpy(sim_begin, sim.ev, sizeof(sim_begin));
-		in_region = true;
-	} else if (in->kind == K_END && in_region) {
+	if (in->kind == K_END) {
 		region_end();
+		return;
 	}
 	last_load_insn = NULL;
 	tot[T_INSNS]++;
@@ -121,7 +123,7 @@ static void on_mem(unsigned vcpu, qemu_plugin_meminfo_t info, uint64_t va, void 
 	const struct insn *in = udata;
 	unsigned size = 1u << qemu_plugin_mem_size_shift(info);
 
-	if (!on)
+	if (!in_region)
 		return;
 	if (!qemu_plugin_mem_is_store(info)) {
 		cs_read(&sim, va, size);
@@ -176,10 +178,10 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
  * and counting stops. */
 static void on_exit_(qemu_plugin_id_t id, void *p)
 {
-	on = false;
-	done = true;
 	fprintf(out, "# end regions=%llu%s\n", (unsigned long long)region,
 		in_region ? " open=1" : "");
+	done = true;
+	in_region = false;
 	fflush(out);
 }
 
