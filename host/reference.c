@@ -105,7 +105,8 @@ static int regions_read(const char *file, struct regions *rg, char *err, size_t 
 		if (!strncmp(line, "# region ", 9)) {
 			for (tok = strtok_r(line + 2, " \n", &save); tok && rg->ncols < REF_COLS_MAX;
 			     tok = strtok_r(NULL, " \n", &save))
-				rg->cols[rg->ncols++] = strdup(tok);
+				if (!(rg->cols[rg->ncols++] = strdup(tok)))
+					goto no_memory;
 			continue;
 		}
 		if (line[0] == '#' || line[0] == '\n')
@@ -113,28 +114,27 @@ static int regions_read(const char *file, struct regions *rg, char *err, size_t 
 		if (!rg->ncols)
 			break;
 		if (rg->n == rg->cap) {
+			void *v = realloc(rg->v, (rg->cap ? 2 * rg->cap : 256) * sizeof(*rg->v));
+			if (!v)
+				goto no_memory;
+			rg->v = v;
 			rg->cap = rg->cap ? 2 * rg->cap : 256;
-			rg->v = realloc(rg->v, rg->cap * sizeof(*rg->v));
-			if (!rg->v) {
-				fclose(f);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
 		}
+		/* Exactly ncols whole numbers, the first the region's. */
 		for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
 			char *end;
-			if (c == rg->ncols)
+			if (c == rg->ncols || *tok < '0' || *tok > '9')
 				break;
 			errno = 0;
-			rg->v[rg->n][c++] = strtoull(tok, &end, 10);
+			rg->v[rg->n][c] = strtoull(tok, &end, 10);
 			if (*end || errno)
 				break;
+			c++;
 		}
-		if (c != rg->ncols || rg->v[rg->n][0] != rg->n) {
-			fclose(f);
+		if (tok || c != rg->ncols || rg->v[rg->n][0] != rg->n) {
 			snprintf(err, errlen, "%s:%zu: not region %zu's %zu counts", file, lineno,
 				 rg->n, rg->ncols - 1);
-			return -1;
+			goto fail;
 		}
 		rg->n++;
 	}
@@ -144,6 +144,12 @@ static int regions_read(const char *file, struct regions *rg, char *err, size_t 
 		return -1;
 	}
 	return 0;
+no_memory:
+	snprintf(err, errlen, "out of memory");
+fail:
+	fclose(f);
+	regions_free(rg);
+	return -1;
 }
 
 /* An event's value in region i: the sum of its columns; false when one is
