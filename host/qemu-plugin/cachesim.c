@@ -132,6 +132,14 @@ void cs_sim_free(struct cs_sim *s)
 	cs_free(&s->ll);
 }
 
+void cs_sim_flush(struct cs_sim *s)
+{
+	struct cs_cache *c[] = { &s->i1, &s->d1, &s->ll };
+
+	for (int i = 0; i < 3; i++)
+		memset(c[i]->tags, 0, c[i]->sets * c[i]->g.assoc * sizeof(*c[i]->tags));
+}
+
 /* cg_sim.c's cachesim_{I1,D1}_doref: LL only on an L1 miss. */
 static void doref(struct cs_sim *s, struct cs_cache *l1, uint64_t a, unsigned size,
 		  enum cs_event access)
@@ -170,8 +178,9 @@ static bool is_prefix(uint8_t b)
 }
 
 /* Near branches only (SDM Vol. 2 opcode maps): Jcc rel8/rel32, LOOPcc,
- * JrCXZ are conditional; JMP/CALL rel direct; JMP/CALL r/m (FF /2, /4) and
- * RET near indirect. Far transfers, INT and IRET are none of these. */
+ * JrCXZ are conditional; JMP/CALL rel direct; JMP/CALL r/m (FF /2, /4)
+ * indirect; RET near its own class. Far transfers, INT and IRET are none of
+ * these. */
 enum cs_branch cs_classify(const uint8_t *p, size_t len)
 {
 	size_t i = 0;
@@ -189,7 +198,7 @@ enum cs_branch cs_classify(const uint8_t *p, size_t len)
 	if (p[i] == 0xe8 || p[i] == 0xe9 || p[i] == 0xeb)
 		return CS_DIRECT;
 	if (p[i] == 0xc3 || p[i] == 0xc2)
-		return CS_INDIRECT;
+		return CS_RET;
 	if (p[i] == 0xff && i + 1 < len) {
 		unsigned reg = (p[i + 1] >> 3) & 7;
 		return reg == 2 || reg == 4 ? CS_INDIRECT : CS_NOT_BRANCH;

@@ -8,8 +8,10 @@
  *            nothing: LL is looked up only on an L1 miss).
  *   branches a conditional's direction from 2^14 2-bit counters indexed by
  *            7 bits of global history above 7 bits of the branch address;
- *            an indirect branch's target (ret included) from a 512-entry
- *            table of last targets indexed by address.
+ *            an indirect jump's or call's target from a 512-entry table
+ *            of last targets indexed by address; returns are not
+ *            predicted, nor counted as indirect (cg_main.c: "we assume the
+ *            return stack predictor never mispredicts").
  * Plain C, no QEMU: unit-tested in tests/unit/test_cachesim.c. */
 #ifndef PMULAB_CACHESIM_H
 #define PMULAB_CACHESIM_H
@@ -68,12 +70,14 @@ struct cs_sim {
 int cs_sim_init(struct cs_sim *s, const struct cs_geom *i1, const struct cs_geom *d1,
 		const struct cs_geom *ll);
 void cs_sim_free(struct cs_sim *s);
+/* Every cache empty again (all tags 0, as at the start); counts kept. */
+void cs_sim_flush(struct cs_sim *s);
 void cs_fetch(struct cs_sim *s, uint64_t pc, unsigned len);	/* one instruction */
 void cs_read(struct cs_sim *s, uint64_t a, unsigned size);	/* a load (or a modify) */
 void cs_write(struct cs_sim *s, uint64_t a, unsigned size);
 
 /* x86 control flow, from an instruction's bytes. */
-enum cs_branch { CS_NOT_BRANCH, CS_COND, CS_DIRECT, CS_INDIRECT };
+enum cs_branch { CS_NOT_BRANCH, CS_COND, CS_DIRECT, CS_INDIRECT, CS_RET };
 enum cs_branch cs_classify(const uint8_t *insn, size_t len);
 
 #endif

@@ -8,8 +8,9 @@
  * translation time; they are numbered in execution order, which the
  * payload's bench records also state (region0), since QEMU 7.2's plugin API
  * cannot read guest registers. Only code inside regions is counted and
- * simulated: a region starts with the cache and predictor state the one
- * before it left, whatever the payload did in between.
+ * simulated, and every region starts with empty caches and an untrained
+ * predictor, as each of cachegrind's measured calls in `pmulab linux` (a
+ * fresh process per call) does.
  *
  * Arguments: out=FILE (the per-region counts, written as each region ends),
  * i1=, d1=, ll=SIZE:ASSOC:LINE (cachegrind's --I1/--D1/--LL; colons, as
@@ -26,7 +27,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 static const uint8_t mark_begin[8] = { 0x0f, 0x1f, 0x84, 0x00, 'P', 'M', 'U', '<' };
 static const uint8_t mark_end[8] = { 0x0f, 0x1f, 0x84, 0x00, 'P', 'M', 'U', '>' };
 
-enum kind { K_OTHER, K_COND, K_DIRECT, K_INDIRECT, K_BEGIN, K_END };
+enum kind { K_OTHER, K_COND, K_DIRECT, K_INDIRECT, K_RET, K_BEGIN, K_END };
 
 struct insn {
 	uint64_t pc;
@@ -81,6 +82,9 @@ static void on_insn(unsigned vcpu, void *udata)
 				(unsigned long long)region);
 		memcpy(at_begin, tot, sizeof(tot));
 		memcpy(sim_begin, sim.ev, sizeof(sim_begin));
+		/* Cold, as cachegrind's fresh process for each measured call. */
+		cs_sim_flush(&sim);
+		memset(&bp, 0, sizeof(bp));
 		in_region = true;
 		pending = NULL;
 	}
@@ -113,7 +117,8 @@ static void on_insn(unsigned vcpu, void *udata)
 		pending = in;
 		break;
 	}
-	tot[T_BRANCHES] += in->kind == K_COND || in->kind == K_DIRECT || in->kind == K_INDIRECT;
+	tot[T_BRANCHES] += in->kind == K_COND || in->kind == K_DIRECT || in->kind == K_INDIRECT ||
+			   in->kind == K_RET;
 }
 
 /* After each data access. A store of the bytes the same instruction just
@@ -149,6 +154,7 @@ static uint8_t kind_of(const uint8_t *p, size_t len)
 	case CS_COND: return K_COND;
 	case CS_DIRECT: return K_DIRECT;
 	case CS_INDIRECT: return K_INDIRECT;
+	case CS_RET: return K_RET;
 	default: return K_OTHER;
 	}
 }

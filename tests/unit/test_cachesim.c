@@ -137,6 +137,14 @@ static void test_hierarchy(void)
 	CHECK_U64(s.ev[CS_IR], 1);
 	CHECK_U64(s.ev[CS_I1MR], 1);
 	CHECK_U64(s.ev[CS_ILMR], 0);
+	/* Flushed, every line misses again; the counts go on. */
+	cs_sim_flush(&s);
+	cs_read(&s, BASE + 2048 - 64, 8);
+	CHECK_U64(s.ev[CS_DR], 97);
+	CHECK_U64(s.ev[CS_D1MR], 97);
+	CHECK_U64(s.ev[CS_DLMR], 33);
+	cs_fetch(&s, BASE + 2048 - 64 * 20, 4);
+	CHECK_U64(s.ev[CS_ILMR], 1);
 	cs_sim_free(&s);
 }
 
@@ -184,9 +192,9 @@ static void test_classify(void)
 		{ { 0xeb, 0x00 }, 2, CS_DIRECT },			/* jmp rel8 */
 		{ { 0xe9, 0, 0, 0, 0 }, 5, CS_DIRECT },			/* jmp rel32 */
 		{ { 0xe8, 0, 0, 0, 0 }, 5, CS_DIRECT },			/* call rel32 */
-		{ { 0xc3 }, 1, CS_INDIRECT },				/* ret */
-		{ { 0xf3, 0xc3 }, 2, CS_INDIRECT },			/* rep ret */
-		{ { 0xc2, 8, 0 }, 3, CS_INDIRECT },			/* ret imm16 */
+		{ { 0xc3 }, 1, CS_RET },				/* ret */
+		{ { 0xf3, 0xc3 }, 2, CS_RET },				/* rep ret */
+		{ { 0xc2, 8, 0 }, 3, CS_RET },				/* ret imm16 */
 		{ { 0xff, 0xd6 }, 2, CS_INDIRECT },			/* call rsi */
 		{ { 0x41, 0xff, 0xe3 }, 3, CS_INDIRECT },		/* jmp r11 */
 		{ { 0xff, 0x24, 0x25, 0, 0, 0, 0 }, 7, CS_INDIRECT },	/* jmp [abs] */
