@@ -150,3 +150,70 @@ def test_bad_reference_options(pmulab, tmp_path, args, message):
                            *args], capture_output=True, text=True)
     assert proc.returncode == 2
     assert message in proc.stderr
+
+
+# What cachegrind models, under the names both sides give it (the plugin
+# and `pmulab linux`'s valgrind fallback, docs/crosscheck.md).
+CACHEGRIND_EVENTS = ["branches-conditional", "branch-misses-conditional", "branches-indirect",
+                     "branch-misses-indirect", "branch-misses", "L1-dcache-loads",
+                     "L1-dcache-load-misses", "L1-dcache-stores", "L1-dcache-store-misses",
+                     "L1-icache-load-misses", "LLC-load-misses", "cache-references",
+                     "cache-misses"]
+
+
+@pytest.fixture(scope="module")
+def cachegrind(pmulab, tmp_path_factory):
+    """The quick suite's kernels under cachegrind, with the plugin's geometry."""
+    out = tmp_path_factory.mktemp("linux") / "run"
+    proc = subprocess.run([str(pmulab), "linux", "--valgrind", "--out", str(out)],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def compare(pmulab, a, b, *args):
+    return subprocess.run([str(pmulab), "compare", str(a), str(b), *args],
+                          capture_output=True, text=True)
+
+
+def test_plugin_equals_cachegrind(pmulab, ref, cachegrind):
+    """Both are exact models of the same bytes with the same geometry and
+    policy, each measured call starting cold: every modelled count of every
+    kernel is equal, with no tolerance."""
+    import json
+    proc = compare(pmulab, ref, cachegrind, "--format", "json")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
+    rows = {(r["bench"], r["event"]): r for r in json.loads(proc.stdout)["rows"]
+            if r["kind"] == "counter"}
+    for name in QUICK:
+        for event in CACHEGRIND_EVENTS:
+            r = rows[(name, event)]
+            assert (r["src_a"], r["src_b"], r["verdict"]) == ("model", "model", "match"), r
+        # Instructions: the payload's icount against callgrind's.
+        r = rows[(name, "instructions")]
+        assert (r["src_a"], r["src_b"], r["verdict"]) == ("icount", "valgrind", "match"), r
+    cg = [c["fields"] for c in records(cachegrind) if c["type"] == "counter" and
+          c["fields"]["src"] == "model"]
+    assert cg and all((c["I1"], c["D1"], c["LL"]) ==
+                      ("32768,8,64", "32768,8,64", "8388608,16,64") for c in cg)
+    print(f"{len(QUICK)} kernels x {len(CACHEGRIND_EVENTS)} cachegrind events matched exactly")
+
+
+def test_a_perturbed_model_count_differs(pmulab, ref, cachegrind, tmp_path):
+    """One conditional branch more in the plugin's count is a DIFFER, named."""
+    import re
+    import shutil
+    import zlib
+    copy = tmp_path / "perturbed"
+    shutil.copytree(ref, copy, ignore=shutil.ignore_patterns("esp*", "*.fd"))
+    lines = (copy / "records.txt").read_text().splitlines()
+    hit = [i for i, l in enumerate(lines) if re.search(
+        r" counter bench=branch-period-8 event=branches-conditional src=model value=20000 ", l)]
+    assert len(hit) == 1
+    body = lines[hit[0]][: lines[hit[0]].rindex(" *")].replace("value=20000", "value=20001")
+    lines[hit[0]] = f"{body} *{zlib.crc32(body.encode()):08x}"
+    (copy / "records.txt").write_text("\n".join(lines) + "\n")
+    proc = compare(pmulab, copy, cachegrind)
+    assert proc.returncode == 4, proc.stdout[-2000:] + proc.stderr
+    assert ("DIFFER: branch-period-8 branches-conditional: A 20001 (model), B 20000 (model)"
+            in proc.stderr)
