@@ -28,6 +28,16 @@ def per_iter_counts(bench):
             "branches-indirect": 0, "L1-dcache-loads": LOADS.get(fam, 0), "L1-dcache-stores": 0}
 
 
+def test_markers_only_where_bench_c_puts_them(pmulab):
+    """The plugin finds regions by the markers' 8 bytes: the payload holds
+    each exactly where bench.c's measure() has it, and nowhere else."""
+    from conftest import ROOT
+    efi = (ROOT / "build" / "pmulab.efi").read_bytes()
+    bench = (ROOT / "build" / "efi" / "kernel-side" / "bench.o").read_bytes()
+    for marker in (b"\x0f\x1f\x84\x00PMU<", b"\x0f\x1f\x84\x00PMU>"):
+        assert efi.count(marker) == bench.count(marker) == 1
+
+
 @pytest.fixture(scope="module")
 def ref(pmulab, tmp_path_factory):
     out = tmp_path_factory.mktemp("reference") / "run"
