@@ -47,6 +47,11 @@ void sim_attach(const struct sim_device *dev)
 	device = dev;
 }
 
+const struct sim_device *sim_attached(void)
+{
+	return device;
+}
+
 void sim_cpuid(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
 {
 	for (unsigned i = 0; i < ncpuid; i++) {

@@ -39,5 +39,8 @@ struct sim_device {
 	int (*rdpmc)(u32 index, u64 *val);
 };
 void sim_attach(const struct sim_device *dev);	/* sim_reset() detaches */
+/* The attached device, so a second model can sit in front of it and pass on
+ * what it does not claim (tests/unit/lbr_sim.c over pmu_sim.c). */
+const struct sim_device *sim_attached(void);
 
 #endif
