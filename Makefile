@@ -204,7 +204,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
 HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c firmware/config.c \
 	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c \
 	kernel-side/record.c kernel-side/suite_describe.c microbench/traced.c \
-	host/qemu-plugin/cachesim.c
+	host/qemu-plugin/cachesim.c kernel-side/insn.c
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/host/%.o,$(KERNEL_ASM))
 
@@ -235,12 +235,13 @@ $(BUILD)/tolerances.txt: host/tolerances.txt
 # The TCG reference plugin (docs/reference-plugin.md), built against the
 # installed QEMU's qemu-plugin.h, which scripts/qemu-plugin-h.sh fetches once
 # from Debian's source package into a cache folder (no QEMU code in the repo).
-PLUGIN_SRCS := host/qemu-plugin/pmulab-plugin.c host/qemu-plugin/cachesim.c
-$(BUILD)/pmulab-plugin.so: $(PLUGIN_SRCS) host/qemu-plugin/cachesim.h scripts/qemu-plugin-h.sh
+PLUGIN_SRCS := host/qemu-plugin/pmulab-plugin.c host/qemu-plugin/cachesim.c kernel-side/insn.c
+$(BUILD)/pmulab-plugin.so: $(PLUGIN_SRCS) host/qemu-plugin/cachesim.h kernel-side/insn.h \
+		scripts/qemu-plugin-h.sh
 	@mkdir -p $(@D)
 	$(E) "  PLUGIN  $@"
 	$(Q)hdr=$$(scripts/qemu-plugin-h.sh) && \
-		$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared -Ihost/qemu-plugin \
+		$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared -Ihost/qemu-plugin -Ikernel-side \
 		-I"$$hdr/qemu" $(PLUGIN_SRCS) -o $@.tmp && \
 		scripts/qemu-plugin-h.sh --check $@.tmp && mv $@.tmp $@
 
@@ -294,9 +295,9 @@ unit_compare_SRCS := host/pair.c host/parse.c tests/unit/streams.c kernel-side/r
 unit_perf_SRCS := host/perf.c
 unit_vg_SRCS := host/vgparse.c
 unit_uprobe_SRCS := host/uprobe_text.c
-unit_cachesim_SRCS := host/qemu-plugin/cachesim.c
-unit_reference_SRCS := host/reference.c host/qemu-plugin/cachesim.c host/parse.c \
-	tests/unit/streams.c kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
+unit_cachesim_SRCS := host/qemu-plugin/cachesim.c kernel-side/insn.c
+unit_reference_SRCS := host/reference.c host/qemu-plugin/cachesim.c kernel-side/insn.c \
+	host/parse.c tests/unit/streams.c kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 unit_lbr_SRCS := kernel-side/lbr.c kernel-side/lbr_stack.c kernel-side/insn.c \

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cachesim.h"
+#include "insn.h"
 
 static bool pow2(uint64_t x)
 {
@@ -167,41 +168,28 @@ void cs_write(struct cs_sim *s, uint64_t a, unsigned size)
 	doref(s, &s->d1, a, size, CS_DW);
 }
 
-static bool is_prefix(uint8_t b)
-{
-	switch (b) {
-	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
-	case 0x2e: case 0x36: case 0x3e: case 0x26: case 0x64: case 0x65:
-		return true;
-	}
-	return false;
-}
-
-/* Near branches only (SDM Vol. 2 opcode maps): Jcc rel8/rel32, LOOPcc,
- * JrCXZ are conditional; JMP/CALL rel direct; JMP/CALL r/m (FF /2, /4)
- * indirect; RET near its own class. Far transfers, INT and IRET are none of
- * these. */
+/* From the project's decoder (kernel-side/insn.c): Jcc, LOOPcc and JrCXZ
+ * are conditional; JMP/CALL rel direct; JMP/CALL r/m (FF /4, /2) indirect;
+ * RET its own class. INT, IRET, SYSCALL and far JMP/CALL are none of these. */
 enum cs_branch cs_classify(const uint8_t *p, size_t len)
 {
-	size_t i = 0;
+	struct insn in;
 
-	while (i < len && is_prefix(p[i]))
-		i++;
-	if (i < len && (p[i] & 0xf0) == 0x40)	/* REX */
-		i++;
-	if (i >= len)
+	if (insn_decode(&in, p, len) < 0)
 		return CS_NOT_BRANCH;
-	if ((p[i] >= 0x70 && p[i] <= 0x7f) || (p[i] >= 0xe0 && p[i] <= 0xe3))
+	switch (in.flow) {
+	case FLOW_JCC_REL:
+	case FLOW_LOOP_REL:
 		return CS_COND;
-	if (p[i] == 0x0f)
-		return i + 1 < len && (p[i + 1] & 0xf0) == 0x80 ? CS_COND : CS_NOT_BRANCH;
-	if (p[i] == 0xe8 || p[i] == 0xe9 || p[i] == 0xeb)
+	case FLOW_JMP_REL:
+	case FLOW_CALL_REL:
 		return CS_DIRECT;
-	if (p[i] == 0xc3 || p[i] == 0xc2)
+	case FLOW_JMP_IND:
+	case FLOW_CALL_IND:
+		return CS_INDIRECT;
+	case FLOW_RET:
 		return CS_RET;
-	if (p[i] == 0xff && i + 1 < len) {
-		unsigned reg = (p[i + 1] >> 3) & 7;
-		return reg == 2 || reg == 4 ? CS_INDIRECT : CS_NOT_BRANCH;
+	default:
+		return CS_NOT_BRANCH;
 	}
-	return CS_NOT_BRANCH;
 }

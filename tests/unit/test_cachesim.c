@@ -203,6 +203,10 @@ static void test_classify(void)
 		{ { 0x0f, 0x1f, 0x84, 0, 'P', 'M', 'U', '<' }, 8, CS_NOT_BRANCH },	/* marker */
 		{ { 0x0f, 0x44, 0xca }, 3, CS_NOT_BRANCH },		/* cmove */
 		{ { 0x90 }, 1, CS_NOT_BRANCH },
+		{ { 0xcc }, 1, CS_NOT_BRANCH },				/* int3 */
+		{ { 0x0f, 0x05 }, 2, CS_NOT_BRANCH },			/* syscall */
+		{ { 0xff, 0x2c, 0x24 }, 3, CS_NOT_BRANCH },		/* jmp far [rsp] */
+		{ { 0x75 }, 1, CS_NOT_BRANCH },				/* cut short */
 		{ { 0x66 }, 1, CS_NOT_BRANCH },				/* a prefix alone */
 	};
 
