@@ -29,7 +29,7 @@ Q :=
 E := @:
 endif
 
-all: deps $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp
+all: deps $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp $(BUILD)/pmulab-plugin.so
 
 # Installs missing Debian packages; a no-op when everything is present.
 deps:
@@ -215,12 +215,14 @@ $(BUILD)/pmulab.img: $(BUILD)/pmulab $(BUILD)/esp
 
 # ------------------------------------------------------------------- host ----
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
-	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ihost/qemu-plugin -Ifirmware \
+	-Imicrobench
 # The host checks configs with the payload's own parser (pmulab image), which
 # knows the event names and the benches= syntax, hence the kernels' table.
 HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c firmware/config.c \
 	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c \
-	kernel-side/record.c kernel-side/suite_describe.c microbench/traced.c
+	kernel-side/record.c kernel-side/suite_describe.c microbench/traced.c \
+	host/qemu-plugin/cachesim.c kernel-side/insn.c
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/host/%.o,$(KERNEL_ASM))
 
@@ -248,14 +250,27 @@ $(BUILD)/tolerances.txt: host/tolerances.txt
 	@mkdir -p $(@D)
 	$(Q)cp $< $@
 
+# The TCG reference plugin (docs/reference-plugin.md), built against the
+# installed QEMU's qemu-plugin.h, which scripts/qemu-plugin-h.sh fetches once
+# from Debian's source package into a cache folder (no QEMU code in the repo).
+PLUGIN_SRCS := host/qemu-plugin/pmulab-plugin.c host/qemu-plugin/cachesim.c kernel-side/insn.c
+$(BUILD)/pmulab-plugin.so: $(PLUGIN_SRCS) host/qemu-plugin/cachesim.h kernel-side/insn.h \
+		scripts/qemu-plugin-h.sh
+	@mkdir -p $(@D)
+	$(E) "  PLUGIN  $@"
+	$(Q)hdr=$$(scripts/qemu-plugin-h.sh) && \
+		$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared -Ihost/qemu-plugin -Ikernel-side \
+		-I"$$hdr/qemu" $(PLUGIN_SRCS) -o $@.tmp && \
+		scripts/qemu-plugin-h.sh --check $@.tmp && mv $@.tmp $@
+
 # ------------------------------------------------------------- unit tests ----
 # Each tests/unit/test_NAME.c links with unit_NAME_SRCS, built with sanitizers.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
+	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ihost/qemu-plugin -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
 	kernels paging plot html disk ftrace trace insn lbr compare perf vg uprobe \
-	explain lesson kprobe
+	explain lesson kprobe cachesim reference
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -314,6 +329,9 @@ unit_compare_SRCS := host/pair.c host/parse.c tests/unit/streams.c kernel-side/r
 unit_perf_SRCS := host/perf.c
 unit_vg_SRCS := host/vgparse.c
 unit_uprobe_SRCS := host/uprobe_text.c
+unit_cachesim_SRCS := host/qemu-plugin/cachesim.c kernel-side/insn.c
+unit_reference_SRCS := host/reference.c host/qemu-plugin/cachesim.c kernel-side/insn.c \
+	host/parse.c tests/unit/streams.c kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 unit_lbr_SRCS := kernel-side/lbr.c kernel-side/lbr_stack.c kernel-side/insn.c \

@@ -38,6 +38,7 @@ const char usage_run[] =
 	"                  [--explain] [--timeout S] [--out DIR]\n"
 	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
+	"                  [--reference [--I1 S,A,L] [--D1 S,A,L] [--LL S,A,L]]\n"
 	"\n"
 	"Boots the payload under QEMU, streams its records live and reports them.\n"
 	"\n"
@@ -64,12 +65,21 @@ const char usage_run[] =
 	"  --ovmf-vars FILE  OVMF variable store template (default $PMULAB_OVMF_VARS,\n"
 	"                    else the OVMF_VARS file beside the code image)\n"
 	"  --qemu BIN        QEMU binary (default $PMULAB_QEMU, else qemu-system-x86_64)\n"
+	"  --reference       TCG only: count every measured region with the reference\n"
+	"                    plugin (pmulab-plugin.so next to this program, or\n"
+	"                    $PMULAB_PLUGIN) and add its counts as counter src=model\n"
+	"                    records: instructions, branches, branches-conditional, loads,\n"
+	"                    stores and cachegrind's cache and branch-predictor models\n"
+	"  --I1, --D1, --LL SIZE,ASSOC,LINE\n"
+	"                    the model's caches, as cachegrind's options (default\n"
+	"                    32768,8,64 32768,8,64 8388608,16,64)\n"
 	"\n"
 	"DIR gets serial.log (the serial bytes as they came), records.txt (the good\n"
 	"records), results.txt (the payload's own copy, read back from the boot\n"
 	"volume), qemu.log (output of QEMU and mtools), cmdline.txt (the QEMU command\n"
 	"line), esp/ and esp.img (the boot volume as a folder and as the FAT image the\n"
-	"guest saw) and ovmf-vars.fd (its UEFI variables).\n";
+	"guest saw) and ovmf-vars.fd (its UEFI variables); with --reference also\n"
+	"reference.txt (the plugin's counts per region).\n";
 
 const char usage_lesson[] =
 	"usage: pmulab lesson N [--tcg|--kvm] [--out DIR] [run's other options]\n"

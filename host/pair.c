@@ -166,12 +166,19 @@ static bool value_of(const struct record *r, int64_t *v)
 static struct cmp_row *new_row(struct cmp_result *r, size_t *cap)
 {
 	if (r->n == *cap) {
-		struct cmp_row *nr = realloc(r->rows, (*cap = *cap ? 2 * *cap : 64) * sizeof(*nr));
+		struct cmp_row *nr = malloc((*cap = *cap ? 2 * *cap : 64) * sizeof(*nr));
 
 		if (!nr) {
 			perror("pmulab compare");
 			exit(1);
 		}
+		/* Not realloc: a row's why may point into its own why_buf. */
+		for (size_t i = 0; i < r->n; i++) {
+			nr[i] = r->rows[i];
+			if (r->rows[i].why == r->rows[i].why_buf)
+				nr[i].why = nr[i].why_buf;
+		}
+		free(r->rows);
 		r->rows = nr;
 	}
 	memset(&r->rows[r->n], 0, sizeof(r->rows[0]));

@@ -149,6 +149,10 @@ char **qemu_argv(const struct qemu_cfg *c)
 		argv[n++] = strdup(c->cpu);
 		argv[n++] = strdup("-icount");
 		argv[n++] = strdup(icount);
+		if (c->plugin) {
+			argv[n++] = strdup("-plugin");
+			argv[n++] = strdup(c->plugin);
+		}
 	}
 	argv[n++] = strdup("-drive");
 	argv[n++] = opt_path("if=pflash,format=raw,readonly=on,file=", c->ovmf_code);

@@ -13,6 +13,7 @@ struct qemu_cfg {
 	const char *ovmf_code, *ovmf_vars;	/* vars: this run's writable copy */
 	const char *disk;	/* the ESP image */
 	const char *serial_log;
+	const char *plugin;	/* a TCG plugin and its arguments (-plugin), or NULL */
 };
 
 /* OVMF code and variable-store template: the options, else PMULAB_OVMF_CODE /

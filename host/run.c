@@ -17,6 +17,7 @@
 #include "live.h"
 #include "proc.h"
 #include "qemu.h"
+#include "reference.h"
 
 #define RUN_POLL_NS	50000000L	/* 50 ms between looks at the serial log */
 #define RUN_END_GRACE_S	15.0		/* after `end`, time for QEMU to exit */
@@ -31,6 +32,8 @@ struct run_opts {
 	double timeout;
 	const char *out, *efi, *ovmf_code, *ovmf_vars, *qemu;
 	enum report_format fmt;
+	bool reference;			/* the TCG reference plugin */
+	struct reference ref;
 };
 
 struct run_state {
@@ -69,12 +72,24 @@ static void on_record(const struct record *rec, void *ctx)
 		rs->end_at = now();
 }
 
+/* A cache geometry as cachegrind takes it: SIZE,ASSOC,LINE in bytes. */
+static void cache_opt(const char *opt, const char *v, struct cs_geom *g)
+{
+	const char *why;
+
+	if (cs_geom_parse(v, g) == 0)
+		return;
+	why = cs_geom_check(g);
+	cli_usage_error("run", "%s '%s': %s", opt, v, why ? why : "not SIZE,ASSOC,LINE");
+}
+
 /* A payload setting: key=value, the key a config word, one line. */
 static void parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
 
 	*o = (struct run_opts){ .cpu = "Skylake-Client", .icount = 5, .timeout = 120 };
+	reference_defaults(&o->ref);
 	/* One more slot: the icount_shift the launcher adds (build_esp()). */
 	o->sets = calloc(argc + 1, sizeof(char *));
 	if (!o->sets) {
@@ -113,12 +128,27 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			o->ovmf_vars = v;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--qemu"))) {
 			o->qemu = v;
+		} else if (!strcmp(argv[i], "--reference")) {
+			o->reference = true;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--I1"))) {
+			cache_opt("--I1", v, &o->ref.i1);
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--D1"))) {
+			cache_opt("--D1", v, &o->ref.d1);
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--LL"))) {
+			cache_opt("--LL", v, &o->ref.ll);
 		} else {
 			cli_usage_error("run", "unexpected argument '%s'", argv[i]);
 		}
 	}
 	if (o->timeout <= 0)
 		cli_usage_error("run", "--timeout must be more than 0 s");
+	if (o->reference && o->accel == 1)
+		cli_usage_error("run", "--reference needs TCG: the reference plugin is a QEMU TCG "
+				"plugin, which KVM does not run; drop --kvm");
+	if (o->reference && (o->ref.i1.line != o->ref.ll.line || o->ref.d1.line != o->ref.ll.line))
+		cli_usage_error("run", "--I1, --D1 and --LL need one line size");
+	if (o->reference)
+		o->accel = 2;
 }
 
 static void stop_qemu(pid_t pid)
@@ -288,11 +318,11 @@ int cmd_run(int argc, char **argv)
 	struct qemu_cfg qc = { 0 };
 	struct report_meta meta = { .boot_to_end_s = -1 };
 	struct boot b = { 0 };
-	char dir[4096], efi_buf[4096], vars[4096], disk[4096],
+	char dir[4096], efi_buf[4096], vars[4096], disk[4096], ref_file[4096], plugin_buf[4096],
 	     serial[4096], path[4096], why[256], err[512], mode[128], exit_desc[128];
 	const char *efi, *code, *vars_tmpl;
 	int qlog, rc;
-	bool kvm_auto;
+	bool kvm_auto, ref_failed = false;
 
 	parse_opts(argc, argv, &o);
 	efi = first_of(o.efi, getenv("PMULAB_EFI"), esp_beside_self("pmulab.efi", efi_buf,
@@ -302,6 +332,18 @@ int cmd_run(int argc, char **argv)
 			"--efi FILE\n", pmulab_progname, efi ? efi : "(unknown)");
 		free(o.sets);
 		return EXIT_ERROR;
+	}
+	if (o.reference) {
+		o.ref.plugin = first_of(getenv("PMULAB_PLUGIN"), NULL,
+					esp_beside_self("pmulab-plugin.so", plugin_buf,
+							sizeof(plugin_buf)));
+		if (!o.ref.plugin || access(o.ref.plugin, R_OK) < 0) {
+			fprintf(stderr, "%s: run: --reference: no plugin at %s: build it with "
+				"'make' (it needs QEMU's qemu-plugin.h, docs/reference-plugin.md)\n",
+				pmulab_progname, o.ref.plugin ? o.ref.plugin : "(unknown)");
+			free(o.sets);
+			return EXIT_ERROR;
+		}
 	}
 	if (qemu_find_ovmf(o.ovmf_code, o.ovmf_vars, &code, &vars_tmpl, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
@@ -347,6 +389,10 @@ int cmd_run(int argc, char **argv)
 	qc.ovmf_vars = vars;
 	qc.disk = disk;
 	qc.serial_log = serial;
+	if (o.reference) {
+		cli_path(ref_file, sizeof(ref_file), dir, "reference.txt");
+		qc.plugin = reference_plugin_arg(&o.ref, ref_file);
+	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -394,8 +440,21 @@ int cmd_run(int argc, char **argv)
 	if (qlog >= 0)
 		close(qlog);
 
+	free((char *)qc.plugin);
+	if (o.reference) {
+		struct stream *merged = reference_merge(b.stream, ref_file, &o.ref, err,
+							sizeof(err));
+		/* The payload's records are kept whatever the plugin left. */
+		if (merged) {
+			b.stream = merged;
+		} else {
+			fprintf(stderr, "%s: run: --reference: %s\n", pmulab_progname, err);
+			ref_failed = true;
+		}
+	}
 	meta.source = dir;
 	meta.mode = mode;
 	meta.boot_to_end_s = b.boot_to_end;
-	return cli_conclude(b.stream, dir, o.fmt, &meta);
+	rc = cli_conclude(b.stream, dir, o.fmt, &meta);
+	return ref_failed && rc == EXIT_OK ? EXIT_ERROR : rc;
 }

@@ -6,6 +6,14 @@
 
 static s64 samples[COUNT_EVENTS_MAX + 1][BENCH_REPS_MAX];
 
+/* Measured-region markers for the TCG reference plugin
+ * (docs/reference-plugin.md): NOP DWORD [RAX+RAX*1+disp32], 0F 1F 84 00 and
+ * the disp32 "PMU<" / "PMU>" -- a NOP on every x86-64 CPU that no compiler
+ * emits with a non-zero displacement. Regions are numbered in execution
+ * order from 0; the bench record's region0 says where its runs start. */
+#define BENCH_MARK(disp) asm volatile(".byte 0x0f, 0x1f, 0x84, 0x00\n\t.long " #disp ::: "memory")
+static u64 regions;
+
 static void sort(s64 *v, unsigned n)
 {
 	for (unsigned i = 1; i < n; i++) {
@@ -49,7 +57,10 @@ static u64 measure(const struct bench *b, struct count_set *s, unsigned g, u64 n
 	t0 = hw_rdtsc();
 	if (s->ngroups && !*err)
 		*err = count_start(s, g);
+	BENCH_MARK(0x3c554d50);
 	b->fn(n, b->arg);
+	BENCH_MARK(0x3e554d50);
+	regions++;
 	if (s->ngroups && !*err)
 		*err = count_stop(s, g);
 	t1 = hw_rdtsc();
@@ -65,6 +76,7 @@ void bench_run(const struct bench *b, struct count_set *s, struct bench_result *
 	unsigned total = b->warmup + reps * groups;
 
 	memset(r, 0, sizeof(*r));
+	r->region0 = regions;
 	for (unsigned run = 0; run < total; run++) {
 		unsigned g = run % groups;
 		u64 c1[COUNT_EVENTS_MAX] = { 0 }, c2[COUNT_EVENTS_MAX] = { 0 };
@@ -173,6 +185,7 @@ void bench_report(const struct bench *b, const struct count_set *s,
 	rec_u64(&rec, "iters", b->single ? b->n1 : b->n2 - b->n1);
 	rec_u64(&rec, "groups", s->ngroups);
 	rec_u64(&rec, "runs", r->runs);
+	rec_u64(&rec, "region0", r->region0);
 	rec_s64(&rec, "tsc_min", r->tsc.min);
 	rec_s64(&rec, "tsc_median", r->tsc.median);
 	rec_s64(&rec, "tsc_max", r->tsc.max);

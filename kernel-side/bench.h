@@ -44,6 +44,10 @@ struct bench_result {
 	int err;		/* first driver error, 0 if none */
 	struct bench_stat ev[COUNT_EVENTS_MAX];
 	struct bench_stat tsc;	/* TSC ticks for n2 - n1 (single: n1) iterations */
+	/* The first measured region (bench.c's markers): run k, warm-up
+	 * included, is region0 + 2k (n2) and region0 + 2k + 1 (n1), or
+	 * region0 + k when single. */
+	u64 region0;
 };
 
 /* Runs b, counting the events of s (which may count nothing: then only the

@@ -3,13 +3,16 @@
 # present this downloads nothing and changes nothing.
 #   scripts/deps.sh          build, run and test (gnuplot: pmulab plot, html)
 #   scripts/deps.sh fuzz     also clang + libFuzzer runtime (make fuzz)
+#   scripts/deps.sh plugin   also QEMU's qemu-plugin.h, fetched once into a cache
+#                            folder (scripts/qemu-plugin-h.sh; make runs it too)
 set -eu
 
 pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest valgrind"
 for group in "$@"; do
 	case "$group" in
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-	*) echo "deps.sh: unknown group '$group' (known: fuzz)" >&2; exit 2 ;;
+	plugin) plugin=1 ;;
+	*) echo "deps.sh: unknown group '$group' (known: fuzz, plugin)" >&2; exit 2 ;;
 	esac
 done
 
@@ -19,7 +22,10 @@ for p in $pkgs; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	[ "$status" = "install ok installed" ] || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	[ -z "${plugin:-}" ] || exec "$(dirname "$0")/qemu-plugin-h.sh" >/dev/null
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: missing packages:$missing" >&2
@@ -31,3 +37,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get install -y --no-install-recommends $missing || {
 	apt-get update && apt-get install -y --no-install-recommends $missing
 }
+[ -z "${plugin:-}" ] || "$(dirname "$0")/qemu-plugin-h.sh" >/dev/null
