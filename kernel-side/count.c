@@ -115,8 +115,11 @@ int count_start(struct count_set *s, unsigned g)
 	int err;
 
 	/* Explain mode narrates this region's accesses after it, at
-	 * count_read(): its own instructions must not be counted. */
-	msr_narrate_hold(true);
+	 * count_read(): its own instructions must not be counted. Holds nest
+	 * (msr.h), so each start holds once and is released once. */
+	if (!s->held)
+		msr_narrate_hold(true);
+	s->held = true;
 	lfence();
 	err = s->ops->start(s->pc, s->mask[g]);
 	lfence();
@@ -133,9 +136,16 @@ int count_stop(struct count_set *s, unsigned g)
 	return err;
 }
 
+static void count_unhold(struct count_set *s)
+{
+	if (s->held)
+		msr_narrate_hold(false);
+	s->held = false;
+}
+
 int count_read(struct count_set *s, unsigned g, u64 *val)
 {
-	msr_narrate_hold(false);
+	count_unhold(s);
 	for (unsigned i = 0; i < s->n; i++) {
 		struct count_slot *sl = &s->slot[i];
 		int err;
@@ -151,7 +161,7 @@ int count_read(struct count_set *s, unsigned g, u64 *val)
 
 void count_release(struct count_set *s)
 {
-	msr_narrate_hold(false);
+	count_unhold(s);
 	if (!s->ops)
 		return;
 	s->ops->stop(s->pc, ~0ull);

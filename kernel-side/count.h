@@ -24,6 +24,7 @@ struct count_set {
 	unsigned dropped;		/* names beyond COUNT_EVENTS_MAX */
 	struct count_slot slot[COUNT_EVENTS_MAX];
 	u64 mask[COUNT_EVENTS_MAX];	/* counters of each group */
+	bool held;			/* count_start() holds narration (msr.h) */
 };
 
 /* Resolves a comma-separated list ("cycles,instructions,raw:0x1c4") and

@@ -252,6 +252,7 @@ u8 lbr_decode_type(u64 from, u8 *len)
 static struct {
 	bool running;
 	bool call_stack;
+	bool held;			/* narration held while recording */
 	unsigned depth;			/* entries lbr_read() looks at */
 	unsigned nsaved;
 	struct {
@@ -293,6 +294,17 @@ static int lbr_set_bits(u32 msr, u64 set, u64 clear)
 	int err = msr_read_safe(msr, &v);
 
 	return err ? err : lbr_wr(msr, (v & ~clear) | set);
+}
+
+/* Explain mode's narration is code: while the ring records, its branches
+ * would fill the ring. It is held from just before the write that starts
+ * recording to just after the one that stops it (docs/explain.md). */
+static void lbr_hold(bool on)
+{
+	if (on == lbr_st.held)
+		return;
+	lbr_st.held = on;
+	msr_narrate_hold(on);
 }
 
 static void lbr_restore(void)
@@ -382,9 +394,11 @@ static int legacy_start(const struct lbr_caps *lc, u32 filter)
 		if (HW_ERR_IS_FAULT(err) && lc->legacy_from == MSR_LBR_CORE_FROM)
 			err = 0;
 	}
-	if (!err)
+	if (!err) {
+		lbr_hold(true);
 		err = lbr_set_bits(MSR_IA32_DEBUGCTLMSR, DEBUGCTLMSR_LBR | debugctl_freeze(cs),
 				   DEBUGCTLMSR_FREEZE_LBRS_ON_PMI);
+	}
 	lbr_st.call_stack = cs;
 	return err;
 }
@@ -432,8 +446,10 @@ static int arch_start(const struct lbr_caps *lc, u32 filter)
 	if (!err)
 		err = lbr_set_bits(MSR_IA32_DEBUGCTLMSR, debugctl_freeze(cs),
 				   DEBUGCTLMSR_FREEZE_LBRS_ON_PMI);
-	if (!err)
+	if (!err) {
+		lbr_hold(true);
 		err = lbr_wr(MSR_ARCH_LBR_CTL, ctl);
+	}
 	lbr_st.call_stack = cs;
 	return err;
 }
@@ -456,8 +472,10 @@ static int amd_start(const struct lbr_caps *lc, u32 filter)
 		err = lbr_wr(MSR_AMD64_LBR_SELECT, ~filter & LBR_SELECT_MASK);
 	if (!err)
 		err = lbr_set_bits(MSR_IA32_DEBUGCTLMSR, DEBUGCTLMSR_FREEZE_LBRS_ON_PMI, 0);
-	if (!err)
+	if (!err) {
+		lbr_hold(true);
 		err = lbr_set_bits(MSR_AMD_DBG_EXTN_CFG, DBG_EXTN_CFG_LBRV2EN, 0);
+	}
 	lbr_st.call_stack = false;
 	return err;
 }
@@ -480,6 +498,7 @@ int lbr_start(const struct lbr_caps *lc, u32 filter)
 		err = amd_start(lc, filter);
 	if (err) {
 		lbr_restore();
+		lbr_hold(false);
 		return err;
 	}
 	lbr_st.running = true;
@@ -516,14 +535,18 @@ static void lbr_enable_bit(const struct lbr_caps *lc, bool on)
 
 void lbr_freeze(const struct lbr_caps *lc)
 {
-	if (lbr_st.running)
-		lbr_enable_bit(lc, false);
+	if (!lbr_st.running)
+		return;
+	lbr_enable_bit(lc, false);
+	lbr_hold(false);
 }
 
 void lbr_resume(const struct lbr_caps *lc)
 {
-	if (lbr_st.running)
-		lbr_enable_bit(lc, true);
+	if (!lbr_st.running)
+		return;
+	lbr_hold(true);
+	lbr_enable_bit(lc, true);
 }
 
 void lbr_stop(const struct lbr_caps *lc)
@@ -533,6 +556,7 @@ void lbr_stop(const struct lbr_caps *lc)
 	/* Stopped first, so the calls that restore the ring are not recorded
 	 * into it; DEBUGCTL/LBR_CTL/DBG_EXTN_CFG, logged first, come back last. */
 	lbr_enable_bit(lc, false);
+	lbr_hold(false);
 	lbr_restore();
 	lbr_st.running = false;
 }

@@ -23,7 +23,9 @@ static struct {
 	enum msr_op op;
 } msr_held[MSR_HELD_MAX];
 static unsigned msr_nheld, msr_held_dropped;
-static bool msr_holding;
+/* Holds nest: the LBR's recording (lbr.c) can hold inside a sampled run's
+ * (and a PMI handler's lbr_freeze() inside both); the last release tells. */
+static unsigned msr_holding;
 
 /* Off, this is one load and a branch per access. Held, a store or two: the
  * same few instructions in every run of a counted region, so the
@@ -49,8 +51,13 @@ static void narrate(enum msr_op op, u32 msr, u64 val, int err)
 
 void msr_narrate_hold(bool hold)
 {
-	msr_holding = hold;
-	if (hold || !msr_narrate)
+	if (hold) {
+		msr_holding++;
+		return;
+	}
+	if (msr_holding)
+		msr_holding--;
+	if (msr_holding || !msr_narrate)
 		return;
 	for (unsigned i = 0; i < msr_nheld; i++)
 		msr_narrate(msr_held[i].op, msr_held[i].msr, msr_held[i].val,

@@ -169,7 +169,9 @@ enum msr_op { MSR_OP_READ, MSR_OP_WRITE };
 typedef void (*msr_narrate_fn)(enum msr_op op, u32 msr, u64 val, int err, unsigned dropped);
 extern msr_narrate_fn msr_narrate;
 /* Between hold(true) and hold(false) accesses are queued, not narrated: a
- * counted region (count.c) must not count the narration's instructions. */
+ * counted region (count.c) must not count the narration's instructions, nor
+ * the LBR record its branches (lbr.c). Holds nest: narration waits for the
+ * release that matches the first hold. */
 void msr_narrate_hold(bool hold);
 
 #endif

@@ -289,6 +289,18 @@ static void test_hold(void)
 	msr_narrate_hold(false);
 	CHECK_U64(nlines, 17);
 	EXPECT(16, "(4 more MSR accesses in that counted region not shown)");
+	/* Holds nest: the inner release tells nothing, the outer all. */
+	nlines = 0;
+	msr_narrate_hold(true);
+	msr_narrate_hold(true);
+	CHECK_U64(ops->stop(&pc, 1), 0);
+	msr_narrate_hold(false);
+	CHECK_U64(nlines, 0);
+	msr_narrate_hold(false);
+	CHECK_U64(nlines, 1);
+	msr_narrate_hold(false);	/* one release too many: nothing happens */
+	CHECK_U64(ops->stop(&pc, 1), 0);
+	CHECK_U64(nlines, 2);
 	explain_enable(false);
 	/* Off: nothing at all. */
 	nlines = 0;
