@@ -309,12 +309,14 @@ unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
 unit_explain_SRCS := kernel-side/explain.c kernel-side/text_poke.c kernel-side/events.c kernel-side/msr.c \
+	kernel-side/debugreg.c kernel-side/apic.c \
 	kernel-side/pmu.c kernel-side/pmu_intel.c kernel-side/pmu_amd.c \
 	kernel-side/cpuinfo.c kernel-side/exception.c kernel-side/record.c \
 	kernel-side/fmt.c kernel-side/crc32.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
 # Lessons 1 and 2 only: the others need the payload's memory and code.
 unit_lesson_SRCS := kernel-side/lesson.c kernel-side/lesson_01_cpuid.c \
 	kernel-side/lesson_02_ipc.c kernel-side/explain.c kernel-side/text_poke.c \
+	kernel-side/debugreg.c kernel-side/apic.c \
 	kernel-side/bench.c kernel-side/count.c kernel-side/events.c kernel-side/pmu.c \
 	kernel-side/pmu_intel.c kernel-side/pmu_amd.c kernel-side/cpuinfo.c \
 	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \

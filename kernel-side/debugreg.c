@@ -49,6 +49,15 @@ void debug_report(const struct debug_caps *dc, const struct apic_info *ai)
 /* Breakpoints installed in DR0-DR3, by register. */
 static struct hw_breakpoint *dr_slots[NR_BREAKPOINTS];
 
+dr_narrate_fn dr_narrate;
+
+static void dr_write(unsigned n, u64 v)
+{
+	hw_write_dr(n, v);
+	if (dr_narrate)
+		dr_narrate(n, v);
+}
+
 unsigned dr_len_code(unsigned len)
 {
 	return len == 8 ? DR_LEN_8 : len == 4 ? DR_LEN_4 : len == 2 ? DR_LEN_2 : DR_LEN_1;
@@ -120,11 +129,11 @@ void dr_save(struct dr_state *s)
 void dr_restore(const struct dr_state *s)
 {
 	/* DR7 first: no breakpoint is live while its address changes. */
-	hw_write_dr(7, s->dr7 & ~0xffull);
+	dr_write(7, s->dr7 & ~0xffull);
 	for (unsigned n = 0; n < NR_BREAKPOINTS; n++)
-		hw_write_dr(n, s->dr[n]);
-	hw_write_dr(6, s->dr6);
-	hw_write_dr(7, s->dr7);
+		dr_write(n, s->dr[n]);
+	dr_write(6, s->dr6);
+	dr_write(7, s->dr7);
 	for (unsigned n = 0; n < NR_BREAKPOINTS; n++)
 		dr_slots[n] = NULL;
 }
@@ -143,8 +152,8 @@ int dr_install(struct hw_breakpoint *bp, const char **why)
 			continue;
 		dr_slots[n] = bp;
 		bp->slot = (int)n;
-		hw_write_dr(n, bp->addr);
-		hw_write_dr(7, dr7_set(dr7, n, bp->type, bp->len));
+		dr_write(n, bp->addr);
+		dr_write(7, dr7_set(dr7, n, bp->type, bp->len));
 		return 0;
 	}
 	*why = "no-free-register";
@@ -155,8 +164,8 @@ void dr_uninstall(struct hw_breakpoint *bp)
 {
 	if (bp->slot < 0)
 		return;
-	hw_write_dr(7, dr7_clear(hw_read_dr(7), (unsigned)bp->slot));
-	hw_write_dr((unsigned)bp->slot, 0);
+	dr_write(7, dr7_clear(hw_read_dr(7), (unsigned)bp->slot));
+	dr_write((unsigned)bp->slot, 0);
 	dr_slots[bp->slot] = NULL;
 	bp->slot = -1;
 }

@@ -84,6 +84,13 @@ const char *dr_type_name(enum dr_type t);
 /* The conditions DR6 reports, as "B0|B2|BS|BD|BT" ("none" if none). */
 const char *dr6_decode(u64 dr6, char *buf, size_t size);
 
+/* Explain mode (explain.c) sets this hook: called after each debug-register
+ * write this file makes. The #DB handler's DR6 reset (trap.c) is not
+ * narrated: it runs inside the exception, at every hit. NULL costs a load
+ * and a branch. */
+typedef void (*dr_narrate_fn)(unsigned n, u64 val);
+extern dr_narrate_fn dr_narrate;
+
 void dr_save(struct dr_state *s);
 void dr_restore(const struct dr_state *s);
 /* Programs a free DR0-DR3: 0, or -1 with *why set (dr_check's reasons,

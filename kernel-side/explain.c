@@ -2,6 +2,7 @@
  * row names an MSR as the SDM (Vol4 Table 2-2, Vol3B chapter 20) or the APM
  * (Vol2 13.2) does; every field's mask is the constant the drivers use. */
 #include "apic.h"
+#include "debugreg.h"
 #include "events.h"
 #include "explain.h"
 #include "fmt.h"
@@ -16,6 +17,9 @@ enum field_kind {
 	FLD_ADDR,	/* name=0x.. in place (not shifted): a physical address */
 	FLD_COUNTERS,	/* the bits as counters: gp0 gp1 fixed0 (pmu.h numbering) */
 	FLD_FIXED_CTRL,	/* 4 bits per fixed counter: fixed0=OS|USR|PMI */
+	FLD_QUIET,	/* known, not shown: bits that read as 1 */
+	FLD_DR_RW,	/* DR7 R/Wn: exec, write, io, rw (when n is enabled or set) */
+	FLD_DR_LEN,	/* DR7 LENn: the length in bytes (likewise) */
 };
 
 struct msr_field {
@@ -204,6 +208,47 @@ static const struct msr_field apic_base[] = {
 	END,
 };
 
+/* Debug registers (SDM Vol3B 18.2): written with MOV DRn, not WRMSR, but
+ * decoded the same way, from debugreg.h's constants. DR7: Figure 18-1. */
+#define DR7_BP_FIELDS(n) \
+	{ "L" #n, DR7_L(n), FLD_FLAG }, \
+	{ "G" #n, DR7_G(n), FLD_FLAG }, \
+	{ "RW" #n, DR7_FIELD_MASK << DR7_RW_SHIFT(n), FLD_DR_RW }, \
+	{ "LEN" #n, DR7_FIELD_MASK << DR7_LEN_SHIFT(n), FLD_DR_LEN }
+
+static const struct msr_field dr7_fields[] = {
+	DR7_BP_FIELDS(0), DR7_BP_FIELDS(1), DR7_BP_FIELDS(2), DR7_BP_FIELDS(3),
+	{ "LE", DR7_LE, FLD_FLAG },
+	{ "GE", DR7_GE, FLD_FLAG },
+	{ "", DR7_FIXED_1, FLD_QUIET },
+	{ "GD", DR7_GD, FLD_FLAG },
+	END,
+};
+
+/* DR6 (SDM Vol3B 18.2.3): the conditions; its reserved bits read as 1
+ * (DR6_INIT), RTM (bit 16) among them: 1 is "not in RTM". */
+static const struct msr_field dr6_fields[] = {
+	{ "B0", DR6_B(0), FLD_FLAG },
+	{ "B1", DR6_B(1), FLD_FLAG },
+	{ "B2", DR6_B(2), FLD_FLAG },
+	{ "B3", DR6_B(3), FLD_FLAG },
+	{ "BD", DR6_BD, FLD_FLAG },
+	{ "BS", DR6_BS, FLD_FLAG },
+	{ "BT", DR6_BT, FLD_FLAG },
+	{ "", DR6_INIT, FLD_QUIET },
+	END,
+};
+
+struct dr_desc {
+	unsigned n;			/* DRn */
+	const struct msr_field *fields;	/* NULL: a linear address */
+};
+
+static const struct dr_desc dr_table[] = {
+	{ 0, NULL }, { 1, NULL }, { 2, NULL }, { 3, NULL },
+	{ 6, dr6_fields }, { 7, dr7_fields },
+};
+
 #define ONE(m, n, f) { m, 1, 1, n, f, VENDOR_OTHER, false }
 #define RANGE(m, c, s, n) { m, c, s, n, NULL, VENDOR_OTHER, false }
 #define COUNTERS(m, c, s, n) { m, c, s, n, NULL, VENDOR_OTHER, true }
@@ -348,18 +393,31 @@ static u64 covered(const struct msr_field *f)
 	return m;
 }
 
-static void put_fields(char *buf, size_t size, size_t *n, const struct msr_desc *d, u64 val)
+/* DR7's R/Wn and LENn are shown for a breakpoint that is enabled or has
+ * them set: the all-zero fields of the others say nothing. */
+static bool dr7_field_shown(const struct msr_field *f, u64 val, u64 v)
+{
+	unsigned bp = (lowest_bit(f->mask) - DR7_RW_SHIFT(0)) / 4;
+
+	return v || (val & (DR7_L(bp) | DR7_G(bp)));
+}
+
+static const char *dr_len_name(u64 code)
+{
+	static const char *const len[] = {
+		[DR_LEN_1] = "1", [DR_LEN_2] = "2", [DR_LEN_8] = "8", [DR_LEN_4] = "4",
+	};
+
+	return len[code & DR7_FIELD_MASK];
+}
+
+/* The fields of val, then the bits no field covers as reserved=. */
+static void put_list(char *buf, size_t size, size_t *n, const struct msr_field *fields, u64 val)
 {
 	bool any = false;
 	u64 rest;
 
-	if (d->counter) {
-		put(buf, size, n, "count=%llu", (unsigned long long)val);
-		return;
-	}
-	if (!d->fields)
-		return;
-	for (const struct msr_field *f = d->fields; f->name; f++) {
+	for (const struct msr_field *f = fields; f->name; f++) {
 		u64 v = (val & f->mask) >> lowest_bit(f->mask);
 		unsigned digits = (64 - __builtin_clzll(f->mask >> lowest_bit(f->mask)) + 3) / 4;
 		const char *sp = any ? " " : "";
@@ -396,14 +454,37 @@ static void put_fields(char *buf, size_t size, size_t *n, const struct msr_desc 
 		case FLD_FIXED_CTRL:
 			put_fixed_ctrl(buf, size, n, val, &any);
 			continue;
+		case FLD_QUIET:
+			continue;
+		case FLD_DR_RW:
+			if (!dr7_field_shown(f, val, v))
+				continue;
+			put(buf, size, n, "%s%s=%s", sp, f->name, dr_type_name((enum dr_type)v));
+			break;
+		case FLD_DR_LEN:
+			if (!dr7_field_shown(f, val, v))
+				continue;
+			put(buf, size, n, "%s%s=%s", sp, f->name, dr_len_name(v));
+			break;
 		}
 		any = true;
 	}
-	rest = val & ~covered(d->fields);
+	rest = val & ~covered(fields);
 	if (rest)
 		put(buf, size, n, "%sreserved=0x%llx", any ? " " : "", (unsigned long long)rest);
 	else if (!any)
 		put(buf, size, n, "none");
+}
+
+static void put_fields(char *buf, size_t size, size_t *n, const struct msr_desc *d, u64 val)
+{
+	if (d->counter) {
+		put(buf, size, n, "count=%llu", (unsigned long long)val);
+		return;
+	}
+	if (!d->fields)
+		return;
+	put_list(buf, size, n, d->fields, val);
 	if (d->events != VENDOR_OTHER) {
 		u64 mask = d->events == VENDOR_AMD ? EVENT_CONFIG_MASK_AMD : EVENT_CONFIG_MASK_INTEL;
 		const char *ev = event_describe(d->events, val & mask);
@@ -462,6 +543,48 @@ static void sym(u64 addr, char *buf, size_t size)
 		fmt_snprintf(buf, size, "0x%llx", (unsigned long long)addr);
 }
 
+static const struct dr_desc *dr_find(unsigned n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dr_table); i++)
+		if (dr_table[i].n == n)
+			return &dr_table[i];
+	return NULL;
+}
+
+size_t explain_dr_fields(char *buf, size_t size, unsigned dr, u64 val)
+{
+	const struct dr_desc *d = dr_find(dr);
+	char where[96];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!d)
+		return 0;
+	if (d->fields) {
+		put_list(buf, size, &n, d->fields, val);
+		return n;
+	}
+	/* A breakpoint's address: named when it is in a function. */
+	if (!val || !symbolize)
+		return 0;
+	symbolize(val, where, sizeof(where));
+	if (strcmp(where, "?"))
+		put(buf, size, &n, "= %s", where);
+	return n;
+}
+
+size_t explain_dr(char *buf, size_t size, unsigned dr, u64 val)
+{
+	char fields[EXPLAIN_LINE_MAX];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	put(buf, size, &n, "mov DR%u <- 0x%08llx", dr, (unsigned long long)val);
+	if (explain_dr_fields(fields, sizeof(fields), dr, val))
+		put(buf, size, &n, "  %s", fields);
+	return n;
+}
+
 /* SDM Vol2A CALL (E8 cd): relative to the next instruction. */
 const char *explain_insn_kind(const u8 *b, const u8 *addr, char *buf, size_t size)
 {
@@ -502,6 +625,10 @@ size_t explain_poke_site(char *buf, size_t size, const u8 *addr, const u8 *befor
 	if (len == POKE_LEN)
 		put(buf, size, &n, " (%s -> %s)", explain_insn_kind(before, addr, k1, sizeof(k1)),
 		    explain_insn_kind(after, addr, k2, sizeof(k2)));
+	else if (len == 1 && after[0] == INT3_INSN)
+		put(buf, size, &n, " (first byte -> int3)");
+	else if (len == 1 && before[0] == INT3_INSN)
+		put(buf, size, &n, " (int3 -> first byte back)");
 	return n;
 }
 
@@ -530,6 +657,14 @@ static void narrate_msr(enum msr_op op, u32 msr, u64 val, int err, unsigned drop
 		rec_narrate("(%u more MSR accesses in that counted region not shown)", dropped);
 }
 
+static void narrate_dr(unsigned dr, u64 val)
+{
+	char line[EXPLAIN_LINE_MAX];
+
+	explain_dr(line, sizeof(line), dr, val);
+	rec_narrate("%s", line);
+}
+
 static void narrate_poke(enum poke_step step, const u8 *addr, const u8 *before,
 			 const u8 *after, size_t len)
 {
@@ -550,6 +685,7 @@ void explain_enable(bool on)
 	enabled = on;
 	msr_narrate = on ? narrate_msr : NULL;
 	text_poke_narrate = on ? narrate_poke : NULL;
+	dr_narrate = on ? narrate_dr : NULL;
 }
 
 bool explain_enabled(void)

@@ -30,6 +30,12 @@ size_t explain_msr(char *buf, size_t size, enum msr_op op, u32 msr, u64 val, int
  * instructions"), for a lesson that shows what would be written. */
 size_t explain_msr_fields(char *buf, size_t size, u32 msr, u64 val);
 
+/* A debug-register write, decoded from debugreg.h's constants: "mov DR7 <-
+ * 0x00000501  L0 RW0=exec LEN0=1 LE"; DR0-DR3 name the function an address
+ * is in. And just the fields, for a value read ("B0 BS", "none"). */
+size_t explain_dr(char *buf, size_t size, unsigned dr, u64 val);
+size_t explain_dr_fields(char *buf, size_t size, unsigned dr, u64 val);
+
 /* A site's change, "site tr_leaf+0x0: 0f 1f 44 00 00 -> e8 1b 2c 00 00
  * (5-byte nop -> call ftrace_caller)", and a step of the three-step
  * protocol with the bytes the site holds after it. */

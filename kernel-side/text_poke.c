@@ -29,12 +29,12 @@ static void poke(void *addr, const void *bytes, size_t len)
 
 void text_poke(void *addr, const void *bytes, size_t len)
 {
-	u8 before[POKE_LEN];
+	u8 before[POKE_NARRATE_MAX];
 
-	if (text_poke_narrate && len <= POKE_LEN)
+	if (text_poke_narrate && len <= POKE_NARRATE_MAX)
 		memcpy(before, addr, len);
 	poke(addr, bytes, len);
-	if (text_poke_narrate && len <= POKE_LEN)
+	if (text_poke_narrate && len <= POKE_NARRATE_MAX)
 		text_poke_narrate(POKE_STEP_EARLY, addr, before, bytes, len);
 }
 

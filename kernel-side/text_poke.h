@@ -43,6 +43,7 @@ bool text_poke_int3(struct trapframe *tf);
  * protocol at one site (before: the site's 5 bytes until then); BODY and
  * FIRST, steps 2 and 3 (before: NULL). after: what the site will hold.
  */
+#define POKE_NARRATE_MAX 16	/* a plain write this long or shorter is narrated (a kprobe slot) */
 enum poke_step { POKE_STEP_EARLY, POKE_STEP_INT3, POKE_STEP_BODY, POKE_STEP_FIRST };
 typedef void (*text_poke_narrate_fn)(enum poke_step step, const u8 *addr, const u8 *before,
 				     const u8 *after, size_t len);

@@ -5,6 +5,7 @@
  * Vol2 Figure 13-7); the drivers' own traffic, run against the simulated PMU,
  * narrates as it happens; a held counted region narrates after it; and the
  * code-patch lines. */
+#include "debugreg.h"
 #include "events.h"
 #include "explain.h"
 #include "pmu_sim.h"
@@ -345,6 +346,114 @@ static void test_poke(void)
 	explain_set_symbolizer(NULL);
 }
 
+static const char *dr(unsigned n, u64 val)
+{
+	static char buf[EXPLAIN_LINE_MAX];
+
+	explain_dr(buf, sizeof(buf), n, val);
+	return buf;
+}
+
+/* DR7: SDM Vol3B Figure 18-1 (L/G at 2n, 2n+1; R/W at 16+4n, LEN at 18+4n;
+ * LEN 10b = 8 bytes, 11b = 4); DR6: 18.2.3. The values are the ones
+ * debugreg.c writes (dr7_set) and the CPU reports. */
+static void test_dr(void)
+{
+	char buf[EXPLAIN_LINE_MAX];
+
+	/* An execute breakpoint on DR0, then write watches of 8 and 2 bytes
+	 * on DR1 and DR3, then a read/write watch of 4 on DR2. */
+	CHECK_STR(dr(7, dr7_set(DR7_FIXED_1, 0, DR_RW_EXECUTE, 1)),
+		  "mov DR7 <- 0x00000501  L0 RW0=exec LEN0=1 LE");
+	CHECK_U64(dr7_set(DR7_FIXED_1, 0, DR_RW_EXECUTE, 1), 0x501);
+	CHECK_STR(dr(7, dr7_set(DR7_FIXED_1, 1, DR_RW_WRITE, 8)),
+		  "mov DR7 <- 0x00900504  L1 RW1=write LEN1=8 LE");
+	CHECK_STR(dr(7, dr7_set(DR7_FIXED_1, 3, DR_RW_WRITE, 2)),
+		  "mov DR7 <- 0x50000540  L3 RW3=write LEN3=2 LE");
+	CHECK_STR(dr(7, dr7_set(DR7_FIXED_1, 2, DR_RW_READ_WRITE, 4)),
+		  "mov DR7 <- 0x0f000510  L2 RW2=rw LEN2=4 LE");
+	/* Global enables, GE, GD; a breakpoint cleared; fields left set on a
+	 * disabled breakpoint still show; bits above 31 are reserved. */
+	CHECK_STR(dr(7, DR7_G(1) | DR7_GE | DR7_GD | DR7_FIXED_1),
+		  "mov DR7 <- 0x00002608  G1 RW1=exec LEN1=1 GE GD");
+	CHECK_STR(dr(7, dr7_clear(dr7_set(DR7_FIXED_1, 0, DR_RW_WRITE, 4), 0)),
+		  "mov DR7 <- 0x00000500  LE");
+	CHECK_STR(dr(7, DR7_FIXED_1), "mov DR7 <- 0x00000400  none");
+	CHECK_STR(dr(7, DR7_FIXED_1 | 1ull << DR7_RW_SHIFT(2)),
+		  "mov DR7 <- 0x01000400  RW2=write");
+	CHECK_STR(dr(7, DR7_FIXED_1 | BIT_ULL(40)),
+		  "mov DR7 <- 0x10000000400  reserved=0x10000000000");
+	/* DR6: idle, one breakpoint, a single step, several at once. */
+	CHECK_STR(dr(6, DR6_INIT), "mov DR6 <- 0xffff0ff0  none");
+	CHECK_STR(dr(6, DR6_INIT | DR6_B(0)), "mov DR6 <- 0xffff0ff1  B0");
+	CHECK_STR(dr(6, DR6_INIT | DR6_BS), "mov DR6 <- 0xffff4ff0  BS");
+	CHECK_STR(dr(6, DR6_INIT | DR6_B(1) | DR6_B(3) | DR6_BS | DR6_BD | DR6_BT),
+		  "mov DR6 <- 0xffffeffa  B1 B3 BD BS BT");
+	/* RTM clear (inside a transaction) is a condition only as not-1. */
+	CHECK_STR(dr(6, (DR6_INIT & ~DR6_RTM) | DR6_B(2)),
+		  "mov DR6 <- 0xfffe0ff4  B2");
+	explain_dr_fields(buf, sizeof(buf), 6, DR6_INIT | DR6_BS);
+	CHECK_STR(buf, "BS");
+	/* DR0-DR3: an address, named when it is in a function. */
+	explain_set_symbolizer(fake_sym);
+	CHECK_STR(dr(0, 0x1234), "mov DR0 <- 0x00001234  = fn+0x34");
+	CHECK_STR(dr(3, 0), "mov DR3 <- 0x00000000");
+	explain_set_symbolizer(NULL);
+	CHECK_STR(dr(1, 0x1234), "mov DR1 <- 0x00001234");
+	/* Not a debug register pmulab writes. */
+	CHECK_U64(explain_dr_fields(buf, sizeof(buf), 4, 0), 0);
+}
+
+/* The hook: dr_install/uninstall narrate every MOV to a debug register. */
+static void test_dr_narrated(void)
+{
+	struct hw_breakpoint bp = { .addr = 0x5000, .type = DR_RW_WRITE, .len = 8 };
+	const char *why;
+
+	sim_dr(7, DR7_FIXED_1);
+	nlines = 0;
+	explain_enable(true);
+	CHECK_U64(dr_install(&bp, &why), 0);
+	dr_uninstall(&bp);
+	explain_enable(false);
+	CHECK_U64(dr_install(&bp, &why), 0);	/* off: nothing */
+	dr_uninstall(&bp);
+	CHECK_U64(nlines, 4);
+	EXPECT(0, "mov DR0 <- 0x00005000");
+	EXPECT(1, "mov DR7 <- 0x00090501  L0 RW0=write LEN0=8 LE");
+	EXPECT(2, "mov DR7 <- 0x00000500  LE");
+	EXPECT(3, "mov DR0 <- 0x00000000");
+}
+
+/* A kprobe's writes: the INT3 on a first byte and back, and a slot. */
+static void test_poke_probe(void)
+{
+	static u8 code[32] __attribute__((aligned(256)));
+	static const u8 int3 = 0xcc, nop = 0x0f;
+	char buf[EXPLAIN_LINE_MAX];
+	u8 slot[16];
+
+	explain_set_symbolizer(fake_sym);
+	explain_poke_site(buf, sizeof(buf), code + 4, &nop, &int3, 1);
+	CHECK_STR(buf, "site fn+0x4: 0f -> cc (first byte -> int3)");
+	explain_poke_site(buf, sizeof(buf), code + 4, &int3, &nop, 1);
+	CHECK_STR(buf, "site fn+0x4: cc -> 0f (int3 -> first byte back)");
+	memset(slot, 0xcc, sizeof(slot));
+	memcpy(code, (const u8 *)"\x0f\x1f\x44\x00\x00", 5);
+	memset(code + 5, 0xcc, 11);
+	explain_poke_site(buf, sizeof(buf), code, slot, code, 16);
+	CHECK_STR(buf, "site fn+0x0: cc cc cc cc cc cc cc cc cc cc cc cc cc cc cc cc -> "
+		  "0f 1f 44 00 00 cc cc cc cc cc cc cc cc cc cc cc");
+	/* The hook explain mode gives text_poke() (which needs ring 0). */
+	nlines = 0;
+	explain_enable(true);
+	text_poke_narrate(POKE_STEP_EARLY, code + 4, &nop, &int3, 1);
+	explain_enable(false);
+	CHECK_U64(nlines, 1);
+	EXPECT(0, "site fn+0x4: 0f -> cc (first byte -> int3)");
+	explain_set_symbolizer(NULL);
+}
+
 int main(void)
 {
 	rec_set_sink(sink, NULL);
@@ -355,6 +464,9 @@ int main(void)
 	test_intel_driver();
 	test_amd_driver();
 	test_probe_reads();
+	test_dr();
+	test_dr_narrated();
+	test_poke_probe();
 	test_hold();
 	test_poke();
 	return unit_done("explain");
