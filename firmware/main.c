@@ -422,7 +422,7 @@ static void run_lesson(void)
 		return;
 	}
 	env = (struct lesson_env){
-		.ci = &cpu, .pc = &pmu, .image_base = (u64)(uintptr_t)ImageBase,
+		.ci = &cpu, .pc = &pmu, .lc = &lbr, .image_base = (u64)(uintptr_t)ImageBase,
 		.icount_shift = icount_shift(), .seed = cfg.seed, .on_qemu = on_qemu,
 	};
 	env.mem = l->mem ? bench_memory(l->mem, &env.mem_size) : NULL;
@@ -440,6 +440,8 @@ static void run_lesson(void)
 		if (i + 1 < l->nsteps)
 			lesson_pause();
 	}
+	/* Lessons 7 and 8 put probes in; none outlives the lesson. */
+	probes_cleanup();
 	if (env.mem)
 		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)env.mem,
 			      EFI_SIZE_TO_PAGES(env.mem_size));

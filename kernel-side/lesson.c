@@ -188,3 +188,13 @@ const char *lesson_ratio(s64 x, s64 y, char *buf, size_t size)
 		     (long long)(hundredths % 100));
 	return buf;
 }
+
+const char *lesson_hex(const u8 *b, size_t n, char *buf, size_t size)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && k + 4 <= size; i++)
+		k += fmt_snprintf(buf + k, size - k, "%s%02x", i ? " " : "", b[i]);
+	return buf;
+}

@@ -12,6 +12,7 @@
 
 #include "bench.h"
 #include "kernels.h"
+#include "lbr.h"
 
 #define LESSON_MAX	10	/* lessons are numbered 1..LESSON_MAX */
 #define LESSON_EVENTS_MAX 6
@@ -19,6 +20,7 @@
 struct lesson_env {
 	const struct cpu_info *ci;
 	const struct pmu_caps *pc;
+	const struct lbr_caps *lc;
 	u64 image_base;			/* for symbols */
 	u32 icount_shift;		/* BENCH_NO_ICOUNT when not under -icount */
 	u64 seed;
@@ -88,6 +90,8 @@ void lesson_measure(const struct lesson_env *env, const char *name, mb_fn *fn,
 		    const void *arg, u64 n, const char *events, struct lesson_result *r);
 /* The result of event name, or NULL when it was not counted. */
 const s64 *lesson_event(const struct lesson_result *r, const char *name);
+/* n bytes as "0f 1f 44 00 00". */
+const char *lesson_hex(const u8 *b, size_t n, char *buf, size_t size);
 /* x/y with two decimals, "n/a" when y is 0. */
 const char *lesson_ratio(s64 x, s64 y, char *buf, size_t size);
 

@@ -3,20 +3,23 @@
  * in the Makefile's KERNEL_OBJS, and docs/lessons/NN-name.md. */
 #include "lesson.h"
 
-extern const struct lesson lesson_1, lesson_2, lesson_3, lesson_4, lesson_9, lesson_10;
+extern const struct lesson lesson_1, lesson_2, lesson_3, lesson_4, lesson_7, lesson_8,
+	lesson_9, lesson_10;
 
 static const struct lesson *const lessons[LESSON_MAX + 1] = {
 	[1] = &lesson_1,
 	[2] = &lesson_2,
 	[3] = &lesson_3,
 	[4] = &lesson_4,
+	[7] = &lesson_7,
+	[8] = &lesson_8,
 	[9] = &lesson_9,
 	[10] = &lesson_10,
 };
 
 /* The mechanism each missing lesson teaches, which it lands with. */
 static const char *const lands_with[LESSON_MAX + 1] = {
-	[5] = "sampling", [6] = "LBR", [7] = "kprobes", [8] = "hardware breakpoints",
+	[5] = "sampling", [6] = "LBR",
 };
 
 const struct lesson *lesson_find(unsigned n)
