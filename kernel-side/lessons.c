@@ -3,7 +3,7 @@
  * in the Makefile's KERNEL_OBJS, and docs/lessons/NN-name.md. */
 #include "lesson.h"
 
-extern const struct lesson lesson_1, lesson_2, lesson_3, lesson_4, lesson_7, lesson_8,
+extern const struct lesson lesson_1, lesson_2, lesson_3, lesson_4, lesson_6, lesson_7, lesson_8,
 	lesson_9, lesson_10;
 
 static const struct lesson *const lessons[LESSON_MAX + 1] = {
@@ -11,6 +11,7 @@ static const struct lesson *const lessons[LESSON_MAX + 1] = {
 	[2] = &lesson_2,
 	[3] = &lesson_3,
 	[4] = &lesson_4,
+	[6] = &lesson_6,
 	[7] = &lesson_7,
 	[8] = &lesson_8,
 	[9] = &lesson_9,
@@ -19,7 +20,7 @@ static const struct lesson *const lessons[LESSON_MAX + 1] = {
 
 /* The mechanism each missing lesson teaches, which it lands with. */
 static const char *const lands_with[LESSON_MAX + 1] = {
-	[5] = "sampling", [6] = "LBR",
+	[5] = "sampling",
 };
 
 const struct lesson *lesson_find(unsigned n)
