@@ -105,11 +105,14 @@ KERNEL_OBJS := \
 	kernel-side/lbr.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
+	kernel-side/sample.o \
+	kernel-side/sample_suite.o \
 	kernel-side/selftest.o
 
 MICROBENCH_OBJS := \
 	microbench/kernels.o \
 	microbench/traced.o \
+	microbench/sampled.o \
 	microbench/loops.o \
 	microbench/memory.o \
 	microbench/branch.o \
