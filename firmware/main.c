@@ -9,6 +9,7 @@
 #include "ftrace_suite.h"
 #include "fmt.h"
 #include "lbr.h"
+#include "lbr_check.h"
 #include "libc.h"
 #include "kernels.h"
 #include "output.h"
@@ -394,6 +395,8 @@ static void run_sections(void)
 	static struct selftest st;
 	enum inject_fault inject = cfg.inject_fault;
 
+	lbr_set_image((u64)(uintptr_t)ImageBase, (u64)(uintptr_t)_text,
+		      (u64)(uintptr_t)_etext);
 	if (!section("caps", probe_caps, NULL))
 		return;
 	cpu_report(&cpu);
@@ -423,6 +426,12 @@ static void run_sections(void)
 
 	if (cfg.suite & SUITE_PMU_CHECK && !run_pmu_check())
 		return;
+	if (cfg.suite & SUITE_PMU_CHECK) {
+		if (!section("lbr-check", lbr_check_run, &lbr))
+			return;
+		report_restore("lbr-check");
+		output_flush();
+	}
 	run_benches();
 	if (cfg.suite & SUITE_FTRACE) {
 		if (!section("ftrace", ftrace_suite_run, &ftrace_env))

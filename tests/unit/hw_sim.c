@@ -32,6 +32,7 @@ static int rdpmc_err;
 static u64 rdpmc_val, dr[8];
 static const struct sim_device *devices[SIM_DEVICES_MAX];
 static unsigned ndevices;
+static const struct sim_bus_device *bus;
 
 void sim_reset(void)
 {
@@ -41,6 +42,7 @@ void sim_reset(void)
 	rdpmc_val = 0;
 	memset(dr, 0, sizeof(dr));
 	ndevices = 0;
+	bus = NULL;
 }
 
 void sim_attach(const struct sim_device *dev)
@@ -48,6 +50,16 @@ void sim_attach(const struct sim_device *dev)
 	if (ndevices == SIM_DEVICES_MAX)
 		abort();
 	devices[ndevices++] = dev;
+}
+
+void sim_attach_bus(const struct sim_bus_device *dev)
+{
+	bus = dev;
+}
+
+const struct sim_device *sim_attached(void)
+{
+	return ndevices ? devices[ndevices - 1] : NULL;
 }
 
 void sim_cpuid(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
@@ -233,9 +245,8 @@ u32 hw_mmio_read32(u64 addr)
 {
 	u32 val;
 
-	for (unsigned d = ndevices; d-- > 0;)
-		if (devices[d]->mmio_read && devices[d]->mmio_read(addr, &val) != SIM_NOT_MINE)
-			return val;
+	if (bus && bus->mmio_read && bus->mmio_read(addr, &val) != SIM_NOT_MINE)
+		return val;
 	for (unsigned i = 0; i < nmmio; i++)
 		if (mmio_tab[i].addr == addr)
 			return mmio_tab[i].val;
@@ -245,9 +256,8 @@ u32 hw_mmio_read32(u64 addr)
 /* A write no device claims lands in the sim_mmio() table, if listed. */
 void hw_mmio_write32(u64 addr, u32 val)
 {
-	for (unsigned d = ndevices; d-- > 0;)
-		if (devices[d]->mmio_write && devices[d]->mmio_write(addr, val) != SIM_NOT_MINE)
-			return;
+	if (bus && bus->mmio_write && bus->mmio_write(addr, val) != SIM_NOT_MINE)
+		return;
 	for (unsigned i = 0; i < nmmio; i++)
 		if (mmio_tab[i].addr == addr)
 			mmio_tab[i].val = val;
@@ -255,9 +265,8 @@ void hw_mmio_write32(u64 addr, u32 val)
 
 void hw_irq_window(void)
 {
-	for (unsigned d = ndevices; d-- > 0;)
-		if (devices[d]->irq_window)
-			devices[d]->irq_window();
+	if (bus && bus->irq_window)
+		bus->irq_window();
 }
 
 void sim_dr(unsigned n, u64 val)

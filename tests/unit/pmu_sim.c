@@ -399,9 +399,7 @@ static int pmu_rdpmc(u32 ecx, u64 *val)
 	return 0;
 }
 
-static const struct sim_device pmu_device = {
-	.rdmsr = pmu_rdmsr, .wrmsr = pmu_wrmsr, .rdpmc = pmu_rdpmc,
-};
+static const struct sim_device pmu_device = { pmu_rdmsr, pmu_wrmsr, pmu_rdpmc };
 
 /* ------------------------------------------------------------ CPUID ---- */
 

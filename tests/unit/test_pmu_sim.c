@@ -132,9 +132,7 @@ static int fake_rdpmc(u32 index, u64 *val)
 
 static void test_device_hook(void)
 {
-	static const struct sim_device fake = {
-		.rdmsr = fake_rdmsr, .wrmsr = fake_wrmsr, .rdpmc = fake_rdpmc,
-	};
+	static const struct sim_device fake = { fake_rdmsr, fake_wrmsr, fake_rdpmc };
 
 	sim_reset();
 	sim_msr(0x10, 1, SIM_MSR_RW);	/* shadowed by the device */

@@ -156,9 +156,10 @@ static int trail_wrmsr(u32 msr, u64 val)
 }
 
 static const struct sim_device trail_dev = { .rdmsr = trail_rdmsr, .wrmsr = trail_wrmsr };
-static const struct sim_device apic_dev = {
-	.rdmsr = apic_rdmsr, .wrmsr = apic_wrmsr, .mmio_read = apic_mmio_read,
-	.mmio_write = apic_mmio_write, .irq_window = apic_irq_window,
+static const struct sim_device apic_dev = { .rdmsr = apic_rdmsr, .wrmsr = apic_wrmsr };
+static const struct sim_bus_device apic_bus = {
+	.mmio_read = apic_mmio_read, .mmio_write = apic_mmio_write,
+	.irq_window = apic_irq_window,
 };
 
 static struct apic_info ai;
@@ -173,6 +174,7 @@ static void machine(const struct pmu_sim_spec *spec, bool x2)
 	else
 		sim_reset();
 	sim_attach(&apic_dev);
+	sim_attach_bus(&apic_bus);
 	sim_attach(&trail_dev);
 	cpu_probe(&ci);
 	if (spec)
