@@ -256,8 +256,9 @@ unit_pmu_SRCS := kernel-side/pmu_check.c kernel-side/bench.c kernel-side/count.c
 	tests/unit/tsc_sim.c
 unit_sample_SRCS := kernel-side/sample.c kernel-side/apic.c kernel-side/pmu.c \
 	kernel-side/pmu_intel.c kernel-side/pmu_amd.c kernel-side/cpuinfo.c \
+	kernel-side/lbr.c kernel-side/lbr_stack.c kernel-side/insn.c kernel-side/symtab.c \
 	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
-	kernel-side/crc32.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
+	kernel-side/crc32.c tests/unit/lbr_sim.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
 # The report renderers, html's page and the plots it embeds included.
 REPORT_SRCS := host/report.c host/stat.c host/html.c host/plot.c host/parse.c host/trace.c
 # The report tests write their streams with the payload's writer (streams.c).

@@ -373,7 +373,8 @@ static bool run_sample(void)
 	sample_env = (struct sample_env){
 		.image_base = (u64)(uintptr_t)ImageBase, .text_lo = (u64)(uintptr_t)_text,
 		.text_hi = (u64)(uintptr_t)_etext, .ci = &cpu, .pc = &pmu, .apic = &apic,
-		.events = cfg.events, .icount_shift = icount_shift(), .want = cfg.sample_src,
+		.lc = &lbr, .events = cfg.events, .icount_shift = icount_shift(),
+		.want = cfg.sample_src,
 		.period = cfg.sample_period, .random = cfg.sample_random, .seed = cfg.seed,
 	};
 	sample_env.buf = (struct sample *)bench_memory(size, &got);

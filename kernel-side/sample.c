@@ -1,9 +1,10 @@
 /* Sampling (sample.h). The PMI sequence follows SDM Vol3B 20.6.3 and Linux
- * intel_pmu_handle_irq: stop, read and clear the overflow status, take the
- * sample, reload the counter with -period, restart, unmask LVTPC (delivery
- * masked it), EOI. */
+ * intel_pmu_handle_irq: stop, read the overflow status, take the sample (the
+ * LBR ring too, frozen), clear the status, reload the counter with -period,
+ * restart, unmask LVTPC (delivery masked it), EOI. */
 #include "apic.h"
 #include "libc.h"
+#include "msr.h"
 #include "sample.h"
 
 static struct sampler *cur;
@@ -82,14 +83,14 @@ unsigned sample_callers(const struct sample *sm, u64 func, u64 text_lo, u64 text
 	return n;
 }
 
-static void record(struct sampler *s, const struct trapframe *tf)
+static struct sample *record(struct sampler *s, const struct trapframe *tf)
 {
 	struct sample *sm;
 	u64 sp = tf->rsp;
 
 	if (s->n == s->max) {
 		s->lost++;
-		return;
+		return NULL;
 	}
 	sm = &s->buf[s->n++];
 	sm->rip = tf->rip;
@@ -99,6 +100,8 @@ static void record(struct sampler *s, const struct trapframe *tf)
 		sm->sp_word[1] = ((const u64 *)(uintptr_t)sp)[1];
 	}
 	sm->depth = sample_fp_walk(tf->rbp, sp, s->stack_hi, sm->stack, SAMPLE_STACK_MAX);
+	sm->nlbr = 0;
+	return sm;
 }
 
 static void note_err(struct sampler *s, int err)
@@ -130,13 +133,25 @@ static void pmi(struct sampler *s, const struct trapframe *tf)
 	else
 		note_err(s, err);
 	if (status & bit) {
+		struct sample *sm;
+
 		/* What the counter holds is what it counted past the overflow
 		 * before it stopped: a whole period means one was missed. */
 		if (val >= s->period)
 			s->throttled++;
-		record(s, tf);
-		note_err(s, s->ops->ovf_clear(s->pc, bit));
+		sm = record(s, tf);
+		/* Frozen by the PMI where the CPU freezes it, else stopped
+		 * now: the ring ends at the interrupted code. */
+		if (s->lbr_on) {
+			lbr_freeze(s->lc);
+			if (sm)
+				sm->nlbr = lbr_read(s->lc, sm->lbr, SAMPLE_LBR_MAX);
+		}
+		/* The frozen-LBR bit (v4+) is acknowledged with the overflow. */
+		note_err(s, s->ops->ovf_clear(s->pc, bit | (status & GLOBAL_STATUS_LBRS_FROZEN)));
 		note_err(s, s->ops->write(s->pc, s->counter, preset(s, sample_next_period(s))));
+		if (s->lbr_on)
+			lbr_resume(s->lc);
 	} else {
 		s->spurious++;
 	}
@@ -177,6 +192,7 @@ int sample_start(struct sampler *s)
 	s->n = 0;
 	s->interrupts = s->lost = s->throttled = s->spurious = 0;
 	s->err = 0;
+	s->lbr_on = false;
 	s->rng = s->seed ? s->seed : 1;
 	if (!apic_owned() || s->period == 0 || s->period > 0x7fffffff)
 		return HW_ERR_NOT_SUPPORTED;
@@ -195,6 +211,10 @@ int sample_start(struct sampler *s)
 		return HW_ERR_NOT_SUPPORTED;
 	}
 	apic_lvtpc_arm(APIC_PMI_VECTOR);
+	/* Calls and returns only: call-stack mode where the LBR has it, else
+	 * lbr_callchain() pairs them (lbr.h). No LBR is no error. */
+	s->lbr_on = s->lc && s->lc->present &&
+		    lbr_start(s->lc, LBR_F_KERNEL | LBR_F_USER | LBR_F_CALLS) == 0;
 	err = s->ops->program(s->pc, s->counter, s->config, PMC_OS | PMC_USR | PMC_INT);
 	if (!err)
 		err = s->ops->write(s->pc, s->counter, preset(s, sample_next_period(s)));
@@ -216,5 +236,8 @@ void sample_stop(struct sampler *s)
 		s->ops->stop(s->pc, BIT_ULL(s->counter));
 		s->ops->release(s->pc, s->counter);
 	}
+	if (s->lbr_on)
+		lbr_stop(s->lc);
+	s->lbr_on = false;
 	apic_write(APIC_LVTPC, APIC_LVT_MASKED | APIC_PMI_VECTOR);
 }

@@ -6,10 +6,11 @@
 #ifndef PMULAB_SAMPLE_H
 #define PMULAB_SAMPLE_H
 
-#include "pmu.h"
+#include "lbr.h"
 #include "trap.h"
 
 #define SAMPLE_STACK_MAX 16
+#define SAMPLE_LBR_MAX	32	/* LBR entries kept per sample, newest first */
 
 enum sample_src { SAMPLE_SRC_NONE, SAMPLE_SRC_TIMER, SAMPLE_SRC_PMI };
 
@@ -20,6 +21,8 @@ struct sample {
 	u64 sp_word[2];
 	u32 depth;
 	u64 stack[SAMPLE_STACK_MAX];	/* return addresses on the RBP chain, innermost first */
+	u32 nlbr;
+	struct lbr_entry lbr[SAMPLE_LBR_MAX];	/* PMI with LBR: the ring at the PMI */
 };
 
 struct sampler {
@@ -31,6 +34,7 @@ struct sampler {
 	const struct pmu_caps *pc;	/* PMI: the PMU, */
 	unsigned counter;		/* its counter (PMC_FIXED + j for fixed j) */
 	u64 config;			/* and the selector's event bits */
+	const struct lbr_caps *lc;	/* PMI: read the LBR at each PMI (NULL: no) */
 	struct sample *buf;
 	unsigned max;
 	u64 stack_hi;			/* no frame is read at or above it */
@@ -45,6 +49,7 @@ struct sampler {
 	u64 throttled;			/* the next period ended before the handler did */
 	u64 spurious;			/* PMIs with no overflow of our counter */
 	int err;			/* first driver error */
+	bool lbr_on;			/* the LBR records (lbr_start() took) */
 };
 
 /* Arms the source (the LAPIC must be owned: apic_own()); the caller has

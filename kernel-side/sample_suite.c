@@ -208,7 +208,7 @@ static void sampling_record(const char *src, const char *reason, int err)
 	rec_u64(&r, "lost", sampler.lost);
 	rec_u64(&r, "throttled", sampler.throttled);
 	rec_u64(&r, "random", sampler.random);
-	rec_str(&r, "stack_src", "fp");
+	rec_str(&r, "stack_src", sampler.lbr_on ? "lbr" : "fp");
 	if (reason)
 		rec_str(&r, "reason", reason);
 	if (err)
@@ -222,12 +222,13 @@ static bool emit_sample(unsigned i, const char *src, unsigned *hits)
 {
 	const struct sample *sm = &sampler.buf[i];
 	u64 callers[SAMPLE_STACK_MAX + 1], off = 0;
-	char sym[SYM_MAX], stack[STACK_TEXT_MAX];
+	char sym[SYM_MAX], stack[STACK_TEXT_MAX], idx[16];
 	const char *name = fn_name(sm->rip, &off);
 	enum fn_id fn = fn_of(sm->rip);
-	unsigned n = sample_callers(sm, name ? sm->rip - off : 0, env->text_lo, env->text_hi,
+	bool lbr = sm->nlbr > 0, entry = false;
+	unsigned n = lbr ? lbr_callchain(sm->lbr, sm->nlbr, callers, ARRAY_SIZE(callers)) :
+		     sample_callers(sm, name ? sm->rip - off : 0, env->text_lo, env->text_hi,
 				    callers, ARRAY_SIZE(callers));
-	bool entry = false;
 	size_t len = 0;
 	struct rec r;
 
@@ -248,8 +249,12 @@ static bool emit_sample(unsigned i, const char *src, unsigned *hits)
 	rec_hex(&r, "rip", sm->rip);
 	rec_str(&r, "sym", sym);
 	rec_str(&r, "stack", n ? stack : "none");
-	rec_str(&r, "stack_src", "fp");
+	rec_str(&r, "stack_src", lbr ? "lbr" : "fp");
 	rec_end(&r);
+	if (lbr) {
+		fmt_snprintf(idx, sizeof(idx), "%u", i);
+		lbr_report_entries(RUN_NAME, idx, sm->lbr, sm->nlbr);
+	}
 	return (fn == FN_HOT || fn == FN_COLD) && entry && n && fn_of(callers[0]) == FN_WORK;
 }
 
@@ -309,7 +314,7 @@ void sample_suite_run(void *arg)
 	step_hot = workload_profile();
 	sampler = (struct sampler){
 		.period = env->period, .random = env->random, .seed = env->seed,
-		.pc = env->pc, .buf = env->buf, .max = env->max,
+		.pc = env->pc, .lc = env->lc, .buf = env->buf, .max = env->max,
 		.stack_hi = owned_stack_top(),
 	};
 	sampler.src = choose(&reason);

@@ -7,9 +7,16 @@
 #include "apic.h"
 #include "cpuinfo.h"
 #include "msr.h"
+#include "lbr_sim.h"
 #include "pmu_sim.h"
 #include "sample.h"
+#include "symtab.h"
 #include "unit.h"
+
+/* lbr.c names addresses through the payload's table: none here. */
+const u32 symtab_count = 0;
+const struct symtab_entry symtab[] = { { 0, 0 } };
+const char symtab_names[] = "";
 
 #define SIM_APIC_BASE	0xfee00000ull
 #define VEC_WORDS	8
@@ -164,12 +171,18 @@ static const struct sim_bus_device apic_bus = {
 
 static struct apic_info ai;
 
-/* A PMU (or none) and an APIC in firmware state, in x2APIC or xAPIC mode. */
-static void machine(const struct pmu_sim_spec *spec, bool x2)
+static struct lbr_caps lc;
+
+/* A PMU (or none; or the PMU under an LBR model) and an APIC in firmware
+ * state, in x2APIC or xAPIC mode. */
+static void machine_lbr(const struct pmu_sim_spec *spec, const struct lbr_sim_spec *lspec,
+			bool x2)
 {
 	unsigned restored;
 
-	if (spec)
+	if (lspec)
+		lbr_sim_install(lspec);
+	else if (spec)
 		pmu_sim_install(spec);
 	else
 		sim_reset();
@@ -177,8 +190,11 @@ static void machine(const struct pmu_sim_spec *spec, bool x2)
 	sim_attach_bus(&apic_bus);
 	sim_attach(&trail_dev);
 	cpu_probe(&ci);
-	if (spec)
+	if (spec || lspec)
 		pmu_probe(&ci, &pc);
+	lc = (struct lbr_caps){ .reason = "none" };
+	if (lspec)
+		lbr_probe(&ci, &pc, &lc);
 	msr_restore_all(&restored);
 	memset(&lapic, 0, sizeof(lapic));
 	lapic.x2 = x2;
@@ -191,6 +207,11 @@ static void machine(const struct pmu_sim_spec *spec, bool x2)
 	};
 	strays = 0;
 	trail[0] = '\0';
+}
+
+static void machine(const struct pmu_sim_spec *spec, bool x2)
+{
+	machine_lbr(spec, NULL, x2);
 }
 
 /* ------------------------------------------------ a fabricated stack ---- */
@@ -511,6 +532,55 @@ static void test_handler_corrupt_rbp(void)
 	CHECK_U64(mism, 0);
 }
 
+/* With an LBR, each PMI sample carries the ring as it was at the PMI (frozen
+ * by it), and the ring records again after the handler. */
+static void test_pmi_lbr(const struct lbr_sim_spec *ls)
+{
+	static u8 code[64];
+	u64 c = (u64)(uintptr_t)code, chain[4];
+	struct sampler s;
+	unsigned mism;
+
+	memset(code, 0x90, sizeof(code));
+	code[0x10] = code[0x20] = 0xe8;	/* call rel32 */
+	lbr_set_image(0, c, c + sizeof(code));
+	machine_lbr(NULL, ls, true);
+	CHECK(lc.present);
+	apic_own(&ai);
+	s = pmi_sampler(8);
+	s.lc = &lc;
+	CHECK_U64(sample_start(&s), 0);
+	CHECK(s.lbr_on);
+	lbr_sim_branch(c + 0x10, c + 0x30, LBR_SIM_REL_CALL, false, 3, 0);
+	lbr_sim_branch(c + 0x20, c + 0x38, LBR_SIM_REL_CALL, false, 5, 0);
+	pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 1000, 0);
+	lbr_sim_pmi();
+	lbr_sim_branch(c + 0x3a, c + 0x3c, LBR_SIM_JCC, false, 1, 0);	/* frozen: not kept */
+	fabricate(c + 0x38);
+	pmi();
+	CHECK_U64(s.n, 1);
+	CHECK_U64(buf[0].nlbr, 2);
+	CHECK_U64(buf[0].lbr[0].from, c + 0x20);
+	CHECK_U64(buf[0].lbr[1].from, c + 0x10);
+	CHECK_U64(lbr_callchain(buf[0].lbr, buf[0].nlbr, chain, 4), 2);
+	CHECK_U64(chain[0], c + 0x25);
+	CHECK_U64(chain[1], c + 0x15);
+	CHECK(!lbr_sim_frozen());
+	CHECK_U64(pmu_sim_global_status(), 0);
+	lbr_sim_branch(c + 0x20, c + 0x38, LBR_SIM_REL_CALL, false, 5, 0);
+	pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 1000, 0);
+	lbr_sim_pmi();
+	pmi();
+	CHECK_U64(s.n, 2);
+	CHECK(buf[1].nlbr >= 1);
+	CHECK_U64(buf[1].lbr[0].from, c + 0x20);
+	sample_stop(&s);
+	CHECK(!s.lbr_on);
+	apic_release(&mism);
+	CHECK_U64(mism, 0);
+	lbr_set_image(0, 0, 0);
+}
+
 /* The caller an RBP walk misses, found from the code bytes. */
 static void test_callers(void)
 {
@@ -567,6 +637,16 @@ int main(void)
 	test_pmi_sequence(false);
 	test_pmi_no_status();
 	test_pmi_random_reload();
+	{
+		static const struct lbr_sim_spec skl = {
+			LBR_SIM_LEGACY, 0x5e, LBR_FORMAT_INFO, 32, 4, true,
+		}, arch32 = { LBR_SIM_ARCH, 0, 0, 32, 5, true },
+		   hsw_v3 = { LBR_SIM_LEGACY, 0x3c, LBR_FORMAT_EIP_FLAGS2, 16, 3, true };
+
+		test_pmi_lbr(&skl);
+		test_pmi_lbr(&arch32);
+		test_pmi_lbr(&hsw_v3);
+	}
 	test_timer(false);
 	test_timer(true);
 	test_own_drains();
