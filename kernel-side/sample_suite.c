@@ -203,7 +203,9 @@ static void sampling_record(const char *src, const char *reason, int err)
 	if (sampler.src == SAMPLE_SRC_PMI)
 		rec_str(&r, "event", PMI_EVENT);
 	rec_u64(&r, "period", sampler.period);
-	rec_str(&r, "unit", sampler.src == SAMPLE_SRC_PMI ? "cycles" : "apic-ticks");
+	rec_str(&r, "unit", sampler.src == SAMPLE_SRC_PMI ||
+		(sampler.src == SAMPLE_SRC_NONE && env->want == SAMPLE_WANT_PMI) ?
+		"cycles" : "apic-ticks");
 	rec_u64(&r, "samples", sampler.n);
 	rec_u64(&r, "lost", sampler.lost);
 	rec_u64(&r, "throttled", sampler.throttled);
