@@ -238,6 +238,5 @@ void sample_stop(struct sampler *s)
 	}
 	if (s->lbr_on)
 		lbr_stop(s->lc);
-	s->lbr_on = false;
 	apic_write(APIC_LVTPC, APIC_LVT_MASKED | APIC_PMI_VECTOR);
 }

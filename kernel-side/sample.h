@@ -49,7 +49,7 @@ struct sampler {
 	u64 throttled;			/* the next period ended before the handler did */
 	u64 spurious;			/* PMIs with no overflow of our counter */
 	int err;			/* first driver error */
-	bool lbr_on;			/* the LBR records (lbr_start() took) */
+	bool lbr_on;			/* the run recorded the LBR (lbr_start() took) */
 };
 
 /* Arms the source (the LAPIC must be owned: apic_own()); the caller has

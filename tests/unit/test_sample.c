@@ -575,7 +575,13 @@ static void test_pmi_lbr(const struct lbr_sim_spec *ls)
 	CHECK(buf[1].nlbr >= 1);
 	CHECK_U64(buf[1].lbr[0].from, c + 0x20);
 	sample_stop(&s);
-	CHECK(!s.lbr_on);
+	{
+		unsigned before = lbr_sim_recorded();
+
+		/* lbr_stop(): the ring records no more. */
+		lbr_sim_branch(c + 0x10, c + 0x30, LBR_SIM_REL_CALL, false, 3, 0);
+		CHECK_U64(lbr_sim_recorded(), before);
+	}
 	apic_release(&mism);
 	CHECK_U64(mism, 0);
 	lbr_set_image(0, 0, 0);
