@@ -101,22 +101,6 @@ bool apic_isr_test(unsigned vector)
 	return vector_bit(APIC_ISR, vector);
 }
 
-static bool irr_any(void)
-{
-	for (unsigned i = 0; i < 8; i++)
-		if (apic_read(APIC_IRR + 0x10 * i))
-			return true;
-	return false;
-}
-
-/* Interrupts the APIC accepted before its sources were masked wait in IRR;
- * they are taken (trap.c counts and EOIs what has no handler) rather than
- * left to surprise the first STI. */
-static void drain(void)
-{
-	for (unsigned i = 0; i < 8 && irr_any(); i++)
-		hw_irq_window();
-}
 
 static void save(u32 reg)
 {
@@ -169,10 +153,11 @@ int apic_own(const struct apic_info *ai)
 	apic_write(APIC_TMICT, 0);
 	apic_write(APIC_SPIV, (apic.saved[0].val & ~APIC_SPIV_VECTOR) |
 		   APIC_SPIV_APIC_ENABLED | APIC_SPURIOUS_VECTOR);
-	apic_write(APIC_TASKPRI, 0);
-	/* The firmware's timer ticks on while a section runs with IF=0: the
-	 * latest tick is still pending. */
-	drain();
+	/* Above the firmware's vectors, below pmulab's: an interrupt the
+	 * firmware's devices raise (its timer's tick pending in IRR now, an
+	 * IOAPIC line the LVT masks do not reach) waits in IRR for the
+	 * firmware, instead of reaching pmulab's IDT at the sampler's STI. */
+	apic_write(APIC_TASKPRI, APIC_TPR_OWNED);
 	return 0;
 }
 
@@ -215,8 +200,10 @@ unsigned apic_release(unsigned *mismatched)
 	apic_write(APIC_LVTPC, APIC_LVT_MASKED | APIC_PMI_VECTOR);
 	/* A tick or PMI accepted just before the masks is in IRR; taken
 	 * after the firmware's IDT is back, it would hit a vector the
-	 * firmware never set up. */
-	drain();
+	 * firmware never set up. The TPR still lets them in here. */
+	for (unsigned i = 0; i < 4 && (apic_irr_test(APIC_TIMER_VECTOR) ||
+				       apic_irr_test(APIC_PMI_VECTOR)); i++)
+		hw_irq_window();
 	for (unsigned i = 0; i < n; i++) {
 		u32 reg = apic.saved[i].reg, val = apic.saved[i].val, now;
 

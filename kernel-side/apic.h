@@ -47,6 +47,8 @@
 #define APIC_TIMER_VECTOR	0xec
 #define APIC_PMI_VECTOR		0xee
 #define APIC_SPURIOUS_VECTOR	0xff
+/* TPR while pmulab owns the APIC: classes 0-0xd wait (SDM Vol3A 11.8.3.1) */
+#define APIC_TPR_OWNED		0xd0
 
 enum apic_mode { APIC_ABSENT, APIC_DISABLED, APIC_XAPIC, APIC_X2APIC };
 
@@ -66,7 +68,8 @@ const char *apic_mode_name(enum apic_mode mode);
 
 /* Takes the APIC for the rest of the owned section: saves SPIV, TPR, every
  * LVT entry and the timer, masks every LVT entry (what the firmware armed
- * stays quiet), points SPIV at APIC_SPURIOUS_VECTOR and sets TPR to 0. 0, or
+ * stays quiet), points SPIV at APIC_SPURIOUS_VECTOR and raises TPR to
+ * APIC_TPR_OWNED, so only pmulab's vectors are delivered. 0, or
  * HW_ERR_NOT_SUPPORTED when the APIC is neither xAPIC nor x2APIC, or the
  * error of an access. */
 int apic_own(const struct apic_info *ai);

@@ -128,16 +128,19 @@ static void take(unsigned v)
 	}
 }
 
-/* STI; NOP; CLI: the highest pending vector is taken. */
+/* STI; NOP; CLI: the highest pending vector is taken, if its priority
+ * class is above the TPR's (SDM Vol3A 11.8.3.1). */
 static void apic_irq_window(void)
 {
 	for (int w = VEC_WORDS - 1; w >= 0; w--) {
 		u32 irr = lapic.reg[(APIC_IRR >> 4) + w];
+		unsigned v = w * 32 + 31 - (irr ? __builtin_clz(irr) : 0);
 
-		if (irr) {
-			take(w * 32 + 31 - __builtin_clz(irr));
-			return;
-		}
+		if (!irr)
+			continue;
+		if (v >> 4 > lapic.reg[APIC_TASKPRI >> 4] >> 4)
+			take(v);
+		return;
 	}
 }
 
@@ -410,20 +413,36 @@ static void test_timer(bool random)
 	CHECK_U64(lapic.reg[APIC_TMICT >> 4], 10000000);
 }
 
-/* The firmware's tick, pending when pmulab takes the APIC, is taken at once
- * (stray, EOIed) rather than at the sampler's first STI. */
-static void test_own_drains(void)
+/* The firmware's tick, pending when pmulab takes the APIC, waits under the
+ * raised TPR while pmulab's own ticks are taken, and is still pending for the
+ * firmware when the APIC is given back. */
+static void test_own_keeps_firmware_irqs(void)
 {
+	struct sampler s = {
+		.src = SAMPLE_SRC_TIMER, .period = 50000, .buf = buf, .max = 8,
+		.stack_hi = (u64)(uintptr_t)&stk[64],
+	};
 	unsigned mism;
 
 	machine(NULL, false);
 	*vec_word(APIC_IRR, 0x20) |= 1;
 	CHECK_U64(apic_own(&ai), 0);
-	CHECK_U64(strays, 1);
-	CHECK_U64(*vec_word(APIC_IRR, 0x20), 0);
-	CHECK_U64(*vec_word(APIC_ISR, 0x20), 0);
+	CHECK_U64(lapic.reg[APIC_TASKPRI >> 4], APIC_TPR_OWNED);
+	CHECK_U64(sample_start(&s), 0);
+	fabricate(0x7000);
+	*vec_word(APIC_IRR, APIC_TIMER_VECTOR) |= 1u << (APIC_TIMER_VECTOR % 32);
+	apic_irq_window();	/* the sampled workload's STI */
+	apic_irq_window();
+	CHECK_U64(s.n, 1);
+	CHECK_U64(strays, 0);
+	CHECK_U64(*vec_word(APIC_IRR, 0x20), 1);
 	CHECK_U64(apic_own(&ai), 0);	/* owned already: nothing saved twice */
+	sample_stop(&s);
 	CHECK_U64(apic_release(&mism), 10);
+	CHECK_U64(mism, 0);
+	CHECK_U64(strays, 0);
+	CHECK_U64(*vec_word(APIC_IRR, 0x20), 1);
+	CHECK_U64(lapic.reg[APIC_TASKPRI >> 4], 0);
 	CHECK_U64(apic_release(&mism), 0);
 
 	ai.mode = APIC_DISABLED;
@@ -655,7 +674,7 @@ int main(void)
 	}
 	test_timer(false);
 	test_timer(true);
-	test_own_drains();
+	test_own_keeps_firmware_irqs();
 	test_random_bounds();
 	test_fp_walk();
 	test_handler_corrupt_rbp();
