@@ -336,6 +336,33 @@ static void test_pmi_sequence(bool x2)
 	CHECK(!apic_owned());
 }
 
+/* cycles on fixed counter 1, as count.c assigns it on Intel v2+: its status
+ * bit is 33, its PMI enable in FIXED_CTR_CTRL. */
+static void test_pmi_fixed_counter(void)
+{
+	struct sampler s;
+	unsigned mism;
+
+	machine(&pmu_sim_intel_v4, true);
+	apic_own(&ai);
+	s = pmi_sampler(8);
+	s.counter = PMC_FIXED + 1;
+	CHECK_U64(sample_start(&s), 0);
+	CHECK_U64(pmu_sim_counter(true, 1), (1ull << 48) - 1000);
+	fabricate(0x6000);
+	pmu_sim_retire(PMU_SIM_CYCLES, 1000, 0);
+	CHECK_U64(pmu_sim_global_status(), 1ull << 33);
+	pmi();
+	CHECK_U64(s.n, 1);
+	CHECK_U64(s.spurious, 0);
+	CHECK_U64(pmu_sim_global_status(), 0);
+	CHECK_U64(pmu_sim_counter(true, 1), (1ull << 48) - 1000);
+	CHECK_U64(lapic.reg[APIC_LVTPC >> 4], APIC_PMI_VECTOR);
+	sample_stop(&s);
+	apic_release(&mism);
+	CHECK_U64(mism, 0);
+}
+
 /* No global status (AMD before PerfMonV2): an overflowed counter is one
  * whose top bit went clear. */
 static void test_pmi_no_status(void)
@@ -660,6 +687,7 @@ int main(void)
 {
 	test_pmi_sequence(true);
 	test_pmi_sequence(false);
+	test_pmi_fixed_counter();
 	test_pmi_no_status();
 	test_pmi_random_reload();
 	{
