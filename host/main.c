@@ -26,6 +26,9 @@ static const struct command {
 	{ "flash", cmd_flash, usage_flash, usage_tool_exit_codes },
 	/* import's own usage text gives its codes. */
 	{ "import", cmd_import, usage_import, "" },
+	{ "linux", cmd_linux, usage_linux, usage_exit_codes },
+	/* compare's own usage text gives its codes. */
+	{ "compare", cmd_compare, usage_compare, "" },
 };
 
 static const struct command *find_command(const char *name)
@@ -52,7 +55,7 @@ static int help(FILE *out, const char *usage, const char *exit_codes)
 /* The records of FILE|DIR: a file that holds records, or a run directory's
  * records.txt, else its serial.log (a run that died before writing the
  * records). path gets the file read. NULL after a message. */
-static struct stream *load_stream(const char *cmd, const char *arg, char *path, size_t len)
+struct stream *load_stream(const char *cmd, const char *arg, char *path, size_t len)
 {
 	char err[4200];
 	struct stream *s;
