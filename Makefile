@@ -6,6 +6,7 @@
 #   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
 #   make fuzz     libFuzzer on the record parser (FUZZ_SECONDS, default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
+#   make lessons  rewrite the transcripts in docs/lessons/ from fresh TCG runs
 
 VERSION := 0.1.0
 BUILD := build
@@ -92,6 +93,7 @@ KERNEL_OBJS := \
 	kernel-side/pmu_intel.o \
 	kernel-side/pmu_amd.o \
 	kernel-side/events.o \
+	kernel-side/explain.o \
 	kernel-side/count.o \
 	kernel-side/bench.o \
 	kernel-side/pmu_check.o \
@@ -112,7 +114,15 @@ KERNEL_OBJS := \
 	kernel-side/sample.o \
 	kernel-side/sample_suite.o \
 	kernel-side/selftest.o \
-	kernel-side/insn.o
+	kernel-side/insn.o \
+	kernel-side/lesson.o \
+	kernel-side/lessons.o \
+	kernel-side/lesson_01_cpuid.o \
+	kernel-side/lesson_02_ipc.o \
+	kernel-side/lesson_03_cache.o \
+	kernel-side/lesson_04_branch.o \
+	kernel-side/lesson_09_fentry.o \
+	kernel-side/lesson_10_linux.o
 
 MICROBENCH_OBJS := \
 	microbench/kernels.o \
@@ -239,7 +249,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace insn lbr compare perf vg uprobe sample
+	kernels paging plot html disk ftrace trace insn lbr compare perf vg uprobe \
+	explain lesson sample
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -282,6 +293,18 @@ unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
 unit_disk_SRCS := host/disk.c
+unit_explain_SRCS := kernel-side/explain.c kernel-side/text_poke.c kernel-side/events.c kernel-side/msr.c \
+	kernel-side/pmu.c kernel-side/pmu_intel.c kernel-side/pmu_amd.c \
+	kernel-side/cpuinfo.c kernel-side/exception.c kernel-side/record.c \
+	kernel-side/fmt.c kernel-side/crc32.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
+# Lessons 1 and 2 only: the others need the payload's memory and code.
+unit_lesson_SRCS := kernel-side/lesson.c kernel-side/lesson_01_cpuid.c \
+	kernel-side/lesson_02_ipc.c kernel-side/explain.c kernel-side/text_poke.c \
+	kernel-side/bench.c kernel-side/count.c kernel-side/events.c kernel-side/pmu.c \
+	kernel-side/pmu_intel.c kernel-side/pmu_amd.c kernel-side/cpuinfo.c \
+	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
+	kernel-side/crc32.c microbench/kernels.c tests/unit/pmu_sim.c tests/unit/hw_sim.c \
+	tests/unit/tsc_sim.c $(KERNEL_ASM)
 unit_compare_SRCS := host/pair.c host/parse.c tests/unit/streams.c kernel-side/record.c \
 	kernel-side/fmt.c kernel-side/crc32.c
 unit_perf_SRCS := host/perf.c
@@ -361,6 +384,9 @@ run: all
 bench: all
 	scripts/bench.sh $(BUILD)/pmulab
 
+lessons: all
+	scripts/lessons.sh $(BUILD)/pmulab
+
 # Payload against Linux perf on this machine's PMU (docs/crosscheck.md);
 # refuses without one. PAYLOAD=DIR compares an imported stick run instead of
 # booting under KVM.
@@ -382,5 +408,5 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps unit test run bench crosscheck fuzz image clean
+.PHONY: all deps unit test run bench lessons crosscheck fuzz image clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -40,6 +40,11 @@ static const char *const sample_src_names[] = { "auto", "pmi", "timer", NULL };
 /* In enum cfg_ring order. */
 static const char *const ring_names[] = { "overwrite", "stop", NULL };
 
+/* lesson=: none, or a lesson's number (lesson.h numbers them 1..10). */
+static const char *const lesson_names[CONFIG_LESSONS + 2] = {
+	"none", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", NULL,
+};
+
 /* In SKIP_* bit order. */
 static const char *const skip_names[] = { "pmu", "lbr", NULL };
 
@@ -129,6 +134,8 @@ static const struct cfg_key cfg_keys[] = {
 	 * preset -period (bits 31:0 are sign-extended). */
 	NUM("sample_period", CFG_UINT, sample_period, 50000, 1000, 0x7fffffff),
 	NUM("sample_random", CFG_BOOL, sample_random, 0, 0, 1),
+	NUM("explain", CFG_BOOL, explain, 0, 0, 1),
+	NAMES("lesson", CFG_ENUM, lesson, 0, lesson_names),
 };
 
 static u32 *field(struct config *c, const struct cfg_key *k)

@@ -10,6 +10,7 @@
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_STR_MAX 200
 #define CONFIG_OFF 0xffffffffu		/* an optional number that is off */
+#define CONFIG_LESSONS 10		/* lesson=1..10 (kernel-side/lesson.h) */
 
 /* suite= names, a bit each. */
 #define SUITE_PMU_CHECK BIT(0)
@@ -46,6 +47,8 @@ struct config {
 	u32 sample_src;		/* enum sample_want (sample_suite.h) */
 	u32 sample_period;	/* events (PMI) or LAPIC timer ticks */
 	u32 sample_random;	/* draw each period from period +- 1/8 */
+	u32 explain;		/* narrate every MSR access and code patch (explain.h) */
+	u32 lesson;		/* 0: none; N: run lesson N instead of the suites */
 };
 
 /* line is 1-based; key may be "" when the line has none. */

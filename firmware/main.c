@@ -6,10 +6,12 @@
 #include "uefi.h"
 #include "exception.h"
 #include "exit.h"
+#include "explain.h"
 #include "ftrace_suite.h"
 #include "fmt.h"
 #include "lbr.h"
 #include "lbr_check.h"
+#include "lesson.h"
 #include "libc.h"
 #include "kernels.h"
 #include "output.h"
@@ -398,6 +400,77 @@ static bool run_sample(void)
 	return ok;
 }
 
+static void explain_symbol(u64 addr, char *buf, size_t size)
+{
+	symtab_format(addr, (u64)(uintptr_t)ImageBase, buf, size);
+}
+
+/* On real hardware the learner reads each step before the next: a key, or
+ * LESSON_WAIT_S seconds for a machine nobody sits at (UEFI spec 12.3
+ * WaitForKey, 7.1 CreateEvent). Under QEMU nothing waits. */
+#define LESSON_WAIT_S 120
+
+static void lesson_pause(void)
+{
+	EFI_EVENT events[2] = { ST->ConIn->WaitForKey, NULL };
+	EFI_INPUT_KEY key;
+	UINTN which;
+
+	if (on_qemu)
+		return;
+	rec_narrate("(press a key for the next step; it goes on by itself in %u s)",
+		    LESSON_WAIT_S);
+	output_flush();
+	if (EFI_ERROR(BS->CreateEvent(EVT_TIMER, 0, NULL, NULL, &events[1])))
+		return;
+	BS->SetTimer(events[1], TimerRelative, LESSON_WAIT_S * 10000000ull);
+	BS->WaitForEvent(2, events, &which);
+	BS->CloseEvent(events[1]);
+	if (which == 0)
+		ST->ConIn->ReadKeyStroke(ST->ConIn, &key);
+}
+
+/* lesson=N: the lesson's steps instead of the suites, each its own owned
+ * section, a pause between them on real hardware. */
+static void run_lesson(void)
+{
+	static struct lesson_env env;
+	const struct lesson *l = lesson_find(cfg.lesson);
+	struct rec r;
+
+	if (!l) {
+		rec_begin(&r, "error");
+		rec_str(&r, "kind", "lesson");
+		rec_u64(&r, "lesson", cfg.lesson);
+		rec_str(&r, "reason", "not-written-yet");
+		rec_str(&r, "lands_with", lesson_lands_with(cfg.lesson));
+		rec_end(&r);
+		return;
+	}
+	env = (struct lesson_env){
+		.ci = &cpu, .pc = &pmu, .image_base = (u64)(uintptr_t)ImageBase,
+		.icount_shift = icount_shift(), .seed = cfg.seed, .on_qemu = on_qemu,
+	};
+	env.mem = l->mem ? bench_memory(l->mem, &env.mem_size) : NULL;
+	lesson_begin(l);
+	output_flush();
+	for (unsigned i = 0; i < l->nsteps; i++) {
+		struct lesson_job job = { l, i, &env };
+		char name[32];
+
+		fmt_snprintf(name, sizeof(name), "lesson-%u-step-%u", l->n, i + 1);
+		if (!section(name, lesson_run_step, &job))
+			break;
+		report_restore(name);
+		output_flush();
+		if (i + 1 < l->nsteps)
+			lesson_pause();
+	}
+	if (env.mem)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)env.mem,
+			      EFI_SIZE_TO_PAGES(env.mem_size));
+}
+
 /* Each section's records are flushed before the next one starts, so the
  * results file keeps them whatever happens later. */
 static void run_sections(void)
@@ -405,6 +478,8 @@ static void run_sections(void)
 	static struct selftest st;
 	enum inject_fault inject = cfg.inject_fault;
 
+	explain_set_symbolizer(explain_symbol);
+	explain_enable(cfg.explain);
 	lbr_set_image((u64)(uintptr_t)ImageBase, (u64)(uintptr_t)_text,
 		      (u64)(uintptr_t)_etext);
 	if (!section("caps", probe_caps, NULL))
@@ -433,6 +508,10 @@ static void run_sections(void)
 	if (!section("ftrace-init", ftrace_boot, &ftrace_env))
 		return;
 	output_flush();
+	if (cfg.lesson) {
+		run_lesson();
+		return;
+	}
 
 	if (cfg.suite & SUITE_PMU_CHECK && !run_pmu_check())
 		return;

@@ -20,6 +20,7 @@ const char usage_main[] =
 	"commands:\n"
 	"  run        boot the payload under QEMU, stream its records, report them\n"
 	"  collect    read records from a serial device, a capture file or stdin\n"
+	"  lesson     boot lesson N (1-4, 9, 10) under QEMU and print its transcript\n"
 	"  report     report a records file, a serial capture or a run directory\n"
 	"  plot       draw the chase and branch benches of a run with gnuplot\n"
 	"  image      make the bootable USB image for real hardware\n"
@@ -34,7 +35,7 @@ const char usage_main[] =
 
 const char usage_run[] =
 	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
-	"                  [--timeout S] [--out DIR]\n"
+	"                  [--explain] [--timeout S] [--out DIR]\n"
 	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"\n"
@@ -49,6 +50,8 @@ const char usage_run[] =
 	"  --set key=value   a payload setting for this run (a key of\n"
 	"                    \\pmulab\\config.txt, see images/config.txt); repeatable,\n"
 	"                    the last one of a key wins\n"
+	"  --explain         explain mode (explain=1): every MSR access and code patch\n"
+	"                    narrated, decoded; slows the run (docs/explain.md)\n"
 	"  --timeout S       kill a hung guest after S seconds and mark the run\n"
 	"                    partial (default 120)\n"
 	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS)\n"
@@ -67,6 +70,22 @@ const char usage_run[] =
 	"volume), qemu.log (output of QEMU and mtools), cmdline.txt (the QEMU command\n"
 	"line), esp/ and esp.img (the boot volume as a folder and as the FAT image the\n"
 	"guest saw) and ovmf-vars.fd (its UEFI variables).\n";
+
+const char usage_lesson[] =
+	"usage: pmulab lesson N [--tcg|--kvm] [--out DIR] [run's other options]\n"
+	"\n"
+	"Boots lesson N under QEMU (pmulab run with --set lesson=N) and prints its\n"
+	"transcript: numbered steps narrating what is done and what the hardware\n"
+	"answered, every MSR write and code patch decoded, what real hardware shows\n"
+	"and what QEMU TCG shows instead, and a question answered with the run's own\n"
+	"numbers. Lessons 1-4, 9 and 10 exist; 5-8 land with sampling, LBR and the\n"
+	"probes (docs/lessons/README.md).\n"
+	"\n"
+	"  --out DIR         output directory (default runs/lesson-YYYYmmdd-HHMMSS)\n"
+	"\n"
+	"Other options are pmulab run's (--cpu, --icount, --set, --timeout, --efi,\n"
+	"...). DIR gets what pmulab run leaves, plus transcript.txt (what was\n"
+	"printed) and report.txt (the run's text report).\n";
 
 const char usage_collect[] =
 	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"

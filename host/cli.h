@@ -4,6 +4,7 @@
 #define PMULAB_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "parse.h"
 #include "report.h"
 
@@ -17,7 +18,7 @@ extern const char *pmulab_progname;	/* for messages: "pmulab" */
 
 /* Help texts; each command's ends with a line feed. */
 extern const char usage_main[], usage_run[], usage_collect[], usage_report[];
-extern const char usage_plot[];
+extern const char usage_plot[], usage_lesson[];
 extern const char usage_exit_codes[], usage_plot_exit_codes[], usage_tool_exit_codes[];
 
 /* Each gets argv[0] = the command's name. */
@@ -25,6 +26,10 @@ int cmd_run(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_lesson(int argc, char **argv);
+/* The transcript of a lesson run's serial output (host/lesson.c); -1 when
+ * no lesson record is in it. */
+int lesson_transcript(FILE *out, const char *data, size_t len);
 
 /* pmulab linux (host/linux.c) and pmulab compare (host/compare.c). */
 extern const char usage_linux[], usage_compare[];

@@ -19,6 +19,7 @@ static const struct command {
 } commands[] = {
 	{ "run", cmd_run, usage_run, usage_exit_codes },
 	{ "collect", cmd_collect, usage_collect, usage_exit_codes },
+	{ "lesson", cmd_lesson, usage_lesson, usage_exit_codes },
 	{ "report", cmd_report, usage_report, usage_exit_codes },
 	/* plot's code says whether it drew, not how the run went. */
 	{ "plot", cmd_plot, usage_plot, usage_plot_exit_codes },

@@ -94,6 +94,8 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			o->icount = cli_uint("run", "--icount", v);
 			if (o->icount > 10)
 				cli_usage_error("run", "--icount '%s': QEMU takes a shift of 0..10", v);
+		} else if (!strcmp(argv[i], "--explain")) {
+			o->sets[o->nsets++] = "explain=1";
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--set"))) {
 			esp_check_set("run", v);
 			o->sets[o->nsets++] = (char *)v;

@@ -2,6 +2,7 @@
 #include "count.h"
 #include "cpu.h"
 #include "libc.h"
+#include "msr.h"
 
 /* Counters of a group: bit i for GP counter i, PMC_FIXED + j for fixed j. */
 static bool slot_fits(const struct count_set *s, struct count_slot *sl, unsigned g)
@@ -113,6 +114,9 @@ int count_start(struct count_set *s, unsigned g)
 {
 	int err;
 
+	/* Explain mode narrates this region's accesses after it, at
+	 * count_read(): its own instructions must not be counted. */
+	msr_narrate_hold(true);
 	lfence();
 	err = s->ops->start(s->pc, s->mask[g]);
 	lfence();
@@ -131,6 +135,7 @@ int count_stop(struct count_set *s, unsigned g)
 
 int count_read(struct count_set *s, unsigned g, u64 *val)
 {
+	msr_narrate_hold(false);
 	for (unsigned i = 0; i < s->n; i++) {
 		struct count_slot *sl = &s->slot[i];
 		int err;
@@ -146,6 +151,7 @@ int count_read(struct count_set *s, unsigned g, u64 *val)
 
 void count_release(struct count_set *s)
 {
+	msr_narrate_hold(false);
 	if (!s->ops)
 		return;
 	s->ops->stop(s->pc, ~0ull);

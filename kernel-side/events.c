@@ -368,3 +368,19 @@ void event_resolve(const struct cpu_info *ci, const struct pmu_caps *pc,
 		resolve_amd(ci, ev);
 	}
 }
+
+const char *event_describe(enum cpu_vendor vendor, u64 config)
+{
+	if (vendor == VENDOR_INTEL) {
+		/* 0x0300 is Linux's pseudo-encoding, not a selector value. */
+		for (size_t i = 0; i < ARRAY_SIZE(intel_arch); i++)
+			if (intel_arch[i].config == config && intel_arch[i].id != EV_REF_CYCLES)
+				return names[intel_arch[i].id];
+		return NULL;
+	}
+	for (size_t t = 0; t < ARRAY_SIZE(amd_tables); t++)
+		for (size_t i = 0; i < amd_tables[t].nrows; i++)
+			if (amd_tables[t].rows[i].config == config)
+				return names[amd_tables[t].rows[i].id];
+	return NULL;
+}

@@ -60,4 +60,9 @@ const char *event_check_name(const char *name, size_t len);
 void event_resolve(const struct cpu_info *ci, const struct pmu_caps *pc,
 		   const char *name, size_t len, struct event *ev);
 
+/* perf's name for selector bits config (EVENT_CONFIG_MASK_*): Intel's
+ * architectural events, or any AMD table's row; NULL when none says. For
+ * explain mode, which sees only the value written. */
+const char *event_describe(enum cpu_vendor vendor, u64 config);
+
 #endif

@@ -11,9 +11,60 @@ static struct {
 } msr_log[MSR_LOG_MAX];
 static unsigned msr_log_len;
 
+msr_narrate_fn msr_narrate;
+
+/* Accesses made while narration is held, replayed by the release. */
+#define MSR_HELD_MAX 16
+
+static struct {
+	u32 msr;
+	u64 val;
+	int err;
+	enum msr_op op;
+} msr_held[MSR_HELD_MAX];
+static unsigned msr_nheld, msr_held_dropped;
+static bool msr_holding;
+
+/* Off, this is one load and a branch per access. Held, a store or two: the
+ * same few instructions in every run of a counted region, so the
+ * difference method cancels them. */
+static void narrate(enum msr_op op, u32 msr, u64 val, int err)
+{
+	if (!msr_narrate)
+		return;
+	if (!msr_holding) {
+		msr_narrate(op, msr, val, err, 0);
+		return;
+	}
+	if (msr_nheld == MSR_HELD_MAX) {
+		msr_held_dropped++;
+		return;
+	}
+	msr_held[msr_nheld].op = op;
+	msr_held[msr_nheld].msr = msr;
+	msr_held[msr_nheld].val = val;
+	msr_held[msr_nheld].err = err;
+	msr_nheld++;
+}
+
+void msr_narrate_hold(bool hold)
+{
+	msr_holding = hold;
+	if (hold || !msr_narrate)
+		return;
+	for (unsigned i = 0; i < msr_nheld; i++)
+		msr_narrate(msr_held[i].op, msr_held[i].msr, msr_held[i].val,
+			    msr_held[i].err, i + 1 == msr_nheld ? msr_held_dropped : 0);
+	msr_nheld = 0;
+	msr_held_dropped = 0;
+}
+
 int msr_read_safe(u32 msr, u64 *val)
 {
-	return hw_rdmsr(msr, val);
+	int err = hw_rdmsr(msr, val);
+
+	narrate(MSR_OP_READ, msr, *val, err);
+	return err;
 }
 
 int rdpmc_safe(u32 index, u64 *val)
@@ -39,10 +90,12 @@ int msr_write_safe(u32 msr, u64 val)
 		/* An MSR that cannot be read back cannot be restored: refuse
 		 * to write it rather than leave it changed. */
 		err = hw_rdmsr(msr, &old);
-		if (err)
+		if (!err && msr_log_len == MSR_LOG_MAX)
+			err = HW_ERR_LOG_FULL;
+		if (err) {
+			narrate(MSR_OP_WRITE, msr, val, err);
 			return err;
-		if (msr_log_len == MSR_LOG_MAX)
-			return HW_ERR_LOG_FULL;
+		}
 		msr_log[msr_log_len].msr = msr;
 		msr_log[msr_log_len].val = old;
 		msr_log_len++;
@@ -51,12 +104,16 @@ int msr_write_safe(u32 msr, u64 val)
 	/* A write that faulted changed nothing: nothing to restore. */
 	if (err && fresh)
 		msr_log_len--;
+	narrate(MSR_OP_WRITE, msr, val, err);
 	return err;
 }
 
 int msr_write_unlogged(u32 msr, u64 val)
 {
-	return hw_wrmsr(msr, val);
+	int err = hw_wrmsr(msr, val);
+
+	narrate(MSR_OP_WRITE, msr, val, err);
+	return err;
 }
 
 unsigned msr_restore_all(unsigned *restored)

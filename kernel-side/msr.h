@@ -21,7 +21,9 @@
 #define  ARCH_PERFMON_EVENTSEL_USR	BIT(16)
 #define  ARCH_PERFMON_EVENTSEL_OS	BIT(17)
 #define  ARCH_PERFMON_EVENTSEL_EDGE	BIT(18)
+#define  ARCH_PERFMON_EVENTSEL_PIN_CONTROL BIT(19)
 #define  ARCH_PERFMON_EVENTSEL_INT	BIT(20)
+#define  ARCH_PERFMON_EVENTSEL_ANY	BIT(21)	/* AnyThread, v3 */
 #define  ARCH_PERFMON_EVENTSEL_EN	BIT(22)
 #define  ARCH_PERFMON_EVENTSEL_INV	BIT(23)
 #define  ARCH_PERFMON_EVENTSEL_CMASK	0xff000000ull
@@ -43,18 +45,32 @@
 #define  INTEL_FIXED_0_ENABLE_PMI	BIT(3)
 #define  INTEL_FIXED_BITS_MASK		0xfull
 #define  INTEL_PMC_FIXED_RDPMC_BASE	BIT(30)		/* RDPMC ECX for fixed counters */
-#define MSR_CORE_PERF_GLOBAL_STATUS	0x0000038e
+#define MSR_CORE_PERF_GLOBAL_STATUS	0x0000038e	/* bit i: counter i overflowed */
+#define  GLOBAL_STATUS_TRACE_TOPAPMI	BIT_ULL(55)
+#define  GLOBAL_STATUS_ASIF		BIT_ULL(60)
+#define  GLOBAL_STATUS_UNC_OVF		BIT_ULL(61)
+#define  GLOBAL_STATUS_BUFFER_OVF	BIT_ULL(62)	/* DS buffer (PEBS/BTS) */
+#define  GLOBAL_STATUS_COND_CHG		BIT_ULL(63)
 #define MSR_CORE_PERF_GLOBAL_CTRL	0x0000038f
 #define MSR_CORE_PERF_GLOBAL_OVF_CTRL	0x00000390	/* v4: GLOBAL_STATUS_RESET */
 #define MSR_OFFCORE_RSP_0		0x000001a6	/* with event 0xb7 (OFFCORE_RESPONSE_0) */
 #define MSR_OFFCORE_RSP_1		0x000001a7	/* with event 0xbb (OFFCORE_RESPONSE_1) */
+#define  OFFCORE_RSP_REQUEST		0x000000000000ffffull	/* [15:0] request types */
+#define  OFFCORE_RSP_RESPONSE		0x0000003fffff0000ull	/* [37:16] supplier, snoop */
 
 /* Debug control and last branch records (SDM Vol3B 18.4, 19.4) */
 #define MSR_IA32_DEBUGCTLMSR		0x000001d9
 #define  DEBUGCTLMSR_LBR		BIT(0)
 #define  DEBUGCTLMSR_BTF		BIT(1)
+#define  DEBUGCTLMSR_TR			BIT(6)
+#define  DEBUGCTLMSR_BTS		BIT(7)
+#define  DEBUGCTLMSR_BTINT		BIT(8)
+#define  DEBUGCTLMSR_BTS_OFF_OS		BIT(9)
+#define  DEBUGCTLMSR_BTS_OFF_USR	BIT(10)
 #define  DEBUGCTLMSR_FREEZE_LBRS_ON_PMI	BIT(11)
 #define  DEBUGCTLMSR_FREEZE_PERFMON_ON_PMI BIT(12)
+#define  DEBUGCTLMSR_FREEZE_IN_SMM	BIT(14)
+#define  DEBUGCTLMSR_RTM_DEBUG		BIT(15)
 #define MSR_LBR_SELECT			0x000001c8	/* bits 0-8 set = suppress: */
 #define  LBR_SELECT_KERNEL		BIT(0)		/* branches ending in CPL 0 */
 #define  LBR_SELECT_USER		BIT(1)		/* branches ending in CPL > 0 */
@@ -145,5 +161,19 @@ int rdpmc_safe(u32 index, u64 *val);
 /* Restores the logged MSRs, newest first; returns how many did not read back
  * as restored (0 when all are back). */
 unsigned msr_restore_all(unsigned *restored);
+
+/*
+ * Explain mode (explain.c) sets this hook; NULL, the default and the unit
+ * tests' unless one sets it, costs a load and a branch per access. Called
+ * after each access the accessors make for a caller (the restore log's own
+ * reads are not), with the value read or written and the access's result;
+ * dropped: accesses a hold had no room for, given with the last one held.
+ */
+enum msr_op { MSR_OP_READ, MSR_OP_WRITE };
+typedef void (*msr_narrate_fn)(enum msr_op op, u32 msr, u64 val, int err, unsigned dropped);
+extern msr_narrate_fn msr_narrate;
+/* Between hold(true) and hold(false) accesses are queued, not narrated: a
+ * counted region (count.c) must not count the narration's instructions. */
+void msr_narrate_hold(bool hold);
 
 #endif

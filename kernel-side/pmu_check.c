@@ -73,11 +73,14 @@ static int run_once(struct ctx *c, const struct prog *p, unsigned n, u64 start,
 
 	for (unsigned i = 0; i < n && !err; i++)
 		err = c->ops->program(c->pc, p[i].idx, p[i].config, p[i].flags);
+	/* Explain mode narrates the counted region's accesses after it. */
+	msr_narrate_hold(true);
 	if (!err)
 		err = c->ops->start(c->pc, start);
 	c->k->fn(iters, NULL);
 	if (!err)
 		err = c->ops->stop(c->pc, start);
+	msr_narrate_hold(false);
 	for (unsigned i = 0; i < n && !err; i++)
 		err = c->ops->read(c->pc, p[i].idx, &val[i]);
 	for (unsigned i = 0; i < n; i++)
@@ -300,11 +303,13 @@ static void check_overflow_one(struct ctx *c, unsigned idx, u64 config, const ch
 		err = c->ops->program(c->pc, idx, config, PMC_OS | PMC_USR);
 	if (!err)
 		err = c->ops->write(c->pc, idx, preset);
+	msr_narrate_hold(true);
 	if (!err)
 		err = c->ops->start(c->pc, BIT_ULL(idx));
 	c->k->fn(N2, NULL);
 	if (!err)
 		err = c->ops->stop(c->pc, BIT_ULL(idx));
+	msr_narrate_hold(false);
 	if (!err)
 		err = c->ops->read(c->pc, idx, &v);
 	c->ops->release(c->pc, idx);

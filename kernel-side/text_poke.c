@@ -3,6 +3,7 @@
  * handler or a future NMI might execute, and it is tested by doing exactly
  * that (suite=ftrace, check ftrace.int3-redirect). */
 #include "cpu.h"
+#include "libc.h"
 #include "text_poke.h"
 
 #define ARMED_MAX	4096
@@ -11,7 +12,9 @@ static const struct poke *armed;	/* the batch whose INT3s are in */
 static unsigned narmed;
 static u64 int3_hits;
 
-void text_poke(void *addr, const void *bytes, size_t len)
+text_poke_narrate_fn text_poke_narrate;
+
+static void poke(void *addr, const void *bytes, size_t len)
 {
 	u64 cr0 = read_cr0();
 	volatile u8 *dst = addr;
@@ -24,22 +27,46 @@ void text_poke(void *addr, const void *bytes, size_t len)
 	sync_core();
 }
 
+void text_poke(void *addr, const void *bytes, size_t len)
+{
+	u8 before[POKE_LEN];
+
+	if (text_poke_narrate && len <= POKE_LEN)
+		memcpy(before, addr, len);
+	poke(addr, bytes, len);
+	if (text_poke_narrate && len <= POKE_LEN)
+		text_poke_narrate(POKE_STEP_EARLY, addr, before, bytes, len);
+}
+
 void text_poke_arm(const struct poke *p, unsigned n)
 {
 	static const u8 int3 = INT3_INSN;
 
 	armed = p;
 	narmed = n < ARMED_MAX ? n : ARMED_MAX;
-	for (unsigned i = 0; i < n; i++)
-		text_poke(p[i].addr, &int3, 1);
+	for (unsigned i = 0; i < n; i++) {
+		u8 before[POKE_LEN];
+
+		if (text_poke_narrate)
+			memcpy(before, p[i].addr, POKE_LEN);
+		poke(p[i].addr, &int3, 1);
+		if (text_poke_narrate)
+			text_poke_narrate(POKE_STEP_INT3, p[i].addr, before, p[i].insn, POKE_LEN);
+	}
 }
 
 void text_poke_finish(const struct poke *p, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		text_poke(p[i].addr + 1, p[i].insn + 1, POKE_LEN - 1);
-	for (unsigned i = 0; i < n; i++)
-		text_poke(p[i].addr, p[i].insn, 1);
+	for (unsigned i = 0; i < n; i++) {
+		poke(p[i].addr + 1, p[i].insn + 1, POKE_LEN - 1);
+		if (text_poke_narrate)
+			text_poke_narrate(POKE_STEP_BODY, p[i].addr, NULL, p[i].insn, POKE_LEN);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		poke(p[i].addr, p[i].insn, 1);
+		if (text_poke_narrate)
+			text_poke_narrate(POKE_STEP_FIRST, p[i].addr, NULL, p[i].insn, POKE_LEN);
+	}
 	armed = NULL;
 	narmed = 0;
 }

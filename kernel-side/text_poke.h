@@ -35,6 +35,18 @@ void text_poke_finish(const struct poke *p, unsigned n);
 /* From trap(): true when this #BP is a site being poked (tf->rip now past
  * it, as if the site were a NOP). */
 bool text_poke_int3(struct trapframe *tf);
+
+/*
+ * Explain mode (explain.c) sets this hook; NULL (the default) costs a load
+ * and a branch per write. Called after each write of code: EARLY, a plain
+ * text_poke() (before: the len bytes it replaced); INT3, step 1 of the
+ * protocol at one site (before: the site's 5 bytes until then); BODY and
+ * FIRST, steps 2 and 3 (before: NULL). after: what the site will hold.
+ */
+enum poke_step { POKE_STEP_EARLY, POKE_STEP_INT3, POKE_STEP_BODY, POKE_STEP_FIRST };
+typedef void (*text_poke_narrate_fn)(enum poke_step step, const u8 *addr, const u8 *before,
+				     const u8 *after, size_t len);
+extern text_poke_narrate_fn text_poke_narrate;
 u64 text_poke_int3_hits(void);
 
 #endif

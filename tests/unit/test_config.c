@@ -52,7 +52,7 @@ static const char *dumped(void)
 	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
 #define REST_DEFAULT " suite=pmu-check,quick benches=none " EVENTS_DEFAULT \
 	" seed=1 skip=none ftrace_filter=tr_* ftrace_notrace=none ftrace_ring=overwrite" \
-	" icount_shift=off sample_src=auto sample_period=50000 sample_random=off"
+	" icount_shift=off sample_src=auto sample_period=50000 sample_random=off explain=off lesson=none"
 
 static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
 			       "exit_wait=30 inject_fault=none" REST_DEFAULT;
@@ -112,6 +112,13 @@ static void test_lists_strings(void)
 	CHECK(strstr(dumped(), " suite=none ") != NULL);
 	CHECK_U64(parse("icount_shift=off\n"), 0);
 	CHECK_U64(cfg.icount_shift, CONFIG_OFF);
+	CHECK_U64(parse("explain=1\nlesson=10\n"), 0);
+	CHECK_U64(cfg.explain, 1);
+	CHECK_U64(cfg.lesson, 10);
+	CHECK(strstr(dumped(), " explain=on lesson=10") != NULL);
+	CHECK_U64(parse("lesson=11\nlesson=0\nexplain=maybe\n"), 3);
+	CHECK_STR(errs[0].detail, "expected one of none|1|2|3|4|5|6|7|8|9|10");
+	CHECK_U64(cfg.lesson, 0);
 
 	CHECK_U64(parse("suite=fast\nsuite=pmu-check,\nsuite=\nevents=cycles,bogus\n"
 			"events=cycles,,instructions\nevents=raw:0xzz\n"
