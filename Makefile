@@ -215,7 +215,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace
+	kernels paging plot html disk ftrace trace profile
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -252,6 +252,8 @@ unit_stat_SRCS := $(REPORT_TEST_SRCS)
 unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
+unit_profile_SRCS := $(REPORT_TEST_SRCS) host/profile.c host/profile_rec.c \
+	host/profile_text.c host/flamegraph.c
 unit_disk_SRCS := host/disk.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c

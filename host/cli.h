@@ -26,6 +26,11 @@ int cmd_collect(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
+/* The records of FILE|DIR for command cmd (main.c): a records file or a
+ * serial capture, or a run directory's records.txt, else its serial.log;
+ * path gets the file read. NULL after a message. */
+struct stream *load_stream(const char *cmd, const char *arg, char *path, size_t len);
+
 /* "pmulab CMD: <message>" and where the help is, then exit(EXIT_USAGE). */
 void cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
