@@ -1,6 +1,6 @@
 /* Flame graphs (flamegraph.h): the call tree of a profile laid out as
  * flamegraph.pl lays it out, a frame as wide as its samples, children in
- * the order of the sorted stacks, from the left, on top of their parent.
+ * order of their names, from the left, on top of their parent.
  * Sample counts are kept in each frame's data attributes, so zooming and
  * search work in whole samples, not in rounded pixels. */
 #include <inttypes.h>
@@ -205,6 +205,21 @@ static void frame(struct layout *l, const struct pnode *n, unsigned depth, uint6
 	}
 }
 
+static int by_name(const void *x, const void *y)
+{
+	return strcmp(((const struct pnode *)x)->name, ((const struct pnode *)y)->name);
+}
+
+/* flamegraph.pl's order: siblings by name, so the same stacks draw alike
+ * whichever way they were folded. */
+static void sort_kids(struct pnode *n)
+{
+	if (n->nkids)
+		qsort(n->kids, n->nkids, sizeof(*n->kids), by_name);
+	for (size_t i = 0; i < n->nkids; i++)
+		sort_kids(&n->kids[i]);
+}
+
 static unsigned tree_depth(const struct pnode *n)
 {
 	unsigned d = 0;
@@ -237,6 +252,7 @@ void flame_svg(FILE *out, const struct profile *p, const struct flame_opts *o)
 			    .width = o->width ? o->width : FLAME_WIDTH };
 	const char *title = o->title ? o->title : o->inverted ? "Icicle Graph" : "Flame Graph";
 
+	sort_kids(root);
 	l.height = YPAD_TOP + YPAD_BOTTOM + (tree_depth(root) + 1) * FRAME_H;
 	l.scale = p->total ? (l.width - 2.0 * XPAD) / (double)p->total : 0;
 	fprintf(out, "<?xml version=\"1.0\" standalone=\"no\"?>\n"

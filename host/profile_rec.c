@@ -103,13 +103,21 @@ static const char *sample_read(const struct record *rec, struct psample *ps, cha
 		snprintf(why, len, "sym: %s", bad);
 		return why;
 	}
-	/* No stack field, or an empty one: the sampled frame had no callers. */
+	/* No stack field, an empty one or "none": the sampled frame had no
+	 * callers. A caller the payload could not name ("?") is [unknown], as
+	 * perf names one. */
+	if (field_is(stack, "none"))
+		stack = NULL;
 	for (size_t at = 0, n = 1; stack && stack->len && at <= stack->len; n++) {
 		const char *v = stack->val + at;
 		const char *comma = memchr(v, ',', stack->len - at);
 		size_t flen = comma ? (size_t)(comma - v) : stack->len - at;
 
-		if ((bad = push_frame(ps, v, flen))) {
+		if (flen == 1 && v[0] == '?')
+			bad = push_frame(ps, "[unknown]", 9);
+		else
+			bad = push_frame(ps, v, flen);
+		if (bad) {
 			snprintf(why, len, "stack: frame %zu: %s", n, bad);
 			return why;
 		}

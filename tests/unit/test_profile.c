@@ -21,7 +21,7 @@
 	"stack=work+0x40,efi_main+0x99 stack_src=fp"
 #define WORK "sample run=spin src=timer idx=0 rip=0x3010 sym=work+0x10 " \
 	"stack=efi_main+0x99 stack_src=fp"
-#define TOP "sample run=spin src=timer idx=0 rip=0x4005 sym=efi_main+0x5 stack= " \
+#define TOP "sample run=spin src=timer idx=0 rip=0x4005 sym=efi_main+0x5 stack=none " \
 	"stack_src=fp"
 
 /* The known set: 6 in hot, 2 in cold (both called by work), 1 in work, 1
@@ -171,7 +171,7 @@ static void test_bad_samples(void)
 		"sample run=a idx=1 rip=0x10 sym=+0x1 stack=main+0x1",
 		"sample run=a idx=2 sym=? stack=main+0x1",
 		"sample idx=3 rip=0x10 sym=hot+0x1",
-		"sample run=a idx=4 rip=0xabc sym=? stack=main+0x1",
+		"sample run=a idx=4 rip=0xabc sym=? stack=?,main+0x1",
 		"sample run=b idx=0 rip=0x10 sym=hot+0x1 stack=,",
 		NULL,
 	};
@@ -201,7 +201,7 @@ static void test_bad_samples(void)
 		 "sample seq %" PRIu64 ": sym: absent or unknown, and no rip to name the frame "
 		 "in ?\n", base, base + 2, base + 3, base + 4);
 	CHECK_STR(msgs, want);
-	CHECK_STR(t = text_of(p, profile_folded), "main;0xabc 1\n");
+	CHECK_STR(t = text_of(p, profile_folded), "main;[unknown];0xabc 1\n");
 	free(t);
 	free(msgs);
 	profile_free(p);
