@@ -279,6 +279,11 @@ def test_sampled_run_profile(pmulab, sampled, tmp_path):
         share, count, sym = rows[0].split()
         assert (sym, int(count)) == (top, n) or int(count) == n
         assert share == f"{100 * n / len(recs):.2f}%"
+        # The bar: the workload spends ~90% of its instructions in
+        # hot(), and the profile shows at least 85% there.
+        if any(w["run"] == name for w in sampled.all("sample_workload")):
+            hot = [l.split() for l in rows if l.split()[2] == "hot"]
+            assert hot and float(hot[0][0].rstrip("%")) >= 85.0, rows
         out = tmp_path / f"{name}.svg"
         r = cli(pmulab, "flamegraph", sampled.dir, "--run", name, "-o", out)
         assert r.returncode == 0, r.stderr
