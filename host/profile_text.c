@@ -139,7 +139,7 @@ static const char *push_frame(struct chain *c, const char *s, size_t len)
 			}
 	keep = profile_strip_offset(s + i, end - i);
 	if (keep == 9 && !memcmp(s + i, "[unknown]", 9) && open &&
-	    memcmp(open, "([unknown])", 11)) {
+	    !(s + len - open == 11 && !memcmp(open, "([unknown])", 11))) {
 		const char *dso = open + 1, *dend = s + len - 1, *slash;
 		while ((slash = memchr(dso, '/', dend - dso)))
 			dso = slash + 1;

@@ -292,7 +292,10 @@ static const char perf_text[] =
 	"bench 4242/4242 [001] 12.346300:     250000 cycles:u:  ffffffff81000123 "
 	"native_write_msr+0x3 ([kernel.kallsyms])\n"
 	"bench 4242/4242 [001] 12.346500:          1 cycles:u: \n"
-	"\t    7f3a8c0a1234 [unknown] ([unknown])\n";
+	"\t    7f3a8c0a1234 [unknown] ([unknown])\n"
+	"\n"
+	"bench 4242/4242 [001] 12.346700:          1 cycles:u: \n"
+	"\t    7f3a8c0a1234 [unknown] (x)\n";
 
 static void test_perf_script_in(void)
 {
@@ -318,9 +321,10 @@ static void test_perf_script_in(void)
 		printf("  %s\n", err);
 		return;
 	}
-	CHECK_U64(p->total, 5);
+	CHECK_U64(p->total, 6);
 	CHECK_STR(t = text_of(p, profile_folded),
 		  "[unknown] 1\n"
+		  "[x] 1\n"
 		  "__libc_start_call_main;main;work;hot 2\n"
 		  "main;std::vector<int>::push_back(int const&);[libc.so.6] 1\n"
 		  "native_write_msr 1\n");
