@@ -232,36 +232,57 @@ int profile_report(FILE *out, const struct stream *s, const struct profile_opts 
 
 /* ------------------------------------------------------- flamegraph ---- */
 
-/* The profile RUN holds: its sample records, else (no records) a folded
- * or perf script file. NULL after a message. */
+/* Whether RUN is a directory without the records a payload run leaves: a
+ * Linux run's, whose profile is its profile.folded or perf.script. */
+static bool no_records_dir(const char *arg)
+{
+	char path[4096];
+	struct stat st;
+
+	if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode))
+		return false;
+	return cli_path(path, sizeof(path), arg, "records.txt") == 0 && stat(path, &st) < 0 &&
+	       cli_path(path, sizeof(path), arg, "serial.log") == 0 && stat(path, &st) < 0;
+}
+
+/* The subtitle: the run and how it was sampled. */
+static void run_subtitle(char *buf, size_t len, const struct stream *s, const char *run,
+			 const struct profile *p)
+{
+	const struct record *hdr = profile_sampling(s, run);
+
+	if (hdr)
+		snprintf(buf, len, "run %s: %" PRIu64 " samples, src=%s period=%s %s", run,
+			 p->total, record_get(hdr, "src") ?: "?", record_get(hdr, "period") ?: "?",
+			 record_get(hdr, "unit") ?: "");
+	else
+		snprintf(buf, len, "run %s: %" PRIu64 " samples", run, p->total);
+}
+
+/* The profile RUN holds: its sample records, else what profile_load()
+ * finds (folded stacks, perf script text). NULL after a message. */
 static struct profile *flame_profile(const char *arg, const char *run, char *subtitle,
 				     size_t len, size_t *bad)
 {
 	char path[4096], err[4400];
-	struct stream *s = load_stream("flamegraph", arg, path, sizeof(path));
-	const char **runs;
+	struct stream *s = NULL;
+	const char **runs = NULL;
 	struct profile *p = NULL;
-	const struct record *hdr;
 
 	*bad = 0;
-	if (!s)
+	if (!no_records_dir(arg) && !(s = load_stream("flamegraph", arg, path, sizeof(path))))
 		return NULL;
-	if (s->nrecs) {
-		if (pick_runs(s, "flamegraph", path, run, true, &runs))
-			p = run_profile(s, "flamegraph", path, runs[0], bad);
-		if (p && (hdr = profile_sampling(s, runs[0]))) {
-			snprintf(subtitle, len, "run %s: %" PRIu64 " samples, src=%s period=%s %s",
-				 runs[0], p->total, record_get(hdr, "src") ?: "?",
-				 record_get(hdr, "period") ?: "?", record_get(hdr, "unit") ?: "");
-		} else if (p) {
-			snprintf(subtitle, len, "run %s: %" PRIu64 " samples", runs[0], p->total);
-		}
+	if (s && profile_runs(s, &runs)) {
 		free(runs);
-	} else if (!(p = profile_load(path, NULL, err, sizeof(err)))) {
+		if (pick_runs(s, "flamegraph", path, run, true, &runs) &&
+		    (p = run_profile(s, "flamegraph", path, runs[0], bad)))
+			run_subtitle(subtitle, len, s, runs[0], p);
+	} else if (!(p = profile_load(arg, run, err, sizeof(err)))) {
 		fprintf(stderr, "%s flamegraph: %s\n", pmulab_progname, err);
 	} else {
 		snprintf(subtitle, len, "%s: %" PRIu64 " samples", arg, p->total);
 	}
+	free(runs);
 	stream_free(s);
 	return p;
 }

@@ -336,7 +336,8 @@ static struct profile *from_records(const char *path, const char *text, size_t l
 		snprintf(err, errlen, "%s: %zu sampled runs (%s, %s, ...): choose one", path,
 			 nruns, runs[0], runs[1]);
 	else if ((p = profile_from_stream(s, run, NULL, &bad)) && !p->total) {
-		snprintf(err, errlen, "%s: no sample records%s%s", path, run ? " of run " : "",
+		snprintf(err, errlen, "%s: no sample records%s%s: the run did not sample (the "
+			 "payload samples with suite=sample)", path, run ? " of run " : "",
 			 run ? run : "");
 		profile_free(p);
 		p = NULL;

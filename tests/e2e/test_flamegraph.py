@@ -288,3 +288,20 @@ def test_sampled_run_profile(pmulab, sampled, tmp_path):
         r = cli(pmulab, "flamegraph", sampled.dir, "--run", name, "-o", out)
         assert r.returncode == 0, r.stderr
         check_svg(out, len(recs))
+
+
+def test_linux_run_directory(pmulab, spin, tmp_path):
+    """A run directory whose records have no samples, beside the profile the
+    Linux runner folded (profile.folded) or left as perf script text."""
+    script = cli(pmulab, "report", spin, "--format", "perf-script").stdout
+    d = tmp_path / "linux"
+    d.mkdir()
+    write_records(d / "records.txt", [("bench", [("name", "loop")])])
+    (d / "perf.script").write_text(script)
+    r = cli(pmulab, "flamegraph", d)
+    assert r.returncode == 0, r.stderr
+    assert [f[:3] for f in check_svg(d / "flamegraph.svg", 10)][:2] == [
+        ("all", 10, 0), ("efi_main", 10, 1)]
+    (d / "perf.script").unlink()
+    r = cli(pmulab, "flamegraph", d)
+    assert r.returncode == 1 and "no sample records: the run did not sample" in r.stderr
