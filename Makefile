@@ -3,6 +3,7 @@
 #   make run      boot the payload under QEMU and print the report
 #   make test     C unit tests, then the end-to-end QEMU boots (pytest)
 #   make bench    boot-to-end wall time of the default TCG run
+#   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
 #   make fuzz     libFuzzer on the record parser (FUZZ_SECONDS, default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
 
@@ -102,6 +103,7 @@ KERNEL_OBJS := \
 	kernel-side/ftrace_suite.o \
 	kernel-side/suites.o \
 	kernel-side/suite_run.o \
+	kernel-side/suite_describe.o \
 	kernel-side/lbr.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
@@ -191,7 +193,8 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
 # The host checks configs with the payload's own parser (pmulab image), which
 # knows the event names and the benches= syntax, hence the kernels' table.
 HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c firmware/config.c \
-	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c
+	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c \
+	kernel-side/record.c kernel-side/suite_describe.c microbench/traced.c
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/host/%.o,$(KERNEL_ASM))
 
@@ -200,14 +203,24 @@ $(BUILD)/host/%.o: %.c
 	$(E) "  HOSTCC  $<"
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 
+# Debug info: valgrind names the kernels' functions from it (pmulab linux).
 $(BUILD)/host/%.o: %.asm
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
-	$(Q)$(NASM) -f elf64 $< -o $@
+	$(Q)$(NASM) -f elf64 -g -F dwarf $< -o $@
 
-$(BUILD)/pmulab: $(HOST_OBJS)
+# pmulab linux probes tr_leaf with a uprobe: built as the payload builds it,
+# the same entry hook before its first instruction.
+$(BUILD)/host/microbench/traced.o: HOST_CFLAGS += -fpatchable-function-entry=5
+
+$(BUILD)/pmulab: $(HOST_OBJS) $(BUILD)/tolerances.txt
 	$(E) "  LINK    $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ -lm
+	$(Q)$(CC) $(HOST_CFLAGS) $(HOST_OBJS) -o $@ -lm
+
+# pmulab compare's default tolerance table, beside the binary.
+$(BUILD)/tolerances.txt: host/tolerances.txt
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
 
 # ------------------------------------------------------------- unit tests ----
 # Each tests/unit/test_NAME.c links with unit_NAME_SRCS, built with sanitizers.
@@ -215,7 +228,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace profile
+	kernels paging plot html disk ftrace trace profile compare perf vg uprobe
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -255,6 +268,11 @@ unit_trace_SRCS := $(REPORT_TEST_SRCS)
 unit_profile_SRCS := $(REPORT_TEST_SRCS) host/profile.c host/profile_rec.c \
 	host/profile_text.c host/flamegraph.c
 unit_disk_SRCS := host/disk.c
+unit_compare_SRCS := host/pair.c host/parse.c tests/unit/streams.c kernel-side/record.c \
+	kernel-side/fmt.c kernel-side/crc32.c
+unit_perf_SRCS := host/perf.c
+unit_vg_SRCS := host/vgparse.c
+unit_uprobe_SRCS := host/uprobe_text.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
 
@@ -287,6 +305,12 @@ run: all
 bench: all
 	scripts/bench.sh $(BUILD)/pmulab
 
+# Payload against Linux perf on this machine's PMU (docs/crosscheck.md);
+# refuses without one. PAYLOAD=DIR compares an imported stick run instead of
+# booting under KVM.
+crosscheck: all
+	scripts/crosscheck.sh $(BUILD)/pmulab $(PAYLOAD)
+
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@scripts/deps.sh fuzz
@@ -302,5 +326,5 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps unit test run bench fuzz image clean
+.PHONY: all deps unit test run bench crosscheck fuzz image clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -26,6 +26,8 @@ const char usage_main[] =
 	"  image      make the bootable USB image for real hardware\n"
 	"  flash      write the image to a USB stick, safely\n"
 	"  import     read the runs a stick (or its image) brought back\n"
+	"  linux      run the same kernels under Linux (perf, else valgrind)\n"
+	"  compare    put two runs side by side, with a verdict per row\n"
 	"  help       this text, or a command's: pmulab help COMMAND\n"
 	"\n"
 	"  --help     this text (COMMAND --help: the command's)\n"

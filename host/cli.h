@@ -26,9 +26,12 @@ int cmd_collect(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
-/* The records of FILE|DIR for command cmd (main.c): a records file or a
- * serial capture, or a run directory's records.txt, else its serial.log;
- * path gets the file read. NULL after a message. */
+/* pmulab linux (host/linux.c) and pmulab compare (host/compare.c). */
+extern const char usage_linux[], usage_compare[];
+int cmd_linux(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+/* The records of FILE|DIR: a records file, or a run directory's records.txt
+ * (else its serial.log); path gets the file read. NULL after a message. */
 struct stream *load_stream(const char *cmd, const char *arg, char *path, size_t len);
 
 /* "pmulab CMD: <message>" and where the help is, then exit(EXIT_USAGE). */

@@ -28,6 +28,9 @@ static const struct command {
 	{ "flash", cmd_flash, usage_flash, usage_tool_exit_codes },
 	/* import's own usage text gives its codes. */
 	{ "import", cmd_import, usage_import, "" },
+	{ "linux", cmd_linux, usage_linux, usage_exit_codes },
+	/* compare's own usage text gives its codes. */
+	{ "compare", cmd_compare, usage_compare, "" },
 };
 
 static const struct command *find_command(const char *name)

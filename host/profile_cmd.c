@@ -349,3 +349,19 @@ int cmd_flamegraph(int argc, char **argv)
 	profile_free(p);
 	return bad ? EXIT_ERROR : EXIT_OK;
 }
+
+void profile_compare_runs(FILE *out, const char *a, const char *b)
+{
+	char ea[4400], eb[4400];
+	struct profile *pa = profile_load(a, NULL, ea, sizeof(ea));
+	struct profile *pb = profile_load(b, NULL, eb, sizeof(eb));
+
+	if (pa && pb) {
+		fputs("\nprofiles (docs/profiles.md):\n", out);
+		profile_compare(out, pa, a, pb, b, 10);
+	} else if (pa || pb) {
+		fprintf(out, "\nprofiles: only %s has one; %s\n", pa ? "A" : "B", pa ? eb : ea);
+	}
+	profile_free(pa);
+	profile_free(pb);
+}

@@ -15,38 +15,8 @@ struct describe_ctx {
 static void describe(struct rec *r, const void *ctx)
 {
 	const struct describe_ctx *d = ctx;
-	const struct suite_spec *sp = d->spec;
-	const struct mb_kernel *k = sp->k;
 
-	rec_str(r, "family", k->name);
-	rec_str(r, "what", k->what);
-	rec_str(r, "unit", k->unit);
-	rec_u64(r, "insns", mb_insns(k, sp->depth));
-	rec_u64(r, "branches", mb_branches(k, sp->depth));
-	rec_u64(r, "loads", k->loads);
-	rec_str(r, "moves", k->moves);
-	switch (k->param) {
-	case MB_WS:
-		rec_u64(r, "ws", sp->ws);
-		if (k->fn == mb_stream)
-			rec_u64(r, "stride", sp->stride);
-		rec_hex(r, "buf", (u64)(uintptr_t)d->env->mem);
-		rec_u64(r, "page_size", d->page_size);
-		if (k->fn == mb_chase)
-			rec_u64(r, "seed", d->env->seed);
-		break;
-	case MB_PERIOD:
-		rec_str(r, "pattern", mb_pattern_name(sp->pattern));
-		rec_u64(r, "period", sp->period);
-		if (sp->pattern >= MB_PERIOD_K)
-			rec_u64(r, "seed", d->env->seed);
-		break;
-	case MB_DEPTH:
-		rec_u64(r, "depth", sp->depth);
-		break;
-	case MB_NONE:
-		break;
-	}
+	suite_describe(r, d->spec, (u64)(uintptr_t)d->env->mem, d->page_size, d->env->seed);
 }
 
 static void report_skipped(const struct suite_job *job, const char *why)

@@ -47,6 +47,13 @@ const char *suite_parse_bench(const char *s, size_t len, struct suite_spec *spec
 /* For the config parser: every entry of a comma-separated list. */
 bool suite_check_benches(const char *list, char *detail, size_t dlen);
 
+struct rec;
+/* The bench record's fields about the kernel and its setting: family, what,
+ * unit, the exact per-iteration counts, and the parameter (ws, stride, buf,
+ * page_size, pattern, period, depth, seed) -- payload and Linux runner alike. */
+void suite_describe(struct rec *r, const struct suite_spec *sp, u64 buf, u64 page_size,
+		    u64 seed);
+
 struct suite_job {
 	const struct suite_env *env;
 	const struct suite_spec *spec;

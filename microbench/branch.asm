@@ -11,8 +11,10 @@
 bits 64
 default rel
 section .text
+; Every function symbol carries its size (to the ..@NAME_end label, which
+; symbol tables skip): valgrind and perf attribute code to a function only then.
 
-global mb_branch:function
+global mb_branch:function (..@mb_branch_end - mb_branch)
 mb_branch:
 	mov r8, [rsi]		; pattern
 	mov r9, [rsi + 8]	; period
@@ -32,5 +34,6 @@ mb_branch:
 	dec rdi
 	jnz .next
 	ret
+..@mb_branch_end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -2,18 +2,21 @@
 bits 64
 default rel
 section .text
+; Every function symbol carries its size (to the ..@NAME_end label, which
+; symbol tables skip): valgrind and perf attribute code to a function only then.
 
 ; Pointer chase: rsi is the first node; each node's first quadword is the
 ; address of the next. Per iteration: 3 instructions, 1 load, 1 conditional
 ; branch. Every load's address comes from the load before, so nothing
 ; overlaps: time per iteration is the load latency of wherever the nodes
 ; live (L1, L2, LLC, DRAM), and misses per load show which level that is.
-global mb_chase:function
+global mb_chase:function (..@mb_chase_end - mb_chase)
 mb_chase:
 .next:	mov rsi, [rsi]
 	dec rdi
 	jnz .next
 	ret
+..@mb_chase_end:
 
 ; Stream over a buffer: rsi points at struct mb_stream_arg { u64 base,
 ; stride, mask; } (microbench/kernels.h); offset = (offset + stride) & mask.
@@ -21,7 +24,7 @@ mb_chase:
 ; independent: a stride the prefetchers follow (64 bytes: the next line)
 ; hides latency, one they do not (4160: a new page and line each time)
 ; does not.
-global mb_stream:function
+global mb_stream:function (..@mb_stream_end - mb_stream)
 mb_stream:
 	mov r8, [rsi]		; base
 	mov r9, [rsi + 8]	; stride
@@ -34,5 +37,6 @@ mb_stream:
 	dec rdi
 	jnz .next
 	ret
+..@mb_stream_end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -305,3 +305,27 @@ def test_linux_run_directory(pmulab, spin, tmp_path):
     (d / "perf.script").unlink()
     r = cli(pmulab, "flamegraph", d)
     assert r.returncode == 1 and "no sample records: the run did not sample" in r.stderr
+
+
+def test_compare_shows_profiles(pmulab, spin, tmp_path):
+    d = tmp_path / "linux"
+    d.mkdir()
+    write_records(d / "records.txt", [("bench", [("name", "loop")])])
+    (d / "profile.folded").write_text("_start;main;work;hot 30\n_start;main;memcpy 10\n")
+    r = cli(pmulab, "compare", spin, d)
+    assert r.returncode != 1, r.stderr
+    assert r.stdout.endswith(
+        "\nprofiles (docs/profiles.md):\n"
+        f"# A: {spin}: 10 samples\n"
+        f"# B: {d}: 40 samples\n"
+        "# top 10 functions of each by self samples (share of all samples)\n"
+        "#\n"
+        "    A share   A samples    B share   B samples  symbol\n"
+        "     60.00%           6     75.00%          30  hot\n"
+        "     20.00%           2          -           -  cold\n"
+        "     10.00%           1          -           -  efi_main\n"
+        "     10.00%           1          -           -  work\n"
+        "          -           -     25.00%          10  memcpy\n")
+    (d / "profile.folded").unlink()
+    r = cli(pmulab, "compare", spin, d)
+    assert "\nprofiles: only A has one; " in r.stdout
