@@ -105,13 +105,20 @@ KERNEL_OBJS := \
 	kernel-side/suite_run.o \
 	kernel-side/suite_describe.o \
 	kernel-side/lbr.o \
+	kernel-side/lbr_stack.o \
+	kernel-side/lbr_check.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
-	kernel-side/selftest.o
+	kernel-side/sample.o \
+	kernel-side/sample_suite.o \
+	kernel-side/selftest.o \
+	kernel-side/insn.o
 
 MICROBENCH_OBJS := \
 	microbench/kernels.o \
 	microbench/traced.o \
+	microbench/sampled.o \
+	microbench/lbr_chain.o \
 	microbench/loops.o \
 	microbench/memory.o \
 	microbench/branch.o \
@@ -130,6 +137,10 @@ PAYLOAD_OBJS := $(addprefix $(BUILD)/efi/,$(FIRMWARE_OBJS) $(KERNEL_OBJS) $(MICR
 # the tracer itself never runs while tracing.
 TRACED_OBJS := microbench/traced.o kernel-side/fmt.o kernel-side/crc32.o
 $(addprefix $(BUILD)/efi/,$(TRACED_OBJS)): EFI_CFLAGS += -fpatchable-function-entry=5
+# The LBR call chain: no frame pointers, so only the LBR can give its stack
+# (microbench/lbr_chain.h). The unit tests link the same code built the same way.
+LBR_CHAIN_CFLAGS := -fomit-frame-pointer
+$(BUILD)/efi/microbench/lbr_chain.o: EFI_CFLAGS += $(LBR_CHAIN_CFLAGS)
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
 EFI_LIBS := $(EFI_LIB)/crt0-efi-x86_64.o
 EFI_LIBS_AFTER := -L$(EFI_LIB) -lefi -lgnuefi
@@ -228,7 +239,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
-	kernels paging plot html disk ftrace trace profile compare perf vg uprobe
+	kernels paging plot html disk ftrace trace profile compare perf vg uprobe insn lbr \
+	sample
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -243,7 +255,7 @@ unit_paging_SRCS := kernel-side/paging.c
 unit_msr_SRCS := kernel-side/msr.c kernel-side/exception.c kernel-side/fmt.c \
 	tests/unit/hw_sim.c
 unit_caps_SRCS := kernel-side/cpuinfo.c kernel-side/pmu.c kernel-side/pmu_intel.c \
-	kernel-side/pmu_amd.c kernel-side/lbr.c \
+	kernel-side/pmu_amd.c kernel-side/lbr.c kernel-side/insn.c \
 	kernel-side/debugreg.c kernel-side/apic.c kernel-side/msr.c \
 	kernel-side/exception.c \
 	kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -256,6 +268,11 @@ unit_pmu_SRCS := kernel-side/pmu_check.c kernel-side/bench.c kernel-side/count.c
 	kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
 	kernel-side/crc32.c host/parse.c tests/unit/pmu_sim.c tests/unit/hw_sim.c \
 	tests/unit/tsc_sim.c
+unit_sample_SRCS := kernel-side/sample.c kernel-side/apic.c kernel-side/pmu.c \
+	kernel-side/pmu_intel.c kernel-side/pmu_amd.c kernel-side/cpuinfo.c \
+	kernel-side/lbr.c kernel-side/lbr_stack.c kernel-side/insn.c kernel-side/symtab.c \
+	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
+	kernel-side/crc32.c tests/unit/lbr_sim.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
 # The report renderers, html's page and the plots it embeds included.
 REPORT_SRCS := host/report.c host/stat.c host/html.c host/plot.c host/parse.c host/trace.c
 # The report tests write their streams with the payload's writer (streams.c).
@@ -275,6 +292,13 @@ unit_vg_SRCS := host/vgparse.c
 unit_uprobe_SRCS := host/uprobe_text.c
 unit_ftrace_SRCS := kernel-side/ftrace_tracers.c kernel-side/ftrace_entry.asm \
 	tests/unit/tsc_sim.c
+unit_lbr_SRCS := kernel-side/lbr.c kernel-side/lbr_stack.c kernel-side/insn.c \
+	kernel-side/pmu.c kernel-side/pmu_intel.c kernel-side/pmu_amd.c \
+	kernel-side/cpuinfo.c kernel-side/msr.c kernel-side/exception.c \
+	kernel-side/symtab.c kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
+	host/parse.c tests/unit/lbr_sim.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
+
+unit_insn_SRCS := kernel-side/insn.c
 
 # Sources may include nasm kernels: the unit tests run them natively.
 unit_objs = $(patsubst %.asm,$(BUILD)/unit/%.o,$(filter %.asm,$(1)))
@@ -287,10 +311,45 @@ $(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$(filter %.c,$$(unit_$(1)_SRCS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
+# The chain under study is built with the payload's -O2 and frame pointers
+# omitted, without sanitizers: its code is what the LBR model replays.
+$(BUILD)/unit/test_lbr: $(BUILD)/unit/microbench/lbr_chain.o
+$(BUILD)/unit/microbench/lbr_chain.o: microbench/lbr_chain.c microbench/lbr_chain.h
+	@mkdir -p $(@D)
+	$(E) "  CC      $<"
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) $(LBR_CHAIN_CFLAGS) -Ikernel-side -c $< -o $@
+
 $(BUILD)/unit/%.o: %.asm
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM) -f elf64 -g -F dwarf $< -o $@
+
+# The decoder's oracle (docs/insn.md): gen_insn writes a gas corpus and random
+# bytes; objdump disassembles both, -M intel64 for Intel's reading of 66 on near
+# branches. Generated at build time, never committed.
+INSN_OBJDUMP := objdump -D -b binary -m i386:x86-64 -M intel64 -w
+INSN_RANDOM_SEED ?= 1
+INSN_RANDOM_COUNT ?= 100000
+$(BUILD)/unit/gen_insn: tests/unit/gen_insn.c
+	@mkdir -p $(@D)
+	$(E) "  HOSTCC  $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $< -o $@
+
+$(BUILD)/unit/insn_corpus.dump: $(BUILD)/unit/gen_insn
+	$(E) "  GEN     $@"
+	$(Q)$< asm > $(@:.dump=.s)
+	$(Q)as --64 -W $(@:.dump=.s) -o $(@:.dump=.o)
+	$(Q)$(OBJCOPY) -O binary -j .text $(@:.dump=.o) $(@:.dump=.bin)
+	$(Q)$(INSN_OBJDUMP) $(@:.dump=.bin) > $@
+
+$(BUILD)/unit/insn_random.dump: $(BUILD)/unit/gen_insn
+	$(E) "  GEN     $@"
+	$(Q)$< random $(INSN_RANDOM_SEED) $(INSN_RANDOM_COUNT) > $(@:.dump=.bin)
+	$(Q)$(INSN_OBJDUMP) $(@:.dump=.bin) > $@
+
+$(BUILD)/unit/test_insn: $(BUILD)/unit/insn_corpus.dump $(BUILD)/unit/insn_random.dump
+$(BUILD)/unit/test_insn: UNIT_CFLAGS += -DINSN_CORPUS='"$(BUILD)/unit/insn_corpus.dump"' \
+	-DINSN_RANDOM='"$(BUILD)/unit/insn_random.dump"'
 
 unit: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS))
 	@set -e; for t in $^; do $$t; done

@@ -16,6 +16,7 @@
 #define SUITE_QUICK	BIT(1)
 #define SUITE_FULL	BIT(2)
 #define SUITE_FTRACE	BIT(3)
+#define SUITE_SAMPLE	BIT(4)
 
 /* skip= names, a bit each: parts unknown hardware may not take well. */
 #define SKIP_PMU	BIT(0)	/* no PMU MSR writes: nothing is counted */
@@ -42,6 +43,9 @@ struct config {
 	char ftrace_notrace[CONFIG_STR_MAX];	/* globs not to, or "none" */
 	u32 ftrace_ring;	/* enum cfg_ring: what a full trace ring does */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
+	u32 sample_src;		/* enum sample_want (sample_suite.h) */
+	u32 sample_period;	/* events (PMI) or LAPIC timer ticks */
+	u32 sample_random;	/* draw each period from period +- 1/8 */
 };
 
 /* line is 1-based; key may be "" when the line has none. */

@@ -9,6 +9,7 @@
 #include "ftrace_suite.h"
 #include "fmt.h"
 #include "lbr.h"
+#include "lbr_check.h"
 #include "libc.h"
 #include "kernels.h"
 #include "output.h"
@@ -16,6 +17,7 @@
 #include "pmu.h"
 #include "pmu_check.h"
 #include "record.h"
+#include "sample_suite.h"
 #include "selftest.h"
 #include "smbios.h"
 #include "suites.h"
@@ -47,6 +49,7 @@ static struct apic_info apic;
 static unsigned benches_run;
 static u64 tsc_hz;
 static struct ftrace_env ftrace_env;
+static struct sample_env sample_env;
 
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -360,6 +363,32 @@ static void run_benches(void)
 	output_flush();
 }
 
+/* suite=sample in its own section; the sample buffer is UEFI pages, taken
+ * before it and given back after. */
+static bool run_sample(void)
+{
+	u64 size = SAMPLE_BUF_MAX * sizeof(struct sample), got;
+	bool ok;
+
+	sample_env = (struct sample_env){
+		.image_base = (u64)(uintptr_t)ImageBase, .text_lo = (u64)(uintptr_t)_text,
+		.text_hi = (u64)(uintptr_t)_etext, .ci = &cpu, .pc = &pmu, .apic = &apic,
+		.lc = &lbr, .events = cfg.events, .icount_shift = icount_shift(),
+		.want = cfg.sample_src,
+		.period = cfg.sample_period, .random = cfg.sample_random, .seed = cfg.seed,
+	};
+	sample_env.buf = (struct sample *)bench_memory(size, &got);
+	sample_env.max = got / sizeof(struct sample);
+	ok = section("sample", sample_suite_run, &sample_env);
+	if (ok)
+		report_restore("sample");
+	if (sample_env.buf)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)sample_env.buf,
+			      EFI_SIZE_TO_PAGES(got));
+	output_flush();
+	return ok;
+}
+
 /* Each section's records are flushed before the next one starts, so the
  * results file keeps them whatever happens later. */
 static void run_sections(void)
@@ -367,6 +396,8 @@ static void run_sections(void)
 	static struct selftest st;
 	enum inject_fault inject = cfg.inject_fault;
 
+	lbr_set_image((u64)(uintptr_t)ImageBase, (u64)(uintptr_t)_text,
+		      (u64)(uintptr_t)_etext);
 	if (!section("caps", probe_caps, NULL))
 		return;
 	cpu_report(&cpu);
@@ -396,6 +427,12 @@ static void run_sections(void)
 
 	if (cfg.suite & SUITE_PMU_CHECK && !run_pmu_check())
 		return;
+	if (cfg.suite & SUITE_PMU_CHECK) {
+		if (!section("lbr-check", lbr_check_run, &lbr))
+			return;
+		report_restore("lbr-check");
+		output_flush();
+	}
 	run_benches();
 	if (cfg.suite & SUITE_FTRACE) {
 		if (!section("ftrace", ftrace_suite_run, &ftrace_env))
@@ -403,6 +440,9 @@ static void run_sections(void)
 		report_restore("ftrace");
 		output_flush();
 	}
+
+	if (cfg.suite & SUITE_SAMPLE && !run_sample())
+		return;
 
 	if (inject != INJECT_NONE) {
 		rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");

@@ -16,6 +16,11 @@ enum insn_map {
 	INSN_MAP_0F,		/* 0f xx */
 	INSN_MAP_0F38,		/* 0f 38 xx */
 	INSN_MAP_0F3A,		/* 0f 3a xx */
+	INSN_MAP_5,		/* EVEX map 5, 6: AVX512-FP16 */
+	INSN_MAP_6,
+	INSN_MAP_XOP8,		/* AMD XOP maps 8, 9, 0Ah (8f prefix) */
+	INSN_MAP_XOP9,
+	INSN_MAP_XOPA,
 };
 
 /* How an instruction changes RIP other than by falling through: what a probe
@@ -26,13 +31,14 @@ enum insn_flow {
 	FLOW_JCC_REL,		/* 7x, 0f 8x */
 	FLOW_LOOP_REL,		/* e0-e3: loopne, loope, loop, jrcxz */
 	FLOW_CALL_REL,		/* e8 */
-	FLOW_JMP_IND,		/* ff /4, ff /5 */
-	FLOW_CALL_IND,		/* ff /2, ff /3 */
+	FLOW_JMP_IND,		/* ff /4 (near; far ff /5 is FLOW_OTHER) */
+	FLOW_CALL_IND,		/* ff /2 (near; far ff /3 is FLOW_OTHER) */
 	FLOW_RET,		/* c3, c2, cb, ca */
 	FLOW_IRET,		/* cf */
 	FLOW_INT,		/* cc, cd, f1 (int1), ud0/ud1/ud2 */
 	FLOW_SYSCALL,		/* 0f 05, 0f 07, 0f 34, 0f 35 */
-	FLOW_OTHER,		/* hlt, far jmp/call via memory, ... */
+	FLOW_OTHER,		/* hlt, far jmp/call via memory, xbegin (rel
+				 * set: the abort target), xabort, vmcall... */
 };
 
 struct insn {
@@ -41,6 +47,8 @@ struct insn {
 	u8 last_rep;		/* last of f2/f3 seen, 0 if none: the mandatory prefix */
 	bool opsize;		/* 66 present */
 	bool addrsize;		/* 67 present */
+	bool lock;		/* f0 present */
+	u8 seg;			/* last segment prefix (26 2e 36 3e 64 65), 0 if none */
 	u8 rex;			/* the REX byte, 0 if none */
 	u8 vex;			/* 0, 2 (c5), 3 (c4), 4 (EVEX 62) or 0x8f (XOP) */
 	enum insn_map map;

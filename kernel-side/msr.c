@@ -54,6 +54,11 @@ int msr_write_safe(u32 msr, u64 val)
 	return err;
 }
 
+int msr_write_unlogged(u32 msr, u64 val)
+{
+	return hw_wrmsr(msr, val);
+}
+
 unsigned msr_restore_all(unsigned *restored)
 {
 	unsigned mismatched = 0;

@@ -55,15 +55,48 @@
 #define  DEBUGCTLMSR_BTF		BIT(1)
 #define  DEBUGCTLMSR_FREEZE_LBRS_ON_PMI	BIT(11)
 #define  DEBUGCTLMSR_FREEZE_PERFMON_ON_PMI BIT(12)
-#define MSR_LBR_SELECT			0x000001c8
+#define MSR_LBR_SELECT			0x000001c8	/* bits 0-8 set = suppress: */
+#define  LBR_SELECT_KERNEL		BIT(0)		/* branches ending in CPL 0 */
+#define  LBR_SELECT_USER		BIT(1)		/* branches ending in CPL > 0 */
+#define  LBR_SELECT_JCC			BIT(2)
+#define  LBR_SELECT_REL_CALL		BIT(3)
+#define  LBR_SELECT_IND_CALL		BIT(4)
+#define  LBR_SELECT_RETURN		BIT(5)
+#define  LBR_SELECT_IND_JMP		BIT(6)
+#define  LBR_SELECT_REL_JMP		BIT(7)
+#define  LBR_SELECT_FAR			BIT(8)
+#define  LBR_SELECT_MASK		0x1ffull	/* the suppress bits */
+#define  LBR_SELECT_CALL_STACK		BIT(9)		/* HSW+: not a suppress bit */
 #define MSR_LBR_TOS			0x000001c9
 #define MSR_LBR_CORE_FROM		0x00000040	/* Core 2, Atom, Silvermont */
 #define MSR_LBR_CORE_TO			0x00000060
 #define MSR_LBR_NHM_FROM		0x00000680	/* Nehalem and later */
 #define MSR_LBR_NHM_TO			0x000006c0
+#define  LBR_FROM_FLAG_MISPRED		BIT_ULL(63)	/* formats EIP_FLAGS, EIP_FLAGS2, TIME */
+#define  LBR_FROM_FLAG_IN_TX		BIT_ULL(62)	/* EIP_FLAGS2 */
+#define  LBR_FROM_FLAG_ABORT		BIT_ULL(61)	/* EIP_FLAGS2 */
 #define MSR_LBR_INFO_0			0x00000dc0	/* Skylake and later */
+#define  LBR_INFO_MISPRED		BIT_ULL(63)	/* legacy LBR_INFO and Arch LBR INFO */
+#define  LBR_INFO_IN_TX			BIT_ULL(62)
+#define  LBR_INFO_ABORT			BIT_ULL(61)
+#define  LBR_INFO_CYC_CNT_VALID		BIT_ULL(60)	/* Arch LBR */
+#define  LBR_INFO_BR_TYPE_SHIFT		56		/* Arch LBR [59:56] */
+#define  LBR_INFO_BR_TYPE		(0xfull << 56)
+#define  LBR_INFO_CYCLES		0xffffull	/* [15:0] */
 #define MSR_ARCH_LBR_CTL		0x000014ce
-#define MSR_ARCH_LBR_DEPTH		0x000014cf
+#define  ARCH_LBR_CTL_LBREN		BIT(0)
+#define  ARCH_LBR_CTL_OS		BIT(1)
+#define  ARCH_LBR_CTL_USR		BIT(2)
+#define  ARCH_LBR_CTL_CALL_STACK	BIT(3)
+#define  ARCH_LBR_CTL_JCC		BIT(16)		/* [22:16]: branch types to record */
+#define  ARCH_LBR_CTL_REL_JMP		BIT(17)
+#define  ARCH_LBR_CTL_IND_JMP		BIT(18)
+#define  ARCH_LBR_CTL_REL_CALL		BIT(19)
+#define  ARCH_LBR_CTL_IND_CALL		BIT(20)
+#define  ARCH_LBR_CTL_RETURN		BIT(21)
+#define  ARCH_LBR_CTL_OTHER_BRANCH	BIT(22)
+#define  ARCH_LBR_CTL_MASK		0x7f000full
+#define MSR_ARCH_LBR_DEPTH		0x000014cf	/* a write resets the records */
 #define MSR_ARCH_LBR_FROM_0		0x00001500
 #define MSR_ARCH_LBR_TO_0		0x00001600
 #define MSR_ARCH_LBR_INFO_0		0x00001200
@@ -79,8 +112,18 @@
 #define MSR_AMD64_PERF_CNTR_GLOBAL_STATUS 0xc0000300
 #define MSR_AMD64_PERF_CNTR_GLOBAL_CTL	0xc0000301
 #define MSR_AMD64_PERF_CNTR_GLOBAL_STATUS_CLR 0xc0000302
-#define MSR_AMD_DBG_EXTN_CFG		0xc000010f	/* LbrExtV2: bit 6 LBRV2EN */
+#define MSR_AMD64_LBR_SELECT		0xc000010e	/* LBR_SELECT bits 0-8, suppress */
+#define MSR_AMD_DBG_EXTN_CFG		0xc000010f
+#define  DBG_EXTN_CFG_LBRV2EN		BIT(6)
 #define MSR_AMD_SAMP_BR_FROM		0xc0010300	/* FROMn = +2n, TOn = +2n+1 */
+#define  AMD_LBR_FROM_MISPRED		BIT_ULL(63)
+#define  AMD_LBR_TO_VALID		BIT_ULL(63)
+#define  AMD_LBR_TO_SPEC		BIT_ULL(62)
+#define  AMD_LBR_IP			((1ull << 58) - 1)	/* [57:0] */
+/* Bit 58 of the global status (Intel IA32_PERF_GLOBAL_STATUS.LBR_FRZ, AMD
+ * PerfCntrGlobalStatus): the LBRs froze on a PMI; cleared through the
+ * status-reset / status-clear MSR like an overflow bit. */
+#define GLOBAL_STATUS_LBRS_FROZEN	BIT_ULL(58)
 
 /* Largest counter value a 48-bit AMD counter holds. */
 #define AMD_COUNTER_MASK		((1ull << 48) - 1)
@@ -93,6 +136,10 @@
  */
 int msr_read_safe(u32 msr, u64 *val);
 int msr_write_safe(u32 msr, u64 val);
+/* A write the restore log does not keep, for registers whose owner restores
+ * them itself in the order they need (the x2APIC's, apic.c) and write-only
+ * ones that cannot be read back to be logged (x2APIC EOI). */
+int msr_write_unlogged(u32 msr, u64 val);
 /* RDPMC through the exception table: TCG raises #UD, a bad index #GP. */
 int rdpmc_safe(u32 index, u64 *val);
 /* Restores the logged MSRs, newest first; returns how many did not read back

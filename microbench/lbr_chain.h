@@ -1,0 +1,29 @@
+/* A call chain of known shape for LBR call-graph reconstruction, built with
+ * -fomit-frame-pointer (Makefile), so no RBP chain exists to walk:
+ *   caller -> lbr_chain_a -> lbr_chain_b -> lbr_chain_c -> lbr_chain_d
+ *          -> lbr_chain_leaf -> hook(arg)
+ * with a finished call to lbr_chain_noise in b and in d, whose call/return
+ * pairs a reconstruction must cancel. Each function stores its own return
+ * address, so a checker knows the exact frames to expect. */
+#ifndef PMULAB_LBR_CHAIN_H
+#define PMULAB_LBR_CHAIN_H
+
+#include "types.h"
+
+/* Return addresses of the last run, innermost first: [0] leaf's (in d),
+ * [1] d's (in c), [2] c's (in b), [3] b's (in a), [4] a's (in the caller). */
+#define LBR_CHAIN_FRAMES 5
+extern u64 lbr_chain_ret[LBR_CHAIN_FRAMES];
+/* Return address of the last lbr_chain_noise call. */
+extern u64 lbr_chain_noise_ret;
+
+typedef void (*lbr_chain_hook)(void *arg);
+
+void lbr_chain_a(lbr_chain_hook hook, void *arg);
+void lbr_chain_b(lbr_chain_hook hook, void *arg);
+void lbr_chain_c(lbr_chain_hook hook, void *arg);
+void lbr_chain_d(lbr_chain_hook hook, void *arg);
+void lbr_chain_leaf(lbr_chain_hook hook, void *arg);
+void lbr_chain_noise(void);
+
+#endif
