@@ -211,6 +211,8 @@ static void sampling_record(const char *src, const char *reason, int err)
 	rec_u64(&r, "throttled", sampler.throttled);
 	rec_u64(&r, "random", sampler.random);
 	rec_str(&r, "stack_src", sampler.lbr_on ? "lbr" : "fp");
+	if (sampler.src == SAMPLE_SRC_PMI)
+		rec_u64(&r, "spurious", sampler.spurious);
 	if (reason)
 		rec_str(&r, "reason", reason);
 	if (err)
