@@ -144,10 +144,18 @@ static const char *global_flag(CHAR16 *name)
 }
 
 /* TSC ticks per second against the firmware's 10 ms stall (UEFI spec 7.5
- * Stall), for trace timestamps. Coarse, and said to be (hello tsc_hz). */
+ * Stall), for trace timestamps. Coarse, and said to be (hello tsc_hz).
+ * Under -icount the answer is known, and measuring it is not repeatable:
+ * QEMU's TSC and virtual clock both advance 2^shift per instruction (ns and
+ * ticks), so the TSC runs at 1 GHz of guest time; but the Stall polls a
+ * timer that host-timed I/O completions can shift by a few instructions. */
 static u64 measure_tsc_hz(void)
 {
-	u64 t0 = rdtsc();
+	u64 t0;
+
+	if (cfg.icount_shift != CONFIG_OFF)
+		return 1000000000;
+	t0 = rdtsc();
 
 	BS->Stall(10000);
 	return (rdtsc() - t0) * 100;
@@ -179,6 +187,7 @@ static void report_hello(EFI_SYSTEM_TABLE *systab)
 	/* An image that runs with Secure Boot on was signed by an enrolled key;
 	 * one that is refused never gets here (docs/real-hardware.md). */
 	rec_u64(&r, "tsc_hz", tsc_hz);
+	rec_str(&r, "tsc_hz_src", cfg.icount_shift != CONFIG_OFF ? "icount" : "stall");
 	rec_str(&r, "secure_boot", global_flag(L"SecureBoot"));
 	rec_str(&r, "setup_mode", global_flag(L"SetupMode"));
 	if (output_serial())

@@ -167,11 +167,13 @@ static void json(FILE *out, const struct cmp_result *res, const char *pa, const 
 		fputs(", \"b\": ", out);
 		r->has_b ? value(out, r, true) : (void)fputs("null", out);
 		json_opt(out, "src_b", r->src_b);
-		if (r->has_a && r->has_b)
-			fprintf(out, ", \"diff\": %.0f, \"pct\": %s", r->diff,
-				isinf(r->pct) ? "null" : "");
-		if (r->has_a && r->has_b && !isinf(r->pct))
-			fprintf(out, "%.6f", r->pct);
+		if (r->has_a && r->has_b) {
+			fprintf(out, ", \"diff\": %.0f, \"pct\": ", r->diff);
+			if (isinf(r->pct))
+				fputs("null", out);
+			else
+				fprintf(out, "%.6f", r->pct);
+		}
 		fprintf(out, ", \"verdict\": \"%s\"", cmp_verdict_name(r->verdict));
 		if (r->tol_pct >= 0)
 			fprintf(out, ", \"tolerance_pct\": %g", r->tol_pct);

@@ -35,6 +35,11 @@ static const struct {
 	{ "LLC-loads", PERF_TYPE_HW_CACHE, CACHE(LL, READ, ACCESS) },
 	{ "LLC-load-misses", PERF_TYPE_HW_CACHE, CACHE(LL, READ, MISS) },
 	{ "dTLB-load-misses", PERF_TYPE_HW_CACHE, CACHE(DTLB, READ, MISS) },
+	/* The kernel's own counts, which need no PMU: they run the perf path
+	 * where there is none (tests/e2e/test_linux.py). */
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+	{ "page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
+	{ "context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
 };
 
 const char *perf_event_config(const char *name, size_t len, uint32_t *type,
@@ -122,65 +127,95 @@ static const char *open_reason(int e)
 	return "perf-open-failed";
 }
 
-int perf_set_open(struct perf_set *s, const char *list, int cpu)
+/* The events of list into s, resolved, not opened. */
+static void parse_list(struct perf_set *s, const char *list)
 {
 	const char *p = list;
-	int probe;
 
-	memset(s, 0, sizeof(*s));
-	for (unsigned i = 0; i < PERF_EVENTS_MAX; i++)
-		s->fd[i] = s->leader[i] = -1;
-	/* Instructions, which every PMU counts: its failure means no PMU
-	 * for this process, not one event the PMU lacks. */
-	probe = open_event(PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, cpu, -1);
-	if (probe < 0 && no_pmu(errno))
-		return -errno;
-	if (probe >= 0)
-		close(probe);
 	while (*p) {
 		const char *e = p;
-		unsigned i = s->n;
 
 		while (*e && *e != ',')
 			e++;
 		if (e > p && s->n == PERF_EVENTS_MAX) {
 			s->dropped++;
 		} else if (e > p) {
+			unsigned i = s->n++;
 			size_t len = (size_t)(e - p) < PERF_NAME_MAX - 1 ? (size_t)(e - p) :
 				     PERF_NAME_MAX - 1;
 
 			memcpy(s->name[i], p, len);
 			s->name[i][len] = '\0';
 			s->reason[i] = perf_event_config(p, e - p, &s->type[i], &s->config[i]);
-			s->n++;
-			if (!s->reason[i]) {
-				unsigned g = s->ngroups ? s->ngroups - 1 : 0;
-				int fd;
-
-				if (!s->ngroups || s->gsize[g] == PERF_GROUP_MAX)
-					g = s->ngroups++;
-				fd = open_event(s->type[i], s->config[i], cpu, s->leader[g]);
-				if (fd < 0 && s->gsize[g] == 0)
-					s->ngroups--;
-				if (fd < 0) {
-					s->reason[i] = open_reason(errno);
-				} else {
-					s->fd[i] = fd;
-					s->group[i] = g;
-					if (s->gsize[g]++ == 0)
-						s->leader[g] = fd;
-				}
-			}
 		}
 		p = *e ? e + 1 : e;
+	}
+}
+
+int perf_set_open(struct perf_set *s, const char *list, int cpu)
+{
+	bool pmu = false;
+
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; i < PERF_EVENTS_MAX; i++)
+		s->fd[i] = s->leader[i] = -1;
+	parse_list(s, list);
+	for (unsigned i = 0; i < s->n; i++)
+		pmu |= !s->reason[i] && s->type[i] != PERF_TYPE_SOFTWARE;
+	/* Instructions, which every PMU counts: its failure means no PMU
+	 * for this process, not one event the PMU lacks. */
+	if (pmu) {
+		int probe = open_event(PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, cpu, -1);
+
+		if (probe < 0 && no_pmu(errno))
+			return -errno;
+		if (probe >= 0)
+			close(probe);
+	}
+	for (unsigned i = 0; i < s->n; i++) {
+		unsigned g = s->ngroups ? s->ngroups - 1 : 0;
+		int fd;
+
+		if (s->reason[i])
+			continue;
+		if (!s->ngroups || s->gsize[g] == PERF_GROUP_MAX)
+			g = s->ngroups++;
+		fd = open_event(s->type[i], s->config[i], cpu, s->leader[g]);
+		if (fd < 0 && s->gsize[g] == 0)
+			s->ngroups--;
+		if (fd < 0) {
+			s->reason[i] = open_reason(errno);
+			continue;
+		}
+		s->fd[i] = fd;
+		s->group[i] = g;
+		if (s->gsize[g]++ == 0)
+			s->leader[g] = fd;
 	}
 	return 0;
 }
 
+/* One group's read: values and times. */
+static int read_group(struct perf_set *s, unsigned g, uint64_t *val, uint64_t *en,
+		      uint64_t *run)
+{
+	uint64_t buf[3 + PERF_GROUP_MAX];
+	ssize_t n = read(s->leader[g], buf, sizeof(buf));
+
+	if (n < 0)
+		return -1;
+	return perf_parse_group(buf, (size_t)n / 8, s->gsize[g], val, en, run);
+}
+
 void perf_set_start(struct perf_set *s)
 {
-	for (unsigned g = 0; g < s->ngroups; g++)
+	uint64_t val[PERF_GROUP_MAX];
+
+	for (unsigned g = 0; g < s->ngroups; g++) {
 		ioctl(s->leader[g], PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
+		if (read_group(s, g, val, &s->t_enabled[g], &s->t_running[g]) < 0)
+			s->t_enabled[g] = s->t_running[g] = 0;
+	}
 	for (unsigned g = 0; g < s->ngroups; g++)
 		ioctl(s->leader[g], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
 }
@@ -194,12 +229,13 @@ void perf_set_stop(struct perf_set *s)
 int perf_set_read(struct perf_set *s, struct perf_count *c)
 {
 	for (unsigned g = 0; g < s->ngroups; g++) {
-		uint64_t buf[3 + PERF_GROUP_MAX], val[PERF_GROUP_MAX], en, run;
-		ssize_t n = read(s->leader[g], buf, sizeof(buf));
+		uint64_t val[PERF_GROUP_MAX], en, run;
 		unsigned k = 0;
 
-		if (n < 0 || perf_parse_group(buf, (size_t)n / 8, s->gsize[g], val, &en, &run) < 0)
+		if (read_group(s, g, val, &en, &run) < 0)
 			return -1;
+		en -= s->t_enabled[g];
+		run -= s->t_running[g];
 		/* Group members come back in the order they were opened. */
 		for (unsigned i = 0; i < s->n; i++) {
 			if (s->fd[i] < 0 || s->group[i] != g)

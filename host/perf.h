@@ -51,6 +51,9 @@ struct perf_set {
 	unsigned gsize[PERF_EVENTS_MAX];	/* events in each group */
 	int fd[PERF_EVENTS_MAX];
 	int leader[PERF_EVENTS_MAX];		/* each group's leader fd */
+	/* Each group's times when it was last started: RESET zeroes the
+	 * counts but not time_enabled/running, which run from the open. */
+	uint64_t t_enabled[PERF_EVENTS_MAX], t_running[PERF_EVENTS_MAX];
 	unsigned dropped;			/* names past PERF_EVENTS_MAX */
 };
 
@@ -59,10 +62,11 @@ struct perf_set {
  * process at all (ENOENT, EOPNOTSUPP, ENODEV, EACCES, EPERM): then nothing
  * is open. Events the PMU refuses one by one get a reason and stay out. */
 int perf_set_open(struct perf_set *s, const char *list, int cpu);
-/* Resets and enables every group / disables them. */
+/* Resets every group, notes its times and enables it / disables them. */
 void perf_set_start(struct perf_set *s);
 void perf_set_stop(struct perf_set *s);
-/* Reads each group into c[event]; -1 when a read fails. */
+/* Reads each group into c[event], its times since perf_set_start(); -1
+ * when a read fails. */
 int perf_set_read(struct perf_set *s, struct perf_count *c);
 void perf_set_close(struct perf_set *s);
 

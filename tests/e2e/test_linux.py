@@ -215,3 +215,44 @@ def test_uprobe_without_root_says_what_it_needs(pmulab):
         err = [r["fields"] for r in recs if r["type"] == "error"][0]
         assert err["kind"] == "uprobe" and err["reason"] == "needs-root"
         assert recs[-1]["fields"]["status"] == "error"
+
+
+def test_perf_path_with_software_events(pmulab, tmp_path):
+    """The kernel's software events need no PMU, so the perf path itself --
+    groups of 4, read_format GROUP with the times, the per-measurement times,
+    the records -- runs here too."""
+    out = tmp_path / "sw"
+    events = "task-clock,page-faults,context-switches,task-clock,page-faults"
+    proc = run([pmulab, "linux", "--suite", "none", "--benches", "loop,chase:64KiB",
+                "--events", events, "--out", out, "--format", "json"])
+    assert proc.returncode == 0, proc.stderr
+    recs = records(out / "records.txt")
+    info = [r["fields"] for r in recs if r["type"] == "linux"][0]
+    assert info["perf"] == "ok" and info["measure"] == "perf"
+    for b in (r["fields"] for r in recs if r["type"] == "bench"):
+        assert b["groups"] == "2"
+        ctrs = [r["fields"] for r in recs if r["type"] == "counter"
+                and r["fields"]["bench"] == b["name"]]
+        assert [c["event"] for c in ctrs] == events.split(",")
+        assert [c["group"] for c in ctrs] == ["0", "0", "0", "0", "1"]
+        for c in ctrs:
+            assert c["src"] == "perf" and c["time_unit"] == "ns" and c["runs"] == "3"
+            # Software events are never multiplexed: counted all the time.
+            assert c["enabled"] == c["running"] and int(c["running"]) > 0
+            assert c["scaled"] == c["total"]
+        task = int(ctrs[0]["value"])
+        assert task > 0
+        # The working set was touched before measuring: no page fault counted.
+        assert ctrs[1]["value"] == "0"
+
+
+def test_crosscheck_refuses_without_a_pmu(pmulab):
+    """make crosscheck's script: with no PMU for perf it says so and stops."""
+    stat = run(["perf", "stat", "-x,", "-e", "instructions:u", "true"]) \
+        if shutil.which("perf") else None
+    if stat and re.match(r"^\d+,", stat.stderr.strip()):
+        pytest.skip("this machine has a PMU: make crosscheck would run")
+    root = Path(__file__).resolve().parents[2]
+    proc = run([root / "scripts" / "crosscheck.sh", pmulab])
+    assert proc.returncode == 1
+    assert "crosscheck: no PMU" in proc.stderr or "fails here" in proc.stderr
