@@ -273,7 +273,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ihost/qemu-plugin -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
 	kernels paging plot html disk ftrace trace insn lbr compare perf vg uprobe \
-	explain lesson kprobe cachesim reference sample
+	explain lesson kprobe cachesim reference sample profile
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -315,6 +315,8 @@ unit_stat_SRCS := $(REPORT_TEST_SRCS)
 unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
+unit_profile_SRCS := $(REPORT_TEST_SRCS) host/profile.c host/profile_rec.c \
+	host/profile_text.c host/flamegraph.c
 unit_disk_SRCS := host/disk.c
 unit_explain_SRCS := kernel-side/explain.c kernel-side/text_poke.c kernel-side/events.c kernel-side/msr.c \
 	kernel-side/pmu.c kernel-side/pmu_intel.c kernel-side/pmu_amd.c \
