@@ -118,6 +118,8 @@ KERNEL_OBJS := \
 	kernel-side/lbr_check.o \
 	kernel-side/debugreg.o \
 	kernel-side/apic.o \
+	kernel-side/sample.o \
+	kernel-side/sample_suite.o \
 	kernel-side/selftest.o \
 	kernel-side/insn.o \
 	kernel-side/lesson.o \
@@ -135,6 +137,7 @@ KERNEL_OBJS := \
 MICROBENCH_OBJS := \
 	microbench/kernels.o \
 	microbench/traced.o \
+	microbench/sampled.o \
 	microbench/lbr_chain.o \
 	microbench/loops.o \
 	microbench/memory.o \
@@ -273,7 +276,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ihost/qemu-plugin -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
 	kernels paging plot html disk ftrace trace insn lbr compare perf vg uprobe \
-	explain lesson kprobe cachesim reference
+	explain lesson kprobe cachesim reference sample profile
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -301,6 +304,11 @@ unit_pmu_SRCS := kernel-side/pmu_check.c kernel-side/bench.c kernel-side/count.c
 	kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
 	kernel-side/crc32.c host/parse.c tests/unit/pmu_sim.c tests/unit/hw_sim.c \
 	tests/unit/tsc_sim.c
+unit_sample_SRCS := kernel-side/sample.c kernel-side/apic.c kernel-side/pmu.c \
+	kernel-side/pmu_intel.c kernel-side/pmu_amd.c kernel-side/cpuinfo.c \
+	kernel-side/lbr.c kernel-side/lbr_stack.c kernel-side/insn.c kernel-side/symtab.c \
+	kernel-side/msr.c kernel-side/exception.c kernel-side/record.c kernel-side/fmt.c \
+	kernel-side/crc32.c tests/unit/lbr_sim.c tests/unit/pmu_sim.c tests/unit/hw_sim.c
 # The report renderers, html's page and the plots it embeds included.
 REPORT_SRCS := host/report.c host/stat.c host/html.c host/plot.c host/parse.c host/trace.c
 # The report tests write their streams with the payload's writer (streams.c).
@@ -310,6 +318,8 @@ unit_stat_SRCS := $(REPORT_TEST_SRCS)
 unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
+unit_profile_SRCS := $(REPORT_TEST_SRCS) host/profile.c host/profile_rec.c \
+	host/profile_text.c host/flamegraph.c
 unit_disk_SRCS := host/disk.c
 unit_explain_SRCS := kernel-side/explain.c kernel-side/text_poke.c kernel-side/events.c kernel-side/msr.c \
 	kernel-side/debugreg.c kernel-side/apic.c \

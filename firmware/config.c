@@ -30,8 +30,12 @@ static const char *const fault_names[] = {
 };
 
 /* In SUITE_* bit order. */
-static const char *const suite_names[] = { "pmu-check", "quick", "full", "ftrace", "probes",
-					      NULL };
+static const char *const suite_names[] = {
+	"pmu-check", "quick", "full", "ftrace", "probes", "sample", NULL,
+};
+
+/* In enum sample_want order (sample_suite.h). */
+static const char *const sample_src_names[] = { "auto", "pmi", "timer", NULL };
 
 /* In enum cfg_ring order. */
 static const char *const ring_names[] = { "overwrite", "stop", NULL };
@@ -124,6 +128,12 @@ static const struct cfg_key cfg_keys[] = {
 	  .check = check_globs, .def_str = "none" },
 	NAMES("ftrace_ring", CFG_ENUM, ftrace_ring, RING_OVERWRITE, ring_names),
 	NUM("icount_shift", CFG_OPT, icount_shift, CONFIG_OFF, 0, 10),
+	NAMES("sample_src", CFG_ENUM, sample_src, 0, sample_src_names),
+	/* Below 1000 the handler (about 600 instructions) would be most of
+	 * what is sampled; above 2^31-1 a legacy IA32_PMCx write cannot
+	 * preset -period (bits 31:0 are sign-extended). */
+	NUM("sample_period", CFG_UINT, sample_period, 50000, 1000, 0x7fffffff),
+	NUM("sample_random", CFG_BOOL, sample_random, 0, 0, 1),
 	NUM("explain", CFG_BOOL, explain, 0, 0, 1),
 	NAMES("lesson", CFG_ENUM, lesson, 0, lesson_names),
 };

@@ -18,6 +18,7 @@
 #define SUITE_FULL	BIT(2)
 #define SUITE_FTRACE	BIT(3)
 #define SUITE_PROBES	BIT(4)
+#define SUITE_SAMPLE	BIT(5)
 
 /* skip= names, a bit each: parts unknown hardware may not take well. */
 #define SKIP_PMU	BIT(0)	/* no PMU MSR writes: nothing is counted */
@@ -45,6 +46,9 @@ struct config {
 	char ftrace_notrace[CONFIG_STR_MAX];	/* globs not to, or "none" */
 	u32 ftrace_ring;	/* enum cfg_ring: what a full trace ring does */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
+	u32 sample_src;		/* enum sample_want (sample_suite.h) */
+	u32 sample_period;	/* events (PMI) or LAPIC timer ticks */
+	u32 sample_random;	/* draw each period from period +- 1/8 */
 	u32 explain;		/* narrate every MSR access and code patch (explain.h) */
 	u32 lesson;		/* 0: none; N: run lesson N instead of the suites */
 };

@@ -20,6 +20,7 @@
 #include "pmu_check.h"
 #include "probes_suite.h"
 #include "record.h"
+#include "sample_suite.h"
 #include "selftest.h"
 #include "smbios.h"
 #include "suites.h"
@@ -52,6 +53,7 @@ static unsigned benches_run;
 static u64 tsc_hz;
 static struct ftrace_env ftrace_env;
 static struct probes_env probes_env;
+static struct sample_env sample_env;
 
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -374,6 +376,32 @@ static void run_benches(void)
 	output_flush();
 }
 
+/* suite=sample in its own section; the sample buffer is UEFI pages, taken
+ * before it and given back after. */
+static bool run_sample(void)
+{
+	u64 size = SAMPLE_BUF_MAX * sizeof(struct sample), got;
+	bool ok;
+
+	sample_env = (struct sample_env){
+		.image_base = (u64)(uintptr_t)ImageBase, .text_lo = (u64)(uintptr_t)_text,
+		.text_hi = (u64)(uintptr_t)_etext, .ci = &cpu, .pc = &pmu, .apic = &apic,
+		.lc = &lbr, .events = cfg.events, .icount_shift = icount_shift(),
+		.want = cfg.sample_src,
+		.period = cfg.sample_period, .random = cfg.sample_random, .seed = cfg.seed,
+	};
+	sample_env.buf = (struct sample *)bench_memory(size, &got);
+	sample_env.max = got / sizeof(struct sample);
+	ok = section("sample", sample_suite_run, &sample_env);
+	if (ok)
+		report_restore("sample");
+	if (sample_env.buf)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)sample_env.buf,
+			      EFI_SIZE_TO_PAGES(got));
+	output_flush();
+	return ok;
+}
+
 static void explain_symbol(u64 addr, char *buf, size_t size)
 {
 	symtab_format(addr, (u64)(uintptr_t)ImageBase, buf, size);
@@ -529,6 +557,8 @@ static void run_sections(void)
 	}
 
 	if (cfg.suite & SUITE_PROBES && !run_probes())
+		return;
+	if (cfg.suite & SUITE_SAMPLE && !run_sample())
 		return;
 
 	if (inject != INJECT_NONE) {

@@ -23,6 +23,7 @@ const char usage_main[] =
 	"  lesson     boot lesson N (1-4, 9, 10) under QEMU and print its transcript\n"
 	"  report     report a records file, a serial capture or a run directory\n"
 	"  plot       draw the chase and branch benches of a run with gnuplot\n"
+	"  flamegraph draw a run's sampled call stacks as an interactive SVG\n"
 	"  image      make the bootable USB image for real hardware\n"
 	"  flash      write the image to a USB stick, safely\n"
 	"  import     read the runs a stick (or its image) brought back\n"
@@ -118,6 +119,8 @@ const char usage_collect[] =
 const char usage_report[] =
 	"usage: pmulab report FILE|DIR\n"
 	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
+	"       pmulab report FILE|DIR [--sort symbol] [--callgraph[=caller|callee]]\n"
+	"                     [--format folded|perf-script] [--run NAME]\n"
 	"\n"
 	"Reports the records in FILE, a records.txt or a raw serial capture, or in\n"
 	"the run directory DIR (its records.txt, else its serial.log).\n"
@@ -132,7 +135,18 @@ const char usage_report[] =
 	"the function traces as /sys/kernel/tracing/trace shows them (function,\n"
 	"function_graph) and as trace_stat/function0 (function_profile);\n"
 	"trace-json the traces as Chrome trace-event JSON, for Perfetto or\n"
-	"chrome://tracing.\n";
+	"chrome://tracing.\n"
+	"\n"
+	"The sampled call stacks (sample records, docs/profiles.md), per run:\n"
+	"  --sort symbol     a histogram as perf report --stdio prints one:\n"
+	"                    overhead, samples, symbol\n"
+	"  --callgraph[=caller|callee]  the call tree, from the outermost frame in\n"
+	"                    (caller, as perf report -G), or each sampled function\n"
+	"                    and the chains that called it (callee)\n"
+	"  --format folded   folded stacks, a;b;c N, for FlameGraph, speedscope,\n"
+	"                    inferno (one run: --run NAME when there are several)\n"
+	"  --format perf-script  the samples as perf script prints them\n"
+	"  --run NAME        only the sampled run NAME\n";
 
 const char usage_plot[] =
 	"usage: pmulab plot RUN [--out DIR] [--format svg|png]\n"

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "esp.h"
 #include "pair.h"
+#include "profile_cli.h"
 
 #define EXIT_DIFFER 4
 
@@ -331,9 +332,10 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	cmp_pair(a, b, &t, &res);
-	if (fmt == CMP_TEXT)
+	if (fmt == CMP_TEXT) {
 		text(stdout, &res, pa, pb);
-	else if (fmt == CMP_CSV)
+		profile_compare_runs(stdout, args[0], args[1]);
+	} else if (fmt == CMP_CSV)
 		csv(stdout, &res);
 	else if (fmt == CMP_JSON)
 		json(stdout, &res, pa, pb);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "plot.h"
+#include "profile_cli.h"
 #include "stick.h"
 
 const char *pmulab_progname = "pmulab";
@@ -23,6 +24,7 @@ static const struct command {
 	{ "report", cmd_report, usage_report, usage_exit_codes },
 	/* plot's code says whether it drew, not how the run went. */
 	{ "plot", cmd_plot, usage_plot, usage_plot_exit_codes },
+	{ "flamegraph", cmd_flamegraph, usage_flamegraph, usage_tool_exit_codes },
 	{ "image", cmd_image, usage_image, usage_tool_exit_codes },
 	{ "flash", cmd_flash, usage_flash, usage_tool_exit_codes },
 	/* import's own usage text gives its codes. */
@@ -84,11 +86,15 @@ int cmd_report(int argc, char **argv)
 	const char *arg = NULL, *v;
 	enum report_format fmt = REPORT_TEXT;
 	struct report_meta meta = { .boot_to_end_s = -1 };
+	struct profile_opts popt = { 0 };
+	bool profile;
 	char path[4096];
 	struct stream *s;
 	int code;
 
 	for (int i = 1; i < argc; i++) {
+		if (profile_opt(argc, argv, &i, &popt))
+			continue;
 		if ((v = cli_opt(argc, argv, &i, "report", "--format")))
 			fmt = cli_format("report", v);
 		else if (argv[i][0] == '-' && argv[i][1])
@@ -100,10 +106,16 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!arg)
 		cli_usage_error("report", "missing FILE or DIR");
+	profile = profile_wanted(&popt);
 
 	s = load_stream("report", arg, path, sizeof(path));
 	if (!s)
 		return EXIT_ERROR;
+	if (profile) {
+		code = profile_report(stdout, s, &popt, path);
+		stream_free(s);
+		return code;
+	}
 	meta.source = path;
 	report_print(stdout, s, fmt, &meta);
 	code = stream_exit_code(s);

@@ -111,6 +111,13 @@ static inline u64 read_dr6(void)
 	return v;
 }
 
+#define DR6_INIT 0xffff0ff0ull	/* DR6 with no condition recorded (SDM Vol3B 18.2.3) */
+
+static inline void write_dr6(u64 v)
+{
+	asm volatile("mov %0, %%dr6" : : "r"(v));
+}
+
 static inline u64 read_dr7(void)
 {
 	u64 v;
@@ -135,6 +142,11 @@ static inline void write_rflags(u64 v)
 static inline void cli(void)
 {
 	asm volatile("cli" : : : "memory");
+}
+
+static inline void sti(void)
+{
+	asm volatile("sti" : : : "memory");
 }
 
 static inline u16 read_cs(void)

@@ -1,8 +1,10 @@
-; Exception entry and the owned world's call/abort pair.
+; Exception and interrupt entry, and the owned world's call/abort pair.
 ; SDM Vol3A 6.14: in 64-bit mode the CPU pushes SS, RSP, RFLAGS, CS, RIP and,
-; for some vectors, an error code; each stub evens that out with a dummy error
-; code, pushes its vector and joins trap_common, which saves the general
-; registers as a struct trapframe (trap.h) and calls trap().
+; for some exceptions, an error code; each stub evens that out with a dummy
+; error code, pushes its vector and joins trap_common, which saves the general
+; registers as a struct trapframe (trap.h) and calls trap(). One stub per
+; vector, all 256: vectors 32-255 are interrupts (pmulab's LAPIC timer, PMI
+; and spurious vectors among them), which push no error code.
 
 default rel
 bits 64
@@ -18,7 +20,7 @@ global trap_stubs
 %%start:
 %if %1 == 3
 	jmp bp_entry
-%elif !(%1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30)
+%elif %1 >= 32 || !(%1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30)
 	push 0				; no error code from the CPU
 %endif
 %if %1 != 3
@@ -33,7 +35,7 @@ global trap_stubs
 	align TRAP_STUB_SIZE, int3
 trap_stubs:
 %assign v 0
-%rep 32
+%rep 256
 	STUB v
 %assign v v + 1
 %endrep

@@ -64,6 +64,16 @@ u32 hw_mmio_read32(u64 addr)
 	return *(volatile const u32 *)(uintptr_t)addr;
 }
 
+void hw_mmio_write32(u64 addr, u32 val)
+{
+	*(volatile u32 *)(uintptr_t)addr = val;
+}
+
+void hw_irq_window(void)
+{
+	asm volatile("sti; nop; cli" : : : "memory");
+}
+
 u64 hw_read_dr(unsigned n)
 {
 	u64 v = 0;

@@ -13,6 +13,11 @@ int hw_rdmsr(u32 msr, u64 *val);
 int hw_wrmsr(u32 msr, u64 val);
 int hw_rdpmc(u32 index, u64 *val);
 u32 hw_mmio_read32(u64 addr);	/* UEFI maps memory and MMIO 1:1 */
+void hw_mmio_write32(u64 addr, u32 val);
+/* STI; NOP; CLI: one instruction with interrupts enabled, so an interrupt
+ * the local APIC holds pending is taken now, by pmulab's IDT (STI delays
+ * recognition by one instruction, SDM Vol2B STI). */
+void hw_irq_window(void);
 u64 hw_read_dr(unsigned n);	/* DR0-DR3, DR6, DR7 */
 void hw_write_dr(unsigned n, u64 v);
 u64 hw_rdtsc(void);

@@ -1,6 +1,8 @@
 /* The owned world's IDT: 64-bit interrupt gates (SDM Vol3A 6.14.1, Figure 6-8)
- * to the entry.asm stubs, in the code segment the firmware runs in. Interrupt
- * gates clear IF on entry, so a handler never nests under an interrupt. */
+ * to the entry.asm stubs, in the code segment the firmware runs in, for all
+ * 256 vectors: an interrupt past the limit would raise #GP instead of reaching
+ * its handler (SDM Vol3A 6.10). Interrupt gates clear IF on entry, so a
+ * handler never nests under an interrupt. */
 #include "exception.h"
 #include "idt.h"
 
@@ -19,14 +21,14 @@ struct idt_gate {
 
 extern const u8 trap_stubs[];
 
-static struct idt_gate idt[NR_EXCEPTIONS] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 static struct desc_ptr idt_desc;
 
 const struct desc_ptr *idt_get(void)
 {
 	if (idt_desc.limit)
 		return &idt_desc;
-	for (unsigned v = 0; v < NR_EXCEPTIONS; v++) {
+	for (unsigned v = 0; v < IDT_VECTORS; v++) {
 		u64 addr = (u64)(uintptr_t)(trap_stubs + v * TRAP_STUB_SIZE);
 
 		idt[v].offset_lo = (u16)addr;

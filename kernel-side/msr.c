@@ -115,6 +115,14 @@ int msr_write_safe(u32 msr, u64 val)
 	return err;
 }
 
+int msr_write_unlogged(u32 msr, u64 val)
+{
+	int err = hw_wrmsr(msr, val);
+
+	narrate(MSR_OP_WRITE, msr, val, err);
+	return err;
+}
+
 unsigned msr_restore_all(unsigned *restored)
 {
 	unsigned mismatched = 0;

@@ -152,6 +152,10 @@
  */
 int msr_read_safe(u32 msr, u64 *val);
 int msr_write_safe(u32 msr, u64 val);
+/* A write the restore log does not keep, for registers whose owner restores
+ * them itself in the order they need (the x2APIC's, apic.c) and write-only
+ * ones that cannot be read back to be logged (x2APIC EOI). */
+int msr_write_unlogged(u32 msr, u64 val);
 /* RDPMC through the exception table: TCG raises #UD, a bad index #GP. */
 int rdpmc_safe(u32 index, u64 *val);
 /* Restores the logged MSRs, newest first; returns how many did not read back

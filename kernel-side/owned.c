@@ -1,6 +1,8 @@
 /* Entering and leaving the owned world. Entry: CLI, save the firmware's IDTR,
- * load ours. Leaving: write back logged MSRs, reload the firmware's IDTR,
- * restore RFLAGS. An unexpected exception longjmps (owned_abort) back here. */
+ * load ours. Leaving: CLI, write back logged MSRs and the local APIC registers
+ * a section took (apic.c), reload the firmware's IDTR, restore RFLAGS. An
+ * unexpected exception longjmps (owned_abort) back here. */
+#include "apic.h"
 #include "cpu.h"
 #include "idt.h"
 #include "msr.h"
@@ -23,7 +25,7 @@ void owned_abort(struct owned_jmp *jmp) __attribute__((noreturn));
 static struct owned_ctx *owned_cur;
 static struct owned_stats owned_stats;
 static void (*owned_panic)(const struct fault_info *f);
-static u64 owned_stack_top;
+static u64 owned_stack_top_frame;
 
 bool owned_active(void)
 {
@@ -37,7 +39,14 @@ void owned_set_panic(void (*panic)(const struct fault_info *f))
 
 void owned_set_stack_top(const void *frame)
 {
-	owned_stack_top = (u64)(uintptr_t)frame;
+	owned_stack_top_frame = (u64)(uintptr_t)frame;
+}
+
+u64 owned_stack_top(void)
+{
+	u64 top = owned_cur ? owned_cur->jmp.rsp : 0;
+
+	return owned_stack_top_frame > top ? owned_stack_top_frame : top;
 }
 
 void owned_last_stats(struct owned_stats *st)
@@ -73,8 +82,7 @@ void owned_fault(struct trapframe *tf)
 	};
 
 	if (ctx && !ctx->leaving) {
-		fault_trace(&f, tf->rbp, owned_stack_top > ctx->jmp.rsp ?
-					 owned_stack_top : ctx->jmp.rsp);
+		fault_trace(&f, tf->rbp, owned_stack_top());
 		ctx->fault = f;
 		owned_abort(&ctx->jmp);
 	}
@@ -101,7 +109,11 @@ int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault)
 	owned_cur = &ctx;
 	aborted = owned_call(&ctx.jmp, fn, arg);
 
+	/* A section that sampled ran with IF=1 for a while. */
+	cli();
 	ctx.leaving = true;
+	/* The APIC first, while pmulab's IDT still takes what it had pending. */
+	owned_stats.lapic_restored = apic_release(&owned_stats.lapic_mismatched);
 	owned_stats.msrs_mismatched = msr_restore_all(&owned_stats.msrs_restored);
 	owned_cur = NULL;
 	lidt(&fw_idt);

@@ -22,6 +22,8 @@ struct fault_info {
 struct owned_stats {
 	unsigned msrs_restored;		/* MSRs written back */
 	unsigned msrs_mismatched;	/* of them, not reading back as before */
+	unsigned lapic_restored;	/* local APIC registers written back */
+	unsigned lapic_mismatched;	/* of them, not reading back as before */
 	bool idt_restored;		/* IDTR equals the firmware's again */
 	bool if_restored;		/* RFLAGS.IF equals its value on entry */
 };
@@ -38,6 +40,9 @@ void owned_fault(struct trapframe *tf) __attribute__((noreturn));
 /* The highest frame of pmulab's own code (efi_main's): fault traces follow
  * the RBP chain up to it, through the code that started the section. */
 void owned_set_stack_top(const void *frame);
+/* The bound of a stack walk from inside the current section: that frame, or
+ * the section's entry when it is higher. */
+u64 owned_stack_top(void);
 
 /* Called, with the fault, when no section can take it (a fault while a
  * section is being left). Must not return; the firmware reports and exits. */

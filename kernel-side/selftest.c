@@ -123,7 +123,8 @@ void selftest_report(const struct selftest *st, const struct pmu_caps *pc)
 void selftest_report_restore(const char *section, const struct owned_stats *os)
 {
 	struct rec r;
-	bool ok = os->idt_restored && os->if_restored && os->msrs_mismatched == 0;
+	bool ok = os->idt_restored && os->if_restored && os->msrs_mismatched == 0 &&
+		  os->lapic_mismatched == 0;
 
 	rec_check_begin(&r, "owned.restore", ok ? CHECK_PASS : CHECK_FAIL);
 	rec_str(&r, "section", section);
@@ -131,5 +132,9 @@ void selftest_report_restore(const char *section, const struct owned_stats *os)
 	rec_u64(&r, "if", os->if_restored);
 	rec_u64(&r, "msrs_restored", os->msrs_restored);
 	rec_u64(&r, "msrs_mismatched", os->msrs_mismatched);
+	if (os->lapic_restored) {
+		rec_u64(&r, "lapic_restored", os->lapic_restored);
+		rec_u64(&r, "lapic_mismatched", os->lapic_mismatched);
+	}
 	rec_end(&r);
 }

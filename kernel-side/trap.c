@@ -1,11 +1,14 @@
-/* The C side of exception entry: #BP goes to the code patcher, then to the
- * probes; #DB to the probe being single-stepped and the hardware
- * breakpoints; a fault at an instruction listed in the exception table
- * resumes at its fixup; any other exception aborts the owned section it
- * happened in (owned.c), which reports it and exits cleanly. */
+/* The C side of exception and interrupt entry: #BP goes to the code
+ * patcher, then to the probes; #DB to the probe being single-stepped and the
+ * hardware breakpoints; a fault at an instruction listed in the exception
+ * table resumes at its fixup; any other exception aborts the owned section it
+ * happened in (owned.c), which reports it and exits cleanly. An interrupt
+ * (vector 32 and up) goes to its handler. */
+#include "apic.h"
 #include "debugreg.h"
 #include "exception.h"
 #include "hw.h"
+#include "idt.h"
 #include "kprobe.h"
 #include "owned.h"
 #include "text_poke.h"
@@ -48,10 +51,53 @@ static bool trap_debug(struct trapframe *tf)
 	return stepped || hit;
 }
 
+static trap_handler_fn handlers[IDT_VECTORS];
+static u64 irq_stray, irq_spurious;
+static unsigned irq_stray_vector;
+
+void trap_set_handler(unsigned vector, trap_handler_fn fn)
+{
+	handlers[vector % IDT_VECTORS] = fn;
+}
+
+u64 trap_irq_stray(unsigned *last_vector)
+{
+	*last_vector = irq_stray_vector;
+	return irq_stray;
+}
+
+u64 trap_irq_spurious(void)
+{
+	return irq_spurious;
+}
+
+/* An interrupt no handler took. */
+static void irq_unhandled(struct trapframe *tf)
+{
+	/* A spurious interrupt sets no ISR bit and takes no EOI (SDM Vol3A
+	 * 11.9). */
+	if (tf->vector == APIC_SPURIOUS_VECTOR) {
+		irq_spurious++;
+		return;
+	}
+	/* Accepted, so in service: without an EOI it would hold off every
+	 * interrupt of its priority class and below. */
+	irq_stray++;
+	irq_stray_vector = (unsigned)tf->vector;
+	apic_eoi();
+}
+
 void trap(struct trapframe *tf)
 {
+	trap_handler_fn fn = handlers[tf->vector % IDT_VECTORS];
 	const struct extable_entry *e;
 
+	if (fn && fn(tf))
+		return;
+	if (tf->vector >= NR_EXCEPTIONS) {
+		irq_unhandled(tf);
+		return;
+	}
 	if (tf->vector == BP_VECTOR && (text_poke_int3(tf) || kprobe_int3(tf)))
 		return;
 	if (tf->vector == DB_VECTOR && trap_debug(tf))

@@ -38,4 +38,13 @@ u64 trap_fixup_count(void);
 
 void trap(struct trapframe *tf);
 
+/* A handler for a vector runs first, with IF=0, and returns true when the
+ * event was its own (an interrupt handler EOIs its own). An interrupt
+ * (vector 32-255) no handler takes is counted as stray and EOIed, the APIC's
+ * spurious vector apart; an exception goes on to the fixup and fault path. */
+typedef bool (*trap_handler_fn)(struct trapframe *tf);
+void trap_set_handler(unsigned vector, trap_handler_fn fn);
+u64 trap_irq_stray(unsigned *last_vector);
+u64 trap_irq_spurious(void);
+
 #endif

@@ -86,7 +86,7 @@ def test_events_and_suite_from_config(boot):
     ("events=cycles,bogus", "unknown-event: bogus"),
     ("events=raw:0xfffffffffffff", "raw-reserved-bits: raw:0xfffffffffffff"),
     ("suite=everything",
-     "expected none or a comma-separated list of pmu-check|quick|full|ftrace"),
+     "expected none or a comma-separated list of pmu-check|quick|full|ftrace|probes|sample"),
 ])
 def test_bad_events_and_suites_are_config_errors(boot, line, detail):
     run = boot("--set", line)

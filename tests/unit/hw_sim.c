@@ -30,7 +30,9 @@ static unsigned nmmio;
 
 static int rdpmc_err;
 static u64 rdpmc_val, dr[8];
-static const struct sim_device *device;
+static const struct sim_device *devices[SIM_DEVICES_MAX];
+static unsigned ndevices;
+static const struct sim_bus_device *bus;
 
 void sim_reset(void)
 {
@@ -39,17 +41,25 @@ void sim_reset(void)
 	rdpmc_err = HW_ERR_FAULT | GP_VECTOR;
 	rdpmc_val = 0;
 	memset(dr, 0, sizeof(dr));
-	device = NULL;
+	ndevices = 0;
+	bus = NULL;
 }
 
 void sim_attach(const struct sim_device *dev)
 {
-	device = dev;
+	if (ndevices == SIM_DEVICES_MAX)
+		abort();
+	devices[ndevices++] = dev;
+}
+
+void sim_attach_bus(const struct sim_bus_device *dev)
+{
+	bus = dev;
 }
 
 const struct sim_device *sim_attached(void)
 {
-	return device;
+	return ndevices ? devices[ndevices - 1] : NULL;
 }
 
 void sim_cpuid(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
@@ -154,8 +164,10 @@ int hw_rdmsr(u32 msr, u64 *val)
 	int i = msr_find(msr), err;
 
 	*val = 0;
-	if (device && device->rdmsr) {
-		err = device->rdmsr(msr, val);
+	for (unsigned d = ndevices; d-- > 0;) {
+		if (!devices[d]->rdmsr)
+			continue;
+		err = devices[d]->rdmsr(msr, val);
 		if (err != SIM_NOT_MINE) {
 			if (err)
 				*val = 0;	/* a faulting read stores nothing */
@@ -174,8 +186,10 @@ int hw_wrmsr(u32 msr, u64 val)
 {
 	int i = msr_find(msr), err;
 
-	if (device && device->wrmsr) {
-		err = device->wrmsr(msr, val);
+	for (unsigned d = ndevices; d-- > 0;) {
+		if (!devices[d]->wrmsr)
+			continue;
+		err = devices[d]->wrmsr(msr, val);
 		if (err != SIM_NOT_MINE) {
 			if (!err)
 				nwrites++;
@@ -203,9 +217,11 @@ int hw_rdpmc(u32 index, u64 *val)
 {
 	int err;
 
-	if (device && device->rdpmc) {
+	for (unsigned d = ndevices; d-- > 0;) {
+		if (!devices[d]->rdpmc)
+			continue;
 		*val = 0;
-		err = device->rdpmc(index, val);
+		err = devices[d]->rdpmc(index, val);
 		if (err != SIM_NOT_MINE) {
 			if (err)
 				*val = 0;
@@ -227,10 +243,30 @@ void sim_mmio(u64 addr, u32 val)
 
 u32 hw_mmio_read32(u64 addr)
 {
+	u32 val;
+
+	if (bus && bus->mmio_read && bus->mmio_read(addr, &val) != SIM_NOT_MINE)
+		return val;
 	for (unsigned i = 0; i < nmmio; i++)
 		if (mmio_tab[i].addr == addr)
 			return mmio_tab[i].val;
 	return 0xffffffffu;	/* nothing decodes it: the bus floats */
+}
+
+/* A write no device claims lands in the sim_mmio() table, if listed. */
+void hw_mmio_write32(u64 addr, u32 val)
+{
+	if (bus && bus->mmio_write && bus->mmio_write(addr, val) != SIM_NOT_MINE)
+		return;
+	for (unsigned i = 0; i < nmmio; i++)
+		if (mmio_tab[i].addr == addr)
+			mmio_tab[i].val = val;
+}
+
+void hw_irq_window(void)
+{
+	if (bus && bus->irq_window)
+		bus->irq_window();
 }
 
 void sim_dr(unsigned n, u64 val)

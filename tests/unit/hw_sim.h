@@ -29,18 +29,31 @@ void sim_rdpmc(int err, u64 val);
 void sim_mmio(u64 addr, u32 val);
 void sim_dr(unsigned n, u64 val);
 
-/* A device model that claims some MSRs and RDPMC (tests/unit/pmu_sim.c).
- * Each hook returns SIM_NOT_MINE for what it does not model, else 0 or an
- * HW_ERR_* code. */
+/* A device model that claims some MSRs and RDPMC (tests/unit/pmu_sim.c, the
+ * x2APIC model in test_sample.c). Each hook (any may be NULL) returns
+ * SIM_NOT_MINE for what it does not model, else 0 or an HW_ERR_* code.
+ * The device attached last is asked first, so it can watch or shadow the
+ * ones under it. */
 #define SIM_NOT_MINE (-1)
+#define SIM_DEVICES_MAX 4
 struct sim_device {
 	int (*rdmsr)(u32 msr, u64 *val);
 	int (*wrmsr)(u32 msr, u64 val);
 	int (*rdpmc)(u32 index, u64 *val);
 };
-void sim_attach(const struct sim_device *dev);	/* sim_reset() detaches */
-/* The attached device, so a second model can sit in front of it and pass on
- * what it does not claim (tests/unit/lbr_sim.c over pmu_sim.c). */
+void sim_attach(const struct sim_device *dev);	/* sim_reset() detaches all */
+/* The device attached last, so a second model can sit in front of it and
+ * pass on what it does not claim (tests/unit/lbr_sim.c over pmu_sim.c). */
 const struct sim_device *sim_attached(void);
+
+/* A device on the memory bus (the xAPIC model in test_sample.c): MMIO hooks
+ * as above, and what hw_irq_window() lets in. One at a time; sim_reset()
+ * detaches it. */
+struct sim_bus_device {
+	int (*mmio_read)(u64 addr, u32 *val);
+	int (*mmio_write)(u64 addr, u32 val);
+	void (*irq_window)(void);	/* deliver what is pending */
+};
+void sim_attach_bus(const struct sim_bus_device *dev);
 
 #endif

@@ -52,7 +52,7 @@ static const char *dumped(void)
 	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
 #define REST_DEFAULT " suite=pmu-check,quick benches=none " EVENTS_DEFAULT \
 	" seed=1 skip=none ftrace_filter=tr_* ftrace_notrace=none ftrace_ring=overwrite" \
-	" icount_shift=off explain=off lesson=none"
+	" icount_shift=off sample_src=auto sample_period=50000 sample_random=off explain=off lesson=none"
 
 static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
 			       "exit_wait=30 inject_fault=none" REST_DEFAULT;
@@ -127,7 +127,7 @@ static void test_lists_strings(void)
 			"events=cycles,,instructions\nevents=raw:0xzz\n"
 			"events=raw:0x100000000000\nevents=\nicount_shift=11\n"), 9);
 	CHECK_STR(errs[0].detail,
-		  "expected none or a comma-separated list of pmu-check|quick|full|ftrace|probes");
+		  "expected none or a comma-separated list of pmu-check|quick|full|ftrace|probes|sample");
 	CHECK_STR(errs[1].reason, "bad-value");
 	CHECK_STR(errs[2].reason, "bad-value");
 	CHECK_STR(errs[3].detail, "unknown-event: bogus");
@@ -139,6 +139,27 @@ static void test_lists_strings(void)
 	/* Every bad line kept the default. */
 	CHECK_STR(dumped(), "serial=on serial_port=0x3f8 results=on exit=auto "
 		  "exit_wait=30 inject_fault=none" REST_DEFAULT);
+}
+
+/* suite=sample and its keys: a source by name, a period in range. */
+static void test_sample_keys(void)
+{
+	CHECK_U64(parse("suite=sample\nsample_src=timer\nsample_period=1000\n"
+			"sample_random=on\n"), 0);
+	CHECK_U64(cfg.suite, SUITE_SAMPLE);
+	CHECK_U64(cfg.sample_src, 2);
+	CHECK_U64(cfg.sample_period, 1000);
+	CHECK_U64(cfg.sample_random, 1);
+	CHECK(strstr(dumped(), " sample_src=timer sample_period=1000 sample_random=on") != NULL);
+	CHECK_U64(parse("sample_period=2147483647\nsample_src=pmi\n"), 0);
+	CHECK_U64(cfg.sample_period, 0x7fffffff);
+	CHECK_U64(parse("sample_src=nmi\nsample_period=999\nsample_period=2147483648\n"
+			"sample_random=2\n"), 4);
+	CHECK_STR(errs[0].detail, "expected one of auto|pmi|timer");
+	CHECK_STR(errs[1].detail, "expected 1000..2147483647");
+	CHECK_STR(errs[2].detail, "expected 1000..2147483647");
+	CHECK_STR(errs[3].detail, "expected on or off");
+	CHECK_U64(cfg.sample_period, 50000);
 }
 
 static void test_whitespace_comments(void)
@@ -228,6 +249,7 @@ int main(void)
 	test_defaults();
 	test_all_keys();
 	test_lists_strings();
+	test_sample_keys();
 	test_whitespace_comments();
 	test_errors();
 	test_long_and_binary();
