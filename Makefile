@@ -128,6 +128,7 @@ KERNEL_OBJS := \
 	kernel-side/lesson_02_ipc.o \
 	kernel-side/lesson_03_cache.o \
 	kernel-side/lesson_04_branch.o \
+	kernel-side/lesson_05_sampling.o \
 	kernel-side/lesson_06_lbr.o \
 	kernel-side/lesson_07_kprobe.o \
 	kernel-side/lesson_08_hwbp.o \

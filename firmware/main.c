@@ -444,13 +444,14 @@ static void run_lesson(void)
 		rec_begin(&r, "error");
 		rec_str(&r, "kind", "lesson");
 		rec_u64(&r, "lesson", cfg.lesson);
-		rec_str(&r, "reason", "not-written-yet");
-		rec_str(&r, "lands_with", lesson_lands_with(cfg.lesson));
+		rec_str(&r, "reason", "no-such-lesson");
 		rec_end(&r);
 		return;
 	}
 	env = (struct lesson_env){
-		.ci = &cpu, .pc = &pmu, .lc = &lbr, .image_base = (u64)(uintptr_t)ImageBase,
+		.ci = &cpu, .pc = &pmu, .lc = &lbr, .apic = &apic,
+		.image_base = (u64)(uintptr_t)ImageBase, .text_lo = (u64)(uintptr_t)_text,
+		.text_hi = (u64)(uintptr_t)_etext,
 		.icount_shift = icount_shift(), .seed = cfg.seed, .on_qemu = on_qemu,
 	};
 	env.mem = l->mem ? bench_memory(l->mem, &env.mem_size) : NULL;

@@ -76,8 +76,10 @@ void apic_write(u32 reg, u32 val)
 {
 	if (apic.mode == APIC_X2APIC)
 		msr_write_unlogged(APIC_X2APIC_MSR(reg), val);
-	else
+	else {
 		hw_mmio_write32(apic.base + reg, val);
+		msr_narrate_other(MSR_OP_XAPIC_WRITE, APIC_X2APIC_MSR(reg), val);
+	}
 }
 
 void apic_eoi(void)

@@ -249,6 +249,36 @@ static const struct dr_desc dr_table[] = {
 	{ 6, dr6_fields }, { 7, dr7_fields },
 };
 
+/* Local APIC registers (SDM Vol3A Figures 11-8, 11-10, 11-23; Table 12-2),
+ * as x2APIC MSRs; xAPIC MMIO writes are narrated under the same number. */
+static const struct msr_field apic_lvt[] = {
+	{ "vector", APIC_VECTOR_MASK, FLD_HEX },
+	{ "dm", 0x700, FLD_HEX_NZ },
+	{ "MASKED", APIC_LVT_MASKED, FLD_FLAG },
+	END,
+};
+
+static const struct msr_field apic_lvtt[] = {
+	{ "vector", APIC_VECTOR_MASK, FLD_HEX },
+	{ "MASKED", APIC_LVT_MASKED, FLD_FLAG },
+	{ "PERIODIC", APIC_LVT_TIMER_PERIODIC, FLD_FLAG },
+	END,
+};
+
+static const struct msr_field apic_spiv[] = {
+	{ "vector", APIC_SPIV_VECTOR, FLD_HEX },
+	{ "APIC_ENABLED", APIC_SPIV_APIC_ENABLED, FLD_FLAG },
+	END,
+};
+
+static const struct msr_field apic_tpr[] = {
+	{ "class", 0xf0, FLD_HEX },
+	{ "sub", 0x0f, FLD_HEX_NZ },
+	END,
+};
+
+#define X2APIC(reg) APIC_X2APIC_MSR(reg)
+
 #define ONE(m, n, f) { m, 1, 1, n, f, VENDOR_OTHER, false }
 #define RANGE(m, c, s, n) { m, c, s, n, NULL, VENDOR_OTHER, false }
 #define COUNTERS(m, c, s, n) { m, c, s, n, NULL, VENDOR_OTHER, true }
@@ -280,6 +310,18 @@ static const struct msr_desc msr_table[] = {
 	{ MSR_ARCH_LBR_INFO_0, 32, 1, "IA32_LBR_%u_INFO", lbr_info, VENDOR_OTHER, false },
 	ONE(MSR_IA32_X2APIC_APICID, "IA32_X2APIC_APICID", NULL),
 	ONE(MSR_IA32_X2APIC_VERSION, "IA32_X2APIC_VERSION", NULL),
+	ONE(X2APIC(APIC_TASKPRI), "APIC_TASKPRI", apic_tpr),
+	ONE(X2APIC(APIC_EOI), "APIC_EOI", NULL),
+	ONE(X2APIC(APIC_SPIV), "APIC_SPIV", apic_spiv),
+	ONE(X2APIC(APIC_LVTCMCI), "APIC_LVTCMCI", apic_lvt),
+	ONE(X2APIC(APIC_LVTT), "APIC_LVTT", apic_lvtt),
+	ONE(X2APIC(APIC_LVTTHMR), "APIC_LVTTHMR", apic_lvt),
+	ONE(X2APIC(APIC_LVTPC), "APIC_LVTPC", apic_lvt),
+	ONE(X2APIC(APIC_LVT0), "APIC_LVT0", apic_lvt),
+	ONE(X2APIC(APIC_LVT1), "APIC_LVT1", apic_lvt),
+	ONE(X2APIC(APIC_LVTERR), "APIC_LVTERR", apic_lvt),
+	COUNTERS(X2APIC(APIC_TMICT), 1, 1, "APIC_TMICT"),
+	ONE(X2APIC(APIC_TDCR), "APIC_TDCR", NULL),
 	/* AMD (APM Vol2 13.2.1, 13.2.2; PerfMonV2: PPR "PerfCntrGlobal*") */
 	{ MSR_K7_EVNTSEL0, 4, 1, "PerfEvtSel%u", amd_evtsel, VENDOR_AMD, false },
 	COUNTERS(MSR_K7_PERFCTR0, 4, 1, "PerfCtr%u"),
@@ -518,7 +560,11 @@ size_t explain_msr(char *buf, size_t size, enum msr_op op, u32 msr, u64 val, int
 		fmt_snprintf(name, sizeof(name), d->name, idx);
 	else
 		fmt_snprintf(name, sizeof(name), "MSR");
-	put(buf, size, &n, "%s %s (0x%x)", op == MSR_OP_WRITE ? "wrmsr" : "rdmsr", name, msr);
+	if (op == MSR_OP_XAPIC_WRITE)	/* the MMIO offset, not the MSR */
+		put(buf, size, &n, "xapic %s (+0x%x)", name, (msr - APIC_X2APIC_MSR(0)) << 4);
+	else
+		put(buf, size, &n, "%s %s (0x%x)", op == MSR_OP_WRITE ? "wrmsr" : "rdmsr", name,
+		    msr);
 	if (err) {
 		if (op == MSR_OP_WRITE)
 			put(buf, size, &n, " <- 0x%08llx", (unsigned long long)val);
@@ -526,7 +572,7 @@ size_t explain_msr(char *buf, size_t size, enum msr_op op, u32 msr, u64 val, int
 		    op == MSR_OP_WRITE ? "nothing written" : "nothing read");
 		return n;
 	}
-	put(buf, size, &n, " %s 0x%08llx", op == MSR_OP_WRITE ? "<-" : "->",
+	put(buf, size, &n, " %s 0x%08llx", op == MSR_OP_READ ? "->" : "<-",
 	    (unsigned long long)val);
 	if (d && (d->counter || d->fields)) {
 		put(buf, size, &n, "  ");

@@ -10,6 +10,7 @@
 #ifndef PMULAB_LESSON_H
 #define PMULAB_LESSON_H
 
+#include "apic.h"
 #include "bench.h"
 #include "kernels.h"
 #include "lbr.h"
@@ -21,7 +22,9 @@ struct lesson_env {
 	const struct cpu_info *ci;
 	const struct pmu_caps *pc;
 	const struct lbr_caps *lc;
-	u64 image_base;			/* for symbols */
+	const struct apic_info *apic;
+	u64 image_base;
+	u64 text_lo, text_hi;		/* the image's code */			/* for symbols */
 	u32 icount_shift;		/* BENCH_NO_ICOUNT when not under -icount */
 	u64 seed;
 	bool on_qemu;			/* hello boot=qemu */
@@ -47,10 +50,8 @@ struct lesson {
 	const struct lesson lesson_##num = { num, nm, ttl, memory, step_table, \
 					     ARRAY_SIZE(step_table) }
 
-/* The lesson numbered n, or NULL when it is not written yet (lessons.c). */
+/* The lesson numbered n, or NULL when there is none (lessons.c). */
 const struct lesson *lesson_find(unsigned n);
-/* What a missing lesson lands with ("sampling", ...), for the message. */
-const char *lesson_lands_with(unsigned n);
 
 /* The `lesson n=N step=0` record and the title; then, for each step, an
  * owned section running lesson_run_step. */

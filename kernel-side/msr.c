@@ -49,6 +49,11 @@ static void narrate(enum msr_op op, u32 msr, u64 val, int err)
 	msr_nheld++;
 }
 
+void msr_narrate_other(enum msr_op op, u32 msr, u64 val)
+{
+	narrate(op, msr, val, 0);
+}
+
 void msr_narrate_hold(bool hold)
 {
 	if (hold) {

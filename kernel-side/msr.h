@@ -169,7 +169,9 @@ unsigned msr_restore_all(unsigned *restored);
  * reads are not), with the value read or written and the access's result;
  * dropped: accesses a hold had no room for, given with the last one held.
  */
-enum msr_op { MSR_OP_READ, MSR_OP_WRITE };
+/* MSR_OP_XAPIC_WRITE: an xAPIC register written by MMIO (apic.c), named by
+ * its x2APIC MSR (0x800 + offset/16) so that one table decodes both modes. */
+enum msr_op { MSR_OP_READ, MSR_OP_WRITE, MSR_OP_XAPIC_WRITE };
 typedef void (*msr_narrate_fn)(enum msr_op op, u32 msr, u64 val, int err, unsigned dropped);
 extern msr_narrate_fn msr_narrate;
 /* Between hold(true) and hold(false) accesses are queued, not narrated: a
@@ -177,5 +179,8 @@ extern msr_narrate_fn msr_narrate;
  * the LBR record its branches (lbr.c). Holds nest: narration waits for the
  * release that matches the first hold. */
 void msr_narrate_hold(bool hold);
+/* An access the accessors did not make (an xAPIC MMIO write), narrated and
+ * held like theirs. */
+void msr_narrate_other(enum msr_op op, u32 msr, u64 val);
 
 #endif

@@ -5,6 +5,7 @@
  * Vol2 Figure 13-7); the drivers' own traffic, run against the simulated PMU,
  * narrates as it happens; a held counted region narrates after it; and the
  * code-patch lines. */
+#include "apic.h"
 #include "debugreg.h"
 #include "events.h"
 #include "explain.h"
@@ -404,6 +405,43 @@ static void test_dr(void)
 	CHECK_U64(explain_dr_fields(buf, sizeof(buf), 4, 0), 0);
 }
 
+/* Local APIC registers (SDM Vol3A Figures 11-8, 11-10; Table 12-2): as
+ * x2APIC MSRs, and as xAPIC MMIO writes named the same way. */
+static void test_apic(void)
+{
+	static char buf[EXPLAIN_LINE_MAX];
+
+	W(APIC_X2APIC_MSR(APIC_LVTPC), APIC_PMI_VECTOR,
+	  "wrmsr APIC_LVTPC (0x834) <- 0x000000ee  vector=0xee");
+	W(APIC_X2APIC_MSR(APIC_LVTPC), APIC_PMI_VECTOR | APIC_LVT_MASKED,
+	  "wrmsr APIC_LVTPC (0x834) <- 0x000100ee  vector=0xee MASKED");
+	W(APIC_X2APIC_MSR(APIC_LVT1), APIC_DM_NMI,
+	  "wrmsr APIC_LVT1 (0x836) <- 0x00000400  vector=0x00 dm=0x4");
+	W(APIC_X2APIC_MSR(APIC_SPIV), APIC_SPURIOUS_VECTOR | APIC_SPIV_APIC_ENABLED,
+	  "wrmsr APIC_SPIV (0x80f) <- 0x000001ff  vector=0xff APIC_ENABLED");
+	W(APIC_X2APIC_MSR(APIC_TASKPRI), APIC_TPR_OWNED,
+	  "wrmsr APIC_TASKPRI (0x808) <- 0x000000d0  class=0xd");
+	W(APIC_X2APIC_MSR(APIC_TMICT), 50000,
+	  "wrmsr APIC_TMICT (0x838) <- 0x0000c350  count=50000");
+	W(APIC_X2APIC_MSR(APIC_EOI), 0, "wrmsr APIC_EOI (0x80b) <- 0x00000000");
+	explain_msr(buf, sizeof(buf), MSR_OP_XAPIC_WRITE, APIC_X2APIC_MSR(APIC_LVTT),
+		    APIC_TIMER_VECTOR | APIC_LVT_TIMER_PERIODIC, 0);
+	CHECK_STR(buf, "xapic APIC_LVTT (+0x320) <- 0x000200ec  vector=0xec PERIODIC");
+	explain_msr(buf, sizeof(buf), MSR_OP_XAPIC_WRITE, APIC_X2APIC_MSR(APIC_TDCR),
+		    APIC_TDR_DIV_1, 0);
+	CHECK_STR(buf, "xapic APIC_TDCR (+0x3e0) <- 0x0000000b");
+	/* Held like an MSR access. */
+	nlines = 0;
+	explain_enable(true);
+	msr_narrate_hold(true);
+	msr_narrate_other(MSR_OP_XAPIC_WRITE, APIC_X2APIC_MSR(APIC_EOI), 0);
+	CHECK_U64(nlines, 0);
+	msr_narrate_hold(false);
+	explain_enable(false);
+	CHECK_U64(nlines, 1);
+	EXPECT(0, "xapic APIC_EOI (+0xb0) <- 0x00000000");
+}
+
 /* The hook: dr_install/uninstall narrate every MOV to a debug register. */
 static void test_dr_narrated(void)
 {
@@ -465,6 +503,7 @@ int main(void)
 	test_amd_driver();
 	test_probe_reads();
 	test_dr();
+	test_apic();
 	test_dr_narrated();
 	test_poke_probe();
 	test_hold();
