@@ -217,7 +217,8 @@ static void costs(const struct lesson_env *env)
 			   "from the TSC; the bench records have the ticks.");
 	} else {
 		lesson_say("Instructions for %u calls: unprobed %llu, probed %llu, boosted "
-			   "%llu. The counting pre-handler ran %llu times.", CALLS,
+			   "%llu. The counting pre-handler ran once a probed call: %llu times "
+			   "over the bench runs of both probes.", CALLS,
 			   (unsigned long long)insns_plain, (unsigned long long)insns_stepped,
 			   (unsigned long long)insns_boosted, (unsigned long long)counted);
 	}

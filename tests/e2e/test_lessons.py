@@ -32,6 +32,7 @@ def _bytes(m):
 
 def normalise(text):
     text = re.sub(r"\+0x[0-9a-f]+", "+0x..", text)
+    text = re.sub(r"\b(mov DR[0-3] <- )0x[0-9a-f]+", r"\g<1>0x..", text)
     text = re.sub(r"\b(e8|cc)((?: [0-9a-f]{2}){4})\b", _bytes, text)
     return re.sub(r"\bhas \d+ (such )?sites\b", r"has N \1sites", text)
 
@@ -44,13 +45,12 @@ def lesson(n, tmp_path, *args):
 
 
 def test_pages_found():
-    """The index lists all ten; the written ones have pages with transcripts."""
+    """The index lists all ten, each written, each with a page and a transcript."""
     index = (LESSONS / "README.md").read_text()
     for n in range(1, 11):
-        assert re.search(rf"^\| {n} +\|", index, re.M), f"lesson {n} missing from the index"
-    for n in range(5, 9):
-        assert re.search(rf"^\| {n} +\|.*\| lands with \w+", index, re.M)
-    assert [p.name[:2] for p in PAGES] == ["01", "02", "03", "04", "09", "10"]
+        assert re.search(rf"^\| {n} +\| \[.*\]\({n:02d}-[a-z]+\.md\) \| written \|$", index,
+                         re.M), f"lesson {n} missing from the index"
+    assert [p.name[:2] for p in PAGES] == [f"{n:02d}" for n in range(1, 11)]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
@@ -87,12 +87,87 @@ def test_lesson_9_narrates_the_three_steps(tmp_path):
     assert "Answer: off, 1 instruction a call (8000 with the NOP against 7000" in text
 
 
-def test_unwritten_lesson_is_an_error(boot):
-    run = boot("--set", "lesson=6")
-    err = run.first("error", kind="lesson")
-    assert err["reason"] == "not-written-yet" and err["lands_with"] == "LBR"
-    assert run.first("end")["status"] == "error"
-    assert run.rc == 1
+def test_lesson_5_counts_then_samples(tmp_path):
+    """The workload's exact profile (icount and single-stepping agree), then
+    timer samples (no PMU under TCG) whose histogram is near it."""
+    proc, _ = lesson(5, tmp_path)
+    text = proc.stdout
+    assert "instructions not counted: no-arch-pmu" in text
+    assert "108000 for 100\niterations, 1080 an iteration." in text
+    assert re.search(r"^  hot +966 instructions an iteration, 894 per mille$", text, re.M)
+    assert "1080 stepped an iteration, as many as the TSC counted." in text
+    assert "Source: the LAPIC timer" in text
+    assert re.search(r"^xapic APIC_LVTT \(\+0x320\) <- 0x000200ec  vector=0xec PERIODIC$",
+                     text, re.M)
+    m = re.search(r"^  hot +(\d+) samples +(\d+) per mille +\(stepped: 894 per mille\)$",
+                  text, re.M)
+    assert m and int(m.group(2)) >= 850, text
+    assert re.search(r"^  sampled_run;work;hot +\d+$", text, re.M)
+
+
+def test_lesson_6_reconstructs_not_records(tmp_path):
+    """No LBR under TCG: nothing recorded, nothing made up; the frame-pointer
+    walk misses the chain; the ring rebuilt from the real call sites gives
+    every frame, and is called a reconstruction."""
+    proc, out = lesson(6, tmp_path)
+    text = proc.stdout
+    assert "This CPU: no LBR (no-pdcm)." in text
+    assert "lbr_start: not-supported -- nothing was written." in text
+    recs = records_in((out / "serial.log").read_bytes())
+    assert not [r for r in recs if r["type"] == "lbr_branch"]
+    assert "frame-pointer set-ups: 1" not in text and text.count("frame-pointer set-ups: 0") == 6
+    ring = re.findall(r"^  would be +\d+ .*$", text, re.M)
+    assert len(ring) == 10 and ring[0].endswith("ind_call") and ring[-1].endswith(" call")
+    flat = " ".join(text.split())
+    assert "The walk found 1 of them." in flat
+    assert "a RECONSTRUCTION from the real addresses, not a recording:" in flat
+    assert "gives 6 frames from these 10 branches; 6 equal" in flat
+    assert "the same code gives 4 frames, the innermost, 4 of them right" in flat
+
+
+def test_lesson_7_a_probe_hit(tmp_path):
+    """The INT3 and the slot narrated, the frame the handlers saw, and the
+    exact cost of a hit, stepped and boosted, from the run's own counts."""
+    proc, _ = lesson(7, tmp_path)
+    text = proc.stdout
+    assert re.search(r"^site tr_leaf\+0x0: 0f -> cc \(first byte -> int3\)$", text, re.M)
+    assert re.search(r"^site kprobe_slots\+0x[0-9a-f]+: (cc ){16}-> 0f 1f 44 00 00( cc){11}$",
+                     text, re.M)
+    assert re.search(r"^site tr_leaf\+0x0: cc -> 0f \(int3 -> first byte back\)$", text, re.M)
+    flat = " ".join(text.split())
+    assert "the pre-handler 1 time(s), RIP = tr_leaf+0x0, RDI = 41 (the argument), TF = 0" in flat
+    assert "RIP = tr_leaf+0x5 -- 5 bytes further" in flat
+    assert "tr_leaf returned 124; unprobed it returns 124." in flat
+    m = re.search(r"Instructions for 200 calls: unprobed (\d+), probed (\d+), boosted (\d+)\.",
+                  flat)
+    plain, stepped, boosted = (int(g) for g in m.groups())
+    assert plain == 1600      # tr_leaf and its loop: 8 instructions a call
+    hit, boost = (stepped - plain) // 200, (boosted - plain) // 200
+    assert 0 < boost < hit <= 400, (hit, boost)    # the issue's goal for a hit
+    assert (f"Answer: {hit} instructions a hit over an unprobed call of 8" in flat and
+            f"Boosted, {boost}: so the single step -- the #DB round trip and its fix-up -- "
+            f"is {hit - boost} of them." in flat), flat
+
+
+def test_lesson_8_breakpoints(tmp_path):
+    """DR writes narrated and decoded; the execute breakpoint is a fault with
+    RF clear in the frame; the watchpoint a trap naming its writer."""
+    proc, _ = lesson(8, tmp_path)
+    text = proc.stdout
+    assert re.search(r"^mov DR0 <- 0x[0-9a-f]+  = tr_leaf\+0x0$", text, re.M)
+    assert re.search(r"^mov DR7 <- 0x00000501  L0 RW0=exec LEN0=1 LE$", text, re.M)
+    assert re.search(r"^mov DR7 <- 0x00090501  L0 RW0=write LEN0=8 LE$", text, re.M)
+    assert re.search(r"^mov DR7 <- 0x000f0501  L0 RW0=rw LEN0=4 LE$", text, re.M)
+    flat = " ".join(text.split())
+    assert "Three calls: 3 hits. At each the #DB handler found RIP = tr_leaf+0x0" in flat
+    assert "DR6 said B0 (0xffff0ff1). The frame's RF was 0" in flat
+    for v in (7, 8, 9):
+        assert f"RIP = pt_write+0x7, pt_var already {v}" in flat
+    assert "3 hits for three writes and a read" in flat
+    assert "2 hits for a write and a read." in flat
+    assert "DR7 now: 0x00000400 (none), as found: yes." in flat
+    assert re.search(r"Answer: the trap left RIP 7 bytes into pt_write, past the store; "
+                     r"decoding pt_write from its start finds the 7-byte instruction", flat)
 
 
 def test_lesson_usage(pmulab):
