@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import Run, records_in
+from conftest import ROOT, Run, records_in
 
 HOT_BAR = 0.85          # the payload's bar (tests/e2e/test_sample.py)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -32,7 +32,7 @@ def fields(path, rtype):
 
 def tolerance():
     """The `share profile` line of host/tolerances.txt, in points."""
-    text = (__import__("conftest").PMULAB.parent.parent / "host" / "tolerances.txt").read_text()
+    text = (ROOT / "host" / "tolerances.txt").read_text()
     m = re.search(r"^share\s+profile\s+([0-9.]+)%", text, re.M)
     assert m, "no share profile line in host/tolerances.txt"
     return float(m.group(1))
