@@ -245,6 +245,21 @@ static bool no_records_dir(const char *arg)
 	       cli_path(path, sizeof(path), arg, "serial.log") == 0 && stat(path, &st) < 0;
 }
 
+/* A run directory of pmulab linux --profile: records with a sampling record
+ * but no sample records, the samples in profile.folded or perf.script. */
+static bool linux_profile_dir(const char *arg, const struct stream *s)
+{
+	char path[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < s->nrecs; i++)
+		if (!strcmp(s->recs[i].type, "sample"))
+			return false;
+	return (cli_path(path, sizeof(path), arg, "profile.folded") == 0 &&
+		stat(path, &st) == 0) ||
+	       (cli_path(path, sizeof(path), arg, "perf.script") == 0 && stat(path, &st) == 0);
+}
+
 /* The subtitle: the run and how it was sampled. */
 static void run_subtitle(char *buf, size_t len, const struct stream *s, const char *run,
 			 const struct profile *p)
@@ -272,7 +287,7 @@ static struct profile *flame_profile(const char *arg, const char *run, char *sub
 	*bad = 0;
 	if (!no_records_dir(arg) && !(s = load_stream("flamegraph", arg, path, sizeof(path))))
 		return NULL;
-	if (s && profile_runs(s, &runs)) {
+	if (s && profile_runs(s, &runs) && !linux_profile_dir(arg, s)) {
 		free(runs);
 		if (pick_runs(s, "flamegraph", path, run, true, &runs) &&
 		    (p = run_profile(s, "flamegraph", path, runs[0], bad)))
