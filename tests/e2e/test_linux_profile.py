@@ -110,6 +110,20 @@ def test_flamegraph_renders_linux_run(pmulab, linux):
     assert names["hot"] / total >= HOT_BAR and "work" in names
 
 
+def test_report_sorts_linux_run_by_symbol(pmulab, linux):
+    """report --sort symbol reads the samples a Linux run keeps beside its
+    records (profile.folded), as it reads a payload run's sample records."""
+    out, _ = linux
+    counts = folded(out)
+    total = sum(counts.values())
+    hot = sum(n for stack, n in counts.items() if stack.split(";")[-1] == "hot")
+    r = run([pmulab, "report", out, "--sort", "symbol"])
+    assert r.returncode == 0, r.stderr
+    assert f"# Samples: {total} of run 'sampled'" in r.stdout
+    rows = [l.split() for l in r.stdout.splitlines() if l and not l.startswith("#")]
+    assert rows[0][1:] == [str(hot), "hot"]
+
+
 def test_compare_with_payload(pmulab, linux, payload):
     out, _ = linux
     r = run([pmulab, "compare", payload, out])
