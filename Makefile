@@ -228,7 +228,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
 # knows the event names and the benches= syntax, hence the kernels' table.
 HOST_SRCS := $(wildcard host/*.c) kernel-side/crc32.c firmware/config.c \
 	kernel-side/events.c kernel-side/suites.c kernel-side/fmt.c microbench/kernels.c \
-	kernel-side/record.c kernel-side/suite_describe.c microbench/traced.c \
+	kernel-side/record.c kernel-side/suite_describe.c microbench/traced.c microbench/sampled.c \
 	host/qemu-plugin/cachesim.c kernel-side/insn.c
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS)) \
 	$(patsubst %.asm,$(BUILD)/host/%.o,$(KERNEL_ASM))
@@ -247,6 +247,10 @@ $(BUILD)/host/%.o: %.asm
 # pmulab linux probes tr_leaf with a uprobe: built as the payload builds it,
 # the same entry hook before its first instruction.
 $(BUILD)/host/microbench/traced.o: HOST_CFLAGS += -fpatchable-function-entry=5
+# pmulab linux --profile samples the payload's sampling workload with perf
+# record -g: frame pointers, as in the payload, in it and in its callers.
+$(BUILD)/host/microbench/sampled.o $(BUILD)/host/host/lxprofile.o $(BUILD)/host/host/linux.o \
+	$(BUILD)/host/host/main.o: HOST_CFLAGS += -fno-omit-frame-pointer
 
 $(BUILD)/pmulab: $(HOST_OBJS) $(BUILD)/tolerances.txt
 	$(E) "  LINK    $@"
@@ -277,7 +281,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-DPMULAB_VERSION='"$(VERSION)"' -Ikernel-side -Ihost -Ihost/qemu-plugin -Ifirmware -Imicrobench -Itests/unit
 UNIT_TESTS := crc32 fmt record parse config msr caps symtab stat pmu_sim pmu \
 	kernels paging plot html disk ftrace trace insn lbr compare perf vg uprobe \
-	explain lesson kprobe cachesim reference sample profile
+	explain lesson kprobe cachesim reference sample profile lxprofile
 unit_crc32_SRCS := kernel-side/crc32.c
 unit_fmt_SRCS := kernel-side/fmt.c
 unit_record_SRCS := kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c \
@@ -319,7 +323,7 @@ unit_stat_SRCS := $(REPORT_TEST_SRCS)
 unit_plot_SRCS := $(REPORT_TEST_SRCS)
 unit_html_SRCS := $(REPORT_TEST_SRCS)
 unit_trace_SRCS := $(REPORT_TEST_SRCS)
-unit_profile_SRCS := $(REPORT_TEST_SRCS) host/profile.c host/profile_rec.c \
+unit_profile_SRCS := $(REPORT_TEST_SRCS) host/profile.c host/profile_rec.c host/profile_share.c host/pair.c \
 	host/profile_text.c host/flamegraph.c
 unit_disk_SRCS := host/disk.c
 unit_explain_SRCS := kernel-side/explain.c kernel-side/text_poke.c kernel-side/events.c kernel-side/msr.c \
@@ -345,6 +349,7 @@ unit_compare_SRCS := host/pair.c host/parse.c tests/unit/streams.c kernel-side/r
 unit_perf_SRCS := host/perf.c
 unit_vg_SRCS := host/vgparse.c
 unit_uprobe_SRCS := host/uprobe_text.c
+unit_lxprofile_SRCS := host/lxprofile_text.c
 unit_cachesim_SRCS := host/qemu-plugin/cachesim.c kernel-side/insn.c
 unit_reference_SRCS := host/reference.c host/qemu-plugin/cachesim.c kernel-side/insn.c \
 	host/parse.c tests/unit/streams.c kernel-side/record.c kernel-side/fmt.c kernel-side/crc32.c

@@ -8,6 +8,7 @@
 #include "esp.h"
 #include "pair.h"
 #include "profile_cli.h"
+#include "profile_share.h"
 
 #define EXIT_DIFFER 4
 
@@ -25,6 +26,11 @@ const char usage_compare[] =
 	"           a difference beyond the tolerance\n"
 	"  n/a      nothing to compare: a side has no value (src=none: its reason)\n"
 	"           or the bench measures the method itself (method=single)\n"
+	"When both runs hold a profile (sample records, profile.folded, perf.script:\n"
+	"pmulab linux --profile), each function with >= 5% of either side's samples\n"
+	"gets a row too: its two shares, within the `share profile` tolerance\n"
+	"(percentage points) or DIFFER; the text output then lists both profiles'\n"
+	"top functions.\n"
 	"\n"
 	"  --tolerance FILE  per-event tolerances (default $PMULAB_TOLERANCES, else\n"
 	"                    tolerances.txt beside this program; host/tolerances.txt)\n"
@@ -294,6 +300,11 @@ int cmd_compare(int argc, char **argv)
 	struct stream *a, *b;
 	struct tol_table t;
 	struct cmp_result res;
+	struct profile *fa, *fb;
+	struct share_row *sh = NULL;
+	size_t nsh = 0, sh_counts[4] = { 0 };
+	const struct tol_entry *sh_tol;
+	char perr[4400];
 	int n = 0, code;
 
 	for (int i = 1; i < argc; i++) {
@@ -332,8 +343,18 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	cmp_pair(a, b, &t, &res);
+	/* Profiles are judged whatever the format; text shows them. */
+	fa = profile_load(args[0], NULL, perr, sizeof(perr));
+	fb = profile_load(args[1], NULL, perr, sizeof(perr));
+	sh_tol = tol_find(&t, "share", TOL_PROFILE);
+	if (fa && fb)
+		nsh = profile_share_judge(fa, fb, sh_tol, &sh);
+	for (size_t i = 0; i < nsh; i++)
+		sh_counts[sh[i].verdict]++;
 	if (fmt == CMP_TEXT) {
 		text(stdout, &res, pa, pb);
+		if (fa && fb)
+			profile_share_print(stdout, sh, nsh, sh_tol);
 		profile_compare_runs(stdout, args[0], args[1]);
 	} else if (fmt == CMP_CSV)
 		csv(stdout, &res);
@@ -352,9 +373,15 @@ int cmd_compare(int argc, char **argv)
 				r->src_a ? r->src_a : "-", (long long)r->b,
 				r->src_b ? r->src_b : "-", r->why ? r->why : "");
 	}
-	if (res.counts[CMP_DIFFER])
+	for (size_t i = 0; i < nsh; i++)
+		if (sh[i].verdict == CMP_DIFFER)
+			fprintf(stderr, "%s compare: DIFFER: profile share of %s: A %.2f%%, B %.2f%%: "
+				"beyond %g points\n", pmulab_progname, sh[i].name, sh[i].sa, sh[i].sb,
+				sh_tol->pct);
+	if (res.counts[CMP_DIFFER] || sh_counts[CMP_DIFFER])
 		code = EXIT_DIFFER;
-	else if (!a->complete || !b->complete || res.counts[CMP_MATCH] + res.counts[CMP_WITHIN] == 0)
+	else if (!a->complete || !b->complete ||
+		 res.counts[CMP_MATCH] + res.counts[CMP_WITHIN] + sh_counts[CMP_WITHIN] == 0)
 		code = EXIT_PARTIAL;
 	else
 		code = EXIT_OK;
@@ -363,6 +390,9 @@ int cmd_compare(int argc, char **argv)
 			!a->complete ? "A is incomplete" : !b->complete ? "B is incomplete" :
 			"no row could be compared");
 	cmp_free(&res);
+	profile_share_free(sh, nsh);
+	profile_free(fa);
+	profile_free(fb);
 	stream_free(a);
 	stream_free(b);
 	tol_free(&t);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "lxbench.h"
+#include "lxprofile.h"
 #include "record.h"
 #include "uprobe.h"
 #include "valgrind.h"
@@ -24,6 +25,8 @@ const char usage_linux[] =
 	"usage: pmulab linux [--suite quick|full|none] [--benches SPEC] [--events LIST]\n"
 	"                    [--out DIR] [--cpu N] [--reps N] [--seed N] [--valgrind]\n"
 	"                    [--probes] [--calls N] [--format FORMAT]\n"
+	"       pmulab linux --profile [--out DIR] [--event E] [--call-graph fp|lbr|dwarf]\n"
+	"                    [--cpu N] [--format FORMAT]\n"
 	"\n"
 	"Runs the payload's benchmark kernels (the same nasm code, plan and method)\n"
 	"in user space under Linux and writes the same bench and counter records,\n"
@@ -51,13 +54,26 @@ const char usage_linux[] =
 	"no PMU for the process (ENOENT, EOPNOTSUPP, EACCES) it says so and runs the\n"
 	"kernels under valgrind: callgrind's exact instruction counts (src=valgrind)\n"
 	"and cachegrind's simulated branches and caches (src=model). DIR gets\n"
-	"records.txt and, under valgrind, valgrind/ (the profiles and logs).\n";
+	"records.txt and, under valgrind, valgrind/ (the profiles and logs).\n"
+	"\n"
+	"--profile runs only the payload's sampling workload (microbench/sampled.c:\n"
+	"work() calls hot() and cold()) under `perf record` pinned to one CPU, user\n"
+	"mode, about 3000 samples (-F 4000, 0.75 s of CPU), and writes perf.data,\n"
+	"perf.script, profile.folded and records.txt (a sampling record) to DIR,\n"
+	"for pmulab flamegraph and pmulab compare (docs/profiles.md).\n"
+	"  --event E         the sampling event (default cycles with a PMU; without\n"
+	"                    one the software cpu-clock, Linux's analogue of the\n"
+	"                    payload's timer sampling)\n"
+	"  --call-graph M    dwarf (default), fp (frame pointers, as perf record -g:\n"
+	"                    GCC 12 builds hot() and cold() without a frame, so their\n"
+	"                    caller work() is missing) or lbr (needs a PMU with LBR)\n"
+	"Needs perf (linux-perf) and kernel.perf_event_paranoid <= 2 or root.\n";
 
 struct lx_opts {
-	const char *suite, *benches, *events, *out, *child;
+	const char *suite, *benches, *events, *out, *child, *event, *call_graph;
 	long cpu;
 	unsigned long reps, seed, calls;
-	bool valgrind, probes;
+	bool valgrind, probes, profile;
 	enum report_format fmt;
 };
 
@@ -73,7 +89,8 @@ static void sink(const char *line, size_t len, void *ctx)
 
 static void parse_opts(int argc, char **argv, struct lx_opts *o)
 {
-	const char *v, *p;
+	const char *v, *p, *why;
+	char src[64];
 	uint32_t type;
 	uint64_t config;
 
@@ -104,9 +121,22 @@ static void parse_opts(int argc, char **argv, struct lx_opts *o)
 			o->valgrind = true;
 		else if (!strcmp(argv[i], "--probes"))
 			o->probes = true;
+		else if (!strcmp(argv[i], "--profile"))
+			o->profile = true;
+		else if ((v = cli_opt(argc, argv, &i, "linux", "--event")))
+			o->event = v;
+		else if ((v = cli_opt(argc, argv, &i, "linux", "--call-graph")))
+			o->call_graph = v;
 		else
 			cli_usage_error("linux", "unexpected argument '%s'", argv[i]);
 	}
+	if ((o->event || o->call_graph) && !o->profile)
+		cli_usage_error("linux", "--event and --call-graph are options of --profile");
+	if (o->call_graph && strcmp(o->call_graph, "fp") && strcmp(o->call_graph, "lbr") &&
+	    strcmp(o->call_graph, "dwarf"))
+		cli_usage_error("linux", "--call-graph '%s': use fp, lbr or dwarf", o->call_graph);
+	if (o->event && !lxp_src(o->event, src, sizeof(src), &why))
+		cli_usage_error("linux", "--event '%s': %s", o->event, why);
 	if (strcmp(o->suite, "quick") && strcmp(o->suite, "full") && strcmp(o->suite, "none"))
 		cli_usage_error("linux", "--suite '%s': use quick, full or none", o->suite);
 	if (o->benches[0]) {
@@ -131,7 +161,7 @@ static void parse_opts(int argc, char **argv, struct lx_opts *o)
 	}
 }
 
-static void hello(void)
+void lx_hello(void)
 {
 	struct utsname u;
 	struct rec r;
@@ -147,7 +177,7 @@ static void hello(void)
 	rec_end(&r);
 }
 
-static void cpu_model(char *buf, size_t len)
+void lx_cpu_model(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
 	char line[512];
@@ -167,7 +197,7 @@ static void cpu_model(char *buf, size_t len)
 		fclose(f);
 }
 
-static void end(void)
+void lx_end(void)
 {
 	struct rec r;
 	u64 count = rec_count();
@@ -178,7 +208,7 @@ static void end(void)
 	rec_end(&r);
 }
 
-static void error_rec(const char *kind, const char *reason)
+void lx_error_rec(const char *kind, const char *reason)
 {
 	struct rec r;
 
@@ -263,7 +293,7 @@ static int child_cachegrind(const char *spec, const struct suite_spec *plan, uns
 	return EXIT_OK;
 }
 
-static int open_records(const char *dir)
+int lx_open_records(const char *dir)
 {
 	char path[4096];
 
@@ -284,7 +314,7 @@ static void linux_record(const struct lx_opts *o, int perf_err, const char *meas
 	char model[128];
 	struct rec r;
 
-	cpu_model(model, sizeof(model));
+	lx_cpu_model(model, sizeof(model));
 	rec_begin(&r, "linux");
 	rec_u64(&r, "cpu", (u64)o->cpu);
 	rec_str(&r, "cpu_model", model);
@@ -329,13 +359,13 @@ static int measure_valgrind(const struct lx_opts *o, struct suite_spec *plan, un
 	int rc;
 
 	if (len < 0) {
-		error_rec("valgrind", "no-/proc/self/exe");
+		lx_error_rec("valgrind", "no-/proc/self/exe");
 		return -1;
 	}
 	self[len] = '\0';
 	snprintf(path, sizeof(path), "%s/valgrind", dir);
 	if (cli_out_dir(path, "linux", vdir, sizeof(vdir)) < 0) {
-		error_rec("valgrind", "cannot-create-valgrind-dir");
+		lx_error_rec("valgrind", "cannot-create-valgrind-dir");
 		return -1;
 	}
 	v.child_args = child_args(o);
@@ -348,7 +378,7 @@ static int measure_valgrind(const struct lx_opts *o, struct suite_spec *plan, un
 	return rc;
 }
 
-static int conclude(const char *dir, enum report_format fmt)
+int lx_conclude(const char *dir, enum report_format fmt)
 {
 	struct report_meta meta = { .boot_to_end_s = -1, .source = dir, .mode = "linux" };
 	char path[4096], err[4300];
@@ -380,6 +410,15 @@ int cmd_linux(int argc, char **argv)
 	const char *measure;
 
 	parse_opts(argc, argv, &o);
+	if (o.child && !strncmp(o.child, "sampled:", 8))
+		return lxp_child(o.cpu, cli_uint("linux", "--child sampled:MS", o.child + 8));
+	if (o.profile) {
+		struct lxp_opts po = { .out = o.out, .event = o.event, .cpu = o.cpu,
+				       .call_graph = o.call_graph ? o.call_graph : "dwarf",
+				       .fmt = o.fmt };
+
+		return lxp_run(&po);
+	}
 	n = suite_plan(!strcmp(o.suite, "quick"), !strcmp(o.suite, "full"), o.benches, plan,
 		       SUITE_PLAN_MAX);
 	if (!n && !o.probes)
@@ -405,15 +444,15 @@ int cmd_linux(int argc, char **argv)
 	if (o.child && strcmp(o.child, "callgrind"))
 		cli_usage_error("linux", "--child '%s': not callgrind or cachegrind:I:N", o.child);
 
-	if (cli_out_dir(o.out, "linux", dir, sizeof(dir)) < 0 || open_records(dir) < 0)
+	if (cli_out_dir(o.out, "linux", dir, sizeof(dir)) < 0 || lx_open_records(dir) < 0)
 		return EXIT_ERROR;
-	hello();
+	lx_hello();
 	if (o.child) {
 		/* Under callgrind: only the bench records; the parent counts. */
 		env.mode = LX_CALLGRIND;
 		for (unsigned i = 0; i < n; i++)
 			lx_bench(&plan[i], i, &env);
-		end();
+		lx_end();
 		fclose(rec_file);
 		return EXIT_OK;
 	}
@@ -443,6 +482,6 @@ int cmd_linux(int argc, char **argv)
 	}
 	if (o.probes)
 		uprobe_measure(o.calls);
-	end();
-	return conclude(dir, o.fmt);
+	lx_end();
+	return lx_conclude(dir, o.fmt);
 }

@@ -112,7 +112,7 @@ int cmd_report(int argc, char **argv)
 	if (!s)
 		return EXIT_ERROR;
 	if (profile) {
-		code = profile_report(stdout, s, &popt, path);
+		code = profile_report(stdout, s, &popt, path, arg);
 		stream_free(s);
 		return code;
 	}

@@ -5,6 +5,11 @@
 #include <string.h>
 #include "pair.h"
 
+static enum tol_scope tol_scope_of(const char *scope)
+{
+	return scope[0] == 'h' ? TOL_HW : scope[0] == 'e' ? TOL_EXACT : TOL_PROFILE;
+}
+
 int tol_parse(const char *text, struct tol_table *t, char *err, size_t errlen)
 {
 	const char *line = text;
@@ -32,13 +37,14 @@ int tol_parse(const char *text, struct tol_table *t, char *err, size_t errlen)
 			continue;
 		if (sscanf(buf, " %63s %15s %31s %n", ev, scope, tol, &reason_at) != 3 ||
 		    !reason_at || !buf[reason_at]) {
-			snprintf(err, errlen, "line %zu: expected EVENT hw|exact TOLERANCE REASON",
+			snprintf(err, errlen, "line %zu: expected EVENT hw|exact|profile TOLERANCE "
+				 "REASON",
 				 lineno);
 			goto fail;
 		}
-		if (strcmp(scope, "hw") && strcmp(scope, "exact")) {
-			snprintf(err, errlen, "line %zu: scope '%s': use hw or exact", lineno,
-				 scope);
+		if (strcmp(scope, "hw") && strcmp(scope, "exact") && strcmp(scope, "profile")) {
+			snprintf(err, errlen, "line %zu: scope '%s': use hw, exact or profile",
+				 lineno, scope);
 			goto fail;
 		}
 		pct = strtod(tol, &end);
@@ -50,7 +56,7 @@ int tol_parse(const char *text, struct tol_table *t, char *err, size_t errlen)
 		}
 		for (size_t i = 0; i < t->n; i++) {
 			if (!strcmp(t->e[i].event, ev) &&
-			    t->e[i].scope == (scope[0] == 'h' ? TOL_HW : TOL_EXACT)) {
+			    t->e[i].scope == tol_scope_of(scope)) {
 				snprintf(err, errlen, "line %zu: %s %s listed twice", lineno, ev,
 					 scope);
 				goto fail;
@@ -67,7 +73,7 @@ int tol_parse(const char *text, struct tol_table *t, char *err, size_t errlen)
 		}
 		e = &t->e[t->n++];
 		snprintf(e->event, sizeof(e->event), "%s", ev);
-		e->scope = scope[0] == 'h' ? TOL_HW : TOL_EXACT;
+		e->scope = tol_scope_of(scope);
 		e->pct = pct;
 		snprintf(e->reason, sizeof(e->reason), "%s", buf + reason_at);
 		e->reason[strcspn(e->reason, "\r")] = '\0';

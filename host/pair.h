@@ -13,9 +13,12 @@
  *   EVENT      a counter's event name, or * for any event not listed
  *   SCOPE      hw: a side is a hardware count (src=pmu or perf);
  *              exact: both sides exact (icount, valgrind, model)
- *   TOLERANCE  N% (relative to A's value), or 0
+ *              profile: a function's share of two profiles' samples
+ *              (EVENT "share"; profile_share.h)
+ *   TOLERANCE  N% (relative to A's value; for profile, percentage points
+ *              of all samples), or 0
  *   REASON     the rest of the line: why this much. */
-enum tol_scope { TOL_HW, TOL_EXACT };
+enum tol_scope { TOL_HW, TOL_EXACT, TOL_PROFILE };
 
 struct tol_entry {
 	char event[64];

@@ -523,6 +523,26 @@ bool field_is(const struct field *f, const char *s)
 	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
 }
 
+/* "0x" and 1 to 16 hex digits, as the payload writes addresses. */
+bool field_hex(const struct field *f, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!f || f->len < 3 || f->len > 18 || f->val[0] != '0' || f->val[1] != 'x')
+		return false;
+	for (size_t i = 2; i < f->len; i++) {
+		char c = f->val[i];
+		int d = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return true;
+}
+
 bool field_same(const struct field *a, const struct field *b)
 {
 	if (!a || !b)

@@ -81,6 +81,9 @@ bool record_u64(const struct record *rec, const char *key, uint64_t *out);
 /* f is there and holds exactly s: byte-exact, as a decoded value may hold
  * a NUL that strcmp would stop at. */
 bool field_is(const struct field *f, const char *s);
+/* f is there and holds "0x" and 1 to 16 hex digits, as the payload writes
+ * addresses. */
+bool field_hex(const struct field *f, uint64_t *out);
 /* Both absent, or the same bytes. */
 bool field_same(const struct field *a, const struct field *b);
 /* n decimal digits within 64 bits (leading zeros allowed, no sign); false

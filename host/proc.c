@@ -30,9 +30,8 @@ pid_t proc_spawn(char *const argv[], int out_fd)
 	return pid;
 }
 
-int proc_run(char *const argv[], int out_fd)
+int proc_wait(pid_t pid)
 {
-	pid_t pid = proc_spawn(argv, out_fd);
 	int status;
 
 	if (pid < 0)
@@ -41,6 +40,11 @@ int proc_run(char *const argv[], int out_fd)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int proc_run(char *const argv[], int out_fd)
+{
+	return proc_wait(proc_spawn(argv, out_fd));
 }
 
 /* Appends s to buf, keeping it terminated and n at most len - 1. */

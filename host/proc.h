@@ -7,6 +7,8 @@
 /* Starts argv[0] (searched in PATH) with stdin from /dev/null and stdout and
  * stderr into out_fd; -1 (errno set) when it cannot be started. */
 pid_t proc_spawn(char *const argv[], int out_fd);
+/* The exit code of pid, or -1 when it died of a signal or was not there. */
+int proc_wait(pid_t pid);
 /* Runs argv to its end: its exit code, or -1 when it could not run or died
  * of a signal. */
 int proc_run(char *const argv[], int out_fd);

@@ -26,7 +26,7 @@ bool profile_opt(int argc, char **argv, int *i, struct profile_opts *o);
 bool profile_wanted(struct profile_opts *o);
 /* The profile view of s (read from path) on out; the exit code. */
 int profile_report(FILE *out, const struct stream *s, const struct profile_opts *o,
-		   const char *path);
+		   const char *path, const char *arg);
 int cmd_flamegraph(int argc, char **argv);
 /* pmulab compare's profile part: when both runs hold a profile (sample
  * records, profile.folded, perf.script: profile_load()), their top

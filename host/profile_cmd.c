@@ -140,15 +140,38 @@ static size_t pick_runs(const struct stream *s, const char *cmd, const char *pat
 	return 0;
 }
 
+/* A run directory of pmulab linux --profile: records with a sampling record
+ * but no sample records, the samples in profile.folded or perf.script. */
+static bool linux_profile_dir(const char *arg, const struct stream *s)
+{
+	char path[4096];
+	struct stat st;
+
+	for (size_t i = 0; i < s->nrecs; i++)
+		if (!strcmp(s->recs[i].type, "sample"))
+			return false;
+	return (cli_path(path, sizeof(path), arg, "profile.folded") == 0 &&
+		stat(path, &st) == 0) ||
+	       (cli_path(path, sizeof(path), arg, "perf.script") == 0 && stat(path, &st) == 0);
+}
+
 /* The run's samples, or NULL after a message (none could be read). */
 static struct profile *run_profile(const struct stream *s, const char *cmd, const char *path,
-				   const char *run, size_t *bad)
+				   const char *dir, const char *run, size_t *bad)
 {
 	struct profile *p = profile_from_stream(s, run, stderr, bad);
 	const struct record *hdr;
+	char err[4400];
 
 	if (p->total)
 		return p;
+	/* pmulab linux --profile keeps its samples beside the records. */
+	if (dir && linux_profile_dir(dir, s)) {
+		profile_free(p);
+		if (!(p = profile_load(dir, run, err, sizeof(err))))
+			fprintf(stderr, "%s %s: %s\n", pmulab_progname, cmd, err);
+		return p;
+	}
 	fprintf(stderr, "%s %s: %s: run '%s' has no usable sample records", pmulab_progname,
 		cmd, path, run);
 	if ((hdr = profile_sampling(s, run))) {
@@ -184,7 +207,7 @@ static void text_header(FILE *out, const struct stream *s, const char *run,
 }
 
 int profile_report(FILE *out, const struct stream *s, const struct profile_opts *o,
-		   const char *path)
+		   const char *path, const char *arg)
 {
 	const char **runs;
 	size_t n = pick_runs(s, "report", path, o->run, o->view == PROFILE_FOLDED, &runs);
@@ -199,7 +222,7 @@ int profile_report(FILE *out, const struct stream *s, const struct profile_opts 
 		profile_perf_script(out, s, o->run, stderr, &bad);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			struct profile *p = run_profile(s, "report", path, runs[i], &b);
+			struct profile *p = run_profile(s, "report", path, arg, runs[i], &b);
 			bad += b;
 			if (!p) {
 				code = EXIT_ERROR;
@@ -272,10 +295,10 @@ static struct profile *flame_profile(const char *arg, const char *run, char *sub
 	*bad = 0;
 	if (!no_records_dir(arg) && !(s = load_stream("flamegraph", arg, path, sizeof(path))))
 		return NULL;
-	if (s && profile_runs(s, &runs)) {
+	if (s && profile_runs(s, &runs) && !linux_profile_dir(arg, s)) {
 		free(runs);
 		if (pick_runs(s, "flamegraph", path, run, true, &runs) &&
-		    (p = run_profile(s, "flamegraph", path, runs[0], bad)))
+		    (p = run_profile(s, "flamegraph", path, NULL, runs[0], bad)))
 			run_subtitle(subtitle, len, s, runs[0], p);
 	} else if (!(p = profile_load(arg, run, err, sizeof(err)))) {
 		fprintf(stderr, "%s flamegraph: %s\n", pmulab_progname, err);

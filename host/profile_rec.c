@@ -30,25 +30,6 @@ static void psample_free(struct psample *ps)
 	free(ps->name);
 }
 
-/* "0x" and 1 to 16 hex digits, as the payload writes addresses. */
-static bool parse_hex(const struct field *f, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!f || f->len < 3 || f->len > 18 || f->val[0] != '0' || f->val[1] != 'x')
-		return false;
-	for (size_t i = 2; i < f->len; i++) {
-		char c = f->val[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return false;
-		v = v << 4 | (uint64_t)d;
-	}
-	*out = v;
-	return true;
-}
-
 /* Appends one frame; NULL or why it is not one. */
 static const char *push_frame(struct psample *ps, const char *v, size_t len)
 {
@@ -79,7 +60,7 @@ static const char *sample_read(const struct record *rec, struct psample *ps, cha
 	char addr[24];
 
 	*ps = (struct psample){ .run = record_field(rec, "run") };
-	ps->has_rip = parse_hex(record_field(rec, "rip"), &ps->rip);
+	ps->has_rip = field_hex(record_field(rec, "rip"), &ps->rip);
 	if (!ps->run) {
 		snprintf(why, len, "no run field");
 		return why;
@@ -255,7 +236,7 @@ static void script_sample(FILE *out, const struct record *rec, const struct psam
 		if (d == 0 && ps->has_rip)
 			addr = ps->rip;
 		else
-			parse_hex(&f, &addr);
+			field_hex(&f, &addr);
 		fprintf(out, "\t%16" PRIx64 " %s (pmulab.efi)\n", addr, ps->raw[d]);
 	}
 	fputc('\n', out);

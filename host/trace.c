@@ -233,26 +233,6 @@ static size_t next_of(const struct trace *t, size_t i, int k)
 
 /* ------------------------------------------------------------ values ---- */
 
-/* "0x" and 1 to 16 hex digits, as the payload writes addresses. */
-static bool parse_hex(const struct field *f, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!f || f->len < 3 || f->len > 18 || f->val[0] != '0' || f->val[1] != 'x')
-		return false;
-	for (size_t i = 2; i < f->len; i++) {
-		char c = f->val[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return false;
-		v = v << 4 | (uint64_t)d;
-	}
-	*out = v;
-	return true;
-}
-
 static bool all_hex(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -298,7 +278,7 @@ static bool fn_label(struct label *l, const struct record *rec, const char *sym_
 		return true;
 	}
 	*l = (struct label){ 0 };
-	return parse_hex(record_field(rec, addr_key), &l->addr) && l->addr;
+	return field_hex(record_field(rec, addr_key), &l->addr) && l->addr;
 }
 
 static bool label_same(const struct label *a, const struct label *b)

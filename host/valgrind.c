@@ -71,19 +71,6 @@ static pid_t start_tool(struct vg_run *v, char **tool, char **extra, const char 
 	return pid;
 }
 
-/* The exit code of pid, or -1 when it died of a signal or was not there. */
-static int wait_tool(pid_t pid)
-{
-	int status;
-
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* Median, min, max of the n2 - n1 instruction differences of bench b's
  * measured runs (or of n1 alone when single). */
 static void emit_callgrind(const struct suite_spec *sp, unsigned b, const struct vg_region *rg,
@@ -183,7 +170,7 @@ static int cachegrind_finish(struct vg_run *v, unsigned b, struct cg_job *j,
 	char err[4400];
 	struct want_ctx w;
 	FILE *f;
-	int rc = wait_tool(j->pid);
+	int rc = proc_wait(j->pid);
 
 	if (rc != 0) {
 		snprintf(err, sizeof(err), "exited %d, see %s", rc, j->log);
@@ -378,7 +365,7 @@ int vg_measure(struct vg_run *v)
 	snprintf(log, sizeof(log), "%s/callgrind.log", v->dir);
 	snprintf(opt, sizeof(opt), "--callgrind-out-file=%s", out);
 	snprintf(childdir, sizeof(childdir), "%s/callgrind-run", v->dir);
-	rc = wait_tool(start_tool(v, tool, extra, log));
+	rc = proc_wait(start_tool(v, tool, extra, log));
 	v->callgrind_s = now() - t0;
 	if (rc != 0) {
 		snprintf(err, sizeof(err), "exited %d, see %s", rc, log);

@@ -210,3 +210,13 @@ void bench_report(const struct bench *b, const struct count_set *s,
 	}
 	rec_end(&rec);
 }
+
+void bench_call_loop(u64 n, const void *arg)
+{
+	u64 (*fn)(u64) = (u64 (*)(u64))(uintptr_t)arg;
+	u64 x = 0;
+
+	for (u64 i = 0; i < n; i++)
+		x = fn(x);
+	asm volatile("" : : "r"(x));
+}

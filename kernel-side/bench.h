@@ -52,6 +52,10 @@ struct bench_result {
 
 /* Runs b, counting the events of s (which may count nothing: then only the
  * TSC is measured). */
+/* A bench fn: n calls of the u64 (*)(u64) function arg, each taking the
+ * last one's result, so none can be dropped or overlapped away. */
+void bench_call_loop(u64 n, const void *arg);
+
 void bench_run(const struct bench *b, struct count_set *s, struct bench_result *r);
 
 #define BENCH_NO_ICOUNT	0xffffffffu

@@ -31,16 +31,6 @@ static void check_range(const char *name, u64 value, u64 lo, u64 hi)
 	rec_end(&r);
 }
 
-static void check_u64(const char *name, u64 value, u64 expect)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, value == expect ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", value);
-	rec_u64(&r, "expect", expect);
-	rec_end(&r);
-}
-
 static const char *fn_name(u64 ip)
 {
 	u64 off;
@@ -78,7 +68,7 @@ void ftrace_boot(void *arg)
 		rec_str(&r, "bytes", bytes);
 		rec_end(&r);
 	}
-	check_u64("ftrace.sites-nop", ftrace_sites_not_nop(), init.refused);
+	rec_check_u64("ftrace.sites-nop", ftrace_sites_not_nop(), init.refused);
 }
 
 /* The trace records of one run: a header, then the entries or the profile. */
@@ -255,36 +245,24 @@ static void run_tracers(void)
 	v = run_chain(FTRACE_FUNCTION, env->filter, env->notrace);
 	emit_trace("chain", "function");
 	check_function_sequence();
-	check_u64("ftrace.function.result", v, expected_top(CHAIN_ARG));
+	rec_check_u64("ftrace.function.result", v, expected_top(CHAIN_ARG));
 
 	v = run_chain(FTRACE_GRAPH, env->filter, env->notrace);
 	emit_trace("graph", "function_graph");
 	check_graph_shape();
-	check_u64("ftrace.graph.result", v, expected_top(CHAIN_ARG) + ((u64)RECURSE_N << 32));
+	rec_check_u64("ftrace.graph.result", v, expected_top(CHAIN_ARG) + ((u64)RECURSE_N << 32));
 
 	run_chain(FTRACE_PROFILE, env->filter, env->notrace);
 	emit_trace("profile", "function_profile");
-	check_u64("ftrace.profile.tr_leaf", profile_hits("tr_leaf"), 3);
-	check_u64("ftrace.profile.tr_recurse", profile_hits("tr_recurse"), RECURSE_N + 1);
+	rec_check_u64("ftrace.profile.tr_leaf", profile_hits("tr_leaf"), 3);
+	rec_check_u64("ftrace.profile.tr_recurse", profile_hits("tr_recurse"), RECURSE_N + 1);
 
 	run_chain(FTRACE_FUNCTION, env->filter, "tr_leaf");
-	check_u64("ftrace.notrace", ftrace_event_count(), 2);	/* tr_top, tr_mid */
+	rec_check_u64("ftrace.notrace", ftrace_event_count(), 2);	/* tr_top, tr_mid */
 
 	check_int3_redirect();
-	check_u64("ftrace.restored", ftrace_sites_not_nop(), 0);
-	check_u64("ftrace.text-crc", crc32_update(0, env->text, env->etext - env->text), before);
-}
-
-/* n calls of the function arg, a dependence between them so none is
- * dropped. */
-static void call_loop(u64 n, const void *arg)
-{
-	u64 (*fn)(u64) = (u64 (*)(u64))(uintptr_t)arg;
-	u64 x = 0;
-
-	for (u64 i = 0; i < n; i++)
-		x = fn(x);
-	asm volatile("" : : "r"(x));
+	rec_check_u64("ftrace.restored", ftrace_sites_not_nop(), 0);
+	rec_check_u64("ftrace.text-crc", crc32_update(0, env->text, env->etext - env->text), before);
 }
 
 /* Instructions for CALLS_N calls (n2 - n1) under -icount, or 0 when the
@@ -294,7 +272,7 @@ static u64 cost_bench(const char *name, u64 (*fn)(u64))
 	static struct count_set set;
 	static struct bench_result res;
 	struct bench b = {
-		.name = name, .suite = "ftrace", .fn = call_loop, .arg = (const void *)fn,
+		.name = name, .suite = "ftrace", .fn = bench_call_loop, .arg = (const void *)fn,
 		.n1 = CALLS_N, .n2 = 2 * CALLS_N, .warmup = 1, .reps = 3,
 	};
 	u64 insns = 0;
@@ -323,7 +301,7 @@ static void cost_record(const char *tracer, u64 insns, u64 base)
  * path every call, so every measured run costs the same. */
 static void fill_ring(void)
 {
-	call_loop(FTRACE_RING_MAX, (const void *)tr_leaf);
+	bench_call_loop(FTRACE_RING_MAX, (const void *)tr_leaf);
 }
 
 static void run_costs(void)
@@ -347,7 +325,7 @@ static void run_costs(void)
 		return;
 	}
 	/* The disabled site is one instruction: the 5-byte NOP. */
-	check_u64("ftrace.nop-cost", (nop - plain) / CALLS_N, 1);
+	rec_check_u64("ftrace.nop-cost", (nop - plain) / CALLS_N, 1);
 	check_range("ftrace.function-cost", (fn - nop) / CALLS_N, 1, FUNCTION_COST_GOAL);
 	cost_record("function", fn, nop);
 	cost_record("function_graph", graph, nop);
@@ -380,7 +358,7 @@ static void run_patch_time(void)
 		rec_u64(&r, "disable_insns", (t2 - t1) >> env->icount_shift);
 	}
 	rec_end(&r);
-	check_u64("ftrace.patch-all.restored", ftrace_sites_not_nop(), 0);
+	rec_check_u64("ftrace.patch-all.restored", ftrace_sites_not_nop(), 0);
 }
 
 void ftrace_suite_run(void *arg)

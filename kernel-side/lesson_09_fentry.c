@@ -74,22 +74,11 @@ static void traced_calls(const struct lesson_env *env)
 	lesson_say("%u events for 3 calls.", ftrace_event_count());
 }
 
-/* n calls of the function arg, each depending on the last. */
-static void call_loop(u64 n, const void *arg)
-{
-	u64 (*fn)(u64) = (u64 (*)(u64))(uintptr_t)arg;
-	u64 x = 0;
-
-	for (u64 i = 0; i < n; i++)
-		x = fn(x);
-	asm volatile("" : : "r"(x));
-}
-
 static u64 cost(const struct lesson_env *env, const char *name, u64 (*fn)(u64))
 {
 	struct lesson_result r;
 
-	lesson_measure(env, name, call_loop, (const void *)fn, CALLS, "instructions", &r);
+	lesson_measure(env, name, bench_call_loop, (const void *)fn, CALLS, "instructions", &r);
 	return r.icount ? r.insns : 0;
 }
 
@@ -106,7 +95,7 @@ static void costs(const struct lesson_env *env)
 	ftrace_enable("tr_leaf", "none", env->image_base);
 	ftrace_start(FTRACE_FUNCTION, true);
 	/* A full ring: from then on every entry overwrites, at one cost. */
-	call_loop(FTRACE_RING_MAX, (const void *)tr_leaf);
+	bench_call_loop(FTRACE_RING_MAX, (const void *)tr_leaf);
 	insns_traced = cost(env, "lesson9-traced", tr_leaf);
 	ftrace_stop();
 	explain_enable(true);

@@ -43,8 +43,8 @@ static u64 run_dr_exec(void)
 	for (u64 i = 0; i < CALLS_N; i++)
 		got += tr_leaf(i);
 	dr_uninstall(&bp);
-	ps_check_u64("probes.dr.exec.hits", bp.hits, CALLS_N);
-	ps_check_u64("probes.dr.exec.result", got, want);
+	rec_check_u64("probes.dr.exec.hits", bp.hits, CALLS_N);
+	rec_check_u64("probes.dr.exec.result", got, want);
 	return bp.hits;
 }
 
@@ -90,12 +90,12 @@ static void run_watch(const char *name, enum dr_type type, unsigned len, unsigne
 	rec_end(&r);
 
 	fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.hits", name);
-	ps_check_u64(chk, bp.hits, type == DR_RW_WRITE ? WATCH_N : 2 * WATCH_N);
+	rec_check_u64(chk, bp.hits, type == DR_RW_WRITE ? WATCH_N : 2 * WATCH_N);
 	if (type == DR_RW_WRITE) {
 		fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.writer", name);
 		ps_check_str(chk, wsym, "pt_write+0x0");
 		fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.rip", name);
-		ps_check_u64(chk, watch_bad_rip, 0);
+		rec_check_u64(chk, watch_bad_rip, 0);
 	}
 }
 
@@ -114,7 +114,7 @@ u64 ps_run_dr(void)
 	run_watch("watch-write-2", DR_RW_WRITE, 2, 6);
 	run_watch("watch-write-1", DR_RW_WRITE, 1, 7);
 	run_watch("watch-rw-8", DR_RW_READ_WRITE, 8, 0);
-	ps_check_u64("probes.watch.value", pt_var, WATCH_N - 1);
+	rec_check_u64("probes.watch.value", pt_var, WATCH_N - 1);
 	return hits;
 }
 

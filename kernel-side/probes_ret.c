@@ -79,9 +79,9 @@ u64 ps_run_kretprobes(void)
 	for (u64 i = 0; i < CALLS_N; i++)
 		got += tr_leaf(i);
 	hits = leaf.returns;
-	ps_check_u64("probes.kretprobe.returns", leaf.returns, CALLS_N);
-	ps_check_u64("probes.kretprobe.retval", ret_sum, want);
-	ps_check_u64("probes.kretprobe.result", got, want);
+	rec_check_u64("probes.kretprobe.returns", leaf.returns, CALLS_N);
+	rec_check_u64("probes.kretprobe.retval", ret_sum, want);
+	rec_check_u64("probes.kretprobe.result", got, want);
 
 	/* Nested: tr_mid's instance under two of tr_leaf's. */
 	if (ps_reg_ret("tr_mid", &mid)) {
@@ -95,8 +95,8 @@ u64 ps_run_kretprobes(void)
 		     (ret_log[0].retval == 16 || ret_log[0].retval == 19) &&
 		     ret_log[2].retval == 35 && ret_log[2].duration > ret_log[0].duration +
 		     ret_log[1].duration;
-		ps_check_u64("probes.kretprobe.nested", ok, 1);
-		ps_check_u64("probes.kretprobe.nested.result", got, 35);
+		rec_check_u64("probes.kretprobe.nested", ok, 1);
+		rec_check_u64("probes.kretprobe.nested.result", got, 35);
 		kretprobe_unregister(&mid);
 	}
 	kretprobe_unregister(&leaf);
@@ -111,11 +111,11 @@ u64 ps_run_kretprobes(void)
 			ok = ret_log[i].retval == i && ret_log[i].depth == RECURSE_N - i &&
 			     (!i || ret_log[i].duration > ret_log[i - 1].duration);
 		}
-		ps_check_u64("probes.kretprobe.recursive", ok, 1);
-		ps_check_u64("probes.kretprobe.recursive.result", got, RECURSE_N);
+		rec_check_u64("probes.kretprobe.recursive", ok, 1);
+		rec_check_u64("probes.kretprobe.recursive.result", got, RECURSE_N);
 		kretprobe_unregister(&rec_);
 	}
-	ps_check_u64("probes.kretprobe.dropped", kretprobe_dropped(), 0);
+	rec_check_u64("probes.kretprobe.dropped", kretprobe_dropped(), 0);
 	return hits;
 }
 

@@ -38,16 +38,6 @@ static u64 pre_count, post_count;
 /* Hits of the counted runs, for the cost records. */
 static u64 leaf_hits, call_hits, ret_hits, dr_hits;
 
-void ps_check_u64(const char *name, u64 value, u64 expect)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, value == expect ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", value);
-	rec_u64(&r, "expect", expect);
-	rec_end(&r);
-}
-
 void ps_check_str(const char *name, const char *value, const char *expect)
 {
 	struct rec r;
@@ -167,10 +157,10 @@ static void run_tr_leaf(void)
 	rec_str(&r, "after", after);
 	rec_end(&r);
 	leaf_hits = p.hits;
-	ps_check_u64("probes.tr_leaf.hits", p.hits, CALLS_N);
-	ps_check_u64("probes.tr_leaf.pre", pre_count, CALLS_N);
-	ps_check_u64("probes.tr_leaf.post", post_count, CALLS_N);
-	ps_check_u64("probes.tr_leaf.result", got, want);
+	rec_check_u64("probes.tr_leaf.hits", p.hits, CALLS_N);
+	rec_check_u64("probes.tr_leaf.pre", pre_count, CALLS_N);
+	rec_check_u64("probes.tr_leaf.post", post_count, CALLS_N);
+	rec_check_u64("probes.tr_leaf.result", got, want);
 	ps_check_str("probes.tr_leaf.restored", after, before);
 }
 
@@ -223,7 +213,7 @@ static void run_target(const struct target *t)
 	fmt_snprintf(name, sizeof(name), "probes.%s.action", t->symbol);
 	ps_check_str(name, kp_action_name(p.action), kp_action_name(t->action));
 	fmt_snprintf(name, sizeof(name), "probes.%s.hits", t->symbol);
-	ps_check_u64(name, p.hits, hits);
+	rec_check_u64(name, p.hits, hits);
 	fmt_snprintf(name, sizeof(name), "probes.%s.result", t->symbol);
 	rec_check_begin(&r, name, got == want ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "value", got);
@@ -252,13 +242,13 @@ static void run_frame_access(void)
 	struct kprobe post = { .symbol = "pt_riprel", .post = see_rax };
 
 	if (reg("pt_inc+0", &pre)) {
-		ps_check_u64("probes.pre-writes-frame", pt_inc(5), 106);
+		rec_check_u64("probes.pre-writes-frame", pt_inc(5), 106);
 		kprobe_unregister(&pre);
 	}
 	if (reg("pt_riprel+0.post", &post)) {
 		seen_rax = 0;
-		ps_check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
-		ps_check_u64("probes.post-sees-frame", seen_rax, 1000);
+		rec_check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
+		rec_check_u64("probes.post-sees-frame", seen_rax, 1000);
 		kprobe_unregister(&post);
 	}
 }
@@ -290,11 +280,11 @@ static void run_boost(void)
 		if (t[k].fn == tr_leaf)
 			boost_hits = p.hits;
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.boosted", t[k].symbol);
-		ps_check_u64(name, p.boosted, 1);
+		rec_check_u64(name, p.boosted, 1);
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.hits", t[k].symbol);
-		ps_check_u64(name, p.hits, CALLS_N);
+		rec_check_u64(name, p.hits, CALLS_N);
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.result", t[k].symbol);
-		ps_check_u64(name, got, want);
+		rec_check_u64(name, got, want);
 	}
 }
 
@@ -335,16 +325,6 @@ static void run_refusals(void)
 
 /* -------------------------------------------------------------- costs -- */
 
-static void call_loop(u64 n, const void *arg)
-{
-	u64 (*fn)(u64) = (u64 (*)(u64))(uintptr_t)arg;
-	u64 x = 0;
-
-	for (u64 i = 0; i < n; i++)
-		x = fn(x);
-	asm volatile("" : : "r"(x));
-}
-
 struct cost {
 	u64 insns;		/* for BENCH_N calls; 0 when not exact */
 	s64 ticks;		/* TSC ticks for BENCH_N calls, the minimum */
@@ -355,7 +335,7 @@ static struct cost cost_bench(const char *name, u64 (*fn)(u64))
 	static struct count_set set;
 	static struct bench_result res;
 	struct bench b = {
-		.name = name, .suite = "probes", .fn = call_loop, .arg = (const void *)fn,
+		.name = name, .suite = "probes", .fn = bench_call_loop, .arg = (const void *)fn,
 		.n1 = BENCH_N, .n2 = 2 * BENCH_N, .warmup = 1, .reps = 3,
 	};
 	struct cost c = { 0, 0 };
@@ -500,11 +480,11 @@ void probes_suite_run(void *arg)
 	if (kprobe_register(&p) == KPROBE_OK) {
 		armed = text_crc();
 		kprobe_unregister(&p);
-		ps_check_u64("probes.text-crc.armed-differs", armed != before, 1);
+		rec_check_u64("probes.text-crc.armed-differs", armed != before, 1);
 	}
-	ps_check_u64("probes.text-crc", text_crc(), before);
+	rec_check_u64("probes.text-crc", text_crc(), before);
 	probes_cleanup();
-	ps_check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
+	rec_check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
 }
 
 void probes_cleanup(void)

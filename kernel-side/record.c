@@ -167,6 +167,16 @@ void rec_check_skip(const char *name, const char *reason)
 	rec_end(&r);
 }
 
+void rec_check_u64(const char *name, u64 value, u64 expect)
+{
+	struct rec r;
+
+	rec_check_begin(&r, name, value == expect ? CHECK_PASS : CHECK_FAIL);
+	rec_u64(&r, "value", value);
+	rec_u64(&r, "expect", expect);
+	rec_end(&r);
+}
+
 u64 rec_check_failures(void)
 {
 	return rec_checks[CHECK_FAIL];

@@ -41,6 +41,8 @@ enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
 void rec_check_begin(struct rec *r, const char *name, enum check_result result);
 /* A whole skip verdict: missing hardware or setting, and why. */
 void rec_check_skip(const char *name, const char *reason);
+/* A whole exact verdict: pass when value equals expect. */
+void rec_check_u64(const char *name, u64 value, u64 expect);
 u64 rec_check_failures(void);
 u64 rec_check_count(enum check_result result);
 /* The names of the first REC_FAILED_KEPT failed checks, for a summary;

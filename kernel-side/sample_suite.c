@@ -48,16 +48,6 @@ static enum fn_id fn_of(u64 ip)
 	return FN_OTHER;
 }
 
-static void check_u64(const char *name, u64 value, u64 expect)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, value == expect ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", value);
-	rec_u64(&r, "expect", expect);
-	rec_end(&r);
-}
-
 /* The single-step #DB (a trap: RIP is the next instruction to run, SDM
  * Vol3B 18.3.1.4), so each instruction is counted once, before it runs. */
 static bool step_db(struct trapframe *tf)
@@ -142,7 +132,7 @@ static u64 workload_profile(void)
 		rec_check_skip("sample.workload.steps", env->icount_shift == BENCH_NO_ICOUNT ?
 			       "no-icount" : "tsc-not-whole-instructions");
 	else
-		check_u64("sample.workload.steps", total * BENCH_N, insns);
+		rec_check_u64("sample.workload.steps", total * BENCH_N, insns);
 	return total ? per[FN_HOT] * 1000 / total : 0;
 }
 
@@ -295,7 +285,7 @@ static void emit(const char *src, u64 plain, u64 sampled, u64 step_hot, u64 stra
 	rec_u64(&r, "hot", hits[FN_HOT]);
 	rec_u64(&r, "cold", hits[FN_COLD]);
 	rec_end(&r);
-	check_u64("sample.stack", good, hits[FN_HOT] + hits[FN_COLD]);
+	rec_check_u64("sample.stack", good, hits[FN_HOT] + hits[FN_COLD]);
 	rec_check_begin(&r, "sample.stray", stray ? CHECK_FAIL : CHECK_PASS);
 	rec_u64(&r, "value", stray);
 	rec_u64(&r, "expect", 0);

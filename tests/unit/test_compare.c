@@ -34,13 +34,23 @@ static void test_tolerance_parse(void)
 	CHECK(tol_parse("instructions hw 0 exact in user mode\n", &t, err, sizeof(err)) == 0);
 	CHECK(t.n == 1 && t.e[0].pct == 0);
 	tol_free(&t);
+
+	/* A profile share's line is found in its own scope only. */
+	CHECK(tol_parse("share profile 5% noise\n* hw 10% any\n", &t, err, sizeof(err)) == 0);
+	e = tol_find(&t, "share", TOL_PROFILE);
+	CHECK(e && e->pct == 5 && e->scope == TOL_PROFILE && !strcmp(e->reason, "noise"));
+	e = tol_find(&t, "share", TOL_HW);
+	CHECK(e && e->pct == 10);
+	CHECK(!tol_find(&t, "share", TOL_EXACT));
+	tol_free(&t);
 }
 
 static void test_tolerance_errors(void)
 {
 	static const struct { const char *text, *err; } bad[] = {
-		{ "instructions hw 0.1%\n", "line 1: expected EVENT hw|exact TOLERANCE REASON" },
-		{ "# c\ncycles sw 5% why\n", "line 2: scope 'sw': use hw or exact" },
+		{ "instructions hw 0.1%\n", "line 1: expected EVENT hw|exact|profile TOLERANCE REASON" },
+		{ "# c\ncycles sw 5% why\n", "line 2: scope 'sw': use hw, exact or profile" },
+		{ "share profile 5% a\nshare profile 4% b\n", "line 2: share profile listed twice" },
 		{ "cycles hw 5 no percent sign\n", "line 1: tolerance '5': use N% (0 to 1000) or 0" },
 		{ "cycles hw -1% negative\n", "line 1: tolerance '-1%': use N% (0 to 1000) or 0" },
 		{ "cycles hw x% what\n", "line 1: tolerance 'x%': use N% (0 to 1000) or 0" },

@@ -9,6 +9,7 @@
 #include "flamegraph.h"
 #include "parse.h"
 #include "profile.h"
+#include "profile_share.h"
 #include "record.h"
 #include "streams.h"
 #include "unit.h"
@@ -394,6 +395,57 @@ static void test_compare(void)
 	profile_free(b);
 }
 
+/* The verdict on shares: functions >= 5% on either side, |B - A| in points
+ * against the tolerance; the bar and the tolerance are inclusive. */
+static void test_share_judge(void)
+{
+	const char a_text[] = "main;work;hot 880\nmain;work;cold 100\nmain;work 20\n";
+	const char b_text[] = "_start;main;work;hot 930\n_start;main;work;cold 50\n"
+			      "_start;memcpy 20\n";
+	struct tol_entry tol = { .event = "share", .scope = TOL_PROFILE, .pct = 5,
+				 .reason = "test" };
+	char err[200];
+	struct profile *a = profile_from_folded(a_text, strlen(a_text), err, sizeof(err));
+	struct profile *b = profile_from_folded(b_text, strlen(b_text), err, sizeof(err));
+	struct share_row *rows;
+	size_t n = profile_share_judge(a, b, &tol, &rows);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK_U64(n, 2);
+	CHECK_STR(rows[0].name, "hot");
+	CHECK_U64(rows[0].a, 880);
+	CHECK_U64(rows[0].b, 930);
+	CHECK(rows[0].verdict == CMP_WITHIN);		/* +5.00 points: the bar */
+	CHECK_STR(rows[1].name, "cold");
+	CHECK(rows[1].verdict == CMP_WITHIN);		/* -5.00 */
+	f = open_memstream(&buf, &len);
+	profile_share_print(f, rows, n, &tol);
+	fclose(f);
+	CHECK_STR(buf,
+		  "\nprofile shares: functions with >= 5% of either side's samples; "
+		  "tolerance 5 points (test)\n"
+		  "function                         A share   B share      diff  verdict\n"
+		  "hot                               88.00%    93.00%     +5.00  within\n"
+		  "cold                              10.00%     5.00%     -5.00  within\n");
+	free(buf);
+	profile_share_free(rows, n);
+
+	tol.pct = 4.99;
+	n = profile_share_judge(a, b, &tol, &rows);
+	CHECK(n == 2 && rows[0].verdict == CMP_DIFFER && rows[1].verdict == CMP_DIFFER);
+	profile_share_free(rows, n);
+	/* Without a tolerance line nothing is judged; B's own big function
+	 * (memcpy at 2%) stays under the bar. */
+	n = profile_share_judge(b, a, NULL, &rows);
+	CHECK(n == 2 && rows[0].verdict == CMP_NA && !strcmp(rows[0].name, "hot"));
+	CHECK(rows[0].diff < -4.99 && rows[0].diff > -5.01);
+	profile_share_free(rows, n);
+	profile_free(a);
+	profile_free(b);
+}
+
 /* ------------------------------------------------ XML well-formedness ---- */
 
 /* The subset of XML 1.0 the SVG may use: a declaration, comments, CDATA,
@@ -660,6 +712,7 @@ int main(void)
 	test_perf_script_in();
 	test_folded_in();
 	test_compare();
+	test_share_judge();
 	test_xml_checker();
 	test_flamegraph();
 	test_flamegraph_escapes();
