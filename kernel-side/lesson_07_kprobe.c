@@ -169,20 +169,12 @@ static void disarm(const struct lesson_env *env)
 		   lesson_hex(site_before, 5, hex2, sizeof(hex2)));
 }
 
-static void call_loop(u64 n, const void *arg)
-{
-	u64 x = 0;
-
-	for (u64 i = 0; i < n; i++)
-		x = tr_leaf(x);
-	asm volatile("" : : "r"(x));
-}
-
 static u64 cost(const struct lesson_env *env, const char *name)
 {
 	struct lesson_result r;
 
-	lesson_measure(env, name, call_loop, NULL, CALLS, "instructions", &r);
+	lesson_measure(env, name, bench_call_loop, (const void *)tr_leaf, CALLS, "instructions",
+		       &r);
 	return r.icount ? r.insns : 0;
 }
 

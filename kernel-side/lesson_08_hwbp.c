@@ -197,24 +197,15 @@ static void write_loop(u64 n, const void *arg)
 		pt_write(i);
 }
 
-static void call_loop(u64 n, const void *arg)
-{
-	u64 x = 0;
-
-	for (u64 i = 0; i < n; i++)
-		x = tr_leaf(x);
-	asm volatile("" : : "r"(x));
-}
-
 static u64 cost(const struct lesson_env *env, const char *name, mb_fn *fn,
-		struct hw_breakpoint *bp)
+		const void *arg, struct hw_breakpoint *bp)
 {
 	struct lesson_result r;
 	const char *why;
 
 	if (bp && dr_install(bp, &why))
 		return 0;
-	lesson_measure(env, name, fn, NULL, CALLS, "instructions", &r);
+	lesson_measure(env, name, fn, arg, CALLS, "instructions", &r);
 	if (bp)
 		dr_uninstall(bp);
 	return r.icount ? r.insns : 0;
@@ -233,10 +224,10 @@ static void costs(const struct lesson_env *env)
 		   "method: tr_leaf without and with the execute breakpoint, pt_write "
 		   "without and with the watchpoint (no handler in either).", CALLS);
 	explain_enable(false);
-	insns_plain = cost(env, "lesson8-plain", call_loop, NULL);
-	insns_exec = cost(env, "lesson8-dr-exec", call_loop, &exec);
-	insns_wplain = cost(env, "lesson8-write", write_loop, NULL);
-	insns_watch = cost(env, "lesson8-dr-write", write_loop, &watch);
+	insns_plain = cost(env, "lesson8-plain", bench_call_loop, (const void *)tr_leaf, NULL);
+	insns_exec = cost(env, "lesson8-dr-exec", bench_call_loop, (const void *)tr_leaf, &exec);
+	insns_wplain = cost(env, "lesson8-write", write_loop, NULL, NULL);
+	insns_watch = cost(env, "lesson8-dr-write", write_loop, NULL, &watch);
 	explain_enable(true);
 	if (!insns_plain || !insns_exec || !insns_wplain || !insns_watch)
 		lesson_say("Not exact here: without -icount instructions are not counted "
