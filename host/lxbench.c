@@ -168,7 +168,7 @@ static void report_perf(const struct suite_spec *sp, const struct lx_env *env,
 	for (unsigned e = 0; e < ps->n; e++) {
 		struct lx_stat *st = &res->ev[e];
 		int64_t mm[3];
-		uint64_t scaled = 0;
+		uint64_t mag, scaled = 0;
 		struct rec r;
 
 		if (ps->reason[e] || !st->runs) {
@@ -179,8 +179,10 @@ static void report_perf(const struct suite_spec *sp, const struct lx_env *env,
 			continue;
 		}
 		finish(st, mm);
-		if (st->raw >= 0)
-			perf_scale((uint64_t)st->raw, st->enabled, st->running, &scaled);
+		/* The total of n2 - n1 differences is signed: noise can make it
+		 * negative, and scaling keeps the sign. */
+		mag = st->raw < 0 ? -(uint64_t)st->raw : (uint64_t)st->raw;
+		perf_scale(mag, st->enabled, st->running, &scaled);
 		counter_begin(&r, sp, ps->name[e], "perf");
 		rec_s64(&r, "value", mm[1]);
 		rec_u64(&r, "type", ps->type[e]);
@@ -193,7 +195,7 @@ static void report_perf(const struct suite_spec *sp, const struct lx_env *env,
 		rec_s64(&r, "total", st->raw);
 		rec_u64(&r, "enabled", st->enabled);
 		rec_u64(&r, "running", st->running);
-		rec_u64(&r, "scaled", scaled);
+		rec_s64(&r, "scaled", st->raw < 0 ? -(int64_t)scaled : (int64_t)scaled);
 		rec_str(&r, "time_unit", "ns");
 		rec_end(&r);
 	}

@@ -108,11 +108,11 @@ void bench_run(const struct bench *b, struct count_set *s, struct bench_result *
 	count_release(s);
 }
 
-u64 bench_scaled(const struct bench_stat *st)
+s64 bench_scaled(const struct bench_stat *st)
 {
-	if (!st->running || st->total < 0)
+	if (!st->running)
 		return 0;
-	return (u64)((unsigned __int128)st->total * st->enabled / st->running);
+	return (s64)((__int128)st->total * st->enabled / st->running);
 }
 
 bool bench_icount(const struct bench_result *r, u32 shift, u64 *insns)
@@ -162,7 +162,7 @@ static void report_slot(const struct bench *b, const struct count_slot *sl,
 	rec_s64(&rec, "total", st->total);
 	rec_u64(&rec, "enabled", st->enabled);
 	rec_u64(&rec, "running", st->running);
-	rec_u64(&rec, "scaled", bench_scaled(st));
+	rec_s64(&rec, "scaled", bench_scaled(st));
 	rec_end(&rec);
 }
 

@@ -70,7 +70,8 @@ bool bench_icount(const struct bench_result *r, u32 shift, u64 *insns);
 void bench_report(const struct bench *b, const struct count_set *s,
 		  const struct bench_result *r, u32 icount_shift);
 
-/* perf's scaling for a multiplexed event: total * enabled / running. */
-u64 bench_scaled(const struct bench_stat *st);
+/* perf's scaling for a multiplexed event: total * enabled / running, signed
+ * as the total of n2 - n1 differences is. */
+s64 bench_scaled(const struct bench_stat *st);
 
 #endif

@@ -516,6 +516,13 @@ static void test_bench_multiplexed(void)
 	CHECK_U64(st->running * 2, st->enabled);
 	CHECK_U64(bench_scaled(st), 4800);
 	CHECK_U64(r.tsc.median, 400u << SHIFT);
+	/* Noise can make a total of differences negative: scaling keeps the
+	 * sign rather than dropping the value. */
+	{
+		struct bench_stat neg = { .total = -300, .enabled = 90, .running = 60 };
+
+		CHECK(bench_scaled(&neg) == -450);
+	}
 
 	/* What bench_report says about it. */
 	capture();
