@@ -120,6 +120,7 @@ KERNEL_OBJS := \
 	kernel-side/apic.o \
 	kernel-side/sample.o \
 	kernel-side/sample_suite.o \
+	kernel-side/sampled_step.o \
 	kernel-side/selftest.o \
 	kernel-side/insn.o \
 	kernel-side/lesson.o \

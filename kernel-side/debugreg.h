@@ -48,7 +48,6 @@ enum dr_type {
 #define DR6_BS		BIT_ULL(14)	/* single step (RFLAGS.TF) */
 #define DR6_BT		BIT_ULL(15)	/* task switch */
 #define DR6_RTM		BIT_ULL(16)	/* active low: 0 = inside RTM */
-#define DR6_INIT	0xffff0ff0ull	/* no condition: reserved bits read 1 */
 
 /* A breakpoint in DR0-DR3: execute (len 1), write or read/write (1, 2, 4
  * or 8 bytes, addr aligned to len). */

@@ -14,6 +14,7 @@
 #include "owned.h"
 #include "sample.h"
 #include "sampled.h"
+#include "sampled_step.h"
 #include "symtab.h"
 
 #define SAMPLES_MAX	1024
@@ -24,61 +25,13 @@
 #define PMI_EVENT	"cycles"
 #define FOLDED_MAX	8
 
-enum fn_id { FN_HOT, FN_COLD, FN_WORK, FN_RUN, FN_OTHER, FN_COUNT };
-static const char *const fn_names[FN_COUNT] = {
-	"hot", "cold", "work", "sampled_run", "other",
-};
-
 static const struct lesson_env *lenv;
 static struct sampler sampler;
-static volatile bool stepping;
-static u64 step_counts[FN_COUNT], per_iter[FN_COUNT], iter_total;
+static u64 per_iter[FN_COUNT], iter_total;
 static u64 counted_insns;		/* per iteration, from the TSC under -icount */
 static unsigned hist[FN_COUNT];
 static u64 plain_ticks, sampled_ticks;
 static const char *src_name = "none";
-
-static enum fn_id fn_of(u64 ip)
-{
-	u64 off;
-	const char *name = symtab_name(ip, lenv->image_base, &off);
-
-	for (unsigned i = 0; name && i < FN_OTHER; i++)
-		if (!strcmp(name, fn_names[i]))
-			return i;
-	return FN_OTHER;
-}
-
-static void run_loop(u64 n, const void *arg)
-{
-	u64 x = sampled_run(1, n);
-
-	asm volatile("" : : "r"(x));
-}
-
-/* The single-step #DB is a trap: RIP is the next instruction to run, so
- * each instruction is counted once, in the function it belongs to. */
-static bool step_db(struct trapframe *tf)
-{
-	if (!stepping)
-		return false;
-	step_counts[fn_of(tf->rip)]++;
-	return true;
-}
-
-static __attribute__((noinline)) void stepped_run(u64 n)
-{
-	u64 flags = read_rflags();
-	u64 x;
-
-	memset(step_counts, 0, sizeof(step_counts));
-	stepping = true;
-	write_rflags(flags | X86_EFLAGS_TF);
-	x = sampled_run(1, n);
-	write_rflags(flags);
-	stepping = false;
-	asm volatile("" : : "r"(x));
-}
 
 static unsigned permille(u64 part, u64 whole)
 {
@@ -88,14 +41,12 @@ static unsigned permille(u64 part, u64 whole)
 static void counting(const struct lesson_env *env)
 {
 	struct lesson_result r;
-	u64 one[FN_COUNT];
-
 	lenv = env;
 	lesson_say("The workload (microbench/sampled.c): sampled_run(x, n) calls "
 		   "work() n times; work() calls hot(), 240 steps of an LCG, then "
 		   "cold(), 24 steps. Counting answers \"how many\": run it and read "
 		   "a counter at the end.");
-	lesson_measure(env, "lesson5-count", run_loop, NULL, COUNT_ITERS, "instructions,cycles", &r);
+	lesson_measure(env, "lesson5-count", sampled_run_loop, NULL, COUNT_ITERS, "instructions,cycles", &r);
 	for (unsigned i = 0; i < r.nev; i++) {
 		if (r.ev[i].reason)
 			lesson_code("%-12s not counted: %s", r.ev[i].name, r.ev[i].reason);
@@ -113,19 +64,12 @@ static void counting(const struct lesson_env *env)
 		   "after every instruction: RFLAGS.TF raises a #DB after each one, "
 		   "and the handler counts its RIP's function. Two runs, one "
 		   "iteration apart, so entry and exit cancel:");
-	trap_set_handler(DB_VECTOR, step_db);
-	stepped_run(1);
-	memcpy(one, step_counts, sizeof(one));
-	stepped_run(2);
-	trap_set_handler(DB_VECTOR, NULL);
-	write_dr6(DR6_INIT);
+	sampled_step_profile(env->image_base, per_iter);
 	iter_total = 0;
-	for (unsigned i = 0; i < FN_COUNT; i++) {
-		per_iter[i] = step_counts[i] - one[i];
+	for (unsigned i = 0; i < FN_COUNT; i++)
 		iter_total += per_iter[i];
-	}
 	for (unsigned i = 0; i < FN_OTHER; i++)
-		lesson_code("%-12s %4llu instructions an iteration, %u per mille", fn_names[i],
+		lesson_code("%-12s %4llu instructions an iteration, %u per mille", sampled_fn_names[i],
 			    (unsigned long long)per_iter[i], permille(per_iter[i], iter_total));
 	lesson_say("%llu stepped an iteration%s. That is exact, and a #DB round trip "
 		   "for every instruction: far too slow to profile with.",
@@ -268,11 +212,11 @@ static void fold(const struct sample *sm, char *buf, size_t size)
 				    lenv->text_hi, callers, ARRAY_SIZE(callers)), top = n;
 	size_t len = 0;
 
-	if (fn_of(sm->rip) == FN_RUN)
+	if (sampled_fn_of(sm->rip, lenv->image_base) == FN_RUN)
 		top = 0;
 
 	for (unsigned k = 0; k < n; k++)
-		if (fn_of(callers[k]) == FN_RUN) {
+		if (sampled_fn_of(callers[k], lenv->image_base) == FN_RUN) {
 			top = k + 1;
 			break;
 		}
@@ -300,7 +244,7 @@ static void histogram(const struct lesson_env *env)
 	for (unsigned i = 0; i < sampler.n; i++) {
 		unsigned k;
 
-		hist[fn_of(sampler.buf[i].rip)]++;
+		hist[sampled_fn_of(sampler.buf[i].rip, lenv->image_base)]++;
 		fold(&sampler.buf[i], line, sizeof(line));
 		for (k = 0; k < nfold && strcmp(folded[k], line); k++)
 			;
@@ -315,7 +259,7 @@ static void histogram(const struct lesson_env *env)
 		   "against the exact per-instruction count of step 1:");
 	for (unsigned i = 0; i < FN_COUNT; i++)
 		lesson_code("%-12s %4u samples  %3u per mille   (stepped: %u per mille)",
-			    fn_names[i], hist[i], permille(hist[i], sampler.n),
+			    sampled_fn_names[i], hist[i], permille(hist[i], sampler.n),
 			    permille(per_iter[i], iter_total));
 	lesson_say("Sampling is statistics: the big share comes out close, the small "
 		   "functions less so -- the RIP an interrupt reports is where it "

@@ -12,6 +12,7 @@
 #include "record.h"
 #include "sample_suite.h"
 #include "sampled.h"
+#include "sampled_step.h"
 #include "symtab.h"
 
 #define RUN_NAME	"sampled"
@@ -22,77 +23,12 @@
 #define SYM_MAX		96
 #define STACK_TEXT_MAX	768
 
-enum fn_id { FN_HOT, FN_COLD, FN_WORK, FN_RUN, FN_OTHER, FN_COUNT };
-static const char *const fn_names[FN_COUNT] = {
-	"hot", "cold", "work", "sampled_run", "other",
-};
-
 static const struct sample_env *env;
 static struct sampler sampler;
-static u64 step_counts[FN_COUNT];
-static volatile bool stepping;
 
 static const char *fn_name(u64 ip, u64 *off)
 {
 	return symtab_name(ip, env->image_base, off);
-}
-
-static enum fn_id fn_of(u64 ip)
-{
-	u64 off;
-	const char *name = fn_name(ip, &off);
-
-	for (unsigned i = 0; name && i < FN_OTHER; i++)
-		if (!strcmp(name, fn_names[i]))
-			return i;
-	return FN_OTHER;
-}
-
-/* The single-step #DB (a trap: RIP is the next instruction to run, SDM
- * Vol3B 18.3.1.4), so each instruction is counted once, before it runs. */
-static bool step_db(struct trapframe *tf)
-{
-	if (!stepping)
-		return false;
-	step_counts[fn_of(tf->rip)]++;
-	return true;
-}
-
-static __attribute__((noinline)) void stepped_run(u64 n)
-{
-	u64 flags = read_rflags();
-	u64 x;
-
-	memset(step_counts, 0, sizeof(step_counts));
-	stepping = true;
-	write_rflags(flags | X86_EFLAGS_TF);
-	x = sampled_run(1, n);
-	write_rflags(flags);
-	stepping = false;
-	asm volatile("" : : "r"(x));
-}
-
-/* Instructions per sampled_run iteration in each function: two stepped runs,
- * one iteration apart, so the loop's entry and exit cancel. */
-static void step_profile(u64 *per_iter)
-{
-	u64 one[FN_COUNT];
-
-	trap_set_handler(DB_VECTOR, step_db);
-	stepped_run(1);
-	memcpy(one, step_counts, sizeof(one));
-	stepped_run(2);
-	trap_set_handler(DB_VECTOR, NULL);
-	write_dr6(DR6_INIT);
-	for (unsigned i = 0; i < FN_COUNT; i++)
-		per_iter[i] = step_counts[i] - one[i];
-}
-
-static void run_loop(u64 n, const void *arg)
-{
-	u64 x = sampled_run(1, n);
-
-	asm volatile("" : : "r"(x));
 }
 
 /* The workload's exact profile, and under -icount the check that stepping
@@ -102,13 +38,13 @@ static u64 workload_profile(void)
 	static struct count_set set;
 	static struct bench_result res;
 	struct bench b = {
-		.name = "sample-work", .suite = "sample", .fn = run_loop,
+		.name = "sample-work", .suite = "sample", .fn = sampled_run_loop,
 		.n1 = BENCH_N, .n2 = 2 * BENCH_N, .warmup = 1, .reps = 3,
 	};
 	u64 per[FN_COUNT], total = 0, insns;
 	struct rec r;
 
-	step_profile(per);
+	sampled_step_profile(env->image_base, per);
 	for (unsigned i = 0; i < FN_COUNT; i++)
 		total += per[i];
 	rec_begin(&r, "sample_workload");
@@ -118,7 +54,7 @@ static u64 workload_profile(void)
 	for (unsigned i = 0; i < FN_OTHER; i++) {
 		char key[32];
 
-		fmt_snprintf(key, sizeof(key), "%s_insns", fn_names[i]);
+		fmt_snprintf(key, sizeof(key), "%s_insns", sampled_fn_names[i]);
 		rec_u64(&r, key, per[i]);
 	}
 	rec_u64(&r, "hot_permille", total ? per[FN_HOT] * 1000 / total : 0);
@@ -219,7 +155,7 @@ static bool emit_sample(unsigned i, const char *src, unsigned *hits)
 	u64 callers[SAMPLE_STACK_MAX + 1], off = 0;
 	char sym[SYM_MAX], stack[STACK_TEXT_MAX], idx[16];
 	const char *name = fn_name(sm->rip, &off);
-	enum fn_id fn = fn_of(sm->rip);
+	enum sampled_fn fn = sampled_fn_of(sm->rip, env->image_base);
 	bool lbr = sm->nlbr > 0, entry = false;
 	unsigned n = lbr ? lbr_callchain(sm->lbr, sm->nlbr, callers, ARRAY_SIZE(callers)) :
 		     sample_callers(sm, name ? sm->rip - off : 0, env->text_lo, env->text_hi,
@@ -250,7 +186,8 @@ static bool emit_sample(unsigned i, const char *src, unsigned *hits)
 		fmt_snprintf(idx, sizeof(idx), "%u", i);
 		lbr_report_entries(RUN_NAME, idx, sm->lbr, sm->nlbr);
 	}
-	return (fn == FN_HOT || fn == FN_COLD) && entry && n && fn_of(callers[0]) == FN_WORK;
+	return (fn == FN_HOT || fn == FN_COLD) && entry && n &&
+	       sampled_fn_of(callers[0], env->image_base) == FN_WORK;
 }
 
 static void emit(const char *src, u64 plain, u64 sampled, u64 step_hot, u64 stray,
