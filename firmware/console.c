@@ -1,6 +1,6 @@
 /* EFI_SIMPLE_TEXT_OUTPUT/INPUT (UEFI spec 12.3-12.4). */
-#include "console.h"
-#include "uefi.h"
+#include "firmware/console.h"
+#include "firmware/uefi.h"
 
 void console_write(const char *buf, size_t len)
 {

@@ -3,7 +3,7 @@
 #ifndef PMULAB_CONSOLE_H
 #define PMULAB_CONSOLE_H
 
-#include "types.h"
+#include "lib/types.h"
 
 void console_write(const char *buf, size_t len);
 /* Waits for a key press, at most seconds; true when a key was pressed. */

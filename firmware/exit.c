@@ -1,10 +1,10 @@
 /* Exit paths. isa-debug-exit is a QEMU device (-device isa-debug-exit,
  * iobase=0xf4,iosize=0x04); a port write on real hardware could reach
  * anything, so it is only used when SMBIOS says the machine is QEMU. */
-#include "console.h"
-#include "cpu.h"
-#include "exit.h"
-#include "fmt.h"
+#include "firmware/console.h"
+#include "kernel-side/cpu/cpu.h"
+#include "firmware/exit.h"
+#include "lib/fmt.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 

@@ -3,8 +3,8 @@
 #ifndef PMULAB_EXIT_H
 #define PMULAB_EXIT_H
 
-#include "config.h"
-#include "uefi.h"
+#include "lib/config.h"
+#include "firmware/uefi.h"
 
 /* The end record's status; its value is what isa-debug-exit is sent, so QEMU
  * exits with (status << 1) | 1: 1 ok, 3 partial, 5 error. */

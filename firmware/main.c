@@ -1,32 +1,32 @@
 /* pmulab payload entry: read the config, open the output channels, run each
  * section in the owned world, report, and exit with the run's status. */
-#include "config.h"
-#include "cpuinfo.h"
-#include "debugreg.h"
-#include "uefi.h"
-#include "exception.h"
-#include "exit.h"
-#include "explain.h"
-#include "ftrace_suite.h"
-#include "fmt.h"
-#include "lbr.h"
-#include "lbr_check.h"
-#include "lesson.h"
-#include "libc.h"
-#include "kernels.h"
-#include "output.h"
-#include "owned.h"
-#include "pmu.h"
-#include "pmu_check.h"
-#include "probes_suite.h"
-#include "record.h"
-#include "sample_suite.h"
-#include "selftest.h"
-#include "smbios.h"
-#include "suites.h"
-#include "summary.h"
-#include "symtab.h"
-#include "volume.h"
+#include "lib/config.h"
+#include "kernel-side/cpu/cpuinfo.h"
+#include "kernel-side/cpu/debugreg.h"
+#include "firmware/uefi.h"
+#include "kernel-side/cpu/exception.h"
+#include "firmware/exit.h"
+#include "kernel-side/explain/explain.h"
+#include "kernel-side/ftrace/ftrace_suite.h"
+#include "lib/fmt.h"
+#include "kernel-side/lbr/lbr.h"
+#include "kernel-side/lbr/lbr_check.h"
+#include "kernel-side/lessons/lesson.h"
+#include "lib/libc.h"
+#include "microbench/kernels.h"
+#include "firmware/output.h"
+#include "kernel-side/cpu/owned.h"
+#include "kernel-side/pmu/pmu.h"
+#include "kernel-side/pmu/pmu_check.h"
+#include "kernel-side/probes/probes_suite.h"
+#include "lib/record.h"
+#include "kernel-side/sample/sample_suite.h"
+#include "kernel-side/cpu/selftest.h"
+#include "firmware/smbios.h"
+#include "kernel-side/bench/suite_run.h"
+#include "firmware/summary.h"
+#include "lib/symtab.h"
+#include "firmware/volume.h"
 
 #define CONFIG_PATH L"\\pmulab\\config.txt"
 #define CONFIG_ERRORS_MAX 32
@@ -299,12 +299,14 @@ static u32 icount_shift(void)
 static bool run_pmu_check(void)
 {
 	/* The known-length loops (microbench/loops.asm). */
-	static const struct mb_kernel *kernels[2];
+	static struct pmu_check_kernel kernels[2];
 	static struct pmu_check_env env;
 	struct owned_stats os;
 
-	kernels[0] = mb_kernel_find("loop", 4);
-	kernels[1] = mb_kernel_find("nop8", 4);
+	kernels[0].k = mb_kernel_find("loop", 4);
+	kernels[1].k = mb_kernel_find("nop8", 4);
+	for (unsigned i = 0; i < ARRAY_SIZE(kernels); i++)
+		kernels[i].fn = mb_entry(kernels[i].k);
 	env = (struct pmu_check_env){
 		.ci = &cpu, .pc = &pmu, .kernels = kernels, .nkernels = ARRAY_SIZE(kernels),
 		.events = cfg.events, .icount_shift = icount_shift(),

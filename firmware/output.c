@@ -1,13 +1,13 @@
 /* Record output channels (DESIGN.md: serial, console fallback, results file).
  * The sink runs wherever a record is made, the owned world included, so it
  * only touches the UART and memory; UEFI services wait for output_flush(). */
-#include "console.h"
-#include "uefi.h"
-#include "libc.h"
-#include "output.h"
-#include "record.h"
-#include "serial.h"
-#include "volume.h"
+#include "firmware/console.h"
+#include "firmware/uefi.h"
+#include "lib/libc.h"
+#include "firmware/output.h"
+#include "lib/record.h"
+#include "firmware/serial.h"
+#include "firmware/volume.h"
 
 #define PENDING_MAX (1u << 20)	/* bytes between flushes */
 

@@ -4,7 +4,7 @@
 #ifndef PMULAB_OUTPUT_H
 #define PMULAB_OUTPUT_H
 
-#include "config.h"
+#include "lib/config.h"
 
 /* Sets up the channels the config asks for and installs the record sink. */
 void output_init(const struct config *cfg);

@@ -1,7 +1,7 @@
 /* 16550 UART, polled (PC16550D datasheet; the register names are its own).
  * Callable from the owned world: port I/O only, no firmware services. */
-#include "cpu.h"
-#include "serial.h"
+#include "kernel-side/cpu/cpu.h"
+#include "firmware/serial.h"
 
 #define UART_THR	0	/* transmit holding (DLAB=0) */
 #define UART_DLL	0	/* divisor latch low (DLAB=1) */

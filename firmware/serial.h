@@ -2,7 +2,7 @@
 #ifndef PMULAB_SERIAL_H
 #define PMULAB_SERIAL_H
 
-#include "types.h"
+#include "lib/types.h"
 
 /* Probes the UART at port with its scratch register and, when it answers,
  * programs 115200 8N1 with FIFOs and no interrupts. */

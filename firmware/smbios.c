@@ -2,9 +2,9 @@
  * the 64-bit SMBIOS 3 entry point when present, else the 32-bit one. QEMU
  * names itself "QEMU" in the manufacturer field, which is how pmulab knows it
  * may use the isa-debug-exit port. */
-#include "uefi.h"
-#include "libc.h"
-#include "smbios.h"
+#include "firmware/uefi.h"
+#include "lib/libc.h"
+#include "firmware/smbios.h"
 
 #define SMBIOS_TYPE_SYSTEM	1
 #define SMBIOS_TYPE_END		127

@@ -2,7 +2,7 @@
 #ifndef PMULAB_SMBIOS_H
 #define PMULAB_SMBIOS_H
 
-#include "types.h"
+#include "lib/types.h"
 
 /* Fills vendor and product ("" when there is no SMBIOS table or no type 1). */
 void smbios_system(char *vendor, size_t vlen, char *product, size_t plen);

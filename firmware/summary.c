@@ -1,9 +1,9 @@
 /* On-screen summary (summary.h). Plain lines, no colour: a firmware console
  * may be 80 columns of anything. */
-#include "console.h"
-#include "fmt.h"
-#include "record.h"
-#include "summary.h"
+#include "firmware/console.h"
+#include "lib/fmt.h"
+#include "lib/record.h"
+#include "firmware/summary.h"
 
 static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -5,8 +5,8 @@
 #ifndef PMULAB_SUMMARY_H
 #define PMULAB_SUMMARY_H
 
-#include "exit.h"
-#include "pmu.h"
+#include "firmware/exit.h"
+#include "kernel-side/pmu/pmu.h"
 
 struct summary {
 	const struct cpu_info *ci;

@@ -1,6 +1,6 @@
 /* Small UEFI helpers shared by the firmware files. */
-#include "uefi.h"
-#include "fmt.h"
+#include "firmware/uefi.h"
+#include "lib/fmt.h"
 
 const char *efi_status_name(EFI_STATUS st, char *buf)
 {

@@ -6,7 +6,7 @@
 
 #include <efi.h>
 #include <efilib.h>
-#include "types.h"
+#include "lib/types.h"
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 

@@ -1,7 +1,7 @@
 /* The boot volume through EFI_SIMPLE_FILE_SYSTEM_PROTOCOL (UEFI spec 13.4-13.5):
  * LoadedImage.DeviceHandle names the volume the payload was loaded from. */
-#include "fmt.h"
-#include "volume.h"
+#include "lib/fmt.h"
+#include "firmware/volume.h"
 
 #define RESULTS_DIR L"\\pmulab"
 #define RESULTS_MAX 999		/* \pmulab\results-001.txt .. -999.txt */

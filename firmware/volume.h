@@ -3,8 +3,8 @@
 #ifndef PMULAB_VOLUME_H
 #define PMULAB_VOLUME_H
 
-#include "uefi.h"
-#include "types.h"
+#include "firmware/uefi.h"
+#include "lib/types.h"
 
 /* Opens the boot volume's root; EFI_SUCCESS or why not. */
 EFI_STATUS volume_open(EFI_HANDLE image);

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "cli.h"
+#include "host/cli.h"
 
 const char usage_main[] =
 	"usage: pmulab COMMAND [OPTION]...\n"

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include "parse.h"
-#include "report.h"
+#include "host/stream/parse.h"
+#include "host/report/report.h"
 
 /* Exit codes, as --help and docs/host.md give them. */
 #define EXIT_OK 0

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "cli.h"
-#include "plot.h"
-#include "profile_cli.h"
-#include "stick.h"
+#include "host/cli.h"
+#include "host/report/plot.h"
+#include "host/profile/profile_cli.h"
+#include "host/stick/stick.h"
 
 const char *pmulab_progname = "pmulab";
 

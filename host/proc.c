@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
+#include "host/proc.h"
 
 extern char **environ;
 

@@ -1,48 +1,17 @@
-/* Kernel metadata and setup (kernels.h). The per-iteration counts are those
- * of the instructions in the .asm files, counted by hand and checked exactly
- * under QEMU -icount by every run (check name=icount.<bench>). */
-#include "kernels.h"
-#include "libc.h"
+/* The kernels' code and setup (kernels.h); what each one counts is
+ * lib/catalog.c. */
+#include "microbench/kernels.h"
 
-const struct mb_kernel mb_kernels[] = {
-	{ "empty", "nothing: what measuring itself costs", "measurement", mb_empty, MB_NONE,
-	  1, 0, 1, 0, 0, "instructions,cycles" },
-	{ "loop", "the smallest loop: dec, jnz", "iteration", mb_loop, MB_NONE,
-	  2, 0, 1, 0, 0, "instructions,branches" },
-	{ "nop8", "8 NOPs a loop iteration: front-end throughput", "iteration", mb_nop8, MB_NONE,
-	  10, 0, 1, 0, 0, "instructions,cycles" },
-	{ "add-dep", "8 dependent ADDs: latency bound, 8 cycles an iteration",
-	  "iteration", mb_add_dep, MB_NONE, 10, 0, 1, 0, 0, "cycles" },
-	{ "add-indep", "8 independent ADDs: throughput bound, 8/ALUs cycles",
-	  "iteration", mb_add_indep, MB_NONE, 10, 0, 1, 0, 0, "cycles" },
-	{ "chase", "pointer chase over a random cycle: load latency by working set",
-	  "load", mb_chase, MB_WS, 3, 0, 1, 0, 1,
-	  "cycles,L1-dcache-load-misses,LLC-load-misses,dTLB-load-misses" },
-	{ "stream", "independent loads at a stride: what the prefetchers hide",
-	  "load", mb_stream, MB_WS, 5, 0, 1, 0, 1, "cycles,L1-dcache-load-misses,cache-misses" },
-	{ "branch", "a branch taken by a pattern: what the predictor learns",
-	  "branch", mb_branch, MB_PERIOD, 10, 0, 3, 0, 1, "branch-misses,cycles" },
-	{ "calls", "a call chain of known depth: calls, returns, the RSB",
-	  "chain", mb_calls, MB_DEPTH, 2, 2, 1, 2, 0, "branches,branch-misses" },
+static mb_fn *const entries[MBK_COUNT] = {
+	[MBK_EMPTY] = mb_empty, [MBK_LOOP] = mb_loop, [MBK_NOP8] = mb_nop8,
+	[MBK_ADD_DEP] = mb_add_dep, [MBK_ADD_INDEP] = mb_add_indep,
+	[MBK_CHASE] = mb_chase, [MBK_STREAM] = mb_stream, [MBK_BRANCH] = mb_branch,
+	[MBK_CALLS] = mb_calls,
 };
-const unsigned mb_nkernels = ARRAY_SIZE(mb_kernels);
 
-const struct mb_kernel *mb_kernel_find(const char *name, size_t len)
+mb_fn *mb_entry(const struct mb_kernel *k)
 {
-	for (unsigned i = 0; i < mb_nkernels; i++)
-		if (strlen(mb_kernels[i].name) == len && !memcmp(mb_kernels[i].name, name, len))
-			return &mb_kernels[i];
-	return NULL;
-}
-
-u64 mb_insns(const struct mb_kernel *k, u64 depth)
-{
-	return k->insns + k->insns_per_depth * (k->param == MB_DEPTH ? depth : 0);
-}
-
-u64 mb_branches(const struct mb_kernel *k, u64 depth)
-{
-	return k->branches + k->branches_per_depth * (k->param == MB_DEPTH ? depth : 0);
+	return entries[k->id];
 }
 
 const void *mb_chain_entry(u64 depth)
@@ -102,16 +71,6 @@ void *mb_chase_init(void *buf, u64 ws, u64 seed)
 		((u64 *)(base + from * LINE))[0] = (u64)(uintptr_t)(base + to * LINE);
 	}
 	return base + ((u64 *)base)[1] * LINE;
-}
-
-const char *mb_pattern_name(enum mb_pattern p)
-{
-	static const char *const names[] = {
-		[MB_ALWAYS] = "always", [MB_ALTERNATE] = "alternate",
-		[MB_PERIOD_K] = "period", [MB_RANDOM] = "random",
-	};
-
-	return p <= MB_RANDOM ? names[p] : "?";
 }
 
 static bool constant(const u8 *pattern, u64 period)

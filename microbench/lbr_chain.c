@@ -1,7 +1,7 @@
 /* The call chain of lbr_chain.h. noinline keeps every call a call; the empty
  * asm after each call keeps it out of tail position, so GCC emits CALL, not a
  * sibling-call JMP the LBR would record as a jump. */
-#include "lbr_chain.h"
+#include "microbench/lbr_chain.h"
 
 #define CHAIN __attribute__((noinline))
 #define NOT_TAIL() __asm__ volatile("" ::: "memory")

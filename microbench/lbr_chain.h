@@ -8,7 +8,7 @@
 #ifndef PMULAB_LBR_CHAIN_H
 #define PMULAB_LBR_CHAIN_H
 
-#include "types.h"
+#include "lib/types.h"
 
 /* Return addresses of the last run, innermost first: [0] leaf's (in d),
  * [1] d's (in c), [2] c's (in b), [3] b's (in a), [4] a's (in the caller). */

@@ -2,7 +2,7 @@
  * the empty asm keeps in a register and keeps GCC from folding, so the
  * instruction count per step is fixed by the code: hot() and cold() differ
  * only in their trip count. Built with frame pointers, like the payload. */
-#include "sampled.h"
+#include "microbench/sampled.h"
 
 #define LCG_MUL 6364136223846793005ull	/* Knuth's MMIX LCG */
 #define LCG_ADD 1442695040888963407ull

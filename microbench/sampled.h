@@ -6,7 +6,7 @@
 #ifndef PMULAB_SAMPLED_H
 #define PMULAB_SAMPLED_H
 
-#include "types.h"
+#include "lib/types.h"
 
 #define SAMPLED_HOT_ITERS	240
 #define SAMPLED_COLD_ITERS	24

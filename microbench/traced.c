@@ -1,7 +1,7 @@
 /* The traced call tree (traced.h): tr_top -> tr_mid -> tr_leaf, tr_leaf;
  * tr_top -> tr_leaf. noinline keeps every call a call; the empty asm keeps
  * GCC from turning the recursion into a loop. */
-#include "traced.h"
+#include "microbench/traced.h"
 
 #define TRACED __attribute__((noinline))
 

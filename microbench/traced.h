@@ -5,7 +5,7 @@
 #ifndef PMULAB_TRACED_H
 #define PMULAB_TRACED_H
 
-#include "types.h"
+#include "lib/types.h"
 
 u64 tr_leaf(u64 x);
 u64 tr_leaf_plain(u64 x);

@@ -31,10 +31,10 @@ def fields(path, rtype):
 
 
 def tolerance():
-    """The `share profile` line of host/tolerances.txt, in points."""
-    text = (ROOT / "host" / "tolerances.txt").read_text()
+    """The `share profile` line of host/compare/tolerances.txt, in points."""
+    text = (ROOT / "host" / "compare" / "tolerances.txt").read_text()
     m = re.search(r"^share\s+profile\s+([0-9.]+)%", text, re.M)
-    assert m, "no share profile line in host/tolerances.txt"
+    assert m, "no share profile line in host/compare/tolerances.txt"
     return float(m.group(1))
 
 

@@ -1,4 +1,4 @@
-"""pmulab run --reference: the TCG reference plugin (host/qemu-plugin/) counts
+"""pmulab run --reference: the TCG reference plugin (host/plugin/) counts
 each measured region of the quick suite, and its counts, merged as
 `counter src=model` records, equal what is known exactly: the icount
 instruction counts, and the branches, loads and stores written from the .asm
@@ -33,7 +33,7 @@ def test_markers_only_where_bench_c_puts_them(pmulab):
     each exactly where bench.c's measure() has it, and nowhere else."""
     from conftest import ROOT
     efi = (ROOT / "build" / "pmulab.efi").read_bytes()
-    bench = (ROOT / "build" / "efi" / "kernel-side" / "bench.o").read_bytes()
+    bench = (ROOT / "build" / "efi" / "kernel-side" / "bench" / "bench.o").read_bytes()
     for marker in (b"\x0f\x1f\x84\x00PMU<", b"\x0f\x1f\x84\x00PMU>"):
         assert efi.count(marker) == bench.count(marker) == 1
 

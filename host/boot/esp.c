@@ -1,0 +1,194 @@
+/* ESP folder and FAT image for QEMU runs (esp.h). */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "host/cli.h"
+#include "host/boot/esp.h"
+#include "host/proc.h"
+
+#define ESP_IMAGE_SIZE (16 << 20)	/* mformat makes FAT16 of it; UEFI reads it */
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		char *nb = realloc(buf, len + 4097);
+		size_t n;
+
+		if (!nb) {
+			free(buf);
+			fclose(f);
+			return NULL;
+		}
+		buf = nb;
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+		if (n < 4096)
+			break;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Length of the key in "key=value" (the word before '='). */
+static size_t key_len(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	return eq ? (size_t)(eq - s) : 0;
+}
+
+char *esp_config(const char *template_path, char *const sets[], int nsets)
+{
+	char *tmpl = template_path ? read_text(template_path) : NULL;
+	size_t cap = (tmpl ? strlen(tmpl) : 0) + 64;
+	char *out, *line, *save = NULL;
+	char used[nsets > 0 ? nsets : 1];
+	size_t n = 0;
+
+	for (int i = 0; i < nsets; i++)
+		cap += strlen(sets[i]) + 2;
+	out = malloc(cap);
+	if (!out) {
+		free(tmpl);
+		return NULL;
+	}
+	memset(used, 0, sizeof(used));
+	out[0] = '\0';
+	for (line = tmpl ? strtok_r(tmpl, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *text = line;
+		int set = -1;
+
+		/* The last --set of a key wins, as in the payload's parser. */
+		for (int i = 0; i < nsets; i++)
+			if (key_len(sets[i]) && !strncmp(line, sets[i], key_len(sets[i]) + 1))
+				set = i;
+		if (set >= 0) {
+			for (int i = 0; i < nsets; i++)
+				if (!strncmp(sets[i], sets[set], key_len(sets[set]) + 1))
+					used[i] = 1;
+			text = sets[set];
+		}
+		n += snprintf(out + n, cap - n, "%s\n", text);
+	}
+	for (int i = 0; i < nsets; i++) {
+		int last = i;
+
+		if (used[i])
+			continue;
+		for (int j = i + 1; j < nsets; j++)
+			if (!strncmp(sets[j], sets[i], key_len(sets[i]) + 1)) {
+				last = j;
+				used[j] = 1;
+			}
+		n += snprintf(out + n, cap - n, "%s\n", sets[last]);
+	}
+	free(tmpl);
+	return out;
+}
+
+int esp_make(const char *dir, const char *efi, const char *config, int log_fd,
+	     char *err, size_t errlen)
+{
+	static const char *const subdirs[] = { "esp", "esp/EFI", "esp/EFI/BOOT", "esp/pmulab" };
+	char path[4096], bootefi[4096], cfg[4096], img[4096];
+	int fd;
+
+	if (cli_path(bootefi, sizeof(bootefi), dir, "esp/EFI/BOOT/BOOTX64.EFI") < 0 ||
+	    cli_path(cfg, sizeof(cfg), dir, "esp/pmulab/config.txt") < 0 ||
+	    cli_path(img, sizeof(img), dir, "esp.img") < 0) {
+		snprintf(err, errlen, "output directory path too long: %s", dir);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		cli_path(path, sizeof(path), dir, subdirs[i]);
+		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	if (cli_copy_file(efi, bootefi) < 0) {
+		snprintf(err, errlen, "cannot copy %s to %s: %s", efi, bootefi, strerror(errno));
+		return -1;
+	}
+	if (cli_write_file(cfg, config) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", cfg, strerror(errno));
+		return -1;
+	}
+
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, ESP_IMAGE_SIZE) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", img, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	/* mtools refuses images whose size does not match a floppy geometry
+	 * unless told to skip that check. */
+	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	char *format[] = { "mformat", "-i", img, "-v", "PMULAB", "::", NULL };
+	char *dirs[] = { "mmd", "-i", img, "::/EFI", "::/EFI/BOOT", "::/pmulab", NULL };
+	char *copy_boot[] = { "mcopy", "-i", img, bootefi, "::/EFI/BOOT/BOOTX64.EFI", NULL };
+	char *copy_cfg[] = { "mcopy", "-i", img, cfg, "::/pmulab/config.txt", NULL };
+	char *const *steps[] = { format, dirs, copy_boot, copy_cfg };
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		int rc = proc_run(steps[i], log_fd);
+
+		if (rc != 0) {
+			snprintf(err, errlen, "%s failed (%s) making %s; is mtools installed "
+				 "(scripts/deps.sh)?", steps[i][0],
+				 rc < 0 ? strerror(errno) : "see qemu.log", img);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int esp_extract(const char *img, const char *inner, const char *path, int log_fd)
+{
+	char *argv[] = { "mcopy", "-n", "-i", (char *)img, (char *)inner, (char *)path, NULL };
+
+	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	return proc_run(argv, log_fd) == 0 ? 0 : -1;
+}
+
+void esp_check_set(const char *cmd, const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s)
+		cli_usage_error(cmd, "--set '%s': expected key=value", s);
+	for (const char *p = s; p < eq; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_", *p))
+			cli_usage_error(cmd, "--set '%s': a key is lower-case letters, "
+					"digits and '_'", s);
+	if (strpbrk(eq, "\n\r#"))
+		cli_usage_error(cmd, "--set '%s': a value cannot hold a line break or '#'", s);
+}
+
+const char *esp_beside_self(const char *name, char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return NULL;
+	self[n] = '\0';
+	if ((size_t)snprintf(buf, len, "%s/%s", dirname(self), name) >= len)
+		return NULL;
+	return buf;
+}

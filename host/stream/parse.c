@@ -1,0 +1,586 @@
+/* Record stream parser (docs/record-format.md). Bytes run through a state
+ * machine that spots the magic anywhere, so a candidate record ends at the next
+ * line feed or the next magic whatever the input's chunking; each candidate is
+ * then checked whole against the grammar and its CRC. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/crc32.h"
+#include "host/stream/parse.h"
+
+#define MAGIC "@PL1 "
+#define MAGIC_LEN 5
+/* Stored bytes of a candidate: a line at the limit, one CR, and the start of a
+ * magic that may turn out to end it. Longer candidates are only counted. */
+#define CAND_CAP (PARSE_LINE_MAX + 1 + MAGIC_LEN)
+#define EXCERPT_MAX 60
+
+struct parser {
+	record_cb on_record;
+	void *ctx;
+	struct stream *s;
+	char cand[CAND_CAP];
+	size_t cand_len;	/* bytes of the candidate so far, stored or not */
+	size_t cand_line;	/* line where it started */
+	bool in_cand;
+	unsigned magic;		/* bytes of the magic matched so far */
+	bool line_bytes;	/* the current line has any byte */
+	bool line_text;		/* ... other than CR */
+	bool line_magic;	/* ... a record start */
+	struct record *arrived;	/* good records in arrival order */
+	size_t narrived, arrived_cap;
+	size_t *order;		/* indices into arrived, sorted by seq */
+	size_t rejects_cap;
+	uint64_t max_seq;
+};
+
+/* The host tool has no use for a half-built stream or report: without
+ * memory it says so and stops. */
+static void *need(void *p)
+{
+	if (!p) {
+		fputs("pmulab: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	return need(realloc(p, n ? n : 1));
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	return need(calloc(n ? n : 1, size));
+}
+
+FILE *memtext_open(struct memtext *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	return t->f = need(open_memstream(&t->buf, &t->len));
+}
+
+/* Makes room for one more element of an array that grows by doubling. */
+static void *grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 16;
+	return xrealloc(arr, *cap * size);
+}
+
+struct parser *parser_new(record_cb on_record, void *ctx)
+{
+	struct parser *p = xrealloc(NULL, sizeof(*p));
+
+	memset(p, 0, sizeof(*p));
+	p->on_record = on_record;
+	p->ctx = ctx;
+	p->s = xrealloc(NULL, sizeof(*p->s));
+	memset(p->s, 0, sizeof(*p->s));
+	return p;
+}
+
+bool parse_u64(const char *d, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned digit = (unsigned char)d[i] - '0';
+		if (digit > 9 || v > (UINT64_MAX - digit) / 10)
+			return false;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return true;
+}
+
+/* Strict decimal: no sign, no leading zero but "0" itself, no overflow. */
+static bool parse_dec(const char *d, size_t n, uint64_t *out)
+{
+	if (n == 0 || n > 20 || (d[0] == '0' && n > 1))
+		return false;
+	return parse_u64(d, n, out);
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool is_type_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool is_key_char(unsigned char c)
+{
+	return is_type_char(c) || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct field *fa = a, *fb = b;
+
+	return strcmp(fa->key, fb->key);
+}
+
+static bool has_duplicate_key(const struct record *r)
+{
+	struct field *sorted;
+	bool dup = false;
+
+	if (r->nfields < 2)
+		return false;
+	sorted = xrealloc(NULL, r->nfields * sizeof(*sorted));
+	memcpy(sorted, r->fields, r->nfields * sizeof(*sorted));
+	qsort(sorted, r->nfields, sizeof(*sorted), cmp_key);
+	for (size_t i = 1; i < r->nfields && !dup; i++)
+		dup = strcmp(sorted[i - 1].key, sorted[i].key) == 0;
+	free(sorted);
+	return dup;
+}
+
+/* Checks a candidate (text starts with the magic, line end removed) and fills
+ * r. Its strings live in the same block as r->line, after the line itself, so
+ * one free releases them: decoding only shrinks, and each NUL takes the place
+ * of a separator, so they never need more than the line's length. Returns
+ * NULL when the record is good, else the reason. */
+static const char *check(const char *t, size_t n, struct record *r)
+{
+	const char *q = t + MAGIC_LEN, *end = t + n, *start, *star;
+	size_t fields_cap = 0;
+	char *w;
+	uint32_t crc = 0;
+
+	if (n > PARSE_LINE_MAX)
+		return "oversize";
+	r->line = xrealloc(NULL, 2 * n + 2);
+	memcpy(r->line, t, n);
+	r->line[n] = '\0';
+	w = r->line + n + 1;
+
+	for (start = q; q < end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (!parse_dec(start, q - start, &r->seq) || q == end || *q++ != ' ')
+		return "malformed";
+	for (start = q; q < end && is_type_char(*q); q++)
+		;
+	if (q == start || q == end || *q != ' ')
+		return "malformed";
+	r->type = w;
+	memcpy(w, start, q - start);
+	w += q - start;
+	*w++ = '\0';
+	q++;
+
+	while (q < end && *q != '*') {
+		struct field *f;
+
+		r->fields = grow(r->fields, &fields_cap, r->nfields, sizeof(*f));
+		f = &r->fields[r->nfields++];
+		f->key = w;
+		while (q < end && is_key_char(*q))
+			*w++ = *q++;
+		if (w == f->key || q == end || *q++ != '=')
+			return "malformed";
+		*w++ = '\0';
+		f->val = w;
+		for (; q < end && *q != ' '; q++) {
+			unsigned char c = *q;
+			int hi, lo;
+
+			if (c < 0x21 || c > 0x7e)
+				return "malformed";
+			if (c != '%') {
+				*w++ = c;
+				continue;
+			}
+			hi = end - q > 2 ? hexval(q[1]) : -1;
+			lo = end - q > 2 ? hexval(q[2]) : -1;
+			if (hi < 0 || lo < 0)
+				return "malformed";
+			*w++ = (char)(hi << 4 | lo);
+			q += 2;
+		}
+		f->len = w - f->val;
+		*w++ = '\0';
+		if (q == end)
+			return "malformed";
+		q++;
+	}
+	if (q == end || has_duplicate_key(r))
+		return "malformed";
+
+	star = q++;
+	for (int i = 0; i < 8; i++, q++) {
+		if (q == end || !((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f')))
+			return "malformed";
+		crc = crc << 4 | hexval(*q);
+	}
+	if (q != end)
+		return "trailing-bytes";
+	if (crc32_update(0, t, star - 1 - t) != crc)
+		return "bad-crc";
+	return NULL;
+}
+
+/* The seq as written, even on a damaged line: digits right after the magic. */
+static int64_t seq_hint(const char *t, size_t n)
+{
+	int64_t v = 0;
+	size_t i;
+
+	for (i = MAGIC_LEN; i < n && t[i] >= '0' && t[i] <= '9'; i++) {
+		if (v > (INT64_MAX - (t[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (t[i] - '0');
+	}
+	return i > MAGIC_LEN ? v : -1;
+}
+
+static char *excerpt(const char *t, size_t n)
+{
+	char *e = xrealloc(NULL, 4 * EXCERPT_MAX + 1), *w = e;
+
+	for (size_t i = 0; i < n && i < EXCERPT_MAX; i++) {
+		unsigned char c = t[i];
+		if (c == '\\')
+			w += sprintf(w, "\\\\");
+		else if (c >= 0x20 && c <= 0x7e)
+			*w++ = c;
+		else
+			w += sprintf(w, "\\x%02x", c);
+	}
+	*w = '\0';
+	return e;
+}
+
+static void record_free(struct record *r)
+{
+	free(r->line);
+	free(r->fields);
+}
+
+static void add_reject(struct parser *p, const char *reason, const char *t,
+		       size_t n, size_t stored)
+{
+	struct stream *s = p->s;
+	struct reject *rj;
+
+	s->rejects = grow(s->rejects, &p->rejects_cap, s->nrejects, sizeof(*rj));
+	rj = &s->rejects[s->nrejects++];
+	rj->lineno = p->cand_line;
+	rj->reason = reason;
+	rj->seq_hint = seq_hint(t, n < stored ? n : stored);
+	rj->excerpt = excerpt(t, n < stored ? n : stored);
+}
+
+/* Position in order of the first record with seq >= seq. */
+static size_t find_seq(const struct parser *p, uint64_t seq)
+{
+	size_t lo = 0, hi = p->narrived;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->arrived[p->order[mid]].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void add_record(struct parser *p, struct record *r)
+{
+	size_t at = find_seq(p, r->seq), cap = p->arrived_cap;
+
+	if (at < p->narrived && p->arrived[p->order[at]].seq == r->seq) {
+		if (strcmp(p->arrived[p->order[at]].line, r->line) == 0)
+			p->s->duplicates++;
+		else
+			p->s->conflicts++;
+		record_free(r);
+		return;
+	}
+	if (p->narrived && r->seq < p->max_seq)
+		p->s->reordered++;
+	if (!p->narrived || r->seq > p->max_seq)
+		p->max_seq = r->seq;
+	p->arrived = grow(p->arrived, &p->arrived_cap, p->narrived, sizeof(*r));
+	if (cap != p->arrived_cap)
+		p->order = xrealloc(p->order, p->arrived_cap * sizeof(*p->order));
+	memmove(p->order + at + 1, p->order + at, (p->narrived - at) * sizeof(*p->order));
+	p->order[at] = p->narrived;
+	p->arrived[p->narrived] = *r;
+	if (p->on_record)
+		p->on_record(&p->arrived[p->narrived], p->ctx);
+	p->narrived++;
+}
+
+/* The candidate's first len bytes are its text (with a CR still on it). */
+static void end_candidate(struct parser *p, size_t len)
+{
+	size_t stored = p->cand_len < CAND_CAP ? p->cand_len : CAND_CAP;
+	struct record r = { 0 };
+	const char *reason;
+
+	if (!p->in_cand)
+		return;
+	p->in_cand = false;
+	if (len <= stored && p->cand[len - 1] == '\r')
+		len--;
+	r.lineno = p->cand_line;
+	reason = check(p->cand, len, &r);
+	if (reason) {
+		add_reject(p, reason, p->cand, len, stored);
+		record_free(&r);
+	} else {
+		add_record(p, &r);
+	}
+}
+
+static void end_line(struct parser *p)
+{
+	p->s->lines++;
+	if (p->line_text && !p->line_magic)
+		p->s->narration_lines++;
+	p->line_bytes = p->line_text = p->line_magic = false;
+}
+
+static void feed_byte(struct parser *p, unsigned char c)
+{
+	if (c == '\n') {
+		end_candidate(p, p->cand_len);
+		end_line(p);
+		p->magic = 0;
+		return;
+	}
+	p->line_bytes = true;
+	if (c != '\r')
+		p->line_text = true;
+	if (p->in_cand) {
+		if (p->cand_len < CAND_CAP)
+			p->cand[p->cand_len] = c;
+		p->cand_len++;
+	}
+	/* No proper prefix of the magic is also a suffix of it, so a mismatch
+	 * restarts the match at 0, or at 1 on a new '@'. */
+	if (c == (unsigned char)MAGIC[p->magic])
+		p->magic++;
+	else
+		p->magic = c == '@';
+	if (p->magic < MAGIC_LEN)
+		return;
+	p->magic = 0;
+	/* The magic went into the candidate it ends. */
+	end_candidate(p, p->cand_len - MAGIC_LEN);
+	memcpy(p->cand, MAGIC, MAGIC_LEN);
+	p->cand_len = MAGIC_LEN;
+	p->cand_line = p->s->lines + 1;
+	p->in_cand = true;
+	p->line_magic = true;
+}
+
+void parser_feed(struct parser *p, const void *buf, size_t len)
+{
+	const unsigned char *b = buf;
+
+	for (size_t i = 0; i < len; i++)
+		feed_byte(p, b[i]);
+}
+
+static void add_missing(struct stream *s, size_t *cap, uint64_t from, uint64_t to)
+{
+	s->nlost += to - from;
+	for (uint64_t seq = from; seq < to && s->nmissing < PARSE_MISSING_MAX; seq++) {
+		s->missing = grow(s->missing, cap, s->nmissing, sizeof(*s->missing));
+		s->missing[s->nmissing++] = seq;
+	}
+}
+
+static void verdict(struct stream *s)
+{
+	const struct record *end = NULL;
+	const char *count;
+	uint64_t next = 0, n;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *r = &s->recs[i];
+		if (r->seq > next)
+			add_missing(s, &cap, next, r->seq);
+		next = r->seq + 1;
+		if (strcmp(r->type, "end") == 0)
+			end = r;
+	}
+	s->has_hello = s->nrecs && s->recs[0].seq == 0 &&
+		       strcmp(s->recs[0].type, "hello") == 0;
+	if (end) {
+		s->has_end = true;
+		s->end_seq = end->seq;
+		s->end_status = record_get(end, "status");
+		count = record_get(end, "count");
+		s->end_count_ok = count && parse_dec(count, strlen(count), &n) &&
+				  n == end->seq;
+	}
+	s->complete = s->has_hello && s->has_end && s->end_count_ok && !s->nlost;
+}
+
+struct stream *parser_finish(struct parser *p)
+{
+	struct stream *s = p->s;
+
+	end_candidate(p, p->cand_len);
+	if (p->line_bytes)
+		end_line(p);
+	s->nrecs = p->narrived;
+	s->recs = xrealloc(NULL, s->nrecs * sizeof(*s->recs));
+	for (size_t i = 0; i < s->nrecs; i++)
+		s->recs[i] = p->arrived[p->order[i]];
+	free(p->arrived);
+	free(p->order);
+	free(p);
+	verdict(s);
+	return s;
+}
+
+void stream_free(struct stream *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nrecs; i++)
+		record_free(&s->recs[i]);
+	for (size_t i = 0; i < s->nrejects; i++)
+		free(s->rejects[i].excerpt);
+	free(s->recs);
+	free(s->rejects);
+	free(s->missing);
+	free(s);
+}
+
+struct stream *parse_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	struct parser *p;
+	char buf[65536];
+	size_t n;
+	int e;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	p = parser_new(NULL, NULL);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		parser_feed(p, buf, n);
+	if (ferror(f)) {
+		e = errno;
+		fclose(f);
+		stream_free(parser_finish(p));
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return NULL;
+	}
+	fclose(f);
+	return parser_finish(p);
+}
+
+const struct field *record_field(const struct record *rec, const char *key)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (strcmp(rec->fields[i].key, key) == 0)
+			return &rec->fields[i];
+	return NULL;
+}
+
+const char *record_get(const struct record *rec, const char *key)
+{
+	const struct field *f = record_field(rec, key);
+
+	return f ? f->val : NULL;
+}
+
+bool record_u64(const struct record *rec, const char *key, uint64_t *out)
+{
+	const struct field *f = record_field(rec, key);
+
+	return f && parse_u64(f->val, f->len, out);
+}
+
+bool field_is(const struct field *f, const char *s)
+{
+	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
+}
+
+/* "0x" and 1 to 16 hex digits, as the payload writes addresses. */
+bool field_hex(const struct field *f, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!f || f->len < 3 || f->len > 18 || f->val[0] != '0' || f->val[1] != 'x')
+		return false;
+	for (size_t i = 2; i < f->len; i++) {
+		char c = f->val[i];
+		int d = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return true;
+}
+
+bool field_same(const struct field *a, const struct field *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
+}
+
+const struct record *stream_find(const struct stream *s, const char *type)
+{
+	for (size_t i = 0; i < s->nrecs; i++)
+		if (strcmp(s->recs[i].type, type) == 0)
+			return &s->recs[i];
+	return NULL;
+}
+
+int stream_exit_code(const struct stream *s)
+{
+	if (stream_find(s, "error") || (s->end_status && !strcmp(s->end_status, "error")))
+		return 1;
+	if (s->complete && s->end_status && !strcmp(s->end_status, "ok"))
+		return 0;
+	return 3;
+}
+
+int stream_write_records(const struct stream *s, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int e;
+
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < s->nrecs; i++)
+		fprintf(f, "%s\n", s->recs[i].line);
+	if (ferror(f)) {
+		e = errno;
+		fclose(f);
+		errno = e;
+		return -1;
+	}
+	return fclose(f) ? -1 : 0;
+}

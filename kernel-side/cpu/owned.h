@@ -1,0 +1,51 @@
+/* The owned world (DESIGN.md "two worlds"): a section of work that runs with
+ * interrupts off and pmulab's IDT loaded, and that gives back the firmware's
+ * IDT, interrupt flag and every MSR it wrote when it ends -- normally or by an
+ * unexpected exception, which aborts the section instead of hanging it. */
+#ifndef PMULAB_OWNED_H
+#define PMULAB_OWNED_H
+
+#include "kernel-side/cpu/trap.h"
+
+#define FAULT_TRACE_MAX 8
+
+/* An unexpected exception, as the CPU reported it. */
+struct fault_info {
+	u64 vector, error_code;
+	u64 rip, cs, rflags, rsp, rbp;
+	u64 cr2;			/* meaningful for #PF */
+	u64 trace[FAULT_TRACE_MAX];	/* return addresses, innermost first */
+	unsigned ntrace;
+};
+
+/* What leaving the last section restored. */
+struct owned_stats {
+	unsigned msrs_restored;		/* MSRs written back */
+	unsigned msrs_mismatched;	/* of them, not reading back as before */
+	unsigned lapic_restored;	/* local APIC registers written back */
+	unsigned lapic_mismatched;	/* of them, not reading back as before */
+	bool idt_restored;		/* IDTR equals the firmware's again */
+	bool if_restored;		/* RFLAGS.IF equals its value on entry */
+};
+
+/* Runs fn(arg) in the owned world. Returns 0, or -1 with *fault filled when an
+ * exception no fixup covers aborted it. */
+int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault);
+bool owned_active(void);
+void owned_last_stats(struct owned_stats *st);
+
+/* For trap(): an exception no fixup covers. Does not return. */
+void owned_fault(struct trapframe *tf) __attribute__((noreturn));
+
+/* The highest frame of pmulab's own code (efi_main's): fault traces follow
+ * the RBP chain up to it, through the code that started the section. */
+void owned_set_stack_top(const void *frame);
+/* The bound of a stack walk from inside the current section: that frame, or
+ * the section's entry when it is higher. */
+u64 owned_stack_top(void);
+
+/* Called, with the fault, when no section can take it (a fault while a
+ * section is being left). Must not return; the firmware reports and exits. */
+void owned_set_panic(void (*panic)(const struct fault_info *f));
+
+#endif

@@ -1,0 +1,53 @@
+/* Writing the payload's own code while it runs, as Linux's text_poke_bp()
+ * does (arch/x86/kernel/alternative.c): a 5-byte instruction is replaced in
+ * three steps -- INT3 on its first byte, then bytes 1-4, then the first byte
+ * -- serialising after each, so a CPU fetching the site mid-change sees
+ * either the old instruction, the new one, or the INT3, never a torn mix.
+ * The #BP handler sends a CPU that hits the INT3 past the site. Shared by
+ * the function tracer and, later, the probe engine: one #BP path. */
+#ifndef PMULAB_TEXT_POKE_H
+#define PMULAB_TEXT_POKE_H
+
+#include "kernel-side/cpu/trap.h"
+
+#define POKE_LEN	5
+#define INT3_INSN	0xcc
+
+struct poke {
+	u8 *addr;
+	u8 insn[POKE_LEN];
+};
+
+/* Writes len bytes of code at addr, with CR0.WP clear for the write (the
+ * firmware may map its images' code read-only: UEFI 2.8 memory attributes),
+ * then serialises. Owned world: interrupts are off. */
+void text_poke(void *addr, const void *bytes, size_t len);
+
+/* The three-step protocol over n sites at once (the batch Linux does): all
+ * INT3s, sync, all bodies, sync, all first bytes, sync. */
+void text_poke_batch(const struct poke *p, unsigned n);
+
+/* The first step alone and the rest, for a test that runs a site while its
+ * INT3 is in place. */
+void text_poke_arm(const struct poke *p, unsigned n);
+void text_poke_finish(const struct poke *p, unsigned n);
+
+/* From trap(): true when this #BP is a site being poked (tf->rip now past
+ * it, as if the site were a NOP). */
+bool text_poke_int3(struct trapframe *tf);
+
+/*
+ * Explain mode (explain.c) sets this hook; NULL (the default) costs a load
+ * and a branch per write. Called after each write of code: EARLY, a plain
+ * text_poke() (before: the len bytes it replaced); INT3, step 1 of the
+ * protocol at one site (before: the site's 5 bytes until then); BODY and
+ * FIRST, steps 2 and 3 (before: NULL). after: what the site will hold.
+ */
+#define POKE_NARRATE_MAX 16	/* a plain write this long or shorter is narrated (a kprobe slot) */
+enum poke_step { POKE_STEP_EARLY, POKE_STEP_INT3, POKE_STEP_BODY, POKE_STEP_FIRST };
+typedef void (*text_poke_narrate_fn)(enum poke_step step, const u8 *addr, const u8 *before,
+				     const u8 *after, size_t len);
+extern text_poke_narrate_fn text_poke_narrate;
+u64 text_poke_int3_hits(void);
+
+#endif

@@ -1,0 +1,414 @@
+/* Lesson 6: the LBR ring and call graphs without frame pointers (lbr.c,
+ * lbr_stack.c, docs/lbr.md; microbench/lbr_chain.c is built with
+ * -fomit-frame-pointer). Where there is no LBR (QEMU TCG) the lesson still
+ * measures what it can -- the real call instructions, a frame-pointer walk
+ * that fails -- and shows the ring the hardware would build from those real
+ * addresses, labelled as a reconstruction, never as a recording. */
+#include "kernel-side/explain/explain.h"
+#include "lib/insn.h"
+#include "microbench/lbr_chain.h"
+#include "kernel-side/lessons/lesson.h"
+#include "lib/libc.h"
+#include "lib/symtab.h"
+
+#define WALK_MAX	4
+#define RING_MAX	16
+#define SHALLOW		8	/* the depth of the smallest rings (Atoms, Arch LBR 8) */
+#define FRAMES		(LBR_CHAIN_FRAMES + 1)	/* the hook's return, then the chain's */
+
+static const struct lesson_env *lenv;
+static u64 hook_ret;
+static u64 walk[WALK_MAX];
+static unsigned nwalk, walk_found;
+/* The recorded ring (hardware with an LBR) and its chain. */
+static struct lbr_entry ring[LBR_MAX_ENTRIES];
+static unsigned nring;
+static u64 chain[LBR_MAX_ENTRIES];
+static unsigned nchain;
+static int hw_err = -1;			/* lbr_start()'s result; -1: not tried */
+static int hw_at = -1;			/* where the frames sit in the recorded chain */
+/* The reconstruction from the real call sites. */
+static struct lbr_entry rec[RING_MAX];
+static unsigned nrec, rec_frames, rec_equal, shallow_frames, shallow_equal;
+
+#define ADDR(f) ((u64)(uintptr_t)(f))
+
+static void sym(u64 addr, char *buf, size_t size)
+{
+	symtab_format(addr, lenv->image_base, buf, size);
+}
+
+static bool in_code(u64 addr)
+{
+	u64 off;
+
+	return symtab_name(addr, lenv->image_base, &off) != NULL;
+}
+
+/* The frames a walk should find, innermost first: the hook's return (in
+ * leaf), then leaf's (in d), d's, c's, b's, a's (in run_chain). The chain
+ * functions store their own return addresses: this is what they saw. */
+static u64 want(unsigned i)
+{
+	return i == 0 ? hook_ret : lbr_chain_ret[i - 1];
+}
+
+/* At the chain's deepest point: a frame-pointer walk, as perf does without
+ * LBR or DWARF. This file has frame pointers; the chain has none. */
+static void walk_hook(void *arg)
+{
+	const u64 *fp = __builtin_frame_address(0);
+
+	hook_ret = ADDR(__builtin_return_address(0));
+	for (nwalk = 0; nwalk < WALK_MAX;) {
+		const u64 *next = (const u64 *)(uintptr_t)fp[0];
+
+		walk[nwalk++] = fp[1];
+		/* A saved RBP that is no frame of a caller ends the walk. */
+		if (next <= fp || (uintptr_t)next - (uintptr_t)fp > 65536 ||
+		    ((uintptr_t)next & 7) || !in_code(fp[1]))
+			break;
+		fp = next;
+	}
+}
+
+/* At the chain's deepest point with the LBR recording: stop the ring. */
+static void freeze_hook(void *arg)
+{
+	hook_ret = ADDR(__builtin_return_address(0));
+	lbr_freeze(arg);
+}
+
+static __attribute__((noinline)) void run_chain(lbr_chain_hook hook, void *arg)
+{
+	lbr_chain_a(hook, arg);
+	asm volatile("" ::: "memory");	/* a CALL, not a tail jump */
+}
+
+/* fn's instructions to its first RET: the calls, and any that set up RBP. */
+static void show_function(const char *name, const void *fn)
+{
+	const u8 *p = fn;
+	struct insn in;
+	char where[96], hex[64], target[96];
+	unsigned rbp = 0;
+
+	for (unsigned off = 0; off < 256; off += in.len) {
+		u64 at = ADDR(p + off);
+
+		if (insn_decode(&in, p + off, INSN_MAX_LEN) < 0)
+			break;
+		/* push rbp (55), mov rbp, rsp (48 89 e5): a frame pointer. */
+		if ((in.len == 1 && p[off] == 0x55) ||
+		    (in.len == 3 && !memcmp(p + off, "\x48\x89\xe5", 3)))
+			rbp++;
+		if (in.flow == FLOW_CALL_REL || in.flow == FLOW_CALL_IND) {
+			sym(at, where, sizeof(where));
+			if (in.flow == FLOW_CALL_REL)
+				sym(insn_rel_target(&in, at), target, sizeof(target));
+			lesson_code("%-22s %-20s call %s, returns to +%u", where,
+				    lesson_hex(p + off, in.len, hex, sizeof(hex)),
+				    in.flow == FLOW_CALL_REL ? target : "via register",
+				    off + in.len);
+		}
+		if (in.flow == FLOW_RET) {
+			lesson_code("%-22s %u bytes to its ret; frame-pointer set-ups: %u",
+				    name, off + in.len, rbp);
+			return;
+		}
+	}
+}
+
+static void the_ring(const struct lesson_env *env)
+{
+	const struct lbr_caps *lc = env->lc;
+
+	lenv = env;
+	lesson_say("The LBR (last branch records) is a ring of MSR pairs, FROM and "
+		   "TO, that the CPU fills as branches retire, at no cost to the "
+		   "code: the newest overwrites the oldest. A filter (LBR_SELECT, or "
+		   "Arch LBR's IA32_LBR_CTL) says which branches; in call-stack mode "
+		   "(Haswell on) a return pops its call, so the ring holds exactly "
+		   "the calls still active. Three kinds: Intel legacy (depth and "
+		   "MSRs by model, the TOS MSR says where the newest is), Intel Arch "
+		   "LBR (CPUID leaf 1CH, entry 0 newest), AMD LbrExtV2 (Zen 4).");
+	if (lc->present && lc->arch)
+		lesson_say("This CPU: Intel Arch LBR, up to %u entries.", lc->arch_depth_max);
+	else if (lc->present && lc->legacy)
+		lesson_say("This CPU: Intel legacy LBR, format %u, %u entries from MSR 0x%x.",
+			   lc->legacy_fmt, lc->legacy_depth, lc->legacy_from);
+	else if (lc->present)
+		lesson_say("This CPU: AMD LbrExtV2, %u entries.", lc->amd_depth);
+	else
+		lesson_say("This CPU: no LBR (%s). QEMU TCG emulates none: its CPU "
+			   "models have no PDCM, so no IA32_PERF_CAPABILITIES and no LBR "
+			   "format, no Arch LBR bit and no AMD leaf 80000022H, and the LBR "
+			   "MSRs read 0.", lc->reason);
+}
+
+static void no_frame_pointers(const struct lesson_env *env)
+{
+	lesson_say("The chain lbr_chain_a -> b -> c -> d -> leaf -> hook "
+		   "(microbench/lbr_chain.c), with finished calls of lbr_chain_noise "
+		   "in b and d, is compiled with -fomit-frame-pointer. Its call "
+		   "instructions, decoded from each function's first byte (the "
+		   "E8's 4 bytes are the distance to the callee):");
+	show_function("lbr_chain_a", lbr_chain_a);
+	show_function("lbr_chain_b", lbr_chain_b);
+	show_function("lbr_chain_c", lbr_chain_c);
+	show_function("lbr_chain_d", lbr_chain_d);
+	show_function("lbr_chain_leaf", lbr_chain_leaf);
+	show_function("lbr_chain_noise", lbr_chain_noise);
+	lesson_say("No function of the chain pushes RBP or points it at its frame: "
+		   "RBP passes through them untouched.");
+}
+
+static void fp_walk(const struct lesson_env *env)
+{
+	char where[96];
+
+	lesson_say("Run the chain and, in the hook at its deepest point, walk the "
+		   "frame pointers as a profiler without LBR or DWARF does: RBP -> "
+		   "saved RBP, return address above it, and again:");
+	run_chain(walk_hook, NULL);
+	for (unsigned i = 0; i < nwalk; i++) {
+		sym(walk[i], where, sizeof(where));
+		lesson_code("return address %u: %s", i, where);
+	}
+	walk_found = 0;
+	for (unsigned i = 0; i < FRAMES; i++)
+		for (unsigned k = 0; k < nwalk; k++)
+			walk_found += walk[k] == want(i);
+	lesson_say("The chain's own record of its return addresses (each function "
+		   "stored __builtin_return_address(0)) has %u: the hook's into "
+		   "leaf, then leaf's into d, d's into c, c's into b, b's into a and "
+		   "a's into run_chain. The walk found %u of them. Above the hook's "
+		   "frame the saved RBP is the value RBP held when the chain began "
+		   "-- run_chain's frame -- so the next return address is "
+		   "run_chain's own, and the frames of leaf, d, c, b and a are "
+		   "skipped.", FRAMES, walk_found);
+}
+
+/* The branches a CPU running run_chain(freeze_hook) retires with calls and
+ * returns recorded, up to the hook: real instructions of the real code. */
+static u64 call_to(const void *fn, const void *target)
+{
+	const u8 *p = fn;
+	struct insn in;
+
+	for (unsigned off = 0; off < 256; off += in.len) {
+		if (insn_decode(&in, p + off, INSN_MAX_LEN) < 0 || in.flow == FLOW_RET)
+			return 0;
+		if (in.flow == FLOW_CALL_REL && insn_rel_target(&in, ADDR(p + off)) == ADDR(target))
+			return ADDR(p + off);
+	}
+	return 0;
+}
+
+/* The CALL in fn whose next instruction is ret. */
+static u64 call_before(const void *fn, u64 ret)
+{
+	const u8 *p = fn;
+	struct insn in;
+
+	for (unsigned off = 0; off < 256; off += in.len) {
+		if (insn_decode(&in, p + off, INSN_MAX_LEN) < 0 || in.flow == FLOW_RET)
+			return 0;
+		if (ADDR(p + off + in.len) == ret &&
+		    (in.flow == FLOW_CALL_REL || in.flow == FLOW_CALL_IND))
+			return ADDR(p + off);
+	}
+	return 0;
+}
+
+static u64 first_ret(const void *fn)
+{
+	const u8 *p = fn;
+	struct insn in;
+
+	for (unsigned off = 0; off < 256; off += in.len) {
+		if (insn_decode(&in, p + off, INSN_MAX_LEN) < 0)
+			return 0;
+		if (in.flow == FLOW_RET)
+			return ADDR(p + off);
+	}
+	return 0;
+}
+
+static void add(u64 from, u64 to)
+{
+	/* Newest first, as lbr_read() gives them: each goes in front. */
+	memmove(&rec[1], &rec[0], nrec * sizeof(rec[0]));
+	rec[0] = (struct lbr_entry){ .from = from, .to = to,
+				     .type = lbr_decode_type(from, NULL) };
+	nrec++;
+}
+
+static bool reconstruct(u64 hook)
+{
+	u64 noise_ret = first_ret(lbr_chain_noise);
+	u64 b_noise = call_to(lbr_chain_b, lbr_chain_noise);
+	u64 d_noise = call_to(lbr_chain_d, lbr_chain_noise);
+	u64 site[5] = {
+		call_before(run_chain, lbr_chain_ret[4]), call_before(lbr_chain_a, lbr_chain_ret[3]),
+		call_before(lbr_chain_b, lbr_chain_ret[2]), call_before(lbr_chain_c, lbr_chain_ret[1]),
+		call_before(lbr_chain_d, lbr_chain_ret[0]),
+	};
+	u64 leaf_site = call_before(lbr_chain_leaf, hook_ret);
+	u8 len;
+
+	nrec = 0;
+	for (unsigned i = 0; i < 5; i++)
+		if (!site[i])
+			return false;
+	if (!noise_ret || !b_noise || !d_noise || !leaf_site)
+		return false;
+	lbr_decode_type(b_noise, &len);
+	add(site[0], ADDR(lbr_chain_a));
+	add(site[1], ADDR(lbr_chain_b));
+	add(b_noise, ADDR(lbr_chain_noise));
+	add(noise_ret, b_noise + len);
+	add(site[2], ADDR(lbr_chain_c));
+	add(site[3], ADDR(lbr_chain_d));
+	add(d_noise, ADDR(lbr_chain_noise));
+	add(noise_ret, d_noise + len);
+	add(site[4], ADDR(lbr_chain_leaf));
+	add(leaf_site, hook);
+	return true;
+}
+
+static unsigned equal_frames(const u64 *c, unsigned n)
+{
+	unsigned eq = 0;
+
+	for (unsigned i = 0; i < n && i < FRAMES; i++)
+		eq += c[i] == want(i);
+	return eq;
+}
+
+static void show_ring(const struct lbr_entry *e, unsigned n, const char *label)
+{
+	char from[96], to[96];
+
+	for (unsigned i = 0; i < n; i++) {
+		sym(e[i].from, from, sizeof(from));
+		sym(e[i].to, to, sizeof(to));
+		lesson_code("%s%2u  %-22s -> %-22s %s", label, i, from, to,
+			    lbr_br_type_name(e[i].type));
+	}
+}
+
+/* Where the chain's frames sit in chain[], consecutively; -1 if not all. */
+static int find_frames(const u64 *c, unsigned n)
+{
+	for (unsigned k = 0; k + LBR_CHAIN_FRAMES <= n; k++) {
+		bool all = true;
+
+		for (unsigned i = 0; all && i < LBR_CHAIN_FRAMES; i++)
+			all = c[k + i] == want(i);
+		if (all)
+			return (int)k;
+	}
+	return -1;
+}
+
+static void recording(const struct lesson_env *env)
+{
+	const struct lbr_caps *lc = env->lc;
+	char err[16];
+
+	lesson_say("Now with the LBR: start it on kernel calls and returns "
+		   "(call-stack mode where there is one), run the chain, freeze the "
+		   "ring from the hook, read it newest first, stop. Explain mode "
+		   "narrates each MSR write; the writes from the one that starts "
+		   "recording to the one that freezes are told after the freeze, so "
+		   "the narration's own branches never land in the ring.");
+	hw_err = lbr_start(lc, LBR_F_KERNEL | LBR_F_CALLS | LBR_F_CALL_STACK);
+	if (hw_err) {
+		lesson_say("lbr_start: %s -- nothing was written. There is no ring "
+			   "to read here, and none is made up.", hw_err_name(hw_err, err));
+		return;
+	}
+	run_chain(freeze_hook, (void *)lc);
+	nring = lbr_read(lc, ring, LBR_MAX_ENTRIES);
+	lbr_stop(lc);
+	nchain = lbr_callchain(ring, nring, chain, LBR_MAX_ENTRIES);
+	hw_at = find_frames(chain, nchain);
+	lesson_say("The ring holds %u entries (newest first):", nring);
+	show_ring(ring, nring, "");
+	lbr_report_entries("lesson6", "end", ring, nring);
+	lesson_say("lbr_callchain() gives %u frames; the chain's are %s.", nchain,
+		   hw_at >= 0 ? "there, consecutively" : "not all there");
+}
+
+static void reconstruction(const struct lesson_env *env)
+{
+	u64 c[LBR_MAX_ENTRIES];
+
+	lesson_say("What the ring holds for this run can also be worked out from the "
+		   "code itself: the real call and return instructions of the chain, "
+		   "decoded above, and the return addresses the chain stored while "
+		   "it ran. With calls and returns recorded and no call-stack mode, "
+		   "the hardware's ring at the hook would be this -- a "
+		   "RECONSTRUCTION from the real addresses, not a recording:");
+	if (!reconstruct(ADDR(walk_hook))) {
+		lesson_say("A call site was not found by decoding: no reconstruction.");
+		return;
+	}
+	show_ring(rec, nrec, "would be ");
+	rec_frames = lbr_callchain(rec, nrec, c, LBR_MAX_ENTRIES);
+	rec_equal = equal_frames(c, rec_frames);
+	lesson_say("The reconstruction code the driver uses (lbr_callchain: walking "
+		   "back in time, a return waits for its call, a call nobody "
+		   "returned from is an active frame) gives %u frames from these %u "
+		   "branches; %u equal the return addresses the chain stored itself. "
+		   "The two finished calls of lbr_chain_noise cancel.",
+		   rec_frames, nrec, rec_equal);
+	shallow_frames = lbr_callchain(rec, SHALLOW, c, LBR_MAX_ENTRIES);
+	shallow_equal = equal_frames(c, shallow_frames);
+	lesson_say("A ring of %u keeps only the newest %u: from them the same code "
+		   "gives %u frames, the innermost, %u of them right -- fewer, "
+		   "never wrong. Call-stack mode keeps the active calls whatever "
+		   "ran in between.", SHALLOW, SHALLOW, shallow_frames, shallow_equal);
+	lesson_real_vs_tcg("the ring itself, read from the MSRs, with mispredict "
+			   "bits and (Skylake on, Arch LBR) cycle counts; perf "
+			   "record --call-graph lbr builds call graphs from it for "
+			   "code without frame pointers.",
+			   "no LBR at all, so no recording: the branches above are "
+			   "computed from the decoded instructions and stored return "
+			   "addresses, and the call-chain code runs on them as it "
+			   "would on a ring. The unit tests (tests/unit/test_lbr.c) "
+			   "feed the same branches to models of every LBR kind.");
+}
+
+static void question(const struct lesson_env *env)
+{
+	lesson_question("Can the call chain be known in code built without frame "
+			"pointers?");
+	if (hw_err == 0 && hw_at >= 0) {
+		lesson_answer("yes: the RBP walk found %u of the chain's %u return "
+			      "addresses; the LBR ring recorded here gave the %u innermost "
+			      "consecutively, at position %d of the %u frames it "
+			      "rebuilt.", walk_found, FRAMES, LBR_CHAIN_FRAMES, hw_at, nchain);
+		return;
+	}
+	lesson_answer("not by walking RBP: the walk found %u of the chain's %u "
+		      "return addresses, because leaf, d, c, b and a never set RBP. "
+		      "From the branches, yes: the ring the hardware would record for "
+		      "this run, reconstructed here from the %u real call and return "
+		      "instructions (this CPU records none), gives %u frames, %u of "
+		      "%u equal to the return addresses the functions stored "
+		      "themselves.", walk_found, FRAMES, nrec, rec_frames, rec_equal,
+		      FRAMES);
+}
+
+static const struct lesson_step steps[] = {
+	{ "The ring, and what this CPU has", the_ring },
+	{ "A chain without frame pointers", no_frame_pointers },
+	{ "A frame-pointer walk", fp_walk },
+	{ "Recording the chain in the LBR", recording },
+	{ "The ring rebuilt from the real call sites", reconstruction },
+	{ "Question", question },
+};
+
+LESSON(6, "lbr", "The LBR ring and call graphs without frame pointers", 0, steps);

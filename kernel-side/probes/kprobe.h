@@ -1,0 +1,111 @@
+/* INT3 probes on the payload's own code, as Linux's kprobes
+ * (arch/x86/kernel/kprobes/core.c): the probed instruction's first byte
+ * becomes INT3; the #BP handler runs the pre-handler with the trap frame,
+ * then runs the original instruction -- single-stepped (RFLAGS.TF) in an
+ * out-of-line slot, or emulated -- and the post-handler, and resumes after
+ * it. Return probes hijack the return address at function entry. The
+ * mechanism step by step: docs/probes.md. One CPU, interrupts off (the
+ * owned world). */
+#ifndef PMULAB_KPROBE_H
+#define PMULAB_KPROBE_H
+
+#include "kernel-side/probes/kprobe_insn.h"
+
+#define KPROBE_MAX	16	/* registered at once */
+#define KPROBE_SLOTS	16	/* out-of-line slots (kprobe_entry.asm) */
+#define KRETPROBE_DEPTH	64	/* return instances live at once */
+
+struct kprobe;
+typedef void (*kprobe_handler_fn)(struct kprobe *p, struct trapframe *tf);
+
+struct kprobe {
+	/* Where: addr, or (addr 0) symbol + offset. */
+	u64 addr;
+	const char *symbol;
+	u64 offset;
+	/* pre: at the trap, tf->rip is the probe address, before the
+	 * instruction runs; post: after it ran (may be NULL). */
+	kprobe_handler_fn pre, post;
+	void *data;
+	/* Run a stepped instruction from its slot with a jump back instead of
+	 * a single step, when there is no post-handler (Linux's boosting). */
+	bool boost;
+	/* The engine's. */
+	u64 hits;
+	struct insn insn;
+	u8 orig[INSN_MAX_LEN];		/* the instruction's bytes */
+	enum kp_action action;
+	enum kp_refusal refusal;	/* why KPROBE_E_INSN */
+	int slot;			/* -1: emulated, no slot */
+	bool boosted;			/* the slot jumps back: no #DB */
+};
+
+enum kprobe_err {
+	KPROBE_OK,
+	KPROBE_E_NO_SYMBOL,	/* no such function, or offset past its end */
+	KPROBE_E_NOT_BOUNDARY,	/* not where an instruction starts */
+	KPROBE_E_MACHINERY,	/* in the probe path itself: it would recurse */
+	KPROBE_E_BUSY,		/* a probe or a foreign INT3 is there already */
+	KPROBE_E_DECODE,	/* the decoder does not know the bytes */
+	KPROBE_E_INSN,		/* an instruction probes cannot run (p->refusal) */
+	KPROBE_E_NO_SLOT,	/* every slot or table entry is taken */
+	KPROBE_E_NOT_ENTRY,	/* kretprobe: not a function's first byte */
+};
+
+/* The image's base, for the symbol table. Call once before registering. */
+void kprobe_init(u64 image_base);
+
+int kprobe_register(struct kprobe *p);
+/* Writes the original byte back and frees the slot (restored to INT3s, so
+ * the text checksum is the one before the probe). */
+void kprobe_unregister(struct kprobe *p);
+/* Every probe, after a section aborted with probes in. */
+void kprobe_unregister_all(void);
+const char *kprobe_err_name(int err);
+
+/* A function of the symbol table by name: its address and size. */
+bool kprobe_lookup(const char *name, u64 *addr, u64 *size);
+/* addr is the first byte of a function of the symbol table. */
+bool kprobe_is_fn_start(u64 addr);
+/* The instruction that ends at rip, by decoding from the start of its
+ * function: the writer a data breakpoint (a trap, RIP past the writer)
+ * caught. */
+bool kprobe_insn_before(u64 rip, u64 *insn);
+
+/* From trap(): a #BP at a probe (true: handled, tf ready to resume), and a
+ * #DB that ends a probe's single step. */
+bool kprobe_int3(struct trapframe *tf);
+bool kprobe_single_step(struct trapframe *tf, u64 dr6);
+
+/* Return probes: a kprobe on the function's first byte whose pre-handler
+ * replaces the return address with kretprobe_trampoline and keeps the real
+ * one on an instance stack, so nested and recursive calls each return
+ * through their own instance. */
+struct kretprobe_instance {
+	struct kretprobe *rp;
+	u64 ret_addr;		/* the real return address */
+	u64 slot;		/* where it was on the stack */
+	u64 entry_tsc, exit_tsc;
+	unsigned depth;		/* live instances below this one */
+};
+
+struct kretprobe {
+	struct kprobe kp;	/* set kp.addr or kp.symbol; the rest is the engine's */
+	void (*handler)(struct kretprobe *rp, const struct kretprobe_instance *ri,
+			u64 retval);
+	void *data;
+	u64 entries, returns;
+	u64 missed;		/* entries not hijacked: the instance stack was full */
+};
+
+int kretprobe_register(struct kretprobe *rp);
+void kretprobe_unregister(struct kretprobe *rp);
+/* Instances dropped because their frame was left without returning (a
+ * longjmp past it). */
+u64 kretprobe_dropped(void);
+
+/* The return path (kprobe_entry.asm calls it): the real return address. */
+u64 kretprobe_return(u64 retval, u64 sp);
+extern const u8 kretprobe_trampoline[];
+
+#endif

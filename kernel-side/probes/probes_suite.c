@@ -1,0 +1,496 @@
+/* suite=probes: probes on microbench/traced.c and microbench/probe_targets.asm,
+ * whose results and call shapes are known; every check compares what the
+ * probes saw, and what the probed functions returned, with that. Costs are
+ * bench differences (probed minus unprobed), exact under -icount. This file
+ * has the kprobes, the costs and the run; probes_ret.c the return probes,
+ * probes_dr.c the debug registers. */
+#include "kernel-side/cpu/cpu.h"
+#include "lib/crc32.h"
+#include "kernel-side/cpu/debugreg.h"
+#include "lib/fmt.h"
+#include "kernel-side/ftrace/ftrace.h"
+#include "kernel-side/cpu/hw.h"
+#include "kernel-side/probes/kprobe.h"
+#include "lib/libc.h"
+#include "kernel-side/cpu/paging.h"
+#include "kernel-side/probes/probes_suite.h"
+#include "lib/record.h"
+#include "lib/symtab.h"
+#include "microbench/traced.h"
+
+#define TARGET_CALLS	64	/* calls of each probe_targets.asm function */
+#define BENCH_N		200	/* calls per iteration count in the cost benches */
+/* The goal for a hit of a counting pre-handler. */
+#define HIT_COST_GOAL	400
+
+u64 pt_riprel(u64 x);
+u64 pt_push(u64 x);
+u64 pt_call(u64 x);
+u64 pt_inc(u64 x);
+u64 pt_jcc(u64 x);
+u64 pt_icall(u64 x);
+u64 pt_loop(u64 n);
+
+const struct probes_env *ps_env;
+static struct dr_state dr_saved;
+static bool dr_taken;
+static u64 pre_count, post_count;
+/* Hits of the counted runs, for the cost records. */
+static u64 leaf_hits, call_hits, ret_hits, dr_hits;
+
+void ps_check_str(const char *name, const char *value, const char *expect)
+{
+	struct rec r;
+
+	rec_check_begin(&r, name, !strcmp(value, expect) ? CHECK_PASS : CHECK_FAIL);
+	rec_str(&r, "value", value);
+	rec_str(&r, "expect", expect);
+	rec_end(&r);
+}
+
+static u32 text_crc(void)
+{
+	return crc32_update(0, ps_env->text, ps_env->etext - ps_env->text);
+}
+
+void ps_sym(u64 addr, char *buf, size_t size)
+{
+	symtab_format(addr, ps_env->image_base, buf, size);
+}
+
+static void hex_bytes(char *buf, size_t size, const u8 *b, unsigned n)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && k + 3 <= size; i++)
+		k += fmt_snprintf(buf + k, size - k, "%02x", b[i]);
+}
+
+/* A counting pre-handler and post-handler: the cheapest useful ones. */
+static void count_pre(struct kprobe *p, struct trapframe *tf)
+{
+	pre_count++;
+}
+
+static void count_post(struct kprobe *p, struct trapframe *tf)
+{
+	post_count++;
+}
+
+/* Registers p, with a check saying whether it took. */
+static bool reg(const char *name, struct kprobe *p)
+{
+	int err = kprobe_register(p);
+	struct rec r;
+	char chk[64];
+
+	fmt_snprintf(chk, sizeof(chk), "probes.register.%s", name);
+	rec_check_begin(&r, chk, err == KPROBE_OK ? CHECK_PASS : CHECK_FAIL);
+	rec_str(&r, "err", kprobe_err_name(err));
+	if (err == KPROBE_E_INSN)
+		rec_str(&r, "refusal", kp_refusal_name(p->refusal));
+	rec_end(&r);
+	return err == KPROBE_OK;
+}
+
+/* The mapping of the code probes write: the choice docs/probes.md states. */
+static void report_text_mapping(void)
+{
+	struct paging_map m;
+	struct rec r;
+
+	paging_lookup((u64)(uintptr_t)tr_leaf, &m);
+	rec_begin(&r, "probe_text");
+	rec_hex(&r, "addr", (u64)(uintptr_t)tr_leaf);
+	rec_u64(&r, "page_size", m.size);
+	rec_u64(&r, "writable", m.writable);
+	rec_u64(&r, "executable", m.executable);
+	rec_u64(&r, "cr0_wp", !!(read_cr0() & X86_CR0_WP));
+	rec_str(&r, "method", "cr0-wp-clear");
+	rec_end(&r);
+}
+
+/* ------------------------------------------------------------ kprobes -- */
+
+static void probe_record(const char *name, const char *kind, u64 addr, u64 hits, u64 calls)
+{
+	struct rec r;
+	char target[96];
+
+	ps_sym(addr, target, sizeof(target));
+	rec_begin(&r, "probe");
+	rec_str(&r, "name", name);
+	rec_str(&r, "target", target);
+	rec_str(&r, "kind", kind);
+	rec_u64(&r, "hits", hits);
+	rec_u64(&r, "calls", calls);
+	rec_end(&r);
+}
+
+/* tr_leaf probed at +0 and called CALLS_N times: CALLS_N hits, each through
+ * the single step, and the same results as unprobed. */
+static void run_tr_leaf(void)
+{
+	struct kprobe p = { .symbol = "tr_leaf", .pre = count_pre, .post = count_post };
+	u64 want = 0, got = 0;
+	char before[32], armed[32], after[32];
+	struct rec r;
+
+	for (u64 i = 0; i < CALLS_N; i++)
+		want += tr_leaf_plain(i);
+	hex_bytes(before, sizeof(before), (const u8 *)tr_leaf, 5);
+	if (!reg("tr_leaf", &p))
+		return;
+	hex_bytes(armed, sizeof(armed), (const u8 *)tr_leaf, 5);
+	pre_count = post_count = 0;
+	for (u64 i = 0; i < CALLS_N; i++)
+		got += tr_leaf(i);
+	kprobe_unregister(&p);
+	hex_bytes(after, sizeof(after), (const u8 *)tr_leaf, 5);
+
+	rec_begin(&r, "probe_site");
+	rec_str(&r, "target", "tr_leaf+0x0");
+	rec_str(&r, "action", kp_action_name(p.action));
+	rec_str(&r, "before", before);
+	rec_str(&r, "armed", armed);
+	rec_str(&r, "after", after);
+	rec_end(&r);
+	leaf_hits = p.hits;
+	rec_check_u64("probes.tr_leaf.hits", p.hits, CALLS_N);
+	rec_check_u64("probes.tr_leaf.pre", pre_count, CALLS_N);
+	rec_check_u64("probes.tr_leaf.post", post_count, CALLS_N);
+	rec_check_u64("probes.tr_leaf.result", got, want);
+	ps_check_str("probes.tr_leaf.restored", after, before);
+}
+
+/* One probe per way the engine runs an instruction. */
+struct target {
+	const char *symbol;
+	u64 offset;
+	enum kp_action action;
+	u64 (*fn)(u64);
+	bool loop;		/* hit once per iteration: arg times a call */
+};
+
+static const struct target targets[] = {
+	{ "pt_riprel", 0, KP_STEP, pt_riprel, false },		/* mov rax, [rip+d] */
+	{ "pt_push", 0, KP_STEP, pt_push, false },		/* push [rip+d] */
+	{ "pt_call", 0, KP_EMU_CALL, pt_call, false },		/* call rel32 */
+	{ "pt_inc", 4, KP_EMU_RET, pt_inc, false },		/* ret */
+	{ "pt_jcc", 4, KP_EMU_JCC, pt_jcc, false },		/* jb rel8 */
+	{ "pt_icall", 7, KP_STEP_ABS_CALL, pt_icall, false },	/* call rax */
+	{ "pt_loop", 8, KP_EMU_LOOP, pt_loop, true },	/* loop rel8 */
+};
+
+/* 1..16: pt_jcc both ways, pt_loop at least once. */
+static u64 target_arg(u64 i)
+{
+	return i % 16 + 1;
+}
+
+static void run_target(const struct target *t)
+{
+	struct kprobe p = { .symbol = t->symbol, .offset = t->offset, .pre = count_pre };
+	u64 want = 0, got = 0, hits = 0;
+	char name[64];
+	struct rec r;
+
+	for (u64 i = 0; i < TARGET_CALLS; i++) {
+		want += t->fn(target_arg(i));
+		hits += t->loop ? target_arg(i) : 1;
+	}
+	fmt_snprintf(name, sizeof(name), "%s+%llu", t->symbol, (unsigned long long)t->offset);
+	if (!reg(name, &p))
+		return;
+	for (u64 i = 0; i < TARGET_CALLS; i++)
+		got += t->fn(target_arg(i));
+	kprobe_unregister(&p);
+	probe_record(name, "kprobe", p.addr, p.hits, TARGET_CALLS);
+	if (t->fn == pt_call)
+		call_hits = p.hits;
+
+	fmt_snprintf(name, sizeof(name), "probes.%s.action", t->symbol);
+	ps_check_str(name, kp_action_name(p.action), kp_action_name(t->action));
+	fmt_snprintf(name, sizeof(name), "probes.%s.hits", t->symbol);
+	rec_check_u64(name, p.hits, hits);
+	fmt_snprintf(name, sizeof(name), "probes.%s.result", t->symbol);
+	rec_check_begin(&r, name, got == want ? CHECK_PASS : CHECK_FAIL);
+	rec_u64(&r, "value", got);
+	rec_u64(&r, "expect", want);
+	rec_end(&r);
+}
+
+/* The handlers get the interrupted registers: a pre-handler that changes
+ * RDI changes what pt_inc computes; a post-handler sees RAX as the stepped
+ * load left it. */
+static u64 seen_rax;
+
+static void add_100(struct kprobe *p, struct trapframe *tf)
+{
+	tf->rdi += 100;
+}
+
+static void see_rax(struct kprobe *p, struct trapframe *tf)
+{
+	seen_rax = tf->rax;
+}
+
+static void run_frame_access(void)
+{
+	struct kprobe pre = { .symbol = "pt_inc", .pre = add_100 };
+	struct kprobe post = { .symbol = "pt_riprel", .post = see_rax };
+
+	if (reg("pt_inc+0", &pre)) {
+		rec_check_u64("probes.pre-writes-frame", pt_inc(5), 106);
+		kprobe_unregister(&pre);
+	}
+	if (reg("pt_riprel+0.post", &post)) {
+		seen_rax = 0;
+		rec_check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
+		rec_check_u64("probes.post-sees-frame", seen_rax, 1000);
+		kprobe_unregister(&post);
+	}
+}
+
+/* Boosted probes: the slot jumps back, no single step; same hits, same
+ * results (tr_leaf's NOP, pt_riprel's RIP-relative load). */
+static u64 boost_hits;
+
+static void run_boost(void)
+{
+	static const struct { const char *symbol; u64 (*fn)(u64), (*ref)(u64); } t[] = {
+		{ "tr_leaf", tr_leaf, tr_leaf_plain },
+		{ "pt_riprel", pt_riprel, NULL },
+	};
+	char name[64];
+
+	for (unsigned k = 0; k < ARRAY_SIZE(t); k++) {
+		struct kprobe p = { .symbol = t[k].symbol, .pre = count_pre, .boost = true };
+		u64 want = 0, got = 0;
+
+		for (u64 i = 0; i < CALLS_N; i++)
+			want += t[k].ref ? t[k].ref(i) : i + 1000;
+		fmt_snprintf(name, sizeof(name), "boost.%s", t[k].symbol);
+		if (!reg(name, &p))
+			continue;
+		for (u64 i = 0; i < CALLS_N; i++)
+			got += t[k].fn(i);
+		kprobe_unregister(&p);
+		if (t[k].fn == tr_leaf)
+			boost_hits = p.hits;
+		fmt_snprintf(name, sizeof(name), "probes.boost.%s.boosted", t[k].symbol);
+		rec_check_u64(name, p.boosted, 1);
+		fmt_snprintf(name, sizeof(name), "probes.boost.%s.hits", t[k].symbol);
+		rec_check_u64(name, p.hits, CALLS_N);
+		fmt_snprintf(name, sizeof(name), "probes.boost.%s.result", t[k].symbol);
+		rec_check_u64(name, got, want);
+	}
+}
+
+/* Places a probe must refuse, and why. */
+static void run_refusals(void)
+{
+	static const struct { const char *symbol; u64 offset; int err; } bad[] = {
+		{ "tr_leaf", 1, KPROBE_E_NOT_BOUNDARY },	/* inside the 5-byte NOP */
+		{ "trap", 0, KPROBE_E_MACHINERY },
+		{ "kprobe_int3", 0, KPROBE_E_MACHINERY },
+		{ "text_poke", 0, KPROBE_E_MACHINERY },
+		{ "kprobe_slots", 0, KPROBE_E_MACHINERY },
+		{ "no_such_function", 0, KPROBE_E_NO_SYMBOL },
+	};
+	struct kprobe first = { .symbol = "tr_mid" }, again = { .symbol = "tr_mid" };
+	char name[64];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct kprobe p = { .symbol = bad[i].symbol, .offset = bad[i].offset };
+
+		fmt_snprintf(name, sizeof(name), "probes.refuse.%s+%llu", bad[i].symbol,
+			     (unsigned long long)bad[i].offset);
+		ps_check_str(name, kprobe_err_name(kprobe_register(&p)),
+			  kprobe_err_name(bad[i].err));
+	}
+	if (reg("tr_mid", &first)) {
+		ps_check_str("probes.refuse.duplicate", kprobe_err_name(kprobe_register(&again)),
+			  kprobe_err_name(KPROBE_E_BUSY));
+		kprobe_unregister(&first);
+	}
+	/* A tracer site with its CALL in (tr_mid traced, never called here). */
+	ftrace_enable("tr_mid", "none", ps_env->image_base);
+	again = (struct kprobe){ .symbol = "tr_mid" };
+	ps_check_str("probes.refuse.ftrace-live", kprobe_err_name(kprobe_register(&again)),
+		  kprobe_err_name(KPROBE_E_BUSY));
+	ftrace_disable();
+}
+
+/* -------------------------------------------------------------- costs -- */
+
+struct cost {
+	u64 insns;		/* for BENCH_N calls; 0 when not exact */
+	s64 ticks;		/* TSC ticks for BENCH_N calls, the minimum */
+};
+
+static struct cost cost_bench(const char *name, u64 (*fn)(u64))
+{
+	static struct count_set set;
+	static struct bench_result res;
+	struct bench b = {
+		.name = name, .suite = "probes", .fn = bench_call_loop, .arg = (const void *)fn,
+		.n1 = BENCH_N, .n2 = 2 * BENCH_N, .warmup = 1, .reps = 3,
+	};
+	struct cost c = { 0, 0 };
+
+	count_init(&set, ps_env->ci, ps_env->pc, ps_env->events);
+	bench_run(&b, &set, &res);
+	bench_report(&b, &set, &res, ps_env->icount_shift);
+	if (ps_env->icount_shift == BENCH_NO_ICOUNT || !bench_icount(&res, ps_env->icount_shift,
+								   &c.insns))
+		c.insns = 0;
+	c.ticks = res.tsc.min;
+	return c;
+}
+
+/* The contract record (CONTRACTS.md): the hits of the counted run, and
+ * what one hit adds to a call in the benches. */
+static void cost_record(const char *name, const char *kind, u64 addr, u64 hits, u64 calls,
+			struct cost probed, struct cost base)
+{
+	struct rec r;
+	char target[96], ratio[32];
+	bool exact = probed.insns && base.insns;
+	u64 hit = exact ? probed.insns - base.insns : (u64)(probed.ticks - base.ticks);
+	u64 call = exact ? base.insns : (u64)base.ticks;
+
+	/* A probed call against an unprobed one, as the uprobe record's ratio
+	 * (two decimals, no floating point here). */
+	if (call) {
+		u64 r100 = (hit + call) * 100 / call;
+
+		fmt_snprintf(ratio, sizeof(ratio), "%llu.%02llu", (unsigned long long)(r100 / 100),
+			     (unsigned long long)(r100 % 100));
+	} else {
+		fmt_snprintf(ratio, sizeof(ratio), "-");
+	}
+	ps_sym(addr, target, sizeof(target));
+	rec_begin(&r, "probe");
+	rec_str(&r, "name", name);
+	rec_str(&r, "target", target);
+	rec_str(&r, "kind", kind);
+	rec_u64(&r, "hits", hits);
+	rec_u64(&r, "calls", calls);
+	if (exact) {
+		rec_u64(&r, "insns_per_hit", (probed.insns - base.insns) / BENCH_N);
+		rec_u64(&r, "base_insns", base.insns / BENCH_N);
+	}
+	rec_s64(&r, "ticks_per_hit", (probed.ticks - base.ticks) / BENCH_N);
+	rec_s64(&r, "base_ticks", base.ticks / BENCH_N);
+	rec_str(&r, "ratio", ratio);
+	rec_str(&r, "src", exact ? "icount" : "tsc");
+	rec_end(&r);
+}
+
+static void run_costs(void)
+{
+	struct kprobe kp = { .symbol = "tr_leaf", .pre = count_pre };
+	struct kprobe kp_call = { .symbol = "pt_call", .pre = count_pre };
+	struct kprobe kp_boost = { .symbol = "tr_leaf", .pre = count_pre, .boost = true };
+	struct kretprobe rp = { .kp.symbol = "tr_leaf" };
+	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)tr_leaf, .type = DR_RW_EXECUTE,
+				    .len = 1 };
+	struct cost plain, probed, boosted, call_plain, call_probed, ret, dr;
+	const char *why;
+	struct rec r;
+
+	plain = cost_bench("probe-none", tr_leaf);
+	if (!reg("cost.tr_leaf", &kp))
+		return;
+	probed = cost_bench("probe-kprobe", tr_leaf);
+	kprobe_unregister(&kp);
+	if (!reg("cost.boost.tr_leaf", &kp_boost))
+		return;
+	boosted = cost_bench("probe-kprobe-boost", tr_leaf);
+	kprobe_unregister(&kp_boost);
+	call_plain = cost_bench("probe-none-call", pt_call);
+	if (!reg("cost.pt_call", &kp_call))
+		return;
+	call_probed = cost_bench("probe-kprobe-call", pt_call);
+	kprobe_unregister(&kp_call);
+	if (!ps_reg_ret("cost.tr_leaf", &rp))
+		return;
+	ret = cost_bench("probe-kretprobe", tr_leaf);
+	kretprobe_unregister(&rp);
+	if (dr_install(&bp, &why))
+		return;
+	dr = cost_bench("probe-dr-exec", tr_leaf);
+	dr_uninstall(&bp);
+
+	cost_record("kprobe-tr_leaf", "kprobe", kp.addr, leaf_hits, CALLS_N, probed, plain);
+	cost_record("kprobe-boost-tr_leaf", "kprobe", kp_boost.addr, boost_hits, CALLS_N,
+		    boosted, plain);
+	cost_record("kprobe-pt_call", "kprobe", kp_call.addr, call_hits, TARGET_CALLS,
+		    call_probed, call_plain);
+	cost_record("kretprobe-tr_leaf", "kretprobe", rp.kp.addr, ret_hits, CALLS_N, ret, plain);
+	cost_record("dr-exec-tr_leaf", "hw-exec", bp.addr, dr_hits, CALLS_N, dr, plain);
+	if (!plain.insns || !probed.insns || !boosted.insns || !call_plain.insns || !call_probed.insns ||
+	    !ret.insns || !dr.insns) {
+		rec_check_skip("probes.hit-cost", ps_env->icount_shift == BENCH_NO_ICOUNT ?
+			       "no-icount" : "tsc-not-whole-instructions");
+		return;
+	}
+	rec_check_begin(&r, "probes.hit-cost",
+			(probed.insns - plain.insns) / BENCH_N <= HIT_COST_GOAL ?
+			CHECK_PASS : CHECK_FAIL);
+	rec_u64(&r, "value", (probed.insns - plain.insns) / BENCH_N);
+	rec_u64(&r, "lo", 1);
+	rec_u64(&r, "hi", HIT_COST_GOAL);
+	rec_end(&r);
+	rec_narrate("probes: per hit, a kprobe (single-step) costs %llu instructions, boosted "
+		    "%llu, one on a call rel32 (emulated) %llu, a kretprobe %llu, a DR execute "
+		    "breakpoint %llu",
+		    (unsigned long long)((probed.insns - plain.insns) / BENCH_N),
+		    (unsigned long long)((boosted.insns - plain.insns) / BENCH_N),
+		    (unsigned long long)((call_probed.insns - call_plain.insns) / BENCH_N),
+		    (unsigned long long)((ret.insns - plain.insns) / BENCH_N),
+		    (unsigned long long)((dr.insns - plain.insns) / BENCH_N));
+}
+
+void probes_suite_run(void *arg)
+{
+	u32 before, armed;
+	struct kprobe p = { .symbol = "pt_riprel" };
+
+	ps_env = arg;
+	kprobe_init(ps_env->image_base);
+	dr_save(&dr_saved);
+	dr_taken = true;
+	before = text_crc();
+	report_text_mapping();
+
+	run_tr_leaf();
+	for (unsigned i = 0; i < ARRAY_SIZE(targets); i++)
+		run_target(&targets[i]);
+	run_frame_access();
+	run_boost();
+	run_refusals();
+	ret_hits = ps_run_kretprobes();
+	dr_hits = ps_run_dr();
+	run_costs();
+
+	/* The checksum sees a probe (INT3 and slot), and none once it is out. */
+	if (kprobe_register(&p) == KPROBE_OK) {
+		armed = text_crc();
+		kprobe_unregister(&p);
+		rec_check_u64("probes.text-crc.armed-differs", armed != before, 1);
+	}
+	rec_check_u64("probes.text-crc", text_crc(), before);
+	probes_cleanup();
+	rec_check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
+}
+
+void probes_cleanup(void)
+{
+	kprobe_unregister_all();
+	if (dr_taken)
+		dr_restore(&dr_saved);
+	dr_taken = false;
+}

@@ -1,0 +1,410 @@
+/* The LBR model (lbr_sim.h). MSRs it does not claim go on to the PMU model
+ * behind it; the global status/ack MSRs pass through with the LBR_FRZ bit
+ * (58) added and taken off, as the hardware's freeze shares them. */
+#include <stdlib.h>
+#include "tests/unit/models/lbr_sim.h"
+#include "kernel-side/cpu/msr.h"
+
+#define MAX_DEPTH	64
+#define GP_FAULT	(HW_ERR_FAULT | GP_VECTOR)
+#define FRZ		BIT_ULL(58)
+
+/* IA32_LBR_x_INFO.BR_TYPE values (SDM Arch LBR "Branch Types"); anything
+ * else -- far branches, interrupts -- is an "other" encoding. */
+static const u8 arch_br_type[] = {
+	[LBR_SIM_JCC] = 0, [LBR_SIM_IND_JMP] = 1, [LBR_SIM_REL_JMP] = 2,
+	[LBR_SIM_IND_CALL] = 3, [LBR_SIM_REL_CALL] = 4, [LBR_SIM_RET] = 5,
+	[LBR_SIM_FAR] = 8,
+};
+/* The LBR_SELECT suppress bit (legacy and AMD alike) of each type. */
+static const u8 select_bit[] = {
+	[LBR_SIM_JCC] = 2, [LBR_SIM_REL_CALL] = 3, [LBR_SIM_IND_CALL] = 4,
+	[LBR_SIM_RET] = 5, [LBR_SIM_IND_JMP] = 6, [LBR_SIM_REL_JMP] = 7,
+	[LBR_SIM_FAR] = 8,
+};
+/* The IA32_LBR_CTL record bit of each type. */
+static const u8 ctl_bit[] = {
+	[LBR_SIM_JCC] = 16, [LBR_SIM_REL_JMP] = 17, [LBR_SIM_IND_JMP] = 18,
+	[LBR_SIM_REL_CALL] = 19, [LBR_SIM_IND_CALL] = 20, [LBR_SIM_RET] = 21,
+	[LBR_SIM_FAR] = 22,
+};
+
+static struct {
+	struct lbr_sim_spec s;
+	const struct sim_device *next;
+	u64 debugctl;
+	u64 select, tos;		/* legacy */
+	u64 ctl, depth;			/* Arch LBR */
+	u64 extn_cfg, amd_select;	/* AMD */
+	u64 from[MAX_DEPTH], to[MAX_DEPTH], info[MAX_DEPTH];
+	bool frozen;			/* LBR_FRZ */
+	unsigned recorded;
+} lbr;
+
+static bool legacy(void)	{ return lbr.s.kind == LBR_SIM_LEGACY; }
+static bool arch(void)		{ return lbr.s.kind == LBR_SIM_ARCH; }
+static bool amd(void)		{ return lbr.s.kind == LBR_SIM_AMD; }
+
+static bool has_info(void)
+{
+	return legacy() && (lbr.s.fmt == 5 || lbr.s.fmt == 7);
+}
+
+/* Nehalem and later keep the ring at 0x680/0x6c0, the 4- and 8-entry Core 2
+ * and Atom parts at 0x40/0x60 (SDM Vol4 model tables). */
+static u32 legacy_from(void)
+{
+	return lbr.s.depth >= 16 ? MSR_LBR_NHM_FROM : MSR_LBR_CORE_FROM;
+}
+
+static u32 legacy_to(void)
+{
+	return lbr.s.depth >= 16 ? MSR_LBR_NHM_TO : MSR_LBR_CORE_TO;
+}
+
+/* The slot an MSR names, or -1: which of from/to/info through *reg. */
+static int ring_slot(u32 msr, u64 **reg)
+{
+	unsigned n = lbr.s.depth;
+	u32 i;
+
+	if (legacy()) {
+		if ((i = msr - legacy_from()) < n)
+			return *reg = &lbr.from[i], (int)i;
+		if ((i = msr - legacy_to()) < n)
+			return *reg = &lbr.to[i], (int)i;
+		if (has_info() && (i = msr - MSR_LBR_INFO_0) < n)
+			return *reg = &lbr.info[i], (int)i;
+	} else if (arch()) {
+		if ((i = msr - MSR_ARCH_LBR_FROM_0) < n)
+			return *reg = &lbr.from[i], (int)i;
+		if ((i = msr - MSR_ARCH_LBR_TO_0) < n)
+			return *reg = &lbr.to[i], (int)i;
+		if ((i = msr - MSR_ARCH_LBR_INFO_0) < n)
+			return *reg = &lbr.info[i], (int)i;
+	} else if ((i = msr - MSR_AMD_SAMP_BR_FROM) < 2 * n) {
+		*reg = i & 1 ? &lbr.to[i / 2] : &lbr.from[i / 2];
+		return (int)(i / 2);
+	}
+	return -1;
+}
+
+static u32 status_msr(void)
+{
+	return amd() ? MSR_AMD64_PERF_CNTR_GLOBAL_STATUS : MSR_CORE_PERF_GLOBAL_STATUS;
+}
+
+static u32 ack_msr(void)
+{
+	return amd() ? MSR_AMD64_PERF_CNTR_GLOBAL_STATUS_CLR : MSR_CORE_PERF_GLOBAL_OVF_CTRL;
+}
+
+static int pass_rd(u32 msr, u64 *val)
+{
+	return lbr.next && lbr.next->rdmsr ? lbr.next->rdmsr(msr, val) : SIM_NOT_MINE;
+}
+
+static int pass_wr(u32 msr, u64 val)
+{
+	return lbr.next && lbr.next->wrmsr ? lbr.next->wrmsr(msr, val) : SIM_NOT_MINE;
+}
+
+static int lbr_rdmsr(u32 msr, u64 *val)
+{
+	u64 *reg;
+	int err;
+
+	if (ring_slot(msr, &reg) >= 0) {
+		*val = *reg;
+		return 0;
+	}
+	if (msr == MSR_IA32_DEBUGCTLMSR) {
+		*val = lbr.debugctl;
+		return 0;
+	}
+	if (legacy() && msr == MSR_LBR_SELECT) {
+		*val = lbr.select;
+		return 0;
+	}
+	if (legacy() && msr == MSR_LBR_TOS) {
+		*val = lbr.tos;
+		return 0;
+	}
+	if (arch() && (msr == MSR_ARCH_LBR_CTL || msr == MSR_ARCH_LBR_DEPTH)) {
+		*val = msr == MSR_ARCH_LBR_CTL ? lbr.ctl : lbr.depth;
+		return 0;
+	}
+	if (amd() && (msr == MSR_AMD_DBG_EXTN_CFG || msr == MSR_AMD64_LBR_SELECT)) {
+		*val = msr == MSR_AMD_DBG_EXTN_CFG ? lbr.extn_cfg : lbr.amd_select;
+		return 0;
+	}
+	err = pass_rd(msr, val);
+	if (!amd() && msr == MSR_IA32_PERF_CAPABILITIES && !err)
+		*val |= arch() ? PERF_CAP_LBR_FMT : lbr.s.fmt;
+	if (msr == status_msr() && !err && lbr.frozen)
+		*val |= FRZ;
+	return err;
+}
+
+/* A valid Arch LBR depth: a multiple of 8 that CPUID.1CH:EAX[7:0] lists. */
+static bool arch_depth_ok(u64 d)
+{
+	return d && d % 8 == 0 && d <= lbr.s.depth;
+}
+
+static int lbr_wrmsr(u32 msr, u64 val)
+{
+	u64 *reg, sel_valid = LBR_SELECT_MASK | (lbr.s.call_stack ? LBR_SELECT_CALL_STACK : 0);
+	u64 ctl_valid = ARCH_LBR_CTL_MASK & ~(lbr.s.call_stack ? 0 : ARCH_LBR_CTL_CALL_STACK);
+
+	if (ring_slot(msr, &reg) >= 0) {
+		*reg = val;
+		return 0;
+	}
+	if (msr == MSR_IA32_DEBUGCTLMSR) {
+		if (val >> 16)
+			return GP_FAULT;
+		lbr.debugctl = val;
+		return 0;
+	}
+	if (legacy() && msr == MSR_LBR_SELECT) {
+		if (val & ~sel_valid)
+			return GP_FAULT;
+		lbr.select = val;
+		return 0;
+	}
+	if (legacy() && msr == MSR_LBR_TOS) {
+		if (val >= lbr.s.depth)
+			return GP_FAULT;
+		lbr.tos = val;
+		return 0;
+	}
+	if (arch() && msr == MSR_ARCH_LBR_CTL) {
+		if (val & ~ctl_valid)
+			return GP_FAULT;
+		lbr.ctl = val;
+		return 0;
+	}
+	/* Writing IA32_LBR_DEPTH clears every record. */
+	if (arch() && msr == MSR_ARCH_LBR_DEPTH) {
+		if (!arch_depth_ok(val))
+			return GP_FAULT;
+		lbr.depth = val;
+		for (unsigned i = 0; i < MAX_DEPTH; i++)
+			lbr.from[i] = lbr.to[i] = lbr.info[i] = 0;
+		return 0;
+	}
+	if (amd() && msr == MSR_AMD_DBG_EXTN_CFG) {
+		lbr.extn_cfg = val;
+		return 0;
+	}
+	if (amd() && msr == MSR_AMD64_LBR_SELECT) {
+		if (val & ~LBR_SELECT_MASK)
+			return GP_FAULT;
+		lbr.amd_select = val;
+		return 0;
+	}
+	if (!amd() && msr == MSR_IA32_PERF_CAPABILITIES)
+		return GP_FAULT;
+	if (msr == ack_msr() && (val & FRZ)) {
+		lbr.frozen = false;
+		val &= ~FRZ;
+	}
+	return pass_wr(msr, val);
+}
+
+static int lbr_rdpmc(u32 index, u64 *val)
+{
+	return lbr.next && lbr.next->rdpmc ? lbr.next->rdpmc(index, val) : SIM_NOT_MINE;
+}
+
+static const struct sim_device lbr_device = { lbr_rdmsr, lbr_wrmsr, lbr_rdpmc };
+
+void lbr_sim_install(const struct lbr_sim_spec *s)
+{
+	struct pmu_sim_spec p;
+	u32 depth_bits;
+
+	if (s->depth > MAX_DEPTH || (s->kind == LBR_SIM_ARCH && (s->depth % 8 || s->depth > 64)))
+		abort();
+	if (s->kind == LBR_SIM_AMD) {
+		p = pmu_sim_amd_v2;
+	} else if (s->kind == LBR_SIM_ARCH) {
+		p = pmu_sim_intel_v5;
+	} else {
+		p = pmu_sim_intel_v4;
+		p.model = s->model;
+		p.version = s->perfmon;
+	}
+	pmu_sim_install(&p);
+	lbr = (typeof(lbr)){ .s = *s, .next = sim_attached() };
+	if (s->kind == LBR_SIM_AMD) {
+		/* 80000022H: EAX[1] LbrExtV2, EBX[9:4] its depth. */
+		sim_cpuid(0x80000022u, 0, BIT(0) | BIT(1), p.amd_counters | s->depth << 4, 0, 0);
+	} else {
+		sim_cpuid_vendor("GenuineIntel", 0x1c, 0x80000008u);
+		if (s->kind == LBR_SIM_ARCH) {
+			/* CPUID.1CH: EAX bit n = depth 8(n+1) supported; EBX CPL
+			 * filter, branch filter, call stack; ECX mispredict,
+			 * timed LBRs, branch type. */
+			depth_bits = (1u << (s->depth / 8)) - 1;
+			sim_cpuid(7, 0, 0, 0, 0, BIT(19));
+			sim_cpuid(0x1c, 0, depth_bits, 0x3 | (s->call_stack ? 0x4 : 0), 0x7, 0);
+			lbr.depth = s->depth;
+		}
+	}
+	sim_attach(&lbr_device);
+}
+
+static bool enabled(void)
+{
+	if (lbr.frozen)
+		return false;
+	if (legacy())
+		return lbr.debugctl & DEBUGCTLMSR_LBR;
+	if (arch())
+		return lbr.ctl & ARCH_LBR_CTL_LBREN;
+	return lbr.extn_cfg & DBG_EXTN_CFG_LBRV2EN;
+}
+
+static bool filtered_out(enum lbr_sim_br type, unsigned cpl)
+{
+	if (arch()) {
+		if (!(lbr.ctl & (cpl ? ARCH_LBR_CTL_USR : ARCH_LBR_CTL_OS)))
+			return true;
+		return !(lbr.ctl >> ctl_bit[type] & 1);
+	}
+	u64 sel = legacy() ? lbr.select : lbr.amd_select;
+
+	if (sel & (cpl ? LBR_SELECT_USER : LBR_SELECT_KERNEL))
+		return true;
+	return sel >> select_bit[type] & 1;
+}
+
+static bool call_stack_mode(void)
+{
+	if (legacy())
+		return lbr.select & LBR_SELECT_CALL_STACK;
+	return arch() && (lbr.ctl & ARCH_LBR_CTL_CALL_STACK);
+}
+
+/* Legacy: TOS moves to the next slot, which takes the branch in the
+ * format's layout (SDM Vol3B "LBR Stack", Linux intel/lbr.c decoders). */
+static void legacy_push(u64 from, u64 to, bool mispred, u16 cycles)
+{
+	unsigned i = (unsigned)(lbr.tos = (lbr.tos + 1) % lbr.s.depth);
+	u64 m = (u64)mispred << 63;
+
+	lbr.info[i] = 0;
+	switch (lbr.s.fmt) {
+	case 0:	/* LBR_FORMAT_32: one MSR, FROM low, TO high */
+		lbr.from[i] = (u32)from | (u64)(u32)to << 32;
+		break;
+	case 3:	/* EIP_FLAGS: FROM[63] mispredicted */
+		lbr.from[i] = (from & ~BIT_ULL(63)) | m;
+		lbr.to[i] = to;
+		break;
+	case 4:	/* EIP_FLAGS2: FROM[63] mispred, [62] in TSX, [61] abort */
+		lbr.from[i] = (from & (BIT_ULL(61) - 1)) | m;
+		lbr.to[i] = to;
+		break;
+	case 5:	/* INFO, INFO2: LBR_INFO[63] mispred, [15:0] cycles */
+	case 7:
+		lbr.from[i] = from;
+		lbr.to[i] = to;
+		lbr.info[i] = m | cycles;
+		break;
+	case 6:	/* TIME: FROM[63] mispred, TO[63:48] cycles */
+		lbr.from[i] = (from & ~BIT_ULL(63)) | m;
+		lbr.to[i] = (to & (BIT_ULL(48) - 1)) | (u64)cycles << 48;
+		break;
+	default:	/* LIP, EIP */
+		lbr.from[i] = from;
+		lbr.to[i] = to;
+	}
+}
+
+/* Call-stack pop: the returning call's entry goes, TOS steps back. */
+static void legacy_pop(void)
+{
+	unsigned i = (unsigned)lbr.tos;
+
+	lbr.from[i] = lbr.to[i] = lbr.info[i] = 0;
+	lbr.tos = (lbr.tos + lbr.s.depth - 1) % lbr.s.depth;
+}
+
+/* Arch LBR and AMD: entry 0 is the newest, older ones move up one. */
+static void shift_push(unsigned n, u64 from, u64 to, u64 info)
+{
+	for (unsigned i = n - 1; i > 0; i--) {
+		lbr.from[i] = lbr.from[i - 1];
+		lbr.to[i] = lbr.to[i - 1];
+		lbr.info[i] = lbr.info[i - 1];
+	}
+	lbr.from[0] = from;
+	lbr.to[0] = to;
+	lbr.info[0] = info;
+}
+
+static void shift_pop(unsigned n)
+{
+	for (unsigned i = 0; i + 1 < n; i++) {
+		lbr.from[i] = lbr.from[i + 1];
+		lbr.to[i] = lbr.to[i + 1];
+		lbr.info[i] = lbr.info[i + 1];
+	}
+	lbr.from[n - 1] = lbr.to[n - 1] = lbr.info[n - 1] = 0;
+}
+
+void lbr_sim_branch(u64 from, u64 to, enum lbr_sim_br type, bool mispred,
+		    u16 cycles, unsigned cpl)
+{
+	bool is_call = type == LBR_SIM_REL_CALL || type == LBR_SIM_IND_CALL;
+	bool pop = call_stack_mode() && type == LBR_SIM_RET;
+	u64 m = (u64)mispred << 63;
+
+	if ((unsigned)type >= ARRAY_SIZE(select_bit) || cpl > 3)
+		abort();
+	if (!enabled() || filtered_out(type, cpl))
+		return;
+	/* Call-stack mode keeps calls and pops them on return; nothing else. */
+	if (call_stack_mode() && !is_call && !pop)
+		return;
+	lbr.recorded++;
+	if (legacy()) {
+		if (pop)
+			legacy_pop();
+		else
+			legacy_push(from, to, mispred, cycles);
+	} else if (arch()) {
+		if (pop)
+			shift_pop((unsigned)lbr.depth);
+		else
+			shift_push((unsigned)lbr.depth, from, to,
+				   m | LBR_INFO_CYC_CNT_VALID | (u64)arch_br_type[type] << 56 | cycles);
+	} else {
+		/* FROM[63] mispredict; TO[63] valid, [62] speculative. */
+		shift_push(lbr.s.depth, (from & ~BIT_ULL(63)) | m,
+			   (to & (BIT_ULL(61) - 1)) | AMD_LBR_TO_VALID, 0);
+	}
+}
+
+void lbr_sim_pmi(void)
+{
+	if (!(lbr.debugctl & DEBUGCTLMSR_FREEZE_LBRS_ON_PMI))
+		return;
+	if (legacy() && lbr.s.perfmon < 4)
+		lbr.debugctl &= ~DEBUGCTLMSR_LBR;
+	else
+		lbr.frozen = true;
+}
+
+bool lbr_sim_frozen(void)
+{
+	return lbr.frozen || (legacy() && lbr.s.perfmon < 4 && !(lbr.debugctl & DEBUGCTLMSR_LBR));
+}
+
+unsigned lbr_sim_recorded(void)
+{
+	return lbr.recorded;
+}

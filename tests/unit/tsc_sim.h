@@ -1,8 +1,0 @@
-#ifndef PMULAB_TSC_SIM_H
-#define PMULAB_TSC_SIM_H
-
-#include "hw.h"
-
-void sim_tsc_advance(u64 ticks);
-
-#endif
