@@ -329,6 +329,7 @@ unit: $(UNIT_BINS)
 # ------------------------------------------------------------------ tests ----
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/pmulab.img unit
+	scripts/layers.sh check $(BUILD)
 	$(PYTEST) -q tests/e2e
 
 run: deps

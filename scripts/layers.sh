@@ -27,88 +27,78 @@ roots() {
 	esac
 }
 
-# The layer a source file belongs to: its top folder, but the QEMU plugin is
-# a module of QEMU's and uses less than the host tool.
-layer_of() {
-	case "$1" in
-	host/plugin/pmulab-plugin.c) echo plugin ;;
-	*) echo "${1%%/*}" ;;
-	esac
-}
-
-module() {
-	case "$1" in
-	*.h) echo "$1" ;;
-	*.c) echo "${1%.c}" ;;
-	*.asm) echo "${1%.asm}" ;;
-	esac
-}
-
 fail=0
-problem() {
-	echo "layers: $*" >&2
-	fail=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The rules and the files, as awk reads them first: "LAYER root root...",
+# then every source file of the repository.
+rules() {
+	for l in lib microbench kernel-side firmware host plugin tests; do
+		echo "$l $(roots "$l")"
+	done > "$work/rules"
+	find lib microbench kernel-side firmware host tests/unit \
+		-name '*.[ch]' -o -name '*.asm' | sort > "$work/files"
 }
 
-# "A B why" lines: module A uses module B.
-edges=$(mktemp)
-trap 'rm -f "$edges" "$edges".*' EXIT
+# Shared by both checks: which layer a file is in, what it may use, and its
+# node in the graph (headers apart; x.c and x.asm one).
+AWK_COMMON='
+	FILENAME == RULES { for (i = 2; i <= NF; i++) may[$1, $i] = 1; allowed[$1] = substr($0, length($1) + 2); next }
+	FILENAME == FILES { exists[$1] = 1; next }
+	function layer(f) { return f == "host/plugin/pmulab-plugin.c" ? "plugin" : substr(f, 1, index(f, "/") - 1) }
+	function node(f) { if (f ~ /\.h$/) return f; sub(/\.(c|asm)$/, "", f); return f }
+	function problem(msg) { print "layers: " msg > "/dev/stderr"; bad = 1 }
+'
 
+# Includes: each names an existing file from its root, in a root the
+# including file's layer may use.
 check_includes() {
-	local f line inc from to
-	while IFS= read -r f; do
-		from=$(layer_of "$f")
-		while IFS= read -r line; do
-			inc=${line#*\"}
-			inc=${inc%%\"*}
-			to=${inc%%/*}
-			case "$inc" in
-			*..*|/*)
-				problem "$f includes \"$inc\": name it from its root folder"
-				continue ;;
-			esac
-			if [ ! -f "$inc" ]; then
-				problem "$f includes \"$inc\", which is no file of the repository"
-				continue
-			fi
-			if ! roots "$from" | tr ' ' '\n' | grep -qx "$to"; then
-				problem "$f includes $inc: $from may use $(roots "$from") only"
-			fi
-			echo "$(module "$f") $(module "$inc") includes $inc" >> "$edges"
-		done < <(grep -E '^[[:space:]]*#[[:space:]]*include[[:space:]]+"' "$f" || true)
-	done < <(git ls-files 'lib/*' 'microbench/*' 'kernel-side/*' 'firmware/*' \
-		'host/*' 'tests/unit/*' | grep -E '\.(c|h)$')
+	xargs grep -H -E '^[[:space:]]*#[[:space:]]*include[[:space:]]+"' < "$work/files" |
+		awk "$AWK_COMMON"'
+		{
+			f = substr($0, 1, index($0, ":") - 1)
+			inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*$/, "", inc)
+			if (inc ~ /\.\./ || inc ~ /^\//) { problem(f " includes \"" inc "\": name it from its root folder"); next }
+			if (!(inc in exists)) { problem(f " includes \"" inc "\", which is no file of the repository"); next }
+			from = layer(f); to = substr(inc, 1, index(inc, "/") - 1)
+			if (!((from, to) in may)) problem(f " includes " inc ": " from " may use " allowed[from] " only")
+			print node(f), node(inc), "includes", inc >> EDGES
+		}
+		END { exit bad }' RULES="$work/rules" FILES="$work/files" EDGES="$work/edges" \
+		"$work/rules" "$work/files" - || fail=1
 }
 
-# Calls and data references between the objects of one target.
+# Calls and data references between the objects of one target: a symbol one
+# object leaves undefined and another defines.
 check_symbols() {
-	local dir=$1 defs=$edges.defs undefs=$edges.undefs
-	[ -d "$dir" ] || { problem "no objects in $dir: build first"; return; }
-	find "$dir" -name '*.o' ! -name 'symtab-*' | sort > "$edges.objs"
-	[ -s "$edges.objs" ] || { problem "no objects in $dir: build first"; return; }
-	# object -> its source, by the path under the build folder
-	xargs nm -A --defined-only < "$edges.objs" 2>/dev/null |
+	local dir=$1
+	find "$dir" -name '*.o' ! -name 'symtab-*' 2>/dev/null | sort > "$work/objs"
+	if [ ! -s "$work/objs" ]; then
+		echo "layers: no objects in $dir: build first" >&2
+		fail=1
+		return
+	fi
+	xargs nm -A --defined-only < "$work/objs" 2>/dev/null |
 		awk '$2 ~ /^[TDBRCVW]$/ { sub(/:[^:]*$/, "", $1); print $3, $1 }' |
-		sort -u > "$defs"
-	xargs nm -A -u < "$edges.objs" 2>/dev/null |
-		awk '{ sub(/:[^:]*$/, "", $1); print $NF, $1 }' | sort -u > "$undefs"
-	join "$undefs" "$defs" | while read -r sym user owner; do
-		[ "$user" = "$owner" ] && continue
-		src_user=$(source_of "$dir" "$user")
-		src_owner=$(source_of "$dir" "$owner")
-		from=$(layer_of "$src_user")
-		to=$(layer_of "$src_owner")
-		if ! roots "$from" | tr ' ' '\n' | grep -qx "$to"; then
-			problem "$src_user uses $sym from $src_owner: $from may use $(roots "$from") only"
-		fi
-		echo "$(module "$src_user") $(module "$src_owner") uses $sym" >> "$edges"
-	done
-}
-
-source_of() {
-	local rel=${2#"$1"/}
-	rel=${rel%.o}
-	if [ -f "$rel.c" ]; then echo "$rel.c"; else echo "$rel.asm"; fi
+		sort -u > "$work/defs"
+	xargs nm -A -u < "$work/objs" 2>/dev/null |
+		awk '{ sub(/:[^:]*$/, "", $1); print $NF, $1 }' | sort -u > "$work/undefs"
+	join "$work/undefs" "$work/defs" |
+		awk "$AWK_COMMON"'
+		function source(o,    s) {
+			s = substr(o, length(DIR) + 1); sub(/\.o$/, "", s)
+			return (s ".c") in exists ? s ".c" : s ".asm"
+		}
+		$2 != $3 {
+			user = source($2); owner = source($3)
+			from = layer(user); to = layer(owner)
+			if (!((from, to) in may))
+				problem(user " uses " $1 " from " owner ": " from " may use " allowed[from] " only")
+			print node(user), node(owner), "uses", $1 >> EDGES
+		}
+		END { exit bad }' RULES="$work/rules" FILES="$work/files" EDGES="$work/edges" \
+		DIR="$dir/" "$work/rules" "$work/files" - || fail=1
 }
 
 # Strongly connected components (Tarjan): each component of more than one
@@ -150,7 +140,7 @@ check_cycles() {
 					printf "  %s -> %s: %s\n", from[e], to[e], why[from[e], to[e]]
 		}
 		exit found
-	}' "$edges" >&2 || fail=1
+	}' "$work/edges" >&2 || fail=1
 }
 
 case "${1:-}" in
@@ -160,6 +150,8 @@ roots)
 check)
 	build=${2:-build}
 	cd "$(dirname "$0")/.."
+	rules
+	: > "$work/edges"
 	check_includes
 	check_symbols "$build/efi"
 	check_symbols "$build/host"
