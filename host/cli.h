@@ -27,11 +27,11 @@ int cmd_collect(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_lesson(int argc, char **argv);
-/* The transcript of a lesson run's serial output (host/lesson.c); -1 when
+/* The transcript of a lesson run's serial output (host/boot/lesson.c); -1 when
  * no lesson record is in it. */
 int lesson_transcript(FILE *out, const char *data, size_t len);
 
-/* pmulab linux (host/linux.c) and pmulab compare (host/compare.c). */
+/* pmulab linux (host/linux/linux.c) and pmulab compare (host/compare/compare.c). */
 extern const char usage_linux[], usage_compare[];
 int cmd_linux(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

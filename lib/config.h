@@ -1,5 +1,5 @@
 /* \pmulab\config.txt: `key=value` lines, `#` comments. Pure parsing, no UEFI,
- * so it is unit-tested on the host (tests/unit/test_config.c). A bad line is
+ * so it is unit-tested on the host (tests/unit/lib/test_config.c). A bad line is
  * reported through the callback and leaves that setting at its default. */
 #ifndef PMULAB_CONFIG_H
 #define PMULAB_CONFIG_H
@@ -10,7 +10,7 @@
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_STR_MAX 200
 #define CONFIG_OFF 0xffffffffu		/* an optional number that is off */
-#define CONFIG_LESSONS 10		/* lesson=1..10 (kernel-side/lesson.h) */
+#define CONFIG_LESSONS 10		/* lesson=1..10 (kernel-side/lessons/lesson.h) */
 
 /* suite= names, a bit each. */
 #define SUITE_PMU_CHECK BIT(0)

@@ -1,5 +1,5 @@
 /* What a bench record says about its kernel and setting (suites.h): shared
- * by the payload's suite runner and the Linux runner (host/lxbench.c), so the
+ * by the payload's suite runner and the Linux runner (host/linux/lxbench.c), so the
  * two write the same fields for the same bench. */
 #include "lib/record.h"
 #include "lib/suites.h"

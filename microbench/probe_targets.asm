@@ -1,5 +1,5 @@
 ; Functions whose instructions suite=probes puts probes on, one per kind the
-; probe engine treats differently (kernel-side/kprobe_insn.c): a RIP-relative
+; probe engine treats differently (kernel-side/probes/kprobe_insn.c): a RIP-relative
 ; load and push (stepped out of line with the disp32 fixed), a call rel32, a
 ; jcc, a ret and a loop (emulated), an indirect call (stepped, return address
 ; fixed), and a writer and a reader of pt_var for the data watchpoints. The

@@ -1,7 +1,7 @@
 /* pmulab linux: the payload's kernels, plan and method in user space under
  * Linux (docs/crosscheck.md). Counts with perf where the kernel has a PMU for
  * this process; without one it says so and measures under valgrind
- * (host/valgrind.c), re-running itself as a hidden child (--child). */
+ * (host/linux/valgrind.c), re-running itself as a hidden child (--child). */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>

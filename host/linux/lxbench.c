@@ -1,5 +1,5 @@
 /* The measurement method in user space (lxbench.h). The order of things
- * follows kernel-side/bench.c: in each run the n2 measurement, then n1; the
+ * follows kernel-side/bench/bench.c: in each run the n2 measurement, then n1; the
  * TSC read outside the counters' start and stop. */
 #include <stdio.h>
 #include <string.h>
@@ -75,7 +75,7 @@ static uint64_t measure(const struct suite_spec *sp, const void *arg, u64 n,
 			memset(c, 0, sizeof(*c) * PERF_EVENTS_MAX);
 	}
 	if (env->mode == LX_CALLGRIND) {
-		/* One profile part per call: host/valgrind.c reads them back by
+		/* One profile part per call: host/linux/valgrind.c reads them back by
 		 * this label (callgrind's dump resets its counters). */
 		snprintf(label, sizeof(label), VG_LABEL " %u %u %llu", index, run,
 			 (unsigned long long)n);

@@ -1,6 +1,6 @@
-/* The measurement method of kernel-side/bench.c, in user space for the Linux
+/* The measurement method of kernel-side/bench/bench.c, in user space for the Linux
  * runner (pmulab linux): the same kernels set up the same way (the plan of
- * kernel-side/suites.c), warm-up runs, then `reps` runs each measuring the
+ * lib/suites.c), warm-up runs, then `reps` runs each measuring the
  * kernel at n2 and at n1 iterations and keeping the difference, the median
  * over runs reported; the same bench and counter records. What counts is
  * Linux perf (src=perf), or under valgrind nothing in process: callgrind

@@ -38,7 +38,7 @@ void lx_error_rec(const char *kind, const char *reason);
 void lx_end(void);
 int lx_conclude(const char *dir, enum report_format fmt);
 
-/* Pure helpers (lxprofile_text.c, tests/unit/test_lxprofile.c). */
+/* Pure helpers (lxprofile_text.c, tests/unit/host/test_lxprofile.c). */
 /* The samples perf record says it wrote ("... (N samples) ]" on its
  * stderr); -1 when the line is not there. */
 long long lxp_recorded(const char *log);

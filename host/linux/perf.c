@@ -9,7 +9,7 @@
 #include "host/linux/perf.h"
 
 /* perf's own names (tools/perf/util/parse-events.c event_symbols_hw and the
- * hw-cache table), the ones the payload also knows (kernel-side/events.c). */
+ * hw-cache table), the ones the payload also knows (lib/events.c). */
 #define CACHE(id, op, res) \
 	(PERF_COUNT_HW_CACHE_##id | PERF_COUNT_HW_CACHE_OP_##op << 8 | \
 	 PERF_COUNT_HW_CACHE_RESULT_##res << 16)

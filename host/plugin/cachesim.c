@@ -168,7 +168,7 @@ void cs_write(struct cs_sim *s, uint64_t a, unsigned size)
 	doref(s, &s->d1, a, size, CS_DW);
 }
 
-/* From the project's decoder (kernel-side/insn.c): Jcc, LOOPcc and JrCXZ
+/* From the project's decoder (lib/insn.c): Jcc, LOOPcc and JrCXZ
  * are conditional; JMP/CALL rel direct; JMP/CALL r/m (FF /4, /2) indirect;
  * RET its own class. INT, IRET, SYSCALL and far JMP/CALL are none of these. */
 enum cs_branch cs_classify(const uint8_t *p, size_t len)

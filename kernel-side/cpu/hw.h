@@ -1,6 +1,6 @@
 /* The hardware access backend under the drivers: CPUID, MSRs and RDPMC, with
- * exception fixups. kernel-side/hw.c drives the real CPU; the unit tests link
- * tests/unit/hw_sim.c instead, so the same drivers run against a model.
+ * exception fixups. kernel-side/cpu/hw.c drives the real CPU; the unit tests link
+ * tests/unit/models/hw_sim.c instead, so the same drivers run against a model.
  * Results are 0 or an HW_ERR_* code (exception.h). */
 #ifndef PMULAB_HW_H
 #define PMULAB_HW_H

@@ -1,4 +1,4 @@
-; The function tracer's trampolines (kernel-side/ftrace.h).
+; The function tracer's trampolines (kernel-side/ftrace/ftrace.h).
 bits 64
 default rel
 section .text

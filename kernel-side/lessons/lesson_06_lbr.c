@@ -377,7 +377,7 @@ static void reconstruction(const struct lesson_env *env)
 			   "no LBR at all, so no recording: the branches above are "
 			   "computed from the decoded instructions and stored return "
 			   "addresses, and the call-chain code runs on them as it "
-			   "would on a ring. The unit tests (tests/unit/test_lbr.c) "
+			   "would on a ring. The unit tests (tests/unit/kernel/test_lbr.c) "
 			   "feed the same branches to models of every LBR kind.");
 }
 

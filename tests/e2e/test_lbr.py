@@ -1,7 +1,7 @@
 """LBR under QEMU TCG: there is none, and the payload says so -- the
 lbr.callchain check is a skip with the probe's reason and no lbr_branch
 record is made up. The driver itself is proved against the LBR model
-(tests/unit/test_lbr.c)."""
+(tests/unit/kernel/test_lbr.c)."""
 import pytest
 
 

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-# (N2 - N1) iterations of each known loop (kernel-side/pmu_check.c) times its
+# (N2 - N1) iterations of each known loop (kernel-side/pmu/pmu_check.c) times its
 # instructions per iteration (microbench/loops.h).
 ITERS = 2000
 KERNELS = {"loop": 2, "nop8": 10}

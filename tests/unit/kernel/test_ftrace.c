@@ -1,4 +1,4 @@
-/* The tracers (kernel-side/ftrace_tracers.c) driven as ftrace_caller and
+/* The tracers (kernel-side/ftrace/ftrace_tracers.c) driven as ftrace_caller and
  * ftrace_return_to_handler drive them, with stack slots of our own and the
  * simulated TSC: the function ring (overwrite and stop), the graph shadow
  * stack (nesting, recursion, an early exit), the profile, and the globs.

@@ -1,6 +1,6 @@
-/* The probe engine's pure logic (kernel-side/kprobe_insn.c) on hand-built
+/* The probe engine's pure logic (kernel-side/probes/kprobe_insn.c) on hand-built
  * instructions and frames, and the debug-register driver
- * (kernel-side/debugreg.c) against the simulated DRs: DR7 encodings from
+ * (kernel-side/cpu/debugreg.c) against the simulated DRs: DR7 encodings from
  * SDM Vol3B Figure 18-1, alignment rules, DR6 decoding, RF on resume. */
 #include "kernel-side/cpu/debugreg.h"
 #include "tests/unit/models/hw_sim.h"

@@ -1,4 +1,4 @@
-/* The LBR driver (kernel-side/lbr.c) and call-chain reconstruction
+/* The LBR driver (kernel-side/lbr/lbr.c) and call-chain reconstruction
  * (lbr_stack.c) against the LBR model (lbr_sim.c) of each kind and format:
  * entries newest first with exact from/to/mispred/cycles, ring wrap-around,
  * filters, call-stack mode, freeze on PMI, every MSR restored by lbr_stop(),

@@ -1,5 +1,5 @@
-/* The sampler (kernel-side/sample.c) and the APIC driver under it
- * (kernel-side/apic.c) against the simulated PMU (pmu_sim.c) and a simulated
+/* The sampler (kernel-side/sample/sample.c) and the APIC driver under it
+ * (kernel-side/cpu/apic.c) against the simulated PMU (pmu_sim.c) and a simulated
  * local APIC defined here: the PMI sequence in order, the timer's modes,
  * period randomisation, the LAPIC handed back as found, and the frame-pointer
  * walk on fabricated stacks, corrupt ones included. */

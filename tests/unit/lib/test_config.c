@@ -1,4 +1,4 @@
-/* firmware/config.c: every key, every kind of bad line, and the rule that a
+/* lib/config.c: every key, every kind of bad line, and the rule that a
  * bad line reports itself and leaves its setting at the default. */
 #include "lib/config.h"
 #include "tests/unit/unit.h"

@@ -1,4 +1,4 @@
-/* A simulated CPU behind kernel-side/hw.h, so the drivers' probing and MSR
+/* A simulated CPU behind kernel-side/cpu/hw.h, so the drivers' probing and MSR
  * handling run unchanged in unit tests: CPUID leaves, MSRs that exist (or
  * fault, or behave like QEMU TCG's: read 0, drop writes), RDPMC, MMIO, DRs. */
 #ifndef PMULAB_HW_SIM_H
@@ -29,7 +29,7 @@ void sim_rdpmc(int err, u64 val);
 void sim_mmio(u64 addr, u32 val);
 void sim_dr(unsigned n, u64 val);
 
-/* A device model that claims some MSRs and RDPMC (tests/unit/pmu_sim.c, the
+/* A device model that claims some MSRs and RDPMC (tests/unit/models/pmu_sim.c, the
  * x2APIC model in test_sample.c). Each hook (any may be NULL) returns
  * SIM_NOT_MINE for what it does not model, else 0 or an HW_ERR_* code.
  * The device attached last is asked first, so it can watch or shadow the
@@ -43,7 +43,7 @@ struct sim_device {
 };
 void sim_attach(const struct sim_device *dev);	/* sim_reset() detaches all */
 /* The device attached last, so a second model can sit in front of it and
- * pass on what it does not claim (tests/unit/lbr_sim.c over pmu_sim.c). */
+ * pass on what it does not claim (tests/unit/models/lbr_sim.c over pmu_sim.c). */
 const struct sim_device *sim_attached(void);
 
 /* A device on the memory bus (the xAPIC model in test_sample.c): MMIO hooks
