@@ -67,9 +67,10 @@ tools:
 		echo "*** missing: $(TOOLS_MISSING). Install them with scripts/deps.sh" \
 		     "(as root), or run make run / make test, which do." >&2; exit 1; fi
 
-# Installs missing Debian packages; a no-op when everything is present.
+# Installs missing Debian packages and fetches QEMU's plugin header once; a
+# no-op when everything is present.
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh plugin
 
 # ---------------------------------------------------------------- payload ----
 EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP \
@@ -231,13 +232,14 @@ $(BUILD)/tolerances.txt: host/compare/tolerances.txt
 
 # The TCG reference plugin (docs/reference-plugin.md), built against the
 # installed QEMU's qemu-plugin.h, which scripts/qemu-plugin-h.sh fetches once
-# from Debian's source package into a cache folder (no QEMU code in the repo).
+# from Debian's source package into a cache folder (no QEMU code in the repo);
+# `make deps` fetches it, plain make only uses it.
 PLUGIN_SRCS := host/plugin/pmulab-plugin.c host/plugin/cachesim.c lib/insn.c
 PLUGIN_OBJS := $(call objs,$(BUILD)/plugin,$(PLUGIN_SRCS))
 $(BUILD)/plugin/%.o: %.c scripts/qemu-plugin-h.sh | $(ROOT_STAMPS)
 	@mkdir -p $(@D)
 	$(E) "  PLUGCC  $<"
-	$(Q)hdr=$$(scripts/qemu-plugin-h.sh) && \
+	$(Q)hdr=$$(scripts/qemu-plugin-h.sh --cached) && \
 		$(CC) -std=gnu11 -O2 -g $(WARN) -MMD -MP -fPIC $(call roots,plugin) \
 		-I"$$hdr/qemu" -c $< -o $@
 

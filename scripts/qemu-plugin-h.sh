@@ -6,6 +6,9 @@
 # installed QEMU (apt-get source, deb-src enabled by a sources file of our
 # own), and only that one file is extracted: no QEMU code enters the repo.
 #   scripts/qemu-plugin-h.sh       -> prints e.g. /var/cache/pmulab/qemu-7.2+dfsg-7+deb12u18
+#   scripts/qemu-plugin-h.sh --cached
+#                                  the same, but fetches nothing: fails, saying
+#                                  how to fetch it, when the header is missing
 #   scripts/qemu-plugin-h.sh --check PLUGIN.so
 #                                  loads the built plugin into the installed
 #                                  QEMU (no guest: -machine none, then QMP quit),
@@ -46,6 +49,8 @@ if [ -f "$dir/qemu/qemu-plugin.h" ]; then
 	echo "$dir"
 	exit 0
 fi
+[ "${1:-}" != "--cached" ] ||
+	die "$dir/qemu/qemu-plugin.h is missing: 'scripts/deps.sh plugin' (as root) fetches it, as make run and make test do"
 
 [ "$(id -u)" -eq 0 ] ||
 	die "$dir/qemu/qemu-plugin.h is missing and fetching it needs root (deb-src, apt-get update): run 'sudo $0' once"
