@@ -1,7 +1,8 @@
 /* The event tables (events.h). Encodings are umask<<8 | event, plus INV (bit
  * 23) and CMASK (bits 31:24) where Linux uses them, plus AMD's event[11:8] at
  * bits 35:32. Sources, Linux arch/x86/events: intel/core.c (v6.x) and
- * amd/core.c; /work/shared/reference/x86-mechanics.md sections 1 and 2. */
+ * amd/core.c; SDM Vol3B Table 20-1 and APM Vol2 13.2 for the architectural
+ * and legacy encodings. */
 #include "lib/events.h"
 #include "lib/libc.h"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Embedded symbol table for the payload (DESIGN.md "Symbols").
+# Embedded symbol table for the payload (docs/internals.md "Symbols").
 #   mksymtab.sh IMAGE.so          C source of the table for IMAGE's functions
 #   mksymtab.sh /dev/null         an empty table, for the first link
 #   mksymtab.sh --check A.so B.so fail unless A and B place every function alike

@@ -3,8 +3,8 @@
 #include "host/linux/uprobe.h"
 
 static const char maps[] =
-	"5555555a0000-5555555b0000 r--p 00000000 fe:01 123 /work/build/pmulab\n"
-	"5555555b0000-5555555d0000 r-xp 00010000 fe:01 123 /work/build/pmulab\n"
+	"5555555a0000-5555555b0000 r--p 00000000 fe:01 123 /opt/pmulab/build/pmulab\n"
+	"5555555b0000-5555555d0000 r-xp 00010000 fe:01 123 /opt/pmulab/build/pmulab\n"
 	"7ffff7fc0000-7ffff7fc4000 r-xp 00000000 00:00 0 \n"
 	"7ffff7fd0000-7ffff7fd2000 r-xp 00001000 fe:01 9 /lib/x86_64-linux-gnu/ld linux.so\n";
 
@@ -14,7 +14,7 @@ static void test_offset(void)
 	uint64_t off = 0;
 
 	CHECK(uprobe_file_offset(maps, 0x5555555b1234, path, sizeof(path), &off) == 0);
-	CHECK_STR(path, "/work/build/pmulab");
+	CHECK_STR(path, "/opt/pmulab/build/pmulab");
 	CHECK_U64(off, 0x11234);
 	/* Anonymous code has no file to probe. */
 	CHECK(uprobe_file_offset(maps, 0x7ffff7fc0010, path, sizeof(path), &off) < 0);
@@ -28,7 +28,7 @@ static void test_profile(void)
 {
 	static const char prof[] =
 		"  /usr/bin/bash tr_other                                          7\n"
-		"  /work/build/pmulab tr_leaf_42                                30000\n";
+		"  /opt/pmulab/build/pmulab tr_leaf_42                                30000\n";
 
 	CHECK(uprobe_profile_hits(prof, "tr_leaf_42") == 30000);
 	CHECK(uprobe_profile_hits(prof, "tr_other") == 7);
