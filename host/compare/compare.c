@@ -9,6 +9,7 @@
 #include "host/compare/pair.h"
 #include "host/profile/profile_cli.h"
 #include "host/profile/profile_share.h"
+#include "host/report/fields.h"
 
 #define EXIT_DIFFER 4
 

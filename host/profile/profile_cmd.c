@@ -11,6 +11,7 @@
 #include "host/profile/flamegraph.h"
 #include "host/profile/profile.h"
 #include "host/profile/profile_cli.h"
+#include "host/report/fields.h"
 
 const char usage_flamegraph[] =
 	"usage: pmulab flamegraph RUN [-o FILE] [--run NAME] [--title T] [--width W]\n"
