@@ -1,7 +1,7 @@
 /* The Linux runner without a PMU (pmulab linux, docs/crosscheck.md): the
  * runner runs itself under valgrind. callgrind, one process for the whole
  * plan, counts every measured kernel call exactly (the runner dumps a
- * profile part per call, host/lxbench.c): instructions src=valgrind.
+ * profile part per call, host/linux/lxbench.c): instructions src=valgrind.
  * cachegrind, two processes a bench (one kernel call of n1 iterations, one
  * of n2, no warm-up: the simulation is deterministic, so cold-start costs
  * are the same in both and cancel in the difference), gives the kernel

@@ -12,7 +12,7 @@
  *            of last targets indexed by address; returns are not
  *            predicted, nor counted as indirect (cg_main.c: "we assume the
  *            return stack predictor never mispredicts").
- * Plain C, no QEMU: unit-tested in tests/unit/test_cachesim.c. */
+ * Plain C, no QEMU: unit-tested in tests/unit/host/test_cachesim.c. */
 #ifndef PMULAB_CACHESIM_H
 #define PMULAB_CACHESIM_H
 

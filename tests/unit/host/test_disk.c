@@ -1,4 +1,4 @@
-/* Finding the EFI System Partition (host/disk.c) in hand-built disks: GPT
+/* Finding the EFI System Partition (host/stick/disk.c) in hand-built disks: GPT
  * with 512- and 4096-byte sectors, MBR type 0xEF, a bare FAT file system,
  * and disks that have none. */
 #include <stdlib.h>
