@@ -355,9 +355,8 @@ crosscheck: deps
 
 FUZZ_SECONDS ?= 60
 # The parser and the report renderers it feeds, with the lib code they call.
-FUZZ_SRCS := tests/fuzz/fuzz_parse.c host/stream/parse.c host/report/report.c \
-	host/report/stat.c host/report/html.c host/report/plot.c host/report/trace.c \
-	lib/crc32.c
+FUZZ_SRCS := tests/fuzz/fuzz_parse.c host/stream/parse.c \
+	$(sort $(wildcard host/report/*.c)) lib/crc32.c
 fuzz: deps
 	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory $(ROOT_STAMPS)

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include "host/cli.h"
 
+const char *pmulab_progname = "pmulab";
+
 const char usage_main[] =
 	"usage: pmulab COMMAND [OPTION]...\n"
 	"\n"

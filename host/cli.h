@@ -27,17 +27,15 @@ int cmd_collect(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_lesson(int argc, char **argv);
-/* The transcript of a lesson run's serial output (host/boot/lesson.c); -1 when
- * no lesson record is in it. */
+/* The transcript of a lesson run's serial output (host/boot/lesson.c); -1
+ * when no lesson record is in it. */
 int lesson_transcript(FILE *out, const char *data, size_t len);
 
-/* pmulab linux (host/linux/linux.c) and pmulab compare (host/compare/compare.c). */
+/* pmulab linux (host/linux/linux.c) and pmulab compare
+ * (host/compare/compare.c). */
 extern const char usage_linux[], usage_compare[];
 int cmd_linux(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
-/* The records of FILE|DIR: a records file, or a run directory's records.txt
- * (else its serial.log); path gets the file read. NULL after a message. */
-struct stream *load_stream(const char *cmd, const char *arg, char *path, size_t len);
 
 /* "pmulab CMD: <message>" and where the help is, then exit(EXIT_USAGE). */
 void cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -4,7 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "host/boot/live.h"
-#include "host/report/report.h"
+#include "host/report/fields.h"
 
 #define REDRAW_S 0.1
 

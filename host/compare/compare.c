@@ -7,8 +7,9 @@
 #include "host/cli.h"
 #include "host/boot/esp.h"
 #include "host/compare/pair.h"
-#include "host/profile/profile_cli.h"
 #include "host/profile/profile_share.h"
+#include "host/report/fields.h"
+#include "host/stream/load.h"
 
 #define EXIT_DIFFER 4
 
@@ -292,6 +293,25 @@ static int load_tolerances(const char *given, struct tol_table *t)
 	return rc;
 }
 
+/* When both runs hold a profile (sample records, profile.folded,
+ * perf.script: profile_load()), their top functions side by side; when one
+ * does, a line saying which. */
+static void text_profiles(FILE *out, const char *a, const char *b)
+{
+	char ea[4400], eb[4400];
+	struct profile *pa = profile_load(a, NULL, ea, sizeof(ea));
+	struct profile *pb = profile_load(b, NULL, eb, sizeof(eb));
+
+	if (pa && pb) {
+		fputs("\nprofiles (docs/profiles.md):\n", out);
+		profile_compare(out, pa, a, pb, b, 10);
+	} else if (pa || pb) {
+		fprintf(out, "\nprofiles: only %s has one; %s\n", pa ? "A" : "B", pa ? eb : ea);
+	}
+	profile_free(pa);
+	profile_free(pb);
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	const char *args[2] = { NULL, NULL }, *tol = NULL, *fmt_name = "text", *v;
@@ -355,7 +375,7 @@ int cmd_compare(int argc, char **argv)
 		text(stdout, &res, pa, pb);
 		if (fa && fb)
 			profile_share_print(stdout, sh, nsh, sh_tol);
-		profile_compare_runs(stdout, args[0], args[1]);
+		text_profiles(stdout, args[0], args[1]);
 	} else if (fmt == CMP_CSV)
 		csv(stdout, &res);
 	else if (fmt == CMP_JSON)

@@ -1,6 +1,7 @@
-/* pmulab compare's logic (host/compare/compare.c renders it): the tolerance file,
- * and two runs paired bench by bench, event by event, with a verdict for
- * each row. Pure: streams in, rows out (tests/unit/host/test_compare.c). */
+/* pmulab compare's logic (host/compare/compare.c renders it): the
+ * tolerance file, and two runs paired bench by bench, event by event, with
+ * a verdict for each row. Pure: streams in, rows out
+ * (tests/unit/host/test_compare.c). */
 #ifndef PMULAB_PAIR_H
 #define PMULAB_PAIR_H
 

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 #include "host/cli.h"
 #include "host/linux/lxbench.h"
 #include "host/linux/lxprofile.h"
+#include "host/linux/lxrecords.h"
 #include "lib/record.h"
 #include "host/linux/uprobe.h"
 #include "host/linux/valgrind.h"
@@ -76,16 +76,6 @@ struct lx_opts {
 	bool valgrind, probes, profile;
 	enum report_format fmt;
 };
-
-static FILE *rec_file;
-
-static void sink(const char *line, size_t len, void *ctx)
-{
-	fwrite(line, 1, len, rec_file);
-	fputc('\n', rec_file);
-	/* On disk at once: a crash keeps every finished record. */
-	fflush(rec_file);
-}
 
 static void parse_opts(int argc, char **argv, struct lx_opts *o)
 {
@@ -159,63 +149,6 @@ static void parse_opts(int argc, char **argv, struct lx_opts *o)
 			cli_usage_error("linux", "--events: unknown event '%.*s'", (int)len, p);
 		p += len + (e != NULL);
 	}
-}
-
-void lx_hello(void)
-{
-	struct utsname u;
-	struct rec r;
-
-	uname(&u);
-	rec_begin(&r, "hello");
-	rec_u64(&r, "format", REC_FORMAT);
-	rec_str(&r, "payload", PMULAB_VERSION);
-	rec_str(&r, "boot", "linux");
-	rec_str(&r, "system", u.sysname);
-	rec_str(&r, "kernel", u.release);
-	rec_str(&r, "machine", u.machine);
-	rec_end(&r);
-}
-
-void lx_cpu_model(char *buf, size_t len)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-
-	snprintf(buf, len, "unknown");
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c = strchr(line, ':');
-
-		if (!strncmp(line, "model name", 10) && c) {
-			c += 1 + (c[1] == ' ');
-			c[strcspn(c, "\n")] = '\0';
-			snprintf(buf, len, "%s", c);
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-}
-
-void lx_end(void)
-{
-	struct rec r;
-	u64 count = rec_count();
-
-	rec_begin(&r, "end");
-	rec_u64(&r, "count", count);
-	rec_str(&r, "status", rec_error_count() ? "error" : "ok");
-	rec_end(&r);
-}
-
-void lx_error_rec(const char *kind, const char *reason)
-{
-	struct rec r;
-
-	rec_begin(&r, "error");
-	rec_str(&r, "kind", kind);
-	rec_str(&r, "reason", reason);
-	rec_end(&r);
 }
 
 /* The plan's memory, touched so no page fault lands in a measurement. */
@@ -293,20 +226,6 @@ static int child_cachegrind(const char *spec, const struct suite_spec *plan, uns
 	return EXIT_OK;
 }
 
-int lx_open_records(const char *dir)
-{
-	char path[4096];
-
-	if (cli_path(path, sizeof(path), dir, "records.txt") < 0 ||
-	    !(rec_file = fopen(path, "w"))) {
-		fprintf(stderr, "%s linux: cannot write %s/records.txt: %s\n", pmulab_progname,
-			dir, strerror(errno));
-		return -1;
-	}
-	rec_set_sink(sink, NULL);
-	return 0;
-}
-
 /* The perf verdict, once: stderr and the linux record. */
 static void linux_record(const struct lx_opts *o, int perf_err, const char *measure,
 			 const char *vg_version)
@@ -378,26 +297,6 @@ static int measure_valgrind(const struct lx_opts *o, struct suite_spec *plan, un
 	return rc;
 }
 
-int lx_conclude(const char *dir, enum report_format fmt)
-{
-	struct report_meta meta = { .boot_to_end_s = -1, .source = dir, .mode = "linux" };
-	char path[4096], err[4300];
-	struct stream *s;
-	int code;
-
-	fclose(rec_file);
-	rec_file = NULL;
-	cli_path(path, sizeof(path), dir, "records.txt");
-	if (!(s = parse_file(path, err, sizeof(err)))) {
-		fprintf(stderr, "%s linux: %s\n", pmulab_progname, err);
-		return EXIT_ERROR;
-	}
-	report_print(stdout, s, fmt, &meta);
-	code = stream_exit_code(s);
-	stream_free(s);
-	return code;
-}
-
 int cmd_linux(int argc, char **argv)
 {
 	static struct suite_spec plan[SUITE_PLAN_MAX];
@@ -453,7 +352,7 @@ int cmd_linux(int argc, char **argv)
 		for (unsigned i = 0; i < n; i++)
 			lx_bench(&plan[i], i, &env);
 		lx_end();
-		fclose(rec_file);
+		lx_close_records();
 		return EXIT_OK;
 	}
 

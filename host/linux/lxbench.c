@@ -75,8 +75,8 @@ static uint64_t measure(const struct suite_spec *sp, const void *arg, u64 n,
 			memset(c, 0, sizeof(*c) * PERF_EVENTS_MAX);
 	}
 	if (env->mode == LX_CALLGRIND) {
-		/* One profile part per call: host/linux/valgrind.c reads them back by
-		 * this label (callgrind's dump resets its counters). */
+		/* One profile part per call: host/linux/valgrind.c reads them
+		 * back by this label (callgrind's dump resets its counters). */
 		snprintf(label, sizeof(label), VG_LABEL " %u %u %llu", index, run,
 			 (unsigned long long)n);
 		CALLGRIND_DUMP_STATS_AT(label);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "host/cli.h"
 #include "host/linux/lxprofile.h"
+#include "host/linux/lxrecords.h"
 #include "host/profile/profile.h"
 #include "lib/record.h"
 #include "microbench/sampled.h"

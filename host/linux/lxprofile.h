@@ -1,6 +1,6 @@
-/* pmulab linux --profile (issue 8 item 7, docs/profiles.md): the payload's
- * sampling workload (microbench/sampled.c, linked into this program and
- * built with frame pointers, as in the payload) profiled under Linux by
+/* pmulab linux --profile (docs/profiles.md): the payload's sampling
+ * workload (microbench/sampled.c, linked into this program and built with
+ * frame pointers, as in the payload) profiled under Linux by
  * `perf record -g`, folded as the payload's samples fold, for pmulab
  * compare and pmulab flamegraph. */
 #ifndef PMULAB_LXPROFILE_H
@@ -27,16 +27,6 @@ int lxp_run(const struct lxp_opts *o);
 /* The hidden child perf records: pinned to cpu, sampled_run() in rounds
  * until it has used ms of CPU time. The exit code. */
 int lxp_child(long cpu, unsigned long ms);
-
-/* linux.c's record stream, shared with the profile run: records.txt in
- * dir as the sink, the hello, linux-model, error and end records, and the
- * report of records.txt at the end (its exit code). */
-int lx_open_records(const char *dir);
-void lx_hello(void);
-void lx_cpu_model(char *buf, size_t len);
-void lx_error_rec(const char *kind, const char *reason);
-void lx_end(void);
-int lx_conclude(const char *dir, enum report_format fmt);
 
 /* Pure helpers (lxprofile_text.c, tests/unit/host/test_lxprofile.c). */
 /* The samples perf record says it wrote ("... (N samples) ]" on its

@@ -1,8 +1,8 @@
-/* The uprobe cross-check (pmulab linux --probes, issue 6 item 7): a real
- * Linux uprobe on tr_leaf (microbench/traced.c, linked into this program as
- * it is into the payload), added through tracefs, hit a known number of
- * times; the exact hit count from uprobe_profile and the cost of a hit
- * against the unprobed call, as a `probe` record. */
+/* The uprobe cross-check (pmulab linux --probes): a real Linux uprobe on
+ * tr_leaf (microbench/traced.c, linked into this program as it is into the
+ * payload), added through tracefs, hit a known number of times; the exact
+ * hit count from uprobe_profile and the cost of a hit against the unprobed
+ * call, as a `probe` record. */
 #ifndef PMULAB_UPROBE_H
 #define PMULAB_UPROBE_H
 

@@ -1,5 +1,6 @@
 /* The texts the uprobe cross-check reads (uprobe.h): /proc/self/maps and
- * tracefs's uprobe_profile. Pure, unit-tested (tests/unit/host/test_uprobe.c). */
+ * tracefs's uprobe_profile. Pure, unit-tested
+ * (tests/unit/host/test_uprobe.c). */
 #include <stdio.h>
 #include <string.h>
 #include "host/linux/uprobe.h"

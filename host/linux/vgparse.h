@@ -1,7 +1,8 @@
-/* Reading what valgrind wrote for the Linux runner (host/linux/valgrind.c): the
- * per-region instruction totals of a callgrind profile whose parts were
+/* Reading what valgrind wrote for the Linux runner (host/linux/valgrind.c):
+ * the per-region instruction totals of a callgrind profile whose parts were
  * dumped by client request, and the per-function event counts of a
- * cachegrind profile. Pure text parsing, unit-tested (tests/unit/host/test_vg.c). */
+ * cachegrind profile. Pure text parsing, unit-tested
+ * (tests/unit/host/test_vg.c). */
 #ifndef PMULAB_VGPARSE_H
 #define PMULAB_VGPARSE_H
 

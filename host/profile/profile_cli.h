@@ -28,9 +28,5 @@ bool profile_wanted(struct profile_opts *o);
 int profile_report(FILE *out, const struct stream *s, const struct profile_opts *o,
 		   const char *path, const char *arg);
 int cmd_flamegraph(int argc, char **argv);
-/* pmulab compare's profile part: when both runs hold a profile (sample
- * records, profile.folded, perf.script: profile_load()), their top
- * functions side by side; when one does, a line saying which. */
-void profile_compare_runs(FILE *out, const char *a, const char *b);
 
 #endif

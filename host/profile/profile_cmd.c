@@ -11,6 +11,8 @@
 #include "host/profile/flamegraph.h"
 #include "host/profile/profile.h"
 #include "host/profile/profile_cli.h"
+#include "host/report/fields.h"
+#include "host/stream/load.h"
 
 const char usage_flamegraph[] =
 	"usage: pmulab flamegraph RUN [-o FILE] [--run NAME] [--title T] [--width W]\n"
@@ -371,20 +373,4 @@ int cmd_flamegraph(int argc, char **argv)
 		printf("%s\n", file);
 	profile_free(p);
 	return bad ? EXIT_ERROR : EXIT_OK;
-}
-
-void profile_compare_runs(FILE *out, const char *a, const char *b)
-{
-	char ea[4400], eb[4400];
-	struct profile *pa = profile_load(a, NULL, ea, sizeof(ea));
-	struct profile *pb = profile_load(b, NULL, eb, sizeof(eb));
-
-	if (pa && pb) {
-		fputs("\nprofiles (docs/profiles.md):\n", out);
-		profile_compare(out, pa, a, pb, b, 10);
-	} else if (pa || pb) {
-		fprintf(out, "\nprofiles: only %s has one; %s\n", pa ? "A" : "B", pa ? eb : ea);
-	}
-	profile_free(pa);
-	profile_free(pb);
 }

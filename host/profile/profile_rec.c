@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "host/profile/profile.h"
-#include "host/report/report.h"
+#include "host/report/fields.h"
 
 /* A sample record, read: its frames innermost first, as recorded and as
  * folded (offset stripped). */

@@ -1,7 +1,8 @@
 /* pmulab compare's verdict on two profiles (docs/profiles.md): each
  * function that takes a real part of either side's samples, its share of
  * all samples on each side, judged against the `share profile` line of the
- * tolerance file. Pure: profiles in, rows out (tests/unit/host/test_profile.c). */
+ * tolerance file. Pure: profiles in, rows out
+ * (tests/unit/host/test_profile.c). */
 #ifndef PMULAB_PROFILE_SHARE_H
 #define PMULAB_PROFILE_SHARE_H
 

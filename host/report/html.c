@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "host/report/fields.h"
 #include "host/report/html.h"
 #include "host/report/plot.h"
 #include "host/report/stat.h"

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 #include "host/stream/parse.h"
-#include "host/report/report.h"
+#include "host/report/fields.h"
 
 void html_report(FILE *out, const struct stream *s, const struct report_meta *meta);
 

@@ -1,8 +1,9 @@
 /* pmulab plot (docs/host.md): the pointer-chase working-set sweep
  * (family=chase benches) and the branch-pattern sweep (family=branch) as
- * gnuplot draws them. Extraction (stream to points) and the data and script
- * texts are pure functions, so tests check them; plot_write() puts them in
- * a directory and runs gnuplot there. */
+ * gnuplot draws them. Extraction (stream to points, plot_points.c) and the
+ * data and script texts (plot_script.c) are pure functions, so tests check
+ * them; plot_write() (plot_run.c) puts them in a directory and runs gnuplot
+ * there. */
 #ifndef PMULAB_PLOT_H
 #define PMULAB_PLOT_H
 
@@ -69,6 +70,8 @@ void plot_chase(const struct stream *s, struct chase_plot *c);
 void plot_branch(const struct stream *s, struct branch_plot *b);
 void plot_chase_free(struct chase_plot *c);
 void plot_branch_free(struct branch_plot *b);
+/* Whether a point has a miss count, of any of the chase_miss_events. */
+bool plot_chase_has_misses(const struct chase_plot *c);
 /* Whether the plot has anything to draw. */
 bool plot_chase_drawable(const struct chase_plot *c);
 bool plot_branch_drawable(const struct branch_plot *b);

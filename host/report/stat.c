@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "host/report/report.h"
+#include "host/report/fields.h"
 #include "host/report/stat.h"
 
 #define VALUE_W 18	/* value column, right-aligned, as perf's COUNTS_LEN */

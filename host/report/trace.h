@@ -1,7 +1,7 @@
 /* The payload's function tracer records (trace, trace_fn, trace_graph,
  * trace_profile) as people and programs know traces (docs/host.md): the
  * text of /sys/kernel/tracing/trace and trace_stat/function0, and Chrome
- * trace-event JSON for Perfetto or chrome://tracing. */
+ * trace-event JSON for Perfetto or chrome://tracing (ftrace.c, trace_json.c). */
 #ifndef PMULAB_TRACE_H
 #define PMULAB_TRACE_H
 

@@ -1,5 +1,5 @@
-/* pmulab run --reference's merge (host/plugin/reference.c): plugin regions paired
- * with the benches that state them (region0), n2 - n1 per measured run,
+/* pmulab run --reference's merge (host/plugin/reference.c): plugin regions
+ * paired with the benches that state them (region0), n2 - n1 per measured run,
  * warm-up left out, median/min/max, signed differences, single benches,
  * regions the plugin never saw, and files that are not the plugin's. */
 #include <stdlib.h>

@@ -1,0 +1,110 @@
+/* Values, fields and check tallies as every report format shows them
+ * (fields.h): no byte a record carries reaches a terminal, a JSON string
+ * or a CSV cell unescaped. */
+#include <string.h>
+#include "host/report/fields.h"
+
+/* In double quotes, with '"' and '\\' backslashed and each byte outside
+ * printable ASCII written by fmt: "\\x%02x" for people, "\\u%04x" for JSON. */
+static void put_quoted(FILE *out, const char *val, size_t len, const char *fmt)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = val[i];
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c >= 0x20 && c <= 0x7e)
+			fputc(c, out);
+		else
+			fprintf(out, fmt, c);
+	}
+	fputc('"', out);
+}
+
+void report_value(FILE *out, const char *val, size_t len)
+{
+	bool bare = len > 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = val[i];
+		if (c < 0x21 || c > 0x7e || c == '"' || c == '\\')
+			bare = false;
+	}
+	if (bare)
+		fwrite(val, 1, len, out);
+	else
+		put_quoted(out, val, len, "\\x%02x");
+}
+
+void report_json_str(FILE *out, const char *val, size_t len)
+{
+	put_quoted(out, val, len, "\\u%04x");
+}
+
+bool report_listed(const char *key, const char *const *keys)
+{
+	for (; keys && *keys; keys++)
+		if (strcmp(key, *keys) == 0)
+			return true;
+	return false;
+}
+
+void report_fields(FILE *out, const struct record *rec, const char *const *skip)
+{
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const struct field *f = &rec->fields[i];
+		if (report_listed(f->key, skip))
+			continue;
+		fprintf(out, " %s=", f->key);
+		report_value(out, f->val, f->len);
+	}
+}
+
+size_t report_check_result(const struct record *rec)
+{
+	static const char *const results[] = { "pass", "fail", "skip", NULL };
+	const char *result = record_get(rec, "result");
+	size_t r = 0;
+
+	while (results[r] && !(result && strcmp(result, results[r]) == 0))
+		r++;
+	return r;
+}
+
+bool report_check_tally(FILE *out, const struct stream *s, const char *head)
+{
+	size_t count[4] = { 0 }, total = 0;
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		if (strcmp(s->recs[i].type, "check") == 0) {
+			count[report_check_result(&s->recs[i])]++;
+			total++;
+		}
+	}
+	if (!total)
+		return false;
+	fprintf(out, "%s%zu: %zu pass, %zu fail, %zu skip", head, total, count[0], count[1],
+		count[2]);
+	if (count[3])
+		fprintf(out, ", %zu with no known result", count[3]);
+	return true;
+}
+
+void report_csv_cell(FILE *out, const char *val, size_t len)
+{
+	bool quote = false;
+
+	for (size_t i = 0; i < len; i++)
+		quote |= val[i] == ',' || val[i] == '"' || val[i] == '\r' || val[i] == '\n';
+	if (!quote) {
+		fwrite(val, 1, len, out);
+		return;
+	}
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		if (val[i] == '"')
+			fputc('"', out);
+		fputc(val[i], out);
+	}
+	fputc('"', out);
+}

@@ -1,0 +1,309 @@
+/* The stream's own formats: the text report for people (the stream, its
+ * records and checks; stat.c adds the perf stat style bench blocks), one
+ * row per field for spreadsheets (records-csv, RFC 4180) and one object for
+ * programs (json). Values are shown decoded, and no byte a record carries
+ * reaches a terminal or a JSON string unescaped. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host/report/records.h"
+#include "host/report/stat.h"
+
+#define LABEL "%-10s"
+#define FIELDS_LABEL "%-9s"	/* report_fields() starts with a space */
+
+/* Consecutive seqs as ranges: "5, 9-12". */
+static void put_ranges(FILE *out, const uint64_t *seqs, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && seqs[j + 1] == seqs[j] + 1)
+			j++;
+		fprintf(out, "%s%" PRIu64, i ? ", " : "", seqs[i]);
+		if (j > i)
+			fprintf(out, "-%" PRIu64, seqs[j]);
+		i = j + 1;
+	}
+}
+
+/* One item of a comma-separated list; *sep says what goes before it. */
+static void item(FILE *out, const char **sep, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(*sep, out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	*sep = ", ";
+}
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void text_stream(FILE *out, const struct stream *s)
+{
+	const char *sep = ": ";
+
+	fprintf(out, LABEL "%zu record%s, %s", "stream", s->nrecs, plural(s->nrecs),
+		s->complete ? "complete" : "INCOMPLETE");
+	if (s->nlost)
+		item(out, &sep, "%" PRIu64 " lost", s->nlost);
+	if (!s->has_hello)
+		item(out, &sep, "no hello at seq 0");
+	if (!s->has_end)
+		item(out, &sep, "no end record");
+	else if (!s->end_count_ok)
+		item(out, &sep, "end count does not match its seq %" PRIu64, s->end_seq);
+	fputc('\n', out);
+	if (s->nmissing) {
+		fprintf(out, LABEL, "lost");
+		put_ranges(out, s->missing, s->nmissing);
+		if (s->nlost > s->nmissing)
+			fprintf(out, " and %" PRIu64 " more", s->nlost - s->nmissing);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < s->nrejects; i++) {
+		const struct reject *rj = &s->rejects[i];
+		fprintf(out, LABEL "line %zu: %s", "rejected", rj->lineno, rj->reason);
+		if (rj->seq_hint >= 0)
+			fprintf(out, ", seq %" PRId64, rj->seq_hint);
+		fprintf(out, ": %s\n", rj->excerpt);
+	}
+	if (s->duplicates || s->conflicts || s->reordered) {
+		fprintf(out, LABEL, "repeats");
+		sep = "";
+		if (s->duplicates)
+			item(out, &sep, "%zu duplicate%s dropped", s->duplicates,
+			     plural(s->duplicates));
+		if (s->conflicts)
+			item(out, &sep, "%zu conflict%s (the first kept)", s->conflicts,
+			     plural(s->conflicts));
+		if (s->reordered)
+			item(out, &sep, "%zu out of order", s->reordered);
+		fputc('\n', out);
+	}
+}
+
+/* Starts a section of the text report: a blank line before its first line. */
+static void section(FILE *out, bool *open)
+{
+	if (!*open)
+		fputc('\n', out);
+	*open = true;
+}
+
+static void text_hello(FILE *out, const struct record *rec)
+{
+	static const char *const summary[] = { "payload", "firmware", "boot", NULL };
+	const char *sep = " ";
+	size_t shown = 0;
+
+	fprintf(out, FIELDS_LABEL, "hello");
+	for (const char *const *k = summary; *k; k++) {
+		const struct field *f = record_field(rec, *k);
+		if (!f)
+			continue;
+		fprintf(out, "%s%s ", sep, *k);
+		report_value(out, f->val, f->len);
+		sep = ", ";
+		shown++;
+	}
+	if (shown && shown < rec->nfields)
+		fprintf(out, "\n" FIELDS_LABEL, "");
+	report_fields(out, rec, summary);
+	fputc('\n', out);
+}
+
+/* hello first, then every other informational record grouped by type in
+ * order of first appearance, so types a later payload adds still show. */
+static void text_records(FILE *out, const struct stream *s)
+{
+	/* Types with a section of their own; counters are stat_text()'s tables;
+	 * trace entries are for --format ftrace (their trace record stays). */
+	static const char *const own[] = { "hello", "check", "error", "end", "counter",
+					   "trace_fn", "trace_graph", "trace_profile", NULL };
+	const char **types = malloc((s->nrecs + 1) * sizeof(*types));
+	size_t ntypes = 0;
+	bool open = false;
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const char *type = s->recs[i].type;
+		size_t t = 0;
+
+		if (strcmp(type, "hello") == 0) {
+			section(out, &open);
+			text_hello(out, &s->recs[i]);
+		}
+		while (t < ntypes && strcmp(types[t], type) != 0)
+			t++;
+		if (t == ntypes && !report_listed(type, own))
+			types[ntypes++] = type;
+	}
+	for (size_t t = 0; t < ntypes; t++) {
+		for (size_t i = 0; i < s->nrecs; i++) {
+			if (strcmp(s->recs[i].type, types[t]) != 0)
+				continue;
+			section(out, &open);
+			fprintf(out, FIELDS_LABEL, types[t]);
+			report_fields(out, &s->recs[i], NULL);
+			fputc('\n', out);
+		}
+	}
+	free(types);
+}
+
+static void text_checks(FILE *out, const struct stream *s)
+{
+	static const char *const tags[] = { "PASS", "FAIL", "SKIP", "????" };
+	static const char *const in_tag[] = { "result", "name", NULL };
+	char head[16];
+
+	snprintf(head, sizeof(head), "\n" LABEL, "checks");
+	if (!report_check_tally(out, s, head))
+		return;
+	fputc('\n', out);
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+		const struct field *name = record_field(rec, "name");
+		size_t r;
+
+		if (strcmp(rec->type, "check") != 0)
+			continue;
+		r = report_check_result(rec);
+		fprintf(out, "  %s    ", tags[r]);
+		if (name)
+			report_value(out, name->val, name->len);
+		else
+			fputc('?', out);
+		/* An unknown result stays in the line: the tag does not say it. */
+		report_fields(out, rec, r < 3 ? in_tag : in_tag + 1);
+		fputc('\n', out);
+	}
+}
+
+void records_text(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	static const char *const verdicts[] = { "ok", "ERROR", "", "PARTIAL" };
+	const struct record *end = NULL;
+	bool errors = false;
+
+	if (m && m->source)
+		fprintf(out, LABEL "%s\n", "source", m->source);
+	if (m && m->mode)
+		fprintf(out, LABEL "%s\n", "mode", m->mode);
+	if (m && m->out_dir)
+		fprintf(out, LABEL "%s\n", "output", m->out_dir);
+	if (m && isfinite(m->boot_to_end_s) && m->boot_to_end_s >= 0)
+		fprintf(out, LABEL "%.2f s boot to end\n", "time", m->boot_to_end_s);
+	text_stream(out, s);
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+		if (strcmp(rec->type, "end") == 0)
+			end = rec;
+		if (strcmp(rec->type, "error") != 0)
+			continue;
+		section(out, &errors);
+		fprintf(out, LABEL "seq %" PRIu64 ":", "ERROR", rec->seq);
+		report_fields(out, rec, NULL);
+		fputc('\n', out);
+	}
+	text_records(out, s);
+	stat_text(out, s);
+	text_checks(out, s);
+
+	fprintf(out, "\n" FIELDS_LABEL, "end");
+	if (end)
+		report_fields(out, end, NULL);
+	else
+		fputs(" none: the stream stops before its end record", out);
+	fprintf(out, "\n" LABEL "%s\n", "result", verdicts[stream_exit_code(s)]);
+}
+
+void records_csv(FILE *out, const struct stream *s)
+{
+	fputs("seq,type,key,value\r\n", out);
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+
+		if (!rec->nfields)
+			fprintf(out, "%" PRIu64 ",%s,,\r\n", rec->seq, rec->type);
+		for (size_t j = 0; j < rec->nfields; j++) {
+			fprintf(out, "%" PRIu64 ",%s,%s,", rec->seq, rec->type,
+				rec->fields[j].key);
+			report_csv_cell(out, rec->fields[j].val, rec->fields[j].len);
+			fputs("\r\n", out);
+		}
+	}
+}
+
+static void json_opt(FILE *out, const char *val)
+{
+	if (val)
+		report_json_str(out, val, strlen(val));
+	else
+		fputs("null", out);
+}
+
+static void json_stream(FILE *out, const struct stream *s)
+{
+	fprintf(out, "\"stream\":{\"records\":%zu,\"complete\":%s,\"exit_code\":%d,"
+		"\"has_hello\":%s,\"has_end\":%s,\"end_count_ok\":%s,\"lost\":%" PRIu64
+		",\"missing\":[", s->nrecs, s->complete ? "true" : "false",
+		stream_exit_code(s), s->has_hello ? "true" : "false",
+		s->has_end ? "true" : "false", s->end_count_ok ? "true" : "false", s->nlost);
+	for (size_t i = 0; i < s->nmissing; i++)
+		fprintf(out, "%s%" PRIu64, i ? "," : "", s->missing[i]);
+	fputs("],\"rejects\":[", out);
+	for (size_t i = 0; i < s->nrejects; i++) {
+		const struct reject *rj = &s->rejects[i];
+		fprintf(out, "%s{\"line\":%zu,\"reason\":", i ? "," : "", rj->lineno);
+		json_opt(out, rj->reason);
+		if (rj->seq_hint >= 0)
+			fprintf(out, ",\"seq\":%" PRId64 ",\"excerpt\":", rj->seq_hint);
+		else
+			fputs(",\"seq\":null,\"excerpt\":", out);
+		json_opt(out, rj->excerpt);
+		fputc('}', out);
+	}
+	fprintf(out, "],\"duplicates\":%zu,\"conflicts\":%zu,\"reordered\":%zu,"
+		"\"end_status\":", s->duplicates, s->conflicts, s->reordered);
+	json_opt(out, s->end_status);
+	fputs("}", out);
+}
+
+void records_json(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	fputs("{\"format\":1,\"source\":", out);
+	json_opt(out, m ? m->source : NULL);
+	fputs(",\"mode\":", out);
+	json_opt(out, m ? m->mode : NULL);
+	fputs(",\"out_dir\":", out);
+	json_opt(out, m ? m->out_dir : NULL);
+	if (m && isfinite(m->boot_to_end_s) && m->boot_to_end_s >= 0)
+		fprintf(out, ",\"boot_to_end_s\":%.3f,\n", m->boot_to_end_s);
+	else
+		fputs(",\"boot_to_end_s\":null,\n", out);
+	json_stream(out, s);
+	fputs(",\n\"records\":[", out);
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+
+		fprintf(out, "%s\n{\"seq\":%" PRIu64 ",\"type\":", i ? "," : "", rec->seq);
+		json_opt(out, rec->type);
+		fputs(",\"fields\":{", out);
+		for (size_t j = 0; j < rec->nfields; j++) {
+			fputs(j ? "," : "", out);
+			json_opt(out, rec->fields[j].key);
+			fputc(':', out);
+			report_json_str(out, rec->fields[j].val, rec->fields[j].len);
+		}
+		fputs("}}", out);
+	}
+	fputs("\n]}\n", out);
+}

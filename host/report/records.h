@@ -1,0 +1,20 @@
+/* The stream's own report formats (docs/host.md): text for people,
+ * records-csv and json for programs. */
+#ifndef PMULAB_RECORDS_H
+#define PMULAB_RECORDS_H
+
+#include <stdio.h>
+#include "host/report/fields.h"
+#include "host/stream/parse.h"
+
+/* The stream, the errors, the records by type (hello first), the bench
+ * blocks of stat_text(), the checks, the end record and the verdict. */
+void records_text(FILE *out, const struct stream *s, const struct report_meta *m);
+/* "seq,type,key,value", then one row per field (a record without fields:
+ * one row with key and value empty); CRLF line ends. */
+void records_csv(FILE *out, const struct stream *s);
+/* {"format":1, the meta, "stream":{...}, "records":[...]}: every record
+ * with its fields, valid JSON whatever they hold. */
+void records_json(FILE *out, const struct stream *s, const struct report_meta *m);
+
+#endif
