@@ -105,10 +105,14 @@ check_symbols() {
 	done
 }
 
+# The source of an object: x.o is x.c's, x.asm.o x.asm's (Makefile objs).
 source_of() {
 	local rel=${2#"$1"/}
 	rel=${rel%.o}
-	if [ -f "$rel.c" ]; then echo "$rel.c"; else echo "$rel.asm"; fi
+	case "$rel" in
+	*.asm) echo "$rel" ;;
+	*) echo "$rel.c" ;;
+	esac
 }
 
 # Strongly connected components (Tarjan): each component of more than one
