@@ -96,6 +96,8 @@ check_symbols() {
 		[ "$user" = "$owner" ] && continue
 		src_user=$(source_of "$dir" "$user")
 		src_owner=$(source_of "$dir" "$owner")
+		# A renamed file's old object, left in the build folder.
+		[ -f "$src_user" ] && [ -f "$src_owner" ] || continue
 		from=$(layer_of "$src_user")
 		to=$(layer_of "$src_owner")
 		if ! roots "$from" | tr ' ' '\n' | grep -qx "$to"; then

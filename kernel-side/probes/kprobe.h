@@ -12,7 +12,7 @@
 #include "kernel-side/probes/kprobe_insn.h"
 
 #define KPROBE_MAX	16	/* registered at once */
-#define KPROBE_SLOTS	16	/* out-of-line slots (kprobe_entry.asm) */
+#define KPROBE_SLOTS	16	/* out-of-line slots (kprobe.asm) */
 #define KRETPROBE_DEPTH	64	/* return instances live at once */
 
 struct kprobe;
@@ -104,7 +104,7 @@ void kretprobe_unregister(struct kretprobe *rp);
  * longjmp past it). */
 u64 kretprobe_dropped(void);
 
-/* The return path (kprobe_entry.asm calls it): the real return address. */
+/* The return path (kretprobe.asm calls it): the real return address. */
 u64 kretprobe_return(u64 retval, u64 sp);
 extern const u8 kretprobe_trampoline[];
 
