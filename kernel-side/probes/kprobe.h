@@ -52,7 +52,8 @@ enum kprobe_err {
 	KPROBE_E_NOT_ENTRY,	/* kretprobe: not a function's first byte */
 };
 
-/* The image's base, for the symbol table. Call once before registering. */
+/* The image's base, for the symbol table; registers the #BP and #DB hooks
+ * (trap.h). Call once before registering. */
 void kprobe_init(u64 image_base);
 
 int kprobe_register(struct kprobe *p);
@@ -72,8 +73,8 @@ bool kprobe_is_fn_start(u64 addr);
  * caught. */
 bool kprobe_insn_before(u64 rip, u64 *insn);
 
-/* From trap(): a #BP at a probe (true: handled, tf ready to resume), and a
- * #DB that ends a probe's single step. */
+/* trap()'s hooks: a #BP at a probe (true: handled, tf ready to resume), and
+ * a #DB that ends a probe's single step. */
 bool kprobe_int3(struct trapframe *tf);
 bool kprobe_single_step(struct trapframe *tf, u64 dr6);
 
