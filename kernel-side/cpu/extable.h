@@ -37,7 +37,7 @@ bool extable_fixup(u64 *rip, unsigned vector);
 /* Whether pmulab's IDT is loaded (owned.c sets it around a section): only
  * then does a listed fault reach its fixup, so the accessors refuse to run
  * without it (HW_ERR_NOT_OWNED). */
-void extable_set_live(bool live);
+void extable_set_live(bool on);
 bool extable_live(void);
 
 #endif

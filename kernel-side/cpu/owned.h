@@ -34,12 +34,13 @@ struct owned_stats {
 int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault);
 void owned_last_stats(struct owned_stats *st);
 
-/* Hardware a section takes over beyond the logged MSRs (the local APIC:
- * apic_own) is given back by a hook its owner registers for the section.
- * Leaving runs the hooks after CLI, first, while pmulab's IDT still takes
- * what the hardware had pending, then writes back the MSRs; each hook fills
- * its own fields of *st. 0, or HW_ERR_LOG_FULL when OWNED_LEAVE_MAX hooks
- * are in; registering one twice is registering it once. */
+/* Hardware a section takes over besides the logged MSRs (the local APIC,
+ * apic_own()) goes back through a hook its owner registers during the
+ * section. On leaving, after CLI, the hooks run first -- pmulab's IDT still
+ * takes what the hardware had pending -- then the MSRs are written back, and
+ * the hooks are forgotten. Each fills its own fields of *st. 0, or
+ * HW_ERR_LOG_FULL when OWNED_LEAVE_MAX are in already; a hook registered
+ * twice runs once. */
 #define OWNED_LEAVE_MAX 4	/* the APIC's, and room for the next owner */
 typedef void (*owned_leave_fn)(struct owned_stats *st);
 int owned_on_leave(owned_leave_fn fn);
