@@ -44,7 +44,7 @@ trap_stubs:
 ; right below the interrupted RSP. A probe that emulates a CALL pushes the
 ; return address there; as Linux's entry_64.S does for int3, the frame is
 ; first copied 40 bytes lower, and the old copy becomes the gap the push
-; overwrites (kprobe.c, kp_emulate).
+; overwrites (kprobe_insn.c, kp_emulate).
 bp_entry:
 %rep 5
 	push qword [rsp + 32]		; SS, RSP, RFLAGS, CS, RIP in turn
