@@ -105,7 +105,9 @@ MB_SRCS := $(sort $(wildcard microbench/*.c microbench/*.asm))
 KERNEL_SRCS := $(sort $(wildcard kernel-side/*.c kernel-side/*/*.c kernel-side/*/*.asm))
 FIRMWARE_SRCS := $(sort $(wildcard firmware/*.c))
 PAYLOAD_SRCS := $(FIRMWARE_SRCS) $(KERNEL_SRCS) $(LIB_SRCS) $(MB_SRCS)
-objs = $(patsubst %.asm,$(1)/%.o,$(patsubst %.c,$(1)/%.o,$(2)))
+# An assembly file's object is x.asm.o: a trampoline may share its base name
+# with the C it calls back (kernel-side/cpu/trap.c and trap.asm).
+objs = $(patsubst %.asm,$(1)/%.asm.o,$(patsubst %.c,$(1)/%.o,$(2)))
 PAYLOAD_OBJS := $(call objs,$(BUILD)/efi,$(PAYLOAD_SRCS))
 
 $(BUILD)/efi/lib/%.o: ROOTSET := lib
@@ -133,7 +135,7 @@ $(BUILD)/efi/%.o: %.c | tools $(ROOT_STAMPS)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(EFI_CFLAGS) $(call roots,$(ROOTSET)) -c $< -o $@
 
-$(BUILD)/efi/%.o: %.asm | tools
+$(BUILD)/efi/%.asm.o: %.asm | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
@@ -204,7 +206,7 @@ $(BUILD)/host/%.o: %.c | $(ROOT_STAMPS)
 	$(Q)$(CC) $(HOST_CFLAGS) $(call roots,$(ROOTSET)) -c $< -o $@
 
 # Debug info: valgrind names the kernels' functions from it (pmulab linux).
-$(BUILD)/host/%.o: %.asm | tools
+$(BUILD)/host/%.asm.o: %.asm | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
@@ -272,7 +274,7 @@ $(BUILD)/unit/%.o: %.c | $(ROOT_STAMPS)
 	$(E) "  UNITCC  $<"
 	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
 
-$(BUILD)/unit/%.o: %.asm | tools
+$(BUILD)/unit/%.asm.o: %.asm | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@

@@ -86,12 +86,15 @@ check_symbols() {
 		awk '{ sub(/:[^:]*$/, "", $1); print $NF, $1 }' | sort -u > "$work/undefs"
 	join "$work/undefs" "$work/defs" |
 		awk "$AWK_COMMON"'
+		# x.o is x.c'"'"'s object, x.asm.o x.asm'"'"'s (Makefile objs).
 		function source(o,    s) {
 			s = substr(o, length(DIR) + 1); sub(/\.o$/, "", s)
-			return (s ".c") in exists ? s ".c" : s ".asm"
+			return s ~ /\.asm$/ ? s : s ".c"
 		}
 		$2 != $3 {
 			user = source($2); owner = source($3)
+			# A renamed file'"'"'s old object, left in the build folder.
+			if (!(user in exists) || !(owner in exists)) next
 			from = layer(user); to = layer(owner)
 			if (!((from, to) in may))
 				problem(user " uses " $1 " from " owner ": " from " may use " allowed[from] " only")

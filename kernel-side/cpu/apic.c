@@ -1,19 +1,12 @@
 /* Local APIC (apic.h): discovery, then, for sampling, the registers pmulab
  * takes over -- saved on apic_own() and written back by apic_release() when
- * the owned section ends, so the firmware gets its timer and LVT back. */
+ * the owned section ends (its leave hook), so the firmware gets its timer and
+ * LVT back. */
 #include "kernel-side/cpu/apic.h"
 #include "kernel-side/cpu/hw.h"
 #include "kernel-side/cpu/msr.h"
-
-static const char *const apic_mode_names[] = {
-	[APIC_ABSENT] = "none", [APIC_DISABLED] = "disabled",
-	[APIC_XAPIC] = "xapic", [APIC_X2APIC] = "x2apic",
-};
-
-const char *apic_mode_name(enum apic_mode mode)
-{
-	return apic_mode_names[mode];
-}
+#include "kernel-side/cpu/owned.h"
+#include "kernel-side/cpu/trap.h"
 
 void apic_probe(const struct cpu_info *ci, struct apic_info *ai)
 {
@@ -135,15 +128,25 @@ static void lvt_list(const struct apic_info *ai, u32 *lvt, unsigned *n)
 		lvt[(*n)++] = APIC_LVTCMCI;
 }
 
+static void apic_leave(struct owned_stats *st)
+{
+	st->lapic_restored = apic_release(&st->lapic_mismatched);
+}
+
 int apic_own(const struct apic_info *ai)
 {
 	u32 lvt[8];
 	unsigned nlvt;
+	int err;
 
 	if (apic.owned)
 		return 0;
 	if (ai->mode != APIC_XAPIC && ai->mode != APIC_X2APIC)
 		return HW_ERR_NOT_SUPPORTED;
+	err = owned_on_leave(apic_leave);
+	if (err)
+		return err;
+	trap_set_eoi(apic_eoi);
 	apic.mode = ai->mode;
 	apic.base = ai->apic_base & MSR_IA32_APICBASE_BASE;
 	apic.n = 0;

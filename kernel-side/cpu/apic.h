@@ -64,17 +64,17 @@ struct apic_info {
 
 /* Needs the owned world (reads IA32_APIC_BASE). */
 void apic_probe(const struct cpu_info *ci, struct apic_info *ai);
-const char *apic_mode_name(enum apic_mode mode);
 
 /* Takes the APIC for the rest of the owned section: saves SPIV, TPR, every
  * LVT entry and the timer, masks every LVT entry (what the firmware armed
  * stays quiet), points SPIV at APIC_SPURIOUS_VECTOR and raises TPR to
- * APIC_TPR_OWNED, so only pmulab's vectors are delivered. 0, or
- * HW_ERR_NOT_SUPPORTED when the APIC is neither xAPIC nor x2APIC, or the
- * error of an access. */
+ * APIC_TPR_OWNED, so only pmulab's vectors are delivered; registers
+ * apic_release() to run on leaving the section (owned_on_leave) and the EOI
+ * for stray interrupts (trap_set_eoi). 0, or HW_ERR_NOT_SUPPORTED when the
+ * APIC is neither xAPIC nor x2APIC, or the error of owned_on_leave(). */
 int apic_own(const struct apic_info *ai);
 bool apic_owned(void);
-/* On leaving the section (owned.c): masks pmulab's sources, lets an
+/* On leaving the section (its leave hook): masks pmulab's sources, lets an
  * interrupt of theirs still pending be taken by pmulab's IDT, then writes
  * every saved register back (TMICT last: writing it restarts the timer).
  * Returns how many were restored; *mismatched how many did not read back. */

@@ -5,6 +5,16 @@
 #include "kernel-side/cpu/msr.h"
 #include "lib/record.h"
 
+static const char *apic_mode_name(enum apic_mode mode)
+{
+	static const char *const names[] = {
+		[APIC_ABSENT] = "none", [APIC_DISABLED] = "disabled",
+		[APIC_XAPIC] = "xapic", [APIC_X2APIC] = "x2apic",
+	};
+
+	return names[mode];
+}
+
 void debug_probe(const struct cpu_info *ci, struct debug_caps *dc)
 {
 	dc->de = ci->leaf1_edx & X86_FEATURE_DE;
@@ -146,6 +156,7 @@ int dr_install(struct hw_breakpoint *bp, const char **why)
 	*why = dr_check(bp->addr, bp->type, bp->len);
 	if (*why)
 		return -1;
+	trap_set_debug(TRAP_DEBUG_BREAKPOINT, dr_exception);
 	for (unsigned n = 0; n < NR_BREAKPOINTS; n++) {
 		/* Free: not ours and not enabled by anyone else. */
 		if (dr_slots[n] || (dr7 & (DR7_L(n) | DR7_G(n))))

@@ -96,9 +96,9 @@ void dr_restore(const struct dr_state *s);
  * "no-free-register"). */
 int dr_install(struct hw_breakpoint *bp, const char **why);
 void dr_uninstall(struct hw_breakpoint *bp);
-/* From the #DB handler with DR6 as read: true when one of the installed
- * breakpoints matched (each counted, its handler run, RF set for an
- * execute breakpoint). */
+/* trap()'s #DB hook (TRAP_DEBUG_BREAKPOINT), registered by dr_install(),
+ * with DR6 as read: true when one of the installed breakpoints matched
+ * (each counted, its handler run, RF set for an execute breakpoint). */
 bool dr_exception(struct trapframe *tf, u64 dr6);
 
 /* Needs the owned world (reads IA32_DEBUGCTL). */

@@ -24,7 +24,7 @@
  * so a #DE (vector 0) is still distinguishable from success. */
 #define HW_ERR_FAULT		0x100		/* | vector */
 #define HW_ERR_NOT_OWNED	0x200		/* called outside the owned world */
-#define HW_ERR_LOG_FULL		0x201		/* MSR restore log full: write refused */
+#define HW_ERR_LOG_FULL		0x201		/* a restore log full (MSRs, leave hooks): refused */
 #define HW_ERR_NOT_SUPPORTED	0x202		/* this PMU has no such register */
 #define HW_ERR_IS_FAULT(err)	(((err) & ~0xff) == HW_ERR_FAULT)
 #define HW_ERR_VECTOR(err)	((err) & 0xff)

@@ -1,10 +1,10 @@
 /* The real hardware backend (hw.h). RDMSR, WRMSR and RDPMC sit in the
  * exception table: a #GP (KVM, absent MSR) or #UD (TCG's RDPMC) resumes after
  * the instruction with trap_fixup_result set. They are only legal inside an
- * owned section, where pmulab's IDT is the one that takes the fault. */
+ * owned section, where pmulab's IDT is the one that takes the fault
+ * (extable_live). */
+#include "kernel-side/cpu/extable.h"
 #include "kernel-side/cpu/hw.h"
-#include "kernel-side/cpu/owned.h"
-#include "kernel-side/cpu/trap.h"
 
 void hw_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r)
 {
@@ -16,7 +16,7 @@ int hw_rdmsr(u32 msr, u64 *val)
 	u32 lo = 0, hi = 0;
 
 	*val = 0;
-	if (!owned_active())
+	if (!extable_live())
 		return HW_ERR_NOT_OWNED;
 	trap_fixup_result = 0;
 	asm volatile("1: rdmsr\n\t"
@@ -31,7 +31,7 @@ int hw_rdmsr(u32 msr, u64 *val)
 
 int hw_wrmsr(u32 msr, u64 val)
 {
-	if (!owned_active())
+	if (!extable_live())
 		return HW_ERR_NOT_OWNED;
 	trap_fixup_result = 0;
 	asm volatile("1: wrmsr\n\t"
@@ -46,7 +46,7 @@ int hw_rdpmc(u32 index, u64 *val)
 	u32 lo = 0, hi = 0;
 
 	*val = 0;
-	if (!owned_active())
+	if (!extable_live())
 		return HW_ERR_NOT_OWNED;
 	trap_fixup_result = 0;
 	asm volatile("1: rdpmc\n\t"

@@ -1,5 +1,5 @@
 /* The owned world's IDT: 64-bit interrupt gates (SDM Vol3A 6.14.1, Figure 6-8)
- * to the entry.asm stubs, in the code segment the firmware runs in, for all
+ * to the trap.asm stubs, in the code segment the firmware runs in, for all
  * 256 vectors: an interrupt past the limit would raise #GP instead of reaching
  * its handler (SDM Vol3A 6.10). Interrupt gates clear IF on entry, so a
  * handler never nests under an interrupt. */
@@ -17,7 +17,7 @@ struct idt_gate {
 } __attribute__((packed));
 
 #define GATE_INTERRUPT_P_DPL0	0x8e
-#define TRAP_STUB_SIZE		16	/* entry.asm's stub stride */
+#define TRAP_STUB_SIZE		16	/* trap.asm's stub stride */
 
 extern const u8 trap_stubs[];
 

@@ -1,14 +1,16 @@
 /* Entering and leaving the owned world. Entry: CLI, save the firmware's IDTR,
- * load ours. Leaving: CLI, write back logged MSRs and the local APIC registers
- * a section took (apic.c), reload the firmware's IDTR, restore RFLAGS. An
- * unexpected exception longjmps (owned_abort) back here. */
-#include "kernel-side/cpu/apic.h"
+ * load ours. Leaving: CLI, run the leave hooks (the local APIC registers a
+ * section took, apic.c), write back logged MSRs, reload the firmware's IDTR,
+ * restore RFLAGS. An unexpected exception longjmps (owned_abort) back here. */
 #include "kernel-side/cpu/cpu.h"
+#include "kernel-side/cpu/exception.h"
+#include "kernel-side/cpu/extable.h"
 #include "kernel-side/cpu/idt.h"
 #include "kernel-side/cpu/msr.h"
 #include "kernel-side/cpu/owned.h"
+#include "kernel-side/cpu/trap.h"
 
-/* Callee-saved registers, RSP and the return address (entry.asm's layout). */
+/* Callee-saved registers, RSP and the return address (owned.asm's layout). */
 struct owned_jmp {
 	u64 rbx, rbp, r12, r13, r14, r15, rsp, rip;
 };
@@ -26,10 +28,18 @@ static struct owned_ctx *owned_cur;
 static struct owned_stats owned_stats;
 static void (*owned_panic)(const struct fault_info *f);
 static u64 owned_stack_top_frame;
+static owned_leave_fn leave_hooks[OWNED_LEAVE_MAX];
+static unsigned nleave;
 
-bool owned_active(void)
+int owned_on_leave(owned_leave_fn fn)
 {
-	return owned_cur != NULL;
+	for (unsigned i = 0; i < nleave; i++)
+		if (leave_hooks[i] == fn)
+			return 0;
+	if (nleave == OWNED_LEAVE_MAX)
+		return HW_ERR_LOG_FULL;
+	leave_hooks[nleave++] = fn;
+	return 0;
 }
 
 void owned_set_panic(void (*panic)(const struct fault_info *f))
@@ -72,7 +82,8 @@ static void fault_trace(struct fault_info *f, u64 rbp, u64 stack_top)
 	}
 }
 
-void owned_fault(struct trapframe *tf)
+/* trap()'s fault hook: an exception nothing took. */
+static __attribute__((noreturn)) void owned_fault(struct trapframe *tf)
 {
 	struct owned_ctx *ctx = owned_cur;
 	struct fault_info f = {
@@ -104,17 +115,24 @@ int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault)
 	int aborted;
 
 	cli();
+	trap_set_fault(owned_fault);
 	sidt(&fw_idt);
 	lidt(idt_get());
 	owned_cur = &ctx;
+	extable_set_live(true);
 	aborted = owned_call(&ctx.jmp, fn, arg);
 
 	/* A section that sampled ran with IF=1 for a while. */
 	cli();
 	ctx.leaving = true;
 	/* The APIC first, while pmulab's IDT still takes what it had pending. */
-	owned_stats.lapic_restored = apic_release(&owned_stats.lapic_mismatched);
+	owned_stats.lapic_restored = 0;
+	owned_stats.lapic_mismatched = 0;
+	for (unsigned i = 0; i < nleave; i++)
+		leave_hooks[i](&owned_stats);
+	nleave = 0;
 	owned_stats.msrs_mismatched = msr_restore_all(&owned_stats.msrs_restored);
+	extable_set_live(false);
 	owned_cur = NULL;
 	lidt(&fw_idt);
 	write_rflags(flags);

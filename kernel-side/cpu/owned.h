@@ -1,11 +1,12 @@
-/* The owned world (DESIGN.md "two worlds"): a section of work that runs with
- * interrupts off and pmulab's IDT loaded, and that gives back the firmware's
- * IDT, interrupt flag and every MSR it wrote when it ends -- normally or by an
- * unexpected exception, which aborts the section instead of hanging it. */
+/* The owned world (docs/internals.md "Two worlds"): a section of work that
+ * runs with interrupts off and pmulab's IDT loaded, and that gives back the
+ * firmware's IDT, interrupt flag and every MSR it wrote when it ends --
+ * normally or by an unexpected exception, which aborts the section instead of
+ * hanging it. */
 #ifndef PMULAB_OWNED_H
 #define PMULAB_OWNED_H
 
-#include "kernel-side/cpu/trap.h"
+#include "lib/types.h"
 
 #define FAULT_TRACE_MAX 8
 
@@ -31,11 +32,18 @@ struct owned_stats {
 /* Runs fn(arg) in the owned world. Returns 0, or -1 with *fault filled when an
  * exception no fixup covers aborted it. */
 int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault);
-bool owned_active(void);
 void owned_last_stats(struct owned_stats *st);
 
-/* For trap(): an exception no fixup covers. Does not return. */
-void owned_fault(struct trapframe *tf) __attribute__((noreturn));
+/* Hardware a section takes over besides the logged MSRs (the local APIC,
+ * apic_own()) goes back through a hook its owner registers during the
+ * section. On leaving, after CLI, the hooks run first -- pmulab's IDT still
+ * takes what the hardware had pending -- then the MSRs are written back, and
+ * the hooks are forgotten. Each fills its own fields of *st. 0, or
+ * HW_ERR_LOG_FULL when OWNED_LEAVE_MAX are in already; a hook registered
+ * twice runs once. */
+#define OWNED_LEAVE_MAX 4	/* the APIC's, and room for the next owner */
+typedef void (*owned_leave_fn)(struct owned_stats *st);
+int owned_on_leave(owned_leave_fn fn);
 
 /* The highest frame of pmulab's own code (efi_main's): fault traces follow
  * the RBP chain up to it, through the code that started the section. */

@@ -1,10 +1,10 @@
 /* Owned-world self-checks. Each deliberate fault sits in the exception table,
  * so it must come back as exactly one fixup with the right vector. */
 #include "kernel-side/cpu/exception.h"
+#include "kernel-side/cpu/extable.h"
 #include "kernel-side/cpu/msr.h"
 #include "lib/record.h"
 #include "kernel-side/cpu/selftest.h"
-#include "kernel-side/cpu/trap.h"
 
 /* A non-canonical address: any access raises #GP(0) (SDM Vol3A 6.15). */
 #define NONCANONICAL_ADDR 0x8000000000000000ull

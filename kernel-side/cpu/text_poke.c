@@ -42,6 +42,7 @@ void text_poke_arm(const struct poke *p, unsigned n)
 {
 	static const u8 int3 = INT3_INSN;
 
+	trap_set_int3(TRAP_INT3_POKE, text_poke_int3);
 	armed = p;
 	narmed = n < ARMED_MAX ? n : ARMED_MAX;
 	for (unsigned i = 0; i < n; i++) {

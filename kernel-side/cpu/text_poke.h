@@ -32,8 +32,9 @@ void text_poke_batch(const struct poke *p, unsigned n);
 void text_poke_arm(const struct poke *p, unsigned n);
 void text_poke_finish(const struct poke *p, unsigned n);
 
-/* From trap(): true when this #BP is a site being poked (tf->rip now past
- * it, as if the site were a NOP). */
+/* trap()'s #BP hook (TRAP_INT3_POKE), registered by text_poke_arm(): true
+ * when this #BP is a site being poked (tf->rip now past it, as if the site
+ * were a NOP). */
 bool text_poke_int3(struct trapframe *tf);
 
 /*

@@ -1,10 +1,10 @@
 /* Explain mode: every MSR access the drivers make and every byte of code
  * patched, narrated decoded as it happens ("# wrmsr IA32_PERFEVTSEL0 (0x186)
  * <- 0x004300c0  event=0xc0 umask=0x00 USR OS EN  = instructions"). The one
- * decode table (explain.c) is built from the drivers' own constants (msr.h,
- * pmu.h, ftrace.h): there is no second copy of a bit layout. Narration goes
- * out as record-format narration lines, so it costs time: explain mode is for
- * learning, not for timing (docs/explain.md). */
+ * decode table (explain_table.c) is built from the drivers' own constants
+ * (msr.h, pmu.h, ftrace.h): there is no second copy of a bit layout.
+ * Narration goes out as record-format narration lines, so it costs time:
+ * explain mode is for learning, not for timing (docs/explain.md). */
 #ifndef PMULAB_EXPLAIN_H
 #define PMULAB_EXPLAIN_H
 

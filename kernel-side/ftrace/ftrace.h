@@ -2,7 +2,7 @@
  * traceable function starts with 5 bytes the compiler reserved
  * (-fpatchable-function-entry=5, sites listed in __patchable_function_entries);
  * at boot each becomes the one 5-byte NOP 0f 1f 44 00 00; tracing turns the
- * chosen ones into CALL ftrace_caller (ftrace_entry.asm) with the three-step
+ * chosen ones into CALL ftrace_caller (ftrace_tracers.asm) with the three-step
  * text_poke protocol, and back. Tracers: function (who called whom, when),
  * function_graph (entries, exits and durations, by hijacking the return
  * address) and function_profile (hits and time per function). */
@@ -22,14 +22,14 @@
 #define FTRACE_NOP5		"\x0f\x1f\x44\x00\x00"
 #define CALL_REL32		0xe8
 
-/* ftrace_entry.asm: the CALL target of an enabled site, and the return
+/* ftrace_tracers.asm: the CALL target of an enabled site, and the return
  * address function_graph substitutes. */
 extern char ftrace_caller[], ftrace_return_to_handler[];
 
 enum ftrace_tracer { FTRACE_OFF, FTRACE_FUNCTION, FTRACE_GRAPH, FTRACE_PROFILE };
 enum ftrace_type { FT_CALL, FT_ENTRY, FT_EXIT };
 
-/* 40 bytes, laid out for ftrace_entry.asm's fast path too. */
+/* 40 bytes, laid out for ftrace_tracers.asm's fast path too. */
 struct ftrace_event {
 	u64 ts;			/* the TSC */
 	u64 ip;			/* the traced function */
@@ -51,7 +51,7 @@ struct ftrace_init {
 	} refused_site[FTRACE_REFUSED_KEPT];
 };
 
-/* The ring, shared by ftrace_tracers.c and ftrace_entry.asm's fast path
+/* The ring, shared by ftrace_tracers.c and ftrace_tracers.asm's fast path
  * (the function tracer, overwriting: ftrace_fast set by ftrace_start). */
 extern struct ftrace_event ftrace_ring[FTRACE_RING_MAX];
 extern u32 ftrace_head, ftrace_count;
@@ -86,7 +86,7 @@ u64 ftrace_graph_skipped(void);	/* frames an early exit left behind */
 unsigned ftrace_profile_count(void);
 const struct ftrace_profile *ftrace_profile(unsigned i);
 
-/* Called from ftrace_entry.asm: ip is the site, parent_slot the stack slot
+/* Called from ftrace_tracers.asm: ip is the site, parent_slot the stack slot
  * holding the return address into the caller. */
 void ftrace_entry(u64 ip, u64 *parent_slot);
 /* Called from ftrace_return_to_handler: the slot the hijacked return address

@@ -15,7 +15,7 @@
 #define CHAIN_ARG	5
 #define RECURSE_N	3
 /* Instructions a traced call may add with the function tracer on (the
- * issue's goal; ftrace_entry.asm's fast path takes 33). */
+ * budget the fast path was written to; ftrace_tracers.asm's takes 33). */
 #define FUNCTION_COST_GOAL 40
 
 static const struct ftrace_env *env;

@@ -3,7 +3,7 @@
  * function called from inside a tracer from tracing itself again.
  *
  * The function tracer with an overwriting ring, the common case, never gets
- * here: ftrace_caller writes its entry itself (ftrace_entry.asm), on the
+ * here: ftrace_caller writes its entry itself (ftrace_tracers.asm), on the
  * ring below, whose layout and bookkeeping it shares. */
 #include <stddef.h>
 #include "kernel-side/ftrace/ftrace.h"
@@ -13,7 +13,7 @@
 _Static_assert(sizeof(struct ftrace_event) == 40 && offsetof(struct ftrace_event, ip) == 8 &&
 	       offsetof(struct ftrace_event, parent) == 16 &&
 	       offsetof(struct ftrace_event, depth) == 32 &&
-	       offsetof(struct ftrace_event, type) == 36, "ftrace_entry.asm's layout");
+	       offsetof(struct ftrace_event, type) == 36, "ftrace_tracers.asm's layout");
 _Static_assert(!(FTRACE_RING_MAX & (FTRACE_RING_MAX - 1)), "a power of two: the asm masks");
 
 struct ftrace_event ftrace_ring[FTRACE_RING_MAX];

@@ -3,6 +3,7 @@
 #include "kernel-side/explain/explain.h"
 #include "lib/fmt.h"
 #include "kernel-side/lessons/lesson.h"
+#include "kernel-side/pmu/pmc.h"
 #include "lib/libc.h"
 
 #define LOOP_N	1000

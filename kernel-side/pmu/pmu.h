@@ -88,15 +88,6 @@ struct pmu_ops {
 
 extern const struct pmu_ops pmu_intel_ops, pmu_amd_ops;
 
-/* Shared by both drivers: IA32_PERFEVTSELx and AMD PERF_CTLn lay out USR, OS,
- * INT and EN alike (SDM Vol3B Figure 20-6, APM Vol2 Figure 13-7). */
-u64 pmu_selector(u64 config, u64 config_mask, u32 flags);
-/* Stops counter sel/ctr, zeroes it, writes its selector. */
-int pmu_program_gp(u32 sel_msr, u32 ctr_msr, u64 sel);
-/* Sets or clears EN in the selector of each counter of mask, in turn. */
-int pmu_set_enable(const struct pmu_caps *pc, u64 mask, bool on,
-		   u32 (*sel_msr)(const struct pmu_caps *pc, unsigned idx));
-
 /* The driver for this PMU, or NULL when none is present. */
 const struct pmu_ops *pmu_ops(const struct pmu_caps *pc);
 

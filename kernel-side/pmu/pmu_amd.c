@@ -4,6 +4,7 @@
  * legacy ones, and with PerfMonV2 (CPUID 80000022H:EAX[0]) a global control
  * that gates every counter in one WRMSR. Counters are 48 bits; there are no
  * fixed counters. */
+#include "kernel-side/pmu/pmc.h"
 #include "kernel-side/pmu/pmu.h"
 #include "kernel-side/cpu/msr.h"
 

@@ -4,6 +4,7 @@
  * counters under IA32_FIXED_CTR_CTRL, and from version 2 the global control,
  * status and overflow-clear registers. Version 1 has no global control: each
  * counter's EN bit starts and stops it. */
+#include "kernel-side/pmu/pmc.h"
 #include "kernel-side/pmu/pmu.h"
 #include "kernel-side/cpu/msr.h"
 

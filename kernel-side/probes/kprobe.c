@@ -4,6 +4,7 @@
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/ftrace/ftrace.h"
 #include "kernel-side/probes/kprobe.h"
+#include "kernel-side/cpu/trap.h"
 #include "lib/libc.h"
 #include "lib/symtab.h"
 #include "kernel-side/cpu/text_poke.h"
@@ -24,13 +25,15 @@ static u64 step_flags;
  * names are the symbol table's, so static helpers and GCC's clones
  * (foo.isra.0) of these files are covered too. */
 static const char *const machinery[] = {
-	"trap", "bp_entry", "owned_", "kprobe", "kretprobe", "kp_", "text_poke",
-	"dr_", "hw_", "insn_", "symtab", "mem", "sync_core",
+	"trap", "bp_entry", "owned_", "extable", "kprobe", "kretprobe", "kp_",
+	"text_poke", "dr_", "hw_", "insn_", "symtab", "mem", "sync_core",
 };
 
 void kprobe_init(u64 base)
 {
 	image_base = base;
+	trap_set_int3(TRAP_INT3_PROBE, kprobe_int3);
+	trap_set_debug(TRAP_DEBUG_STEP, kprobe_single_step);
 }
 
 static u64 slot_addr(int slot)

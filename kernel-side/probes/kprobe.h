@@ -12,7 +12,7 @@
 #include "kernel-side/probes/kprobe_insn.h"
 
 #define KPROBE_MAX	16	/* registered at once */
-#define KPROBE_SLOTS	16	/* out-of-line slots (kprobe_entry.asm) */
+#define KPROBE_SLOTS	16	/* out-of-line slots (kprobe.asm) */
 #define KRETPROBE_DEPTH	64	/* return instances live at once */
 
 struct kprobe;
@@ -52,7 +52,8 @@ enum kprobe_err {
 	KPROBE_E_NOT_ENTRY,	/* kretprobe: not a function's first byte */
 };
 
-/* The image's base, for the symbol table. Call once before registering. */
+/* The image's base, for the symbol table; registers the #BP and #DB hooks
+ * (trap.h). Call once before registering. */
 void kprobe_init(u64 image_base);
 
 int kprobe_register(struct kprobe *p);
@@ -72,8 +73,8 @@ bool kprobe_is_fn_start(u64 addr);
  * caught. */
 bool kprobe_insn_before(u64 rip, u64 *insn);
 
-/* From trap(): a #BP at a probe (true: handled, tf ready to resume), and a
- * #DB that ends a probe's single step. */
+/* trap()'s hooks: a #BP at a probe (true: handled, tf ready to resume), and
+ * a #DB that ends a probe's single step. */
 bool kprobe_int3(struct trapframe *tf);
 bool kprobe_single_step(struct trapframe *tf, u64 dr6);
 
@@ -104,7 +105,7 @@ void kretprobe_unregister(struct kretprobe *rp);
  * longjmp past it). */
 u64 kretprobe_dropped(void);
 
-/* The return path (kprobe_entry.asm calls it): the real return address. */
+/* The return path (kretprobe.asm calls it): the real return address. */
 u64 kretprobe_return(u64 retval, u64 sp);
 extern const u8 kretprobe_trampoline[];
 

@@ -170,7 +170,7 @@ void kp_emulate(const struct insn *in, enum kp_action act, u64 addr, struct trap
 
 	switch (act) {
 	case KP_EMU_CALL:
-		/* entry.asm left a gap below the interrupted RSP for this. */
+		/* trap.asm left a gap below the interrupted RSP for this. */
 		tf->rsp -= 8;
 		*(u64 *)(uintptr_t)tf->rsp = next;
 		break;

@@ -1,4 +1,5 @@
-; The function tracer's trampolines (kernel-side/ftrace/ftrace.h).
+; The function tracer's trampolines (ftrace.h): ftrace_caller and
+; function_graph's return hook, which call back into ftrace_tracers.c.
 bits 64
 default rel
 section .text

@@ -1,19 +1,8 @@
-; The probe engine's code areas: the out-of-line slots where probed
-; instructions are single-stepped, and the return trampoline of kretprobes.
-; Both are in .text, so they are executable wherever the image's code is.
+; The return trampoline of kretprobes: in .text, so it is executable wherever
+; the image's code is; it calls back into kretprobe.c.
 bits 64
 default rel
 section .text
-
-KPROBE_SLOTS equ 16		; kprobe.h
-KP_SLOT_SIZE equ 16		; kprobe_insn.h
-
-; Slots hold INT3s when free, so a free slot's bytes -- and the text
-; checksum -- are the same before and after a probe.
-	align 16, int3
-global kprobe_slots:function hidden
-kprobe_slots:
-	times KPROBE_SLOTS * KP_SLOT_SIZE db 0xcc
 
 extern kretprobe_return
 

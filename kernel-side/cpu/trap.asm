@@ -1,4 +1,4 @@
-; Exception and interrupt entry, and the owned world's call/abort pair.
+; Exception and interrupt entry, calling back into trap.c.
 ; SDM Vol3A 6.14: in 64-bit mode the CPU pushes SS, RSP, RFLAGS, CS, RIP and,
 ; for some exceptions, an error code; each stub evens that out with a dummy
 ; error code, pushes its vector and joins trap_common, which saves the general
@@ -44,7 +44,7 @@ trap_stubs:
 ; right below the interrupted RSP. A probe that emulates a CALL pushes the
 ; return address there; as Linux's entry_64.S does for int3, the frame is
 ; first copied 40 bytes lower, and the old copy becomes the gap the push
-; overwrites (kprobe.c, kp_emulate).
+; overwrites (kprobe_insn.c, kp_emulate).
 bp_entry:
 %rep 5
 	push qword [rsp + 32]		; SS, RSP, RFLAGS, CS, RIP in turn
@@ -92,42 +92,5 @@ trap_common:
 	pop rax
 	add rsp, 16			; vector and error code
 	iretq
-
-; int owned_call(struct owned_jmp *jmp, void (*fn)(void *), void *arg)
-; Saves the callee-saved registers, stack pointer and return address in *jmp,
-; runs fn(arg) and returns 0; owned_abort(jmp) returns 1 from it instead.
-global owned_call
-owned_call:
-	mov [rdi + 0], rbx
-	mov [rdi + 8], rbp
-	mov [rdi + 16], r12
-	mov [rdi + 24], r13
-	mov [rdi + 32], r14
-	mov [rdi + 40], r15
-	lea rax, [rsp + 8]
-	mov [rdi + 48], rax		; RSP after our return
-	mov rax, [rsp]
-	mov [rdi + 56], rax		; our return address
-	push rbp			; keep the frame-pointer chain walkable
-	mov rbp, rsp
-	mov rax, rsi
-	mov rdi, rdx
-	call rax
-	pop rbp
-	xor eax, eax
-	ret
-
-; void owned_abort(struct owned_jmp *jmp) -- does not return
-global owned_abort
-owned_abort:
-	mov rbx, [rdi + 0]
-	mov rbp, [rdi + 8]
-	mov r12, [rdi + 16]
-	mov r13, [rdi + 24]
-	mov r14, [rdi + 32]
-	mov r15, [rdi + 40]
-	mov rsp, [rdi + 48]
-	mov eax, 1
-	jmp [rdi + 56]
 
 section .note.GNU-stack noalloc noexec nowrite progbits
