@@ -250,8 +250,9 @@ def sampled(pmulab, tmp_path_factory):
 
 
 def folded_of(rec):
-    """CONTRACTS.md: reverse(stack functions);sym function, offsets stripped;
-    stack=none has no callers, a caller "?" is [unknown], a sym "?" its rip."""
+    """As docs/record-format.md folds a sample: reverse(stack functions);sym
+    function, offsets stripped; stack=none has no callers, a caller "?" is
+    [unknown], a sym "?" its rip."""
     strip = lambda f: "[unknown]" if f == "?" else re.sub(r"\+0x[0-9a-fA-F]+$", "", f)
     stack = rec.get("stack", "")
     stack = [strip(f) for f in stack.split(",")] if stack not in ("", "none") else []
@@ -279,8 +280,9 @@ def test_sampled_run_profile(pmulab, sampled, tmp_path):
         share, count, sym = rows[0].split()
         assert (sym, int(count)) == (top, n) or int(count) == n
         assert share == f"{100 * n / len(recs):.2f}%"
-        # The issue's bar: the workload spends ~90% of its instructions in
-        # hot(), and the profile shows at least 85% there.
+        # check sample.hot-share's floor (docs/sampling.md): the workload
+        # spends ~90% of its instructions in hot(), and the profile shows at
+        # least 85% there.
         if any(w["run"] == name for w in sampled.all("sample_workload")):
             hot = [l.split() for l in rows if l.split()[2] == "hot"]
             assert hot and float(hot[0][0].rstrip("%")) >= 85.0, rows

@@ -143,7 +143,7 @@ def test_lesson_7_a_probe_hit(tmp_path):
     plain, stepped, boosted = (int(g) for g in m.groups())
     assert plain == 1600      # tr_leaf and its loop: 8 instructions a call
     hit, boost = (stepped - plain) // 200, (boosted - plain) // 200
-    assert 0 < boost < hit <= 400, (hit, boost)    # the goal for a hit
+    assert 0 < boost < hit <= 400, (hit, boost)    # check probes.hit-cost's budget
     assert (f"Answer: {hit} instructions a hit over an unprobed call of 8" in flat and
             f"Boosted, {boost}: so the single step -- the #DB round trip and its fix-up -- "
             f"is {hit - boost} of them." in flat), flat

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 # (N2 - N1) iterations of each known loop (kernel-side/pmu/pmu_check.c) times its
-# instructions per iteration (microbench/loops.h).
+# instructions per iteration (microbench/loops.asm).
 ITERS = 2000
 KERNELS = {"loop": 2, "nop8": 10}
 HW_CHECKS = [

@@ -103,7 +103,8 @@ def test_watchpoints_catch_every_write(probed):
 
 def test_costs_are_exact(probed):
     """Under -icount every bench repeats exactly; the per-hit cost of a
-    counting kprobe is within the issue's goal of 400 instructions."""
+    counting kprobe is within check probes.hit-cost's budget of 400
+    instructions (docs/probes.md)."""
     for name in ("probe-none", "probe-kprobe", "probe-kprobe-boost", "probe-none-call", "probe-kprobe-call",
                  "probe-kretprobe", "probe-dr-exec"):
         bench = probed.first("bench", name=name)
