@@ -1,9 +1,9 @@
 """Profiles through the CLI: pmulab report --sort symbol / --callgraph /
 --format folded / perf-script and pmulab flamegraph, on records files
 written here in the record format (a known sample set: the expected output
-is exact), and on a TCG run with suite=sample, which is skipped while the
-payload emits no sample records. The SVG is read with xml.etree: well-formed,
-and the frames' sample counts add up at every level."""
+is exact), and on a TCG run with suite=sample. The SVG is read with
+xml.etree: well-formed, and the frames' sample counts add up at every
+level."""
 import json
 import re
 import shutil
@@ -224,7 +224,7 @@ def test_bad_input(pmulab, tmp_path):
 
 
 def test_run_without_samples(boot, pmulab, tmp_path):
-    run = boot("--set", "suite=none")
+    run = boot("suite=none")
     assert run.rc == 0, run.stderr
     for args in (["report", run.dir, "--sort", "symbol"],
                  ["report", run.dir, "--format", "folded"],
@@ -236,16 +236,10 @@ def test_run_without_samples(boot, pmulab, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sampled(pmulab, tmp_path_factory):
-    from conftest import Run
-    out = tmp_path_factory.mktemp("sample") / "run"
-    proc = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=sample", "--out",
-                           str(out), "--format", "json"], capture_output=True, text=True,
-                          timeout=300)
-    run = Run(out, proc)
-    if not run.all("sample"):
-        pytest.skip("the payload emitted no sample records (suite=sample, branch sample, "
-                    "has not landed): the profile of a real run cannot be checked yet")
+def sampled(boot):
+    run = boot("suite=sample")
+    assert run.rc == 0, run.stderr
+    assert run.all("sample"), "suite=sample emitted no sample records"
     return run
 
 

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT, Run, records_in
+from conftest import ROOT, records_in
 
 HOT_SHARE_MIN = 0.85    # check sample.hot-share's floor (tests/e2e/test_sample.py)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -39,20 +39,17 @@ def tolerance():
 
 
 @pytest.fixture(scope="module")
-def linux(pmulab, tmp_path_factory):
-    out = tmp_path_factory.mktemp("lxprof") / "run"
-    proc = run([pmulab, "linux", "--profile", "--out", out])
-    assert proc.returncode == 0, proc.stderr
-    return out, proc
+def linux(linux_run):
+    r = linux_run("--profile")
+    assert r.rc == 0, r.stderr
+    return r.dir, r
 
 
 @pytest.fixture(scope="module")
-def payload(pmulab, tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample") / "run"
-    proc = run([pmulab, "run", "--tcg", "--set", "suite=sample", "--out", out,
-                "--format", "json"])
-    assert Run(out, proc).rc == 0, proc.stderr
-    return out
+def payload(boot):
+    r = boot("suite=sample")
+    assert r.rc == 0, r.stderr
+    return r.dir
 
 
 def folded(out):

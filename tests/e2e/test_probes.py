@@ -13,13 +13,8 @@ WATCH_N = 100
 
 
 @pytest.fixture(scope="module")
-def probed(pmulab, tmp_path_factory):
-    from conftest import Run
-    out = tmp_path_factory.mktemp("probes") / "run"
-    proc = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=probes", "--out",
-                           str(out), "--format", "json"], capture_output=True, text=True,
-                          timeout=300)
-    run = Run(out, proc)
+def probed(boot):
+    run = boot("suite=probes")
     assert run.rc == 0, run.stderr
     return run
 
@@ -131,7 +126,7 @@ def test_costs_are_exact(probed):
 
 
 def test_skip_probes(boot):
-    run = boot("--set", "suite=probes", "--set", "skip=probes")
+    run = boot("suite=probes", "skip=probes")
     assert run.rc == 0, run.stderr
     assert run.first("check", name="probes") == {"name": "probes", "result": "skip",
                                                  "reason": "skipped-by-config"}
