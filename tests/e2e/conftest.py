@@ -42,13 +42,18 @@ def records_in(data):
 
 
 class Run:
-    def __init__(self, out, proc):
+    """What one host-tool run left: its exit code, output and records (a
+    boot's serial log, a Linux run's records file)."""
+
+    def __init__(self, out, proc, report):
         self.dir = out
         self.rc = proc.returncode
+        self.stdout = proc.stdout
         self.stderr = proc.stderr
-        self.report = json.loads(proc.stdout) if proc.stdout.strip() else None
-        serial = out / "serial.log"
-        self.records = records_in(serial.read_bytes()) if serial.exists() else []
+        self.report = json.loads(proc.stdout) if report and proc.stdout.strip() else None
+        serial, merged = out / "serial.log", out / "records.txt"
+        source = serial if serial.exists() else merged
+        self.records = records_in(source.read_bytes()) if source.exists() else []
 
     def first(self, rtype, **match):
         for r in self.records:
@@ -66,17 +71,72 @@ def pmulab():
     return PMULAB
 
 
-@pytest.fixture
-def boot(pmulab, tmp_path):
-    """boot(*args): one `pmulab run --tcg` into a fresh directory."""
-    count = [0]
+# pmulab run kills QEMU after its --timeout, RUN_TIMEOUT_S by default; a run
+# still going STUCK_S after that is stuck and fails rather than hang the
+# suite. pmulab linux --valgrind runs the quick suite's kernels under
+# callgrind and cachegrind: minutes on a busy machine, LINUX_S at most.
+RUN_TIMEOUT_S = 120
+STUCK_S = 300
+LINUX_S = 900
 
-    def run(*args, timeout=120):
-        count[0] += 1
-        out = tmp_path / f"run{count[0]}"
-        cmd = [str(pmulab), "run", "--tcg", "--out", str(out), "--format", "json", *args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 60,
-                              env={**os.environ, "LC_ALL": "C"})
-        return Run(out, proc)
+
+@pytest.fixture(scope="session")
+def shared_run(pmulab, tmp_path_factory):
+    """shared_run(args, wait, report, fresh): `pmulab *args --out DIR` once
+    per distinct args in the whole session, given wait seconds. A boot is
+    most of the suite's time, so every test asking for the same run reads
+    the same directory (a test never changes what a run wrote). fresh=True
+    is a run of the test's own, for a test that compares two runs."""
+    done = {}
+
+    def get(args, wait, report=True, fresh=False):
+        args = tuple(str(a) for a in args)
+        if not fresh and args in done:
+            return done[args]
+        # The arguments name the directory, within a file name's 255 bytes
+        # and with no comma (QEMU's option syntax would need it doubled).
+        name = re.sub(r"[^A-Za-z0-9=.-]+", "_", " ".join(args).replace("--", ""))[:200]
+        out = tmp_path_factory.mktemp(name) / "run"
+        proc = subprocess.run([str(pmulab), *args, "--out", str(out)], capture_output=True,
+                              text=True, timeout=wait, env={**os.environ, "LC_ALL": "C"})
+        result = Run(out, proc, report)
+        if not fresh:
+            done[args] = result
+        return result
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def boot(shared_run):
+    """boot(*settings, cpu=, icount=, explain=, reference=, kvm=, timeout=,
+    lesson=, fresh=): a `pmulab run` with each "key=value" setting as a
+    --set (in the order given: config errors are reported by line), or with
+    lesson=N a `pmulab lesson N`, as a Run. The same arguments give the same
+    boot, shared by every test and module that asks (see shared_run)."""
+
+    def run(*settings, cpu="Skylake-Client", icount=5, explain=False, reference=False,
+            kvm=False, timeout=RUN_TIMEOUT_S, lesson=None, fresh=False):
+        args = ["lesson", lesson] if lesson is not None else ["run", "--format", "json"]
+        args += ["--kvm"] if kvm else ["--tcg", "--cpu", cpu, "--icount", icount]
+        if explain:
+            args.append("--explain")
+        if reference:
+            args.append("--reference")
+        args += ["--timeout", timeout]
+        for s in settings:
+            args += ["--set", s]
+        # A lesson's stdout is its transcript; a run's is the json report.
+        return shared_run(args, timeout + STUCK_S, report=lesson is None, fresh=fresh)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def linux_run(shared_run):
+    """linux_run(*args): a `pmulab linux *args`, shared as boots are."""
+
+    def run(*args):
+        return shared_run(["linux", *args, "--format", "json"], LINUX_S)
 
     return run

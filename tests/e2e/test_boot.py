@@ -31,7 +31,7 @@ def check_results_file(run):
     ("EPYC", "AuthenticAMD", "amd", "counter-does-not-hold-writes"),
 ])
 def test_boot_reports_capabilities(boot, cpu, vendor, pmu_vendor, reason):
-    run = boot("--cpu", cpu)
+    run = boot(cpu=cpu)
     assert run.rc == 0, run.stderr
     check_stream(run)
     check_results_file(run)
@@ -74,7 +74,7 @@ def test_boot_reports_capabilities(boot, cpu, vendor, pmu_vendor, reason):
 
 
 def test_bad_config_key_and_value(boot):
-    run = boot("--set", "bogus_key=1", "--set", "exit_wait=soon")
+    run = boot("bogus_key=1", "exit_wait=soon")
     check_stream(run)
     config = (run.dir / "esp" / "pmulab" / "config.txt").read_text().splitlines()
     errors = run.all("error")
@@ -96,7 +96,7 @@ def test_bad_config_key_and_value(boot):
     ("bp", "3", "BP"),
 ])
 def test_unexpected_exception_is_reported(boot, fault, vector, name):
-    run = boot("--set", f"inject_fault={fault}")
+    run = boot(f"inject_fault={fault}")
     check_stream(run)
     err = run.first("error", kind="exception")
     assert err["section"] == "inject"
@@ -119,7 +119,7 @@ def test_unexpected_exception_is_reported(boot, fault, vector, name):
 def test_console_fallback_without_serial(boot):
     """serial=off: records go through the UEFI console (which OVMF mirrors on
     the same UART, escape sequences and all) and the results file."""
-    run = boot("--set", "serial=off")
+    run = boot("serial=off")
     assert run.rc == 0, run.stderr
     check_stream(run)
     check_results_file(run)
@@ -128,7 +128,7 @@ def test_console_fallback_without_serial(boot):
 
 
 def test_results_file_off(boot):
-    run = boot("--set", "results=off")
+    run = boot("results=off")
     assert run.rc == 0
     check_stream(run)
     assert not (run.dir / "results.txt").exists()
@@ -137,13 +137,13 @@ def test_results_file_off(boot):
 
 def test_icount_runs_are_identical(boot):
     """With -icount the guest is deterministic: two boots, the same bytes."""
-    a, b = boot(), boot()
+    a, b = boot(), boot(fresh=True)
     assert a.rc == b.rc == 0
     assert (a.dir / "records.txt").read_bytes() == (b.dir / "records.txt").read_bytes()
 
 
 def test_timeout_kills_and_marks_partial(boot):
-    run = boot("--timeout", "0.5")
+    run = boot(timeout=0.5)
     assert run.rc == 3
     assert "killed (timeout)" in run.stderr and "partial" in run.stderr
     assert run.report["stream"]["complete"] is False
@@ -187,13 +187,12 @@ def test_usage_errors(pmulab, args, message):
     assert message in proc.stderr
 
 
-def test_kvm_refused_when_unusable(pmulab, tmp_path):
+def test_kvm_refused_when_unusable(boot):
     """--kvm on a host without usable KVM says why instead of hanging QEMU."""
-    proc = subprocess.run([str(pmulab), "run", "--kvm", "--out", str(tmp_path / "k")],
-                          capture_output=True, text=True, timeout=60)
-    if "KVM is not usable" not in proc.stderr:
+    run = boot(kvm=True)
+    if "KVM is not usable" not in run.stderr:
         pytest.skip("KVM is usable here")
-    assert proc.returncode == 1
+    assert run.rc == 1
 
 
 def test_report_of_missing_file(pmulab, tmp_path):

@@ -1,9 +1,9 @@
 """Profiles through the CLI: pmulab report --sort symbol / --callgraph /
 --format folded / perf-script and pmulab flamegraph, on records files
 written here in the record format (a known sample set: the expected output
-is exact), and on a TCG run with suite=sample, which is skipped while the
-payload emits no sample records. The SVG is read with xml.etree: well-formed,
-and the frames' sample counts add up at every level."""
+is exact), and on a TCG run with suite=sample. The SVG is read with
+xml.etree: well-formed, and the frames' sample counts add up at every
+level."""
 import json
 import re
 import shutil
@@ -224,7 +224,7 @@ def test_bad_input(pmulab, tmp_path):
 
 
 def test_run_without_samples(boot, pmulab, tmp_path):
-    run = boot("--set", "suite=none")
+    run = boot("suite=none")
     assert run.rc == 0, run.stderr
     for args in (["report", run.dir, "--sort", "symbol"],
                  ["report", run.dir, "--format", "folded"],
@@ -236,22 +236,17 @@ def test_run_without_samples(boot, pmulab, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sampled(pmulab, tmp_path_factory):
-    from conftest import Run
-    out = tmp_path_factory.mktemp("sample") / "run"
-    proc = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=sample", "--out",
-                           str(out), "--format", "json"], capture_output=True, text=True,
-                          timeout=300)
-    run = Run(out, proc)
-    if not run.all("sample"):
-        pytest.skip("the payload emitted no sample records (suite=sample, branch sample, "
-                    "has not landed): the profile of a real run cannot be checked yet")
+def sampled(boot):
+    run = boot("suite=sample")
+    assert run.rc == 0, run.stderr
+    assert run.all("sample"), "suite=sample emitted no sample records"
     return run
 
 
 def folded_of(rec):
-    """CONTRACTS.md: reverse(stack functions);sym function, offsets stripped;
-    stack=none has no callers, a caller "?" is [unknown], a sym "?" its rip."""
+    """As docs/record-format.md folds a sample: reverse(stack functions);sym
+    function, offsets stripped; stack=none has no callers, a caller "?" is
+    [unknown], a sym "?" its rip."""
     strip = lambda f: "[unknown]" if f == "?" else re.sub(r"\+0x[0-9a-fA-F]+$", "", f)
     stack = rec.get("stack", "")
     stack = [strip(f) for f in stack.split(",")] if stack not in ("", "none") else []
@@ -279,8 +274,9 @@ def test_sampled_run_profile(pmulab, sampled, tmp_path):
         share, count, sym = rows[0].split()
         assert (sym, int(count)) == (top, n) or int(count) == n
         assert share == f"{100 * n / len(recs):.2f}%"
-        # The issue's bar: the workload spends ~90% of its instructions in
-        # hot(), and the profile shows at least 85% there.
+        # check sample.hot-share's floor (docs/sampling.md): the workload
+        # spends ~90% of its instructions in hot(), and the profile shows at
+        # least 85% there.
         if any(w["run"] == name for w in sampled.all("sample_workload")):
             hot = [l.split() for l in rows if l.split()[2] == "hot"]
             assert hot and float(hot[0][0].rstrip("%")) >= 85.0, rows

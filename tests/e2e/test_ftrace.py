@@ -18,19 +18,14 @@ GRAPH = ([("tr_top", "entry", 0), ("tr_mid", "entry", 1), ("tr_leaf", "entry", 2
 
 
 @pytest.fixture(scope="module")
-def traced(pmulab, tmp_path_factory):
-    from conftest import Run
-    out = tmp_path_factory.mktemp("ftrace") / "run"
-    proc = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=ftrace", "--out",
-                           str(out), "--format", "json"], capture_output=True, text=True,
-                          timeout=300)
-    run = Run(out, proc)
+def traced(boot):
+    run = boot("suite=ftrace")
     assert run.rc == 0, run.stderr
     return run
 
 
 def test_sites_become_nops_at_every_boot(boot):
-    run = boot("--set", "suite=none")
+    run = boot("suite=none")
     assert run.rc == 0, run.stderr
     ft = run.first("ftrace")
     assert int(ft["sites"]) >= 8 and ft["converted"] == ft["sites"] and ft["refused"] == "0"
@@ -151,7 +146,7 @@ def test_stop_mode_takes_the_c_path(boot):
     """ftrace_ring=stop: the function tracer runs in C (the asm fast path is
     for an overwriting ring, which the cost benches use) and sees the same
     tree."""
-    run = boot("--set", "suite=ftrace", "--set", "ftrace_ring=stop")
+    run = boot("suite=ftrace", "ftrace_ring=stop")
     assert run.rc == 0, run.stderr
     assert run.first("trace", name="chain")["mode"] == "stop"
     assert run.first("check", name="ftrace.function.sequence")["result"] == "pass"

@@ -8,7 +8,7 @@ import pytest
 @pytest.mark.parametrize("cpu,reason", [("Skylake-Client", "no-pdcm"),
                                         ("EPYC", "no-lbr-ext-v2")])
 def test_lbr_callchain_skips_without_lbr(boot, cpu, reason):
-    run = boot("--cpu", cpu, "--set", "suite=pmu-check")
+    run = boot("suite=pmu-check", cpu=cpu)
     assert run.rc == 0, run.stderr
     assert run.first("lbr")["present"] == "0"
     check = run.first("check", name="lbr.callchain")
@@ -19,7 +19,7 @@ def test_lbr_callchain_skips_without_lbr(boot, cpu, reason):
 
 
 def test_skip_lbr_is_honoured(boot):
-    run = boot("--set", "skip=lbr", "--set", "suite=pmu-check")
+    run = boot("skip=lbr", "suite=pmu-check")
     assert run.rc == 0, run.stderr
     assert run.first("check", name="lbr.callchain")["reason"] == "skipped-by-config"
     assert run.all("lbr_branch") == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, records_in
+from conftest import records_in
 
 # The quick suite's kernels (tests/e2e/test_microbench.py QUICK): "overhead"
 # measures the method itself and is never compared.
@@ -36,21 +36,17 @@ def records(path):
 
 
 @pytest.fixture(scope="module")
-def payload(pmulab, tmp_path_factory):
-    out = tmp_path_factory.mktemp("payload") / "run"
-    proc = run([pmulab, "run", "--tcg", "--set", "suite=quick", "--out", out,
-                "--format", "json"], timeout=300)
-    r = Run(out, proc)
+def payload(boot):
+    r = boot("suite=quick")
     assert r.rc == 0, r.stderr
-    return out
+    return r.dir
 
 
 @pytest.fixture(scope="module")
-def linux(pmulab, tmp_path_factory):
-    out = tmp_path_factory.mktemp("linux") / "run"
-    proc = run([pmulab, "linux", "--valgrind", "--out", out, "--format", "json"])
-    assert proc.returncode == 0, proc.stderr
-    return out
+def linux(linux_run):
+    r = linux_run("--valgrind")
+    assert r.rc == 0, r.stderr
+    return r.dir
 
 
 def test_linux_run_is_a_stream(linux):

@@ -43,15 +43,9 @@ QUICK = (["loop", "nop8", "add-dep", "add-indep"]
 
 
 @pytest.fixture(scope="module")
-def quick(pmulab, tmp_path_factory):
-    """One default boot (suite=pmu-check,quick) shared by the tests below."""
-    import subprocess
-    from conftest import Run
-    out = tmp_path_factory.mktemp("quick") / "run"
-    proc = subprocess.run([str(pmulab), "run", "--tcg", "--cpu", "Skylake-Client", "--out",
-                           str(out), "--format", "json"], capture_output=True, text=True,
-                          timeout=300)
-    run = Run(out, proc)
+def quick(boot):
+    """The default boot (suite=pmu-check,quick)."""
+    run = boot()
     assert run.rc == 0, run.stderr
     return run
 
@@ -110,8 +104,8 @@ def test_method_overhead_is_measured(quick):
 
 
 def test_custom_benches(boot):
-    run = boot("--set", "suite=none", "--set", "benches=chase:2MiB,branch:12,calls:8,stream:256@64KiB",
-               "--set", "events=instructions")
+    run = boot("suite=none", "benches=chase:2MiB,branch:12,calls:8,stream:256@64KiB",
+               "events=instructions")
     assert run.rc == 0, run.stderr
     benches = run.all("bench")
     assert [b["name"] for b in benches] == ["chase-2MiB", "branch-period-12", "calls-8",
@@ -125,8 +119,7 @@ def test_custom_benches(boot):
 
 def test_seed_changes_nothing_countable(boot):
     """Another seed is another order and pattern, never another count."""
-    run = boot("--set", "suite=none", "--set", "benches=chase:64KiB,branch:random",
-               "--set", "seed=99")
+    run = boot("suite=none", "benches=chase:64KiB,branch:random", "seed=99")
     assert run.rc == 0, run.stderr
     assert run.first("check", name="icount.chase-64KiB")["value"] == str(4096 * 3)
     assert run.first("check", name="icount.branch-random")["value"] == str(10000 * 10)
@@ -138,7 +131,7 @@ def test_seed_changes_nothing_countable(boot):
     ("benches=calls:5", "depth-not-1-2-4-8-16: calls:5"),
 ])
 def test_bad_bench_specs(boot, line, detail):
-    run = boot("--set", "suite=none", "--set", line)
+    run = boot("suite=none", line)
     assert run.rc == 1
     err = run.first("error", kind="config")
     assert err["key"] == "benches" and err["detail"] == detail

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 # (N2 - N1) iterations of each known loop (kernel-side/pmu/pmu_check.c) times its
-# instructions per iteration (microbench/loops.h).
+# instructions per iteration (microbench/loops.asm).
 ITERS = 2000
 KERNELS = {"loop": 2, "nop8": 10}
 HW_CHECKS = [
@@ -26,7 +26,7 @@ DEFAULT_EVENTS = ["cycles", "instructions", "ref-cycles", "branches", "branch-mi
     ("EPYC", "counter-does-not-hold-writes"),
 ])
 def test_pmu_check_under_tcg(boot, cpu, reason):
-    run = boot("--cpu", cpu)
+    run = boot(cpu=cpu)
     assert run.rc == 0, run.stderr
     assert run.first("end")["status"] == "ok"
     checks = {c["name"]: c for c in run.all("check")}
@@ -59,7 +59,7 @@ def test_pmu_check_under_tcg(boot, cpu, reason):
 
 def test_icount_shift_follows_the_launch(boot):
     """A different -icount shift changes the ticks, never the count."""
-    run = boot("--icount", "3")
+    run = boot(icount=3)
     assert run.rc == 0, run.stderr
     assert run.first("config")["icount_shift"] == "3"
     assert run.first("bench", name="check-loop")["tsc_min"] == str(ITERS * 2 * 8)
@@ -68,14 +68,14 @@ def test_icount_shift_follows_the_launch(boot):
 
 
 def test_events_and_suite_from_config(boot):
-    run = boot("--set", "events=raw:0x1c4,ref-cycles,LLC-loads", "--set", "suite=pmu-check")
+    run = boot("events=raw:0x1c4,ref-cycles,LLC-loads", "suite=pmu-check")
     assert run.rc == 0, run.stderr
     assert run.first("config")["events"] == "raw:0x1c4,ref-cycles,LLC-loads"
     names = [c["event"] for c in run.all("counter") if c["bench"] == "check-loop"]
     assert names == ["raw:0x1c4", "ref-cycles", "LLC-loads", "instructions"]
 
     # suite=none: capabilities and self-checks only.
-    run = boot("--set", "suite=none")
+    run = boot("suite=none")
     assert run.rc == 0, run.stderr
     assert run.first("config")["suite"] == "none"
     assert not run.all("bench") and not run.all("counter")
@@ -89,7 +89,7 @@ def test_events_and_suite_from_config(boot):
      "expected none or a comma-separated list of pmu-check|quick|full|ftrace|probes|sample"),
 ])
 def test_bad_events_and_suites_are_config_errors(boot, line, detail):
-    run = boot("--set", line)
+    run = boot(line)
     assert run.rc == 1, run.stderr
     err = run.first("error", kind="config")
     assert err["key"] == line.split("=")[0] and err["reason"] == "bad-value"
@@ -117,15 +117,11 @@ def test_report_shows_perf_stat_tables(boot, pmulab):
     assert "<not supported>,,cycles,,100.00,," in lines
 
 
-def test_pmu_check_under_kvm(pmulab, tmp_path):
+def test_pmu_check_under_kvm(boot):
     """On a KVM host with a vPMU the hardware checks run for real."""
-    out = tmp_path / "kvm"
-    proc = subprocess.run([str(pmulab), "run", "--kvm", "--out", str(out), "--format",
-                           "json"], capture_output=True, text=True, timeout=300)
-    if "KVM is not usable" in proc.stderr:
-        pytest.skip("no usable KVM here: " + proc.stderr.strip().splitlines()[-1])
-    from conftest import Run
-    run = Run(out, proc)
+    run = boot(kvm=True)
+    if "KVM is not usable" in run.stderr:
+        pytest.skip("no usable KVM here: " + run.stderr.strip().splitlines()[-1])
     checks = {c["name"]: c for c in run.all("check")}
     assert not [c for c in checks.values() if c["result"] == "fail"], checks
     if run.first("pmu")["present"] == "1":
@@ -139,7 +135,7 @@ def test_pmu_check_under_kvm(pmulab, tmp_path):
 def test_skip_pmu_and_lbr_touch_nothing(boot, cpu):
     """skip=pmu,lbr for an unknown machine: no PMU or LBR register written (the
     AMD write probe included), every count src=none with the reason."""
-    run = boot("--cpu", cpu, "--set", "skip=pmu,lbr", "--set", "suite=pmu-check")
+    run = boot("skip=pmu,lbr", "suite=pmu-check", cpu=cpu)
     assert run.rc == 0, run.stderr
     pmu = run.first("pmu")
     assert pmu["present"] == "0" and pmu["reason"] == "skipped-by-config"

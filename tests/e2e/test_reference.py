@@ -39,12 +39,10 @@ def test_markers_only_where_bench_c_puts_them(pmulab):
 
 
 @pytest.fixture(scope="module")
-def ref(pmulab, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reference") / "run"
-    proc = subprocess.run([str(pmulab), "run", "--reference", "--out", str(out), "--format",
-                           "json"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return out
+def ref(boot):
+    run = boot(reference=True)
+    assert run.rc == 0, run.stderr
+    return run.dir
 
 
 def records(run_dir):
@@ -172,13 +170,11 @@ CACHEGRIND_EVENTS = ["branches-conditional", "branch-misses-conditional", "branc
 
 
 @pytest.fixture(scope="module")
-def cachegrind(pmulab, tmp_path_factory):
+def cachegrind(linux_run):
     """The quick suite's kernels under cachegrind, with the plugin's geometry."""
-    out = tmp_path_factory.mktemp("linux") / "run"
-    proc = subprocess.run([str(pmulab), "linux", "--valgrind", "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    run = linux_run("--valgrind")
+    assert run.rc == 0, run.stderr
+    return run.dir
 
 
 def compare(pmulab, a, b, *args):

@@ -100,15 +100,13 @@ def test_boot_from_usb_without_serial_and_import(stick, pmulab, tmp_path):
     assert records2[1]["fields"]["results_file"] == "\\pmulab\\results-002.txt"
 
 
-def test_import_of_a_truncated_file_is_partial(pmulab, tmp_path):
+def test_import_of_a_truncated_file_is_partial(boot, pmulab, tmp_path):
     """A stick pulled mid-run: the good records are kept, the run is partial."""
     src = tmp_path / "mounted" / "pmulab"
     src.mkdir(parents=True)
-    full = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=none", "--out",
-                           str(tmp_path / "run"), "--format", "json"],
-                          capture_output=True, text=True, timeout=300)
-    assert full.returncode == 0, full.stderr
-    data = (tmp_path / "run" / "results.txt").read_bytes()
+    full = boot("suite=none")
+    assert full.rc == 0, full.stderr
+    data = (full.dir / "results.txt").read_bytes()
     cut = data[: len(data) * 2 // 3]
     (src / "results-001.txt").write_bytes(cut)
     proc = import_(pmulab, tmp_path / "mounted", tmp_path / "imp", "--format", "json")
