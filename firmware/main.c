@@ -19,6 +19,7 @@
 #include "kernel-side/pmu/pmu.h"
 #include "kernel-side/pmu/pmu_check.h"
 #include "kernel-side/probes/probes_suite.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "kernel-side/sample/sample_suite.h"
 #include "kernel-side/cpu/selftest.h"
@@ -485,7 +486,7 @@ static bool run_probes(void)
 	bool ok;
 
 	if (cfg.skip & SKIP_PROBES) {
-		rec_check_skip("probes", "skipped-by-config");
+		check_skip("probes", "skipped-by-config");
 		return true;
 	}
 	probes_env = (struct probes_env){
@@ -599,7 +600,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	run_sections();
 	output_flush();
 
-	st = rec_error_count() || rec_check_failures() ? STATUS_ERROR : STATUS_OK;
+	st = rec_error_count() || check_count(CHECK_FAIL) ? STATUS_ERROR : STATUS_OK;
 	report_end(st);
 	output_flush();
 	summary_show(&(struct summary){ &cpu, &pmu, st, results_file(), benches_run });

@@ -2,6 +2,7 @@
  * report, and check the exact instruction count under -icount. */
 #include "lib/fmt.h"
 #include "kernel-side/cpu/paging.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "kernel-side/bench/suite_run.h"
 #include "microbench/kernels.h"
@@ -45,9 +46,9 @@ static void check_icount(const struct suite_spec *sp, const struct suite_env *en
 
 	fmt_snprintf(name, sizeof(name), "icount.%s", sp->name);
 	if (env->icount_shift == BENCH_NO_ICOUNT)
-		return rec_check_skip(name, "no-icount");
+		return check_skip(name, "no-icount");
 	exact = bench_icount(res, env->icount_shift, &insns);
-	rec_check_begin(&r, name, exact && insns == expect ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, name, exact && insns == expect ? CHECK_PASS : CHECK_FAIL);
 	if (exact)
 		rec_u64(&r, "value", insns);
 	else

@@ -7,6 +7,7 @@
 #include "kernel-side/ftrace/ftrace_suite.h"
 #include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "lib/symtab.h"
 #include "microbench/traced.h"
@@ -19,17 +20,6 @@
 #define FUNCTION_COST_GOAL 40
 
 static const struct ftrace_env *env;
-
-static void check_range(const char *name, u64 value, u64 lo, u64 hi)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, value >= lo && value <= hi ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", value);
-	rec_u64(&r, "lo", lo);
-	rec_u64(&r, "hi", hi);
-	rec_end(&r);
-}
 
 static const char *fn_name(u64 ip)
 {
@@ -68,7 +58,7 @@ void ftrace_boot(void *arg)
 		rec_str(&r, "bytes", bytes);
 		rec_end(&r);
 	}
-	rec_check_u64("ftrace.sites-nop", ftrace_sites_not_nop(), init.refused);
+	check_u64("ftrace.sites-nop", ftrace_sites_not_nop(), init.refused);
 }
 
 /* The trace records of one run: a header, then the entries or the profile. */
@@ -163,7 +153,7 @@ static void check_function_sequence(void)
 		good += !strcmp(fn_name(e->ip), want[i][0]) &&
 			!strcmp(fn_name(e->parent), want[i][1]);
 	}
-	rec_check_begin(&r, "ftrace.function.sequence",
+	check_begin(&r, "ftrace.function.sequence",
 			n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "events", n);
 	rec_u64(&r, "matching", good);
@@ -193,7 +183,7 @@ static void check_graph_shape(void)
 		good += !strcmp(fn_name(e->ip), want[i].fn) && e->type == want[i].type &&
 			e->depth == want[i].depth;
 	}
-	rec_check_begin(&r, "ftrace.graph.shape",
+	check_begin(&r, "ftrace.graph.shape",
 			n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "events", n);
 	rec_u64(&r, "matching", good);
@@ -228,7 +218,7 @@ static void check_int3_redirect(void)
 	memcpy(p.insn, FTRACE_NOP5, POKE_LEN);
 	text_poke_batch(&p, 1);
 	ftrace_stop();
-	rec_check_begin(&r, "ftrace.int3-redirect",
+	check_begin(&r, "ftrace.int3-redirect",
 			v == 22 && text_poke_int3_hits() == hits + 1 && !ftrace_event_count() ?
 			CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "value", v);
@@ -245,24 +235,24 @@ static void run_tracers(void)
 	v = run_chain(FTRACE_FUNCTION, env->filter, env->notrace);
 	emit_trace("chain", "function");
 	check_function_sequence();
-	rec_check_u64("ftrace.function.result", v, expected_top(CHAIN_ARG));
+	check_u64("ftrace.function.result", v, expected_top(CHAIN_ARG));
 
 	v = run_chain(FTRACE_GRAPH, env->filter, env->notrace);
 	emit_trace("graph", "function_graph");
 	check_graph_shape();
-	rec_check_u64("ftrace.graph.result", v, expected_top(CHAIN_ARG) + ((u64)RECURSE_N << 32));
+	check_u64("ftrace.graph.result", v, expected_top(CHAIN_ARG) + ((u64)RECURSE_N << 32));
 
 	run_chain(FTRACE_PROFILE, env->filter, env->notrace);
 	emit_trace("profile", "function_profile");
-	rec_check_u64("ftrace.profile.tr_leaf", profile_hits("tr_leaf"), 3);
-	rec_check_u64("ftrace.profile.tr_recurse", profile_hits("tr_recurse"), RECURSE_N + 1);
+	check_u64("ftrace.profile.tr_leaf", profile_hits("tr_leaf"), 3);
+	check_u64("ftrace.profile.tr_recurse", profile_hits("tr_recurse"), RECURSE_N + 1);
 
 	run_chain(FTRACE_FUNCTION, env->filter, "tr_leaf");
-	rec_check_u64("ftrace.notrace", ftrace_event_count(), 2);	/* tr_top, tr_mid */
+	check_u64("ftrace.notrace", ftrace_event_count(), 2);	/* tr_top, tr_mid */
 
 	check_int3_redirect();
-	rec_check_u64("ftrace.restored", ftrace_sites_not_nop(), 0);
-	rec_check_u64("ftrace.text-crc", crc32_update(0, env->text, env->etext - env->text), before);
+	check_u64("ftrace.restored", ftrace_sites_not_nop(), 0);
+	check_u64("ftrace.text-crc", crc32_update(0, env->text, env->etext - env->text), before);
 }
 
 /* Instructions for CALLS_N calls (n2 - n1) under -icount, or 0 when the
@@ -320,12 +310,12 @@ static void run_costs(void)
 	ftrace_disable();
 	ftrace_stop();
 	if (env->icount_shift == BENCH_NO_ICOUNT || !plain || !nop || !fn || !graph) {
-		rec_check_skip("ftrace.nop-cost", env->icount_shift == BENCH_NO_ICOUNT ?
+		check_skip("ftrace.nop-cost", env->icount_shift == BENCH_NO_ICOUNT ?
 			   "no-icount" : "tsc-not-whole-instructions");
 		return;
 	}
 	/* The disabled site is one instruction: the 5-byte NOP. */
-	rec_check_u64("ftrace.nop-cost", (nop - plain) / CALLS_N, 1);
+	check_u64("ftrace.nop-cost", (nop - plain) / CALLS_N, 1);
 	check_range("ftrace.function-cost", (fn - nop) / CALLS_N, 1, FUNCTION_COST_GOAL);
 	cost_record("function", fn, nop);
 	cost_record("function_graph", graph, nop);
@@ -358,7 +348,7 @@ static void run_patch_time(void)
 		rec_u64(&r, "disable_insns", (t2 - t1) >> env->icount_shift);
 	}
 	rec_end(&r);
-	rec_check_u64("ftrace.patch-all.restored", ftrace_sites_not_nop(), 0);
+	check_u64("ftrace.patch-all.restored", ftrace_sites_not_nop(), 0);
 }
 
 void ftrace_suite_run(void *arg)

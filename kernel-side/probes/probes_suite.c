@@ -14,6 +14,7 @@
 #include "lib/libc.h"
 #include "kernel-side/cpu/paging.h"
 #include "kernel-side/probes/probes_suite.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "lib/symtab.h"
 #include "microbench/traced.h"
@@ -37,16 +38,6 @@ static bool dr_taken;
 static u64 pre_count, post_count;
 /* Hits of the counted runs, for the cost records. */
 static u64 leaf_hits, call_hits, ret_hits, dr_hits;
-
-void ps_check_str(const char *name, const char *value, const char *expect)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, !strcmp(value, expect) ? CHECK_PASS : CHECK_FAIL);
-	rec_str(&r, "value", value);
-	rec_str(&r, "expect", expect);
-	rec_end(&r);
-}
 
 static u32 text_crc(void)
 {
@@ -86,7 +77,7 @@ static bool reg(const char *name, struct kprobe *p)
 	char chk[64];
 
 	fmt_snprintf(chk, sizeof(chk), "probes.register.%s", name);
-	rec_check_begin(&r, chk, err == KPROBE_OK ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, chk, err == KPROBE_OK ? CHECK_PASS : CHECK_FAIL);
 	rec_str(&r, "err", kprobe_err_name(err));
 	if (err == KPROBE_E_INSN)
 		rec_str(&r, "refusal", kp_refusal_name(p->refusal));
@@ -157,11 +148,11 @@ static void run_tr_leaf(void)
 	rec_str(&r, "after", after);
 	rec_end(&r);
 	leaf_hits = p.hits;
-	rec_check_u64("probes.tr_leaf.hits", p.hits, CALLS_N);
-	rec_check_u64("probes.tr_leaf.pre", pre_count, CALLS_N);
-	rec_check_u64("probes.tr_leaf.post", post_count, CALLS_N);
-	rec_check_u64("probes.tr_leaf.result", got, want);
-	ps_check_str("probes.tr_leaf.restored", after, before);
+	check_u64("probes.tr_leaf.hits", p.hits, CALLS_N);
+	check_u64("probes.tr_leaf.pre", pre_count, CALLS_N);
+	check_u64("probes.tr_leaf.post", post_count, CALLS_N);
+	check_u64("probes.tr_leaf.result", got, want);
+	check_str("probes.tr_leaf.restored", after, before);
 }
 
 /* One probe per way the engine runs an instruction. */
@@ -194,7 +185,6 @@ static void run_target(const struct target *t)
 	struct kprobe p = { .symbol = t->symbol, .offset = t->offset, .pre = count_pre };
 	u64 want = 0, got = 0, hits = 0;
 	char name[64];
-	struct rec r;
 
 	for (u64 i = 0; i < TARGET_CALLS; i++) {
 		want += t->fn(target_arg(i));
@@ -211,14 +201,11 @@ static void run_target(const struct target *t)
 		call_hits = p.hits;
 
 	fmt_snprintf(name, sizeof(name), "probes.%s.action", t->symbol);
-	ps_check_str(name, kp_action_name(p.action), kp_action_name(t->action));
+	check_str(name, kp_action_name(p.action), kp_action_name(t->action));
 	fmt_snprintf(name, sizeof(name), "probes.%s.hits", t->symbol);
-	rec_check_u64(name, p.hits, hits);
+	check_u64(name, p.hits, hits);
 	fmt_snprintf(name, sizeof(name), "probes.%s.result", t->symbol);
-	rec_check_begin(&r, name, got == want ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", got);
-	rec_u64(&r, "expect", want);
-	rec_end(&r);
+	check_u64(name, got, want);
 }
 
 /* The handlers get the interrupted registers: a pre-handler that changes
@@ -242,13 +229,13 @@ static void run_frame_access(void)
 	struct kprobe post = { .symbol = "pt_riprel", .post = see_rax };
 
 	if (reg("pt_inc+0", &pre)) {
-		rec_check_u64("probes.pre-writes-frame", pt_inc(5), 106);
+		check_u64("probes.pre-writes-frame", pt_inc(5), 106);
 		kprobe_unregister(&pre);
 	}
 	if (reg("pt_riprel+0.post", &post)) {
 		seen_rax = 0;
-		rec_check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
-		rec_check_u64("probes.post-sees-frame", seen_rax, 1000);
+		check_u64("probes.post-sees-frame.result", pt_riprel(1), 1001);
+		check_u64("probes.post-sees-frame", seen_rax, 1000);
 		kprobe_unregister(&post);
 	}
 }
@@ -280,11 +267,11 @@ static void run_boost(void)
 		if (t[k].fn == tr_leaf)
 			boost_hits = p.hits;
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.boosted", t[k].symbol);
-		rec_check_u64(name, p.boosted, 1);
+		check_u64(name, p.boosted, 1);
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.hits", t[k].symbol);
-		rec_check_u64(name, p.hits, CALLS_N);
+		check_u64(name, p.hits, CALLS_N);
 		fmt_snprintf(name, sizeof(name), "probes.boost.%s.result", t[k].symbol);
-		rec_check_u64(name, got, want);
+		check_u64(name, got, want);
 	}
 }
 
@@ -307,18 +294,18 @@ static void run_refusals(void)
 
 		fmt_snprintf(name, sizeof(name), "probes.refuse.%s+%llu", bad[i].symbol,
 			     (unsigned long long)bad[i].offset);
-		ps_check_str(name, kprobe_err_name(kprobe_register(&p)),
+		check_str(name, kprobe_err_name(kprobe_register(&p)),
 			  kprobe_err_name(bad[i].err));
 	}
 	if (reg("tr_mid", &first)) {
-		ps_check_str("probes.refuse.duplicate", kprobe_err_name(kprobe_register(&again)),
+		check_str("probes.refuse.duplicate", kprobe_err_name(kprobe_register(&again)),
 			  kprobe_err_name(KPROBE_E_BUSY));
 		kprobe_unregister(&first);
 	}
 	/* A tracer site with its CALL in (tr_mid traced, never called here). */
 	ftrace_enable("tr_mid", "none", ps_env->image_base);
 	again = (struct kprobe){ .symbol = "tr_mid" };
-	ps_check_str("probes.refuse.ftrace-live", kprobe_err_name(kprobe_register(&again)),
+	check_str("probes.refuse.ftrace-live", kprobe_err_name(kprobe_register(&again)),
 		  kprobe_err_name(KPROBE_E_BUSY));
 	ftrace_disable();
 }
@@ -399,7 +386,6 @@ static void run_costs(void)
 				    .len = 1 };
 	struct cost plain, probed, boosted, call_plain, call_probed, ret, dr;
 	const char *why;
-	struct rec r;
 
 	plain = cost_bench("probe-none", tr_leaf);
 	if (!reg("cost.tr_leaf", &kp))
@@ -433,17 +419,11 @@ static void run_costs(void)
 	cost_record("dr-exec-tr_leaf", "hw-exec", bp.addr, dr_hits, CALLS_N, dr, plain);
 	if (!plain.insns || !probed.insns || !boosted.insns || !call_plain.insns || !call_probed.insns ||
 	    !ret.insns || !dr.insns) {
-		rec_check_skip("probes.hit-cost", ps_env->icount_shift == BENCH_NO_ICOUNT ?
+		check_skip("probes.hit-cost", ps_env->icount_shift == BENCH_NO_ICOUNT ?
 			       "no-icount" : "tsc-not-whole-instructions");
 		return;
 	}
-	rec_check_begin(&r, "probes.hit-cost",
-			(probed.insns - plain.insns) / BENCH_N <= HIT_COST_GOAL ?
-			CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", (probed.insns - plain.insns) / BENCH_N);
-	rec_u64(&r, "lo", 1);
-	rec_u64(&r, "hi", HIT_COST_GOAL);
-	rec_end(&r);
+	check_range("probes.hit-cost", (probed.insns - plain.insns) / BENCH_N, 1, HIT_COST_GOAL);
 	rec_narrate("probes: per hit, a kprobe (single-step) costs %llu instructions, boosted "
 		    "%llu, one on a call rel32 (emulated) %llu, a kretprobe %llu, a DR execute "
 		    "breakpoint %llu",
@@ -480,11 +460,11 @@ void probes_suite_run(void *arg)
 	if (kprobe_register(&p) == KPROBE_OK) {
 		armed = text_crc();
 		kprobe_unregister(&p);
-		rec_check_u64("probes.text-crc.armed-differs", armed != before, 1);
+		check_u64("probes.text-crc.armed-differs", armed != before, 1);
 	}
-	rec_check_u64("probes.text-crc", text_crc(), before);
+	check_u64("probes.text-crc", text_crc(), before);
 	probes_cleanup();
-	rec_check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
+	check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
 }
 
 void probes_cleanup(void)

@@ -30,7 +30,6 @@ void probes_cleanup(void);
 
 struct kretprobe;
 extern const struct probes_env *ps_env;
-void ps_check_str(const char *name, const char *value, const char *expect);
 void ps_sym(u64 addr, char *buf, size_t size);		/* func+0xoff */
 bool ps_reg_ret(const char *name, struct kretprobe *rp);	/* with a check */
 /* The checks of each part; each returns the hits of its tr_leaf run. */

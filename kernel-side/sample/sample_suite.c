@@ -9,6 +9,7 @@
 #include "lib/libc.h"
 #include "kernel-side/cpu/msr.h"
 #include "kernel-side/cpu/owned.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "kernel-side/sample/sample_suite.h"
 #include "microbench/sampled.h"
@@ -65,10 +66,10 @@ static u64 workload_profile(void)
 	bench_run(&b, &set, &res);
 	bench_report(&b, &set, &res, env->icount_shift);
 	if (env->icount_shift == BENCH_NO_ICOUNT || !bench_icount(&res, env->icount_shift, &insns))
-		rec_check_skip("sample.workload.steps", env->icount_shift == BENCH_NO_ICOUNT ?
+		check_skip("sample.workload.steps", env->icount_shift == BENCH_NO_ICOUNT ?
 			       "no-icount" : "tsc-not-whole-instructions");
 	else
-		rec_check_u64("sample.workload.steps", total * BENCH_N, insns);
+		check_u64("sample.workload.steps", total * BENCH_N, insns);
 	return total ? per[FN_HOT] * 1000 / total : 0;
 }
 
@@ -212,20 +213,14 @@ static void emit(const char *src, u64 plain, u64 sampled, u64 step_hot, u64 stra
 		rec_end(&r);
 	}
 	permille = sampler.n ? (u64)hits[FN_HOT] * 1000 / sampler.n : 0;
-	rec_check_begin(&r, "sample.hot-share",
-			permille >= HOT_SHARE_MIN ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", permille);
-	rec_u64(&r, "lo", HOT_SHARE_MIN);
-	rec_u64(&r, "hi", 1000);
+	check_range_begin(&r, "sample.hot-share", permille, HOT_SHARE_MIN, 1000);
 	rec_u64(&r, "stepped", step_hot);
 	rec_u64(&r, "samples", sampler.n);
 	rec_u64(&r, "hot", hits[FN_HOT]);
 	rec_u64(&r, "cold", hits[FN_COLD]);
 	rec_end(&r);
-	rec_check_u64("sample.stack", good, hits[FN_HOT] + hits[FN_COLD]);
-	rec_check_begin(&r, "sample.stray", stray ? CHECK_FAIL : CHECK_PASS);
-	rec_u64(&r, "value", stray);
-	rec_u64(&r, "expect", 0);
+	check_u64("sample.stack", good, hits[FN_HOT] + hits[FN_COLD]);
+	check_range_begin(&r, "sample.stray", stray, 0, 0);
 	if (stray)
 		rec_u64(&r, "last_vector", stray_vector);
 	rec_end(&r);
@@ -253,13 +248,13 @@ void sample_suite_run(void *arg)
 	src = sampler.src == SAMPLE_SRC_PMI ? "pmi" : "timer";
 	if (sampler.src == SAMPLE_SRC_NONE) {
 		sampling_record("none", reason, 0);
-		rec_check_skip("sample.hot-share", reason);
+		check_skip("sample.hot-share", reason);
 		return;
 	}
 	err = apic_own(env->apic);
 	if (err) {
 		sampling_record("none", "lapic-not-taken", err);
-		rec_check_skip("sample.hot-share", "lapic-not-taken");
+		check_skip("sample.hot-share", "lapic-not-taken");
 		return;
 	}
 	vector = sampler.src == SAMPLE_SRC_PMI ? APIC_PMI_VECTOR : APIC_TIMER_VECTOR;
