@@ -441,16 +441,7 @@ static void run_lesson(void)
 {
 	static struct lesson_env env;
 	const struct lesson *l = lesson_find(cfg.lesson);
-	struct rec r;
 
-	if (!l) {
-		rec_begin(&r, "error");
-		rec_str(&r, "kind", "lesson");
-		rec_u64(&r, "lesson", cfg.lesson);
-		rec_str(&r, "reason", "no-such-lesson");
-		rec_end(&r);
-		return;
-	}
 	env = (struct lesson_env){
 		.ci = &cpu, .pc = &pmu, .lc = &lbr, .apic = &apic,
 		.image_base = (u64)(uintptr_t)ImageBase, .text_lo = (u64)(uintptr_t)_text,

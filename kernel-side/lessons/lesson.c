@@ -16,7 +16,7 @@ void lesson_begin(const struct lesson *l)
 	rec_begin(&r, "lesson");
 	rec_u64(&r, "n", l->n);
 	rec_u64(&r, "step", 0);
-	rec_str(&r, "name", l->name);
+	rec_str(&r, "name", config_lesson_name(l->n));
 	rec_str(&r, "title", l->title);
 	rec_u64(&r, "steps", l->nsteps);
 	rec_end(&r);

@@ -1,12 +1,13 @@
 /* Lessons: numbered steps that narrate what is done and what the hardware
  * answered, with explain mode on (explain.h), so every register write and
  * every patched byte shows. A lesson is data -- a title and a table of steps
- * -- in one small file (lesson_NN_name.c), plus its text in
- * docs/lessons/NN-name.md. Each step runs in its own owned section, so on
- * real hardware the firmware can wait for a key between steps; the records
- * are `lesson n=N step=K title=...` (docs/record-format.md). Each lesson
- * says what real hardware shows and what QEMU TCG shows instead, and why;
- * its last step asks one question and answers it with the run's numbers. */
+ * -- in one small file (lesson_NN_name.c), plus its line in LESSON_LIST
+ * (lib/config.h) and its text in docs/lessons/NN-name.md. Each step runs in
+ * its own owned section, so on real hardware the firmware can wait for a key
+ * between steps; the records are `lesson n=N step=K title=...`
+ * (docs/record-format.md). Each lesson says what real hardware shows and
+ * what QEMU TCG shows instead, and why; its last step asks one question and
+ * answers it with the run's numbers. */
 #ifndef PMULAB_LESSON_H
 #define PMULAB_LESSON_H
 
@@ -14,8 +15,8 @@
 #include "kernel-side/bench/bench.h"
 #include "microbench/kernels.h"
 #include "kernel-side/lbr/lbr.h"
+#include "lib/config.h"
 
-#define LESSON_MAX	10	/* lessons are numbered 1..LESSON_MAX */
 #define LESSON_EVENTS_MAX 6
 
 struct lesson_env {
@@ -38,19 +39,18 @@ struct lesson_step {
 };
 
 struct lesson {
-	unsigned n;
-	const char *name;		/* docs/lessons/NN-name.md */
+	unsigned n;			/* its name: config_lesson_name(n) */
 	const char *title;
 	u64 mem;			/* bytes of working-set memory it wants */
 	const struct lesson_step *steps;
 	unsigned nsteps;
 };
 
-#define LESSON(num, nm, ttl, memory, step_table) \
-	const struct lesson lesson_##num = { num, nm, ttl, memory, step_table, \
+#define LESSON(num, ttl, memory, step_table) \
+	const struct lesson lesson_##num = { num, ttl, memory, step_table, \
 					     ARRAY_SIZE(step_table) }
 
-/* The lesson numbered n, or NULL when there is none (lessons.c). */
+/* The lesson numbered n, 1..LESSON_COUNT (lessons.c). */
 const struct lesson *lesson_find(unsigned n);
 
 /* The `lesson n=N step=0` record and the title; then, for each step, an

@@ -158,4 +158,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(1, "cpuid", "Discovering the PMU with CPUID", 0, steps);
+LESSON(1, "Discovering the PMU with CPUID", 0, steps);

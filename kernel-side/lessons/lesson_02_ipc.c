@@ -178,4 +178,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(2, "ipc", "Counting instructions and cycles, IPC", 0, steps);
+LESSON(2, "Counting instructions and cycles, IPC", 0, steps);

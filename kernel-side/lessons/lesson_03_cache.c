@@ -108,4 +108,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(3, "cache", "Cache misses and the working-set sweep", 32 << 20, steps);
+LESSON(3, "Cache misses and the working-set sweep", 32 << 20, steps);

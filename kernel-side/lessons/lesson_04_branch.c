@@ -100,4 +100,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(4, "branch", "Branch mispredictions", 0, steps);
+LESSON(4, "Branch mispredictions", 0, steps);

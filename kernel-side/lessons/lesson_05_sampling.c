@@ -332,5 +332,5 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(5, "sampling", "Overflow, PMI and the RIP histogram (counting vs sampling)",
+LESSON(5, "Overflow, PMI and the RIP histogram (counting vs sampling)",
        SAMPLES_MAX * sizeof(struct sample), steps);

@@ -411,4 +411,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(6, "lbr", "The LBR ring and call graphs without frame pointers", 0, steps);
+LESSON(6, "The LBR ring and call graphs without frame pointers", 0, steps);

@@ -252,5 +252,5 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(7, "kprobe", "An INT3 probe's life: bytes before/after, trap, handler, "
+LESSON(7, "An INT3 probe's life: bytes before/after, trap, handler, "
        "single-step, resume", 0, steps);

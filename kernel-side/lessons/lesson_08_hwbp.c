@@ -295,4 +295,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(8, "hwbp", "Hardware breakpoints: DR7, DR6, RF and a write watchpoint", 0, steps);
+LESSON(8, "Hardware breakpoints: DR7, DR6, RF and a write watchpoint", 0, steps);

@@ -149,4 +149,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(9, "fentry", "fentry: NOP at boot, CALL when tracing, the three-step patch", 0, steps);
+LESSON(9, "fentry: NOP at boot, CALL when tracing, the three-step patch", 0, steps);

@@ -125,4 +125,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(10, "linux", "From mechanisms to the Linux playbook", 0, steps);
+LESSON(10, "From mechanisms to the Linux playbook", 0, steps);

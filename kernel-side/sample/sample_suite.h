@@ -6,9 +6,7 @@
 #include "kernel-side/cpu/apic.h"
 #include "kernel-side/bench/bench.h"
 #include "kernel-side/sample/sample.h"
-
-/* config sample_src=, in this order */
-enum sample_want { SAMPLE_WANT_AUTO, SAMPLE_WANT_PMI, SAMPLE_WANT_TIMER };
+#include "lib/config.h"
 
 /* Samples the buffer holds: a run at the default period under TCG takes
  * about 1700 (docs/sampling.md); more are counted as lost. */
