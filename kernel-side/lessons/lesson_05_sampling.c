@@ -4,16 +4,13 @@
  * single-stepping it; then the sampler interrupts it -- a PMI on cycles where
  * a PMU counts, else the LAPIC timer, which under -icount ticks with the
  * instructions -- and the samples' RIPs become a histogram. */
-#include "kernel-side/cpu/cpu.h"
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/explain/explain.h"
 #include "lib/fmt.h"
-#include "kernel-side/cpu/hw.h"
 #include "kernel-side/lessons/lesson.h"
 #include "lib/libc.h"
 #include "kernel-side/cpu/owned.h"
 #include "kernel-side/sample/sample.h"
-#include "microbench/sampled.h"
 #include "kernel-side/sample/sampled_step.h"
 #include "lib/symtab.h"
 
@@ -114,20 +111,6 @@ static void overflow(const struct lesson_env *env)
 			   "events.", env->pc->reason ? env->pc->reason : "none");
 }
 
-/* The measured region: interrupts on only around the workload. */
-static __attribute__((noinline)) u64 timed_run(void)
-{
-	u64 t0, t1, x;
-
-	t0 = hw_rdtsc();
-	sti();
-	x = sampled_run(1, RUN_ITERS);
-	cli();
-	t1 = hw_rdtsc();
-	asm volatile("" : : "r"(x));
-	return t1 - t0;
-}
-
 static enum sample_src choose(const struct lesson_env *env, const char **why)
 {
 	static struct count_set set;
@@ -182,13 +165,13 @@ static void sampling(const struct lesson_env *env)
 	}
 	vector = sampler.src == SAMPLE_SRC_PMI ? APIC_PMI_VECTOR : APIC_TIMER_VECTOR;
 	trap_set_handler(vector, sample_irq);
-	plain_ticks = timed_run();
+	plain_ticks = sampled_timed_run(RUN_ITERS);
 	lesson_say("Arming the source:");
 	err = sample_start(&sampler);
 	/* Explain mode is quiet during the run: the handler's writes (an EOI
 	 * at each interrupt, more for a PMI) would be hundreds of lines. */
 	explain_enable(false);
-	sampled_ticks = timed_run();
+	sampled_ticks = sampled_timed_run(RUN_ITERS);
 	explain_enable(true);
 	lesson_say("(The run: explain mode quiet -- the handler writes the EOI "
 		   "register at every interrupt.) Disarming:");

@@ -3,7 +3,6 @@
  * sampler -- PMI where a PMU counts, else the LAPIC timer -- and the samples
  * become records, symbolised, with their call chains. Checks compare the
  * sampled profile with the stepped one. */
-#include "kernel-side/cpu/cpu.h"
 #include "lib/fmt.h"
 #include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
@@ -12,7 +11,6 @@
 #include "lib/check.h"
 #include "lib/record.h"
 #include "kernel-side/sample/sample_suite.h"
-#include "microbench/sampled.h"
 #include "kernel-side/sample/sampled_step.h"
 #include "lib/symtab.h"
 
@@ -104,20 +102,6 @@ static enum sample_src choose(const char **reason)
 		return SAMPLE_SRC_TIMER;
 	}
 	return SAMPLE_SRC_NONE;
-}
-
-/* The measured region: IF=1 only around the workload. */
-static __attribute__((noinline)) u64 timed_run(void)
-{
-	u64 t0, t1, x;
-
-	t0 = hw_rdtsc();
-	sti();
-	x = sampled_run(1, RUN_ITERS);
-	cli();
-	t1 = hw_rdtsc();
-	asm volatile("" : : "r"(x));
-	return t1 - t0;
 }
 
 static void sampling_record(const char *src, const char *reason, int err)
@@ -260,12 +244,12 @@ void sample_suite_run(void *arg)
 	vector = sampler.src == SAMPLE_SRC_PMI ? APIC_PMI_VECTOR : APIC_TIMER_VECTOR;
 	trap_set_handler(vector, sample_irq);
 	stray = trap_irq_stray(&stray_vector) + trap_irq_spurious();
-	plain = timed_run();
+	plain = sampled_timed_run(RUN_ITERS);
 	err = sample_start(&sampler);
 	/* Explain mode narrates MSR accesses; the handler's are held and told
 	 * after the run, never printed from the handler. */
 	msr_narrate_hold(true);
-	sampled = timed_run();
+	sampled = sampled_timed_run(RUN_ITERS);
 	msr_narrate_hold(false);
 	sample_stop(&sampler);
 	stray = trap_irq_stray(&stray_vector) + trap_irq_spurious() - stray;
