@@ -37,7 +37,8 @@ static int find_frames(unsigned n)
 
 void lbr_check_run(void *arg)
 {
-	const struct lbr_caps *lc = arg;
+	const struct lab *lab = arg;
+	const struct lbr_caps *lc = &lab->lbr;
 	const char *name = "lbr.callchain";
 	unsigned n, nchain;
 	bool cs;

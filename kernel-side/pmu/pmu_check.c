@@ -6,6 +6,7 @@
 #include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
 #include "kernel-side/cpu/msr.h"
+#include "kernel-side/bench/bench.h"
 #include "kernel-side/pmu/pmu_check.h"
 #include "lib/check.h"
 #include "lib/record.h"
@@ -29,7 +30,7 @@ struct prog {
 };
 
 struct ctx {
-	const struct pmu_check_env *env;
+	const struct lab *lab;
 	const struct pmu_caps *pc;
 	const struct pmu_ops *ops;
 	const struct mb_kernel *k;
@@ -85,7 +86,7 @@ static bool resolve(struct ctx *c, const char *name, u64 *config)
 {
 	struct event ev;
 
-	event_resolve(c->env->ci, c->pc, name, strlen(name), &ev);
+	event_resolve(&c->lab->cpu, c->pc, name, strlen(name), &ev);
 	*config = ev.config;
 	return !ev.reason;
 }
@@ -404,7 +405,7 @@ static void hw_checks_run(struct ctx *c)
 
 /* Each known kernel as a benchmark: counter records for the configured
  * events and, under -icount, the exact instruction count checked. */
-static void kernel_bench(const struct pmu_check_env *env, const struct pmu_check_kernel *pk)
+static void kernel_bench(const struct lab *lab, const struct pmu_check_kernel *pk)
 {
 	const struct mb_kernel *k = pk->k;
 	static struct count_set set;
@@ -417,20 +418,20 @@ static void kernel_bench(const struct pmu_check_env *env, const struct pmu_check
 	u64 insns;
 
 	fmt_snprintf(bname, sizeof(bname), "check-%s", k->name);
-	count_init(&set, env->ci, env->pc, env->events);
+	count_init(&set, &lab->cpu, &lab->pmu, lab->events);
 	bench_run(&b, &set, &res);
-	bench_report(&b, &set, &res, env->icount_shift);
+	bench_report(&b, &set, &res, lab->icount_shift);
 
 	fmt_snprintf(name, sizeof(name), "pmu.icount.%s", k->name);
-	if (env->icount_shift == BENCH_NO_ICOUNT)
+	if (lab->icount_shift == BENCH_NO_ICOUNT)
 		return check_skip(name, "no-icount");
-	if (!bench_icount(&res, env->icount_shift, &insns)) {
+	if (!bench_icount(&res, lab->icount_shift, &insns)) {
 		struct rec r;
 
 		check_begin(&r, name, CHECK_FAIL);
 		rec_s64(&r, "tsc_min", res.tsc.min);
 		rec_s64(&r, "tsc_max", res.tsc.max);
-		rec_u64(&r, "shift", env->icount_shift);
+		rec_u64(&r, "shift", lab->icount_shift);
 		rec_str(&r, "reason", "tsc-not-whole-instructions");
 		rec_end(&r);
 		return;
@@ -438,14 +439,13 @@ static void kernel_bench(const struct pmu_check_env *env, const struct pmu_check
 	check_counter(name, insns, (N2 - N1) * k->insns, (N2 - N1) * k->insns, "icount");
 }
 
-void pmu_check_run(void *arg)
+void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n)
 {
-	const struct pmu_check_env *env = arg;
 	struct ctx c = {
-		.env = env, .pc = env->pc, .ops = pmu_ops(env->pc), .k = env->kernels[0].k,
-		.fn = env->kernels[0].fn,
-		.insns = (u64)(N2 - N1) * env->kernels[0].k->insns,
-		.branches = (u64)(N2 - N1) * env->kernels[0].k->branches,
+		.lab = lab, .pc = &lab->pmu, .ops = pmu_ops(&lab->pmu), .k = kernels[0].k,
+		.fn = kernels[0].fn,
+		.insns = (u64)(N2 - N1) * kernels[0].k->insns,
+		.branches = (u64)(N2 - N1) * kernels[0].k->branches,
 	};
 
 	rec_narrate("pmu-check: each count is the difference of %u and %u iterations of %s, "
@@ -453,8 +453,19 @@ void pmu_check_run(void *arg)
 		    N2, N1, c.k->name, (unsigned long long)c.insns,
 		    (unsigned long long)c.branches);
 	hw_checks_run(&c);
-	for (unsigned i = 0; i < env->nkernels; i++)
-		kernel_bench(env, &env->kernels[i]);
+	for (unsigned i = 0; i < n; i++)
+		kernel_bench(lab, &kernels[i]);
+}
+
+void pmu_check_run(void *arg)
+{
+	static struct pmu_check_kernel kernels[2];
+
+	kernels[0].k = mb_kernel_find("loop", 4);
+	kernels[1].k = mb_kernel_find("nop8", 4);
+	for (unsigned i = 0; i < ARRAY_SIZE(kernels); i++)
+		kernels[i].fn = mb_entry(kernels[i].k);
+	pmu_check(arg, kernels, ARRAY_SIZE(kernels));
 }
 
 void pmu_check_report_restore(const struct owned_stats *os)

@@ -8,6 +8,7 @@
 #include "kernel-side/probes/probes_suite.h"
 #include "lib/check.h"
 #include "lib/record.h"
+#include "lib/symtab.h"
 #include "microbench/traced.h"
 
 void pt_write(u64 v);
@@ -48,7 +49,8 @@ static u64 run_dr_exec(void)
 
 /* A watch of len bytes at pt_var + off: every store of pt_write hits it,
  * and (read/write) every load of pt_read too. */
-static void run_watch(const char *name, enum dr_type type, unsigned len, unsigned off)
+static void run_watch(const struct lab *lab, const char *name, enum dr_type type, unsigned len,
+		      unsigned off)
 {
 	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)&pt_var + off, .type = type,
 				    .len = len, .handler = watch_handler };
@@ -72,7 +74,7 @@ static void run_watch(const char *name, enum dr_type type, unsigned len, unsigne
 	dr_uninstall(&bp);
 	if (!kprobe_insn_before(bp.last_rip, &writer))
 		writer = 0;
-	ps_sym(writer, wsym, sizeof(wsym));
+	symtab_format(writer, lab->image.base, wsym, sizeof(wsym));
 	rec_begin(&r, "probe");
 	rec_str(&r, "name", name);
 	fmt_snprintf(chk, sizeof(chk), "pt_var+0x%x", off);
@@ -95,7 +97,7 @@ static void run_watch(const char *name, enum dr_type type, unsigned len, unsigne
 	}
 }
 
-u64 ps_run_dr(void)
+u64 ps_run_dr(const struct lab *lab)
 {
 	u64 v = (u64)(uintptr_t)&pt_var;
 
@@ -105,11 +107,11 @@ u64 ps_run_dr(void)
 	check_str("probes.dr.refuse.len", dr_check(v, DR_RW_WRITE, 3), "bad-len");
 	u64 hits = run_dr_exec();
 
-	run_watch("watch-write-8", DR_RW_WRITE, 8, 0);
-	run_watch("watch-write-4", DR_RW_WRITE, 4, 4);
-	run_watch("watch-write-2", DR_RW_WRITE, 2, 6);
-	run_watch("watch-write-1", DR_RW_WRITE, 1, 7);
-	run_watch("watch-rw-8", DR_RW_READ_WRITE, 8, 0);
+	run_watch(lab, "watch-write-8", DR_RW_WRITE, 8, 0);
+	run_watch(lab, "watch-write-4", DR_RW_WRITE, 4, 4);
+	run_watch(lab, "watch-write-2", DR_RW_WRITE, 2, 6);
+	run_watch(lab, "watch-write-1", DR_RW_WRITE, 1, 7);
+	run_watch(lab, "watch-rw-8", DR_RW_READ_WRITE, 8, 0);
 	check_u64("probes.watch.value", pt_var, WATCH_N - 1);
 	return hits;
 }
