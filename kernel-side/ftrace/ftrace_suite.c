@@ -17,8 +17,9 @@
 #define CALLS_N		1000	/* calls per iteration count in the cost benches */
 #define CHAIN_ARG	5
 #define RECURSE_N	3
-/* Instructions a traced call may add with the function tracer on (the
- * issue's goal; ftrace_entry.asm's fast path takes 33). */
+/* Instructions a traced call may add with the function tracer on: the
+ * budget ftrace.function-cost holds it to (ftrace_entry.asm's fast path
+ * takes 33). */
 #define FUNCTION_COST_GOAL 40
 
 static const struct lab *lab;
@@ -169,7 +170,7 @@ static void check_function_sequence(void)
 			!strcmp(fn_name(e->parent), want[i][1]);
 	}
 	check_begin(&r, "ftrace.function.sequence",
-			n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
+		    n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "events", n);
 	rec_u64(&r, "matching", good);
 	rec_u64(&r, "expect", ARRAY_SIZE(want));
@@ -199,7 +200,7 @@ static void check_graph_shape(void)
 			e->depth == want[i].depth;
 	}
 	check_begin(&r, "ftrace.graph.shape",
-			n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
+		    n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "events", n);
 	rec_u64(&r, "matching", good);
 	rec_u64(&r, "expect", ARRAY_SIZE(want));
@@ -234,8 +235,8 @@ static void check_int3_redirect(void)
 	text_poke_batch(&p, 1);
 	ftrace_stop();
 	check_begin(&r, "ftrace.int3-redirect",
-			v == 22 && text_poke_int3_hits() == hits + 1 && !ftrace_event_count() ?
-			CHECK_PASS : CHECK_FAIL);
+		    v == 22 && text_poke_int3_hits() == hits + 1 && !ftrace_event_count() ?
+		    CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "value", v);
 	rec_u64(&r, "int3_hits", text_poke_int3_hits() - hits);
 	rec_u64(&r, "traced", ftrace_event_count());

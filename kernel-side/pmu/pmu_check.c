@@ -141,7 +141,7 @@ static void check_cycles(struct ctx *c)
 	if (err)
 		return check_error(name, err);
 	check_counter(name, d, c->insns / CYCLES_IPC_MAX, c->insns * CYCLES_CPI_MAX,
-		    pmu_counter_name(p.idx, cn, sizeof(cn)));
+		      pmu_counter_name(p.idx, cn, sizeof(cn)));
 }
 
 /* EN clear: the counter must not count. With a global control it is in the

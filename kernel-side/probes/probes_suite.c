@@ -22,7 +22,8 @@
 
 #define TARGET_CALLS	64	/* calls of each probe_targets.asm function */
 #define BENCH_N		200	/* calls per iteration count in the cost benches */
-/* The goal for a hit of a counting pre-handler. */
+/* Instructions a hit of a counting pre-handler may cost: the budget
+ * probes.hit-cost holds the single-step path to (it takes 319, docs/probes.md). */
 #define HIT_COST_GOAL	400
 
 u64 pt_riprel(u64 x);
@@ -334,7 +335,7 @@ static struct cost cost_bench(const struct lab *lab, const char *name, u64 (*fn)
 	return c;
 }
 
-/* The contract record (CONTRACTS.md): the hits of the counted run, and
+/* The probe record of a cost: the hits of the counted run, and
  * what one hit adds to a call in the benches. */
 static void cost_record(const struct lab *lab, const char *name, const char *kind, u64 addr,
 			u64 hits, u64 calls, struct cost probed, struct cost base)
@@ -417,7 +418,7 @@ static void run_costs(const struct lab *lab)
 	if (!plain.insns || !probed.insns || !boosted.insns || !call_plain.insns || !call_probed.insns ||
 	    !ret.insns || !dr.insns) {
 		check_skip("probes.hit-cost", lab->icount_shift == BENCH_NO_ICOUNT ?
-			       "no-icount" : "tsc-not-whole-instructions");
+			   "no-icount" : "tsc-not-whole-instructions");
 		return;
 	}
 	check_range("probes.hit-cost", (probed.insns - plain.insns) / BENCH_N, 1, HIT_COST_GOAL);

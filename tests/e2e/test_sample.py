@@ -10,7 +10,7 @@ import pytest
 HOT_ITERS, COLD_ITERS = 240, 24      # microbench/sampled.h
 PERIOD = 50000                       # sample_period's default, APIC ticks
 SHIFT = 5                            # pmulab run --tcg: 32 ticks an instruction
-HOT_BAR = 0.85                       # the bar
+HOT_BAR = 0.85                       # sample.hot-share's least share
 STACK_OUTER = ["sampled_run", "sampled_timed_run", "sample_suite_run", "owned_call",
                "owned_run", "lab_run", "efi_main"]
 
