@@ -55,53 +55,53 @@
 	X(REBOOT, "reboot") X(RETURN, "return")
 
 enum {
-#define X(id, name) SUITE_##id##_INDEX,
-	SUITE_LIST(X)
-#undef X
-#define X(id, name) SUITE_##id = BIT(SUITE_##id##_INDEX),
-	SUITE_LIST(X)
-#undef X
+#define CONFIG_ENTRY(id, name) SUITE_##id##_INDEX,
+	SUITE_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+#define CONFIG_ENTRY(id, name) SUITE_##id = BIT(SUITE_##id##_INDEX),
+	SUITE_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
 };
 
 enum {
-#define X(id, name) SKIP_##id##_INDEX,
-	SKIP_LIST(X)
-#undef X
-#define X(id, name) SKIP_##id = BIT(SKIP_##id##_INDEX),
-	SKIP_LIST(X)
-#undef X
+#define CONFIG_ENTRY(id, name) SKIP_##id##_INDEX,
+	SKIP_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+#define CONFIG_ENTRY(id, name) SKIP_##id = BIT(SKIP_##id##_INDEX),
+	SKIP_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
 };
 
 /* LESSON_COUNT; lesson N's slot is N - 1 (config.c checks the numbering). */
 enum {
-#define X(n, name) LESSON_SLOT_##n,
-	LESSON_LIST(X)
-#undef X
+#define CONFIG_ENTRY(n, name) LESSON_SLOT_##n,
+	LESSON_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
 	LESSON_COUNT
 };
 
 enum inject_fault {
-#define X(id, name) INJECT_##id,
-	INJECT_LIST(X)
-#undef X
+#define CONFIG_ENTRY(id, name) INJECT_##id,
+	INJECT_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
 };
 
 enum sample_want {
-#define X(id, name) SAMPLE_WANT_##id,
-	SAMPLE_SRC_LIST(X)
-#undef X
+#define CONFIG_ENTRY(id, name) SAMPLE_WANT_##id,
+	SAMPLE_SRC_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
 };
 
 enum cfg_ring {
-#define X(id, name) RING_##id,
-	RING_LIST(X)
-#undef X
+#define CONFIG_ENTRY(id, name) RING_##id,
+	RING_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
 };
 
 enum cfg_exit {
-#define X(id, name) EXIT_##id,
-	EXIT_LIST(X)
-#undef X
+#define CONFIG_ENTRY(id, name) EXIT_##id,
+	EXIT_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
 };
 
 /* Settings are u32s (a list of names is a bit mask) or one string, so one
