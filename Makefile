@@ -38,6 +38,13 @@ endif
 
 all: $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp $(BUILD)/pmulab-plugin.so
 
+# The targets that install first (deps) build in a second make once deps is
+# done; beside other goals (make -j2 all image) they must not race them.
+INSTALLING_GOALS := run test image fuzz bench lessons crosscheck
+ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
+
 # ----------------------------------------------------------------- layers ----
 # Every include names its root folder ("lib/record.h"). A folder's objects are
 # compiled against a directory holding only the roots that folder may use, so

@@ -2,6 +2,7 @@
  * may be 80 columns of anything. */
 #include "firmware/console.h"
 #include "lib/fmt.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "firmware/summary.h"
 
@@ -48,14 +49,14 @@ void summary_show(const struct summary *s)
 	     ci->hypervisor ? ci->hv_signature : "");
 	pmu_line(s->pc);
 	line("  checks   %llu pass, %llu fail, %llu skip",
-	     (unsigned long long)rec_check_count(CHECK_PASS),
-	     (unsigned long long)rec_check_count(CHECK_FAIL),
-	     (unsigned long long)rec_check_count(CHECK_SKIP));
-	for (unsigned i = 0; (name = rec_check_failed(i)); i++)
+	     (unsigned long long)check_count(CHECK_PASS),
+	     (unsigned long long)check_count(CHECK_FAIL),
+	     (unsigned long long)check_count(CHECK_SKIP));
+	for (unsigned i = 0; (name = check_failed(i)); i++)
 		line("    FAIL   %s", name);
-	if (rec_check_count(CHECK_FAIL) > REC_FAILED_KEPT)
+	if (check_count(CHECK_FAIL) > CHECK_FAILED_KEPT)
 		line("    ...    and %llu more",
-		     (unsigned long long)(rec_check_count(CHECK_FAIL) - REC_FAILED_KEPT));
+		     (unsigned long long)(check_count(CHECK_FAIL) - CHECK_FAILED_KEPT));
 	line("  benches  %u run", s->benches);
 	line("  records  %llu, %llu of them errors", (unsigned long long)rec_count(),
 	     (unsigned long long)rec_error_count());

@@ -21,32 +21,28 @@ struct cfg_key {
 	const char *def_str;		/* CFG_STR */
 };
 
-static const char *const exit_names[] = {
-	"auto", "qemu", "shutdown", "reboot", "return", NULL,
-};
-/* In enum inject_fault order (selftest.h). */
-static const char *const fault_names[] = {
-	"none", "ud", "gp", "de", "pf", "bp", NULL,
-};
+/* The name tables, from config.h's lists (in their order, NULL-terminated). */
+#define NAME(id, name) name,
+static const char *const exit_names[] = { EXIT_LIST(NAME) NULL };
+static const char *const fault_names[] = { INJECT_LIST(NAME) NULL };
+static const char *const suite_names[] = { SUITE_LIST(NAME) NULL };
+static const char *const sample_src_names[] = { SAMPLE_SRC_LIST(NAME) NULL };
+static const char *const ring_names[] = { RING_LIST(NAME) NULL };
+static const char *const skip_names[] = { SKIP_LIST(NAME) NULL };
+#undef NAME
 
-/* In SUITE_* bit order. */
-static const char *const suite_names[] = {
-	"pmu-check", "quick", "full", "ftrace", "probes", "sample", NULL,
-};
+/* lesson=: none, or a lesson's number; lesson N is value N. */
+#define LESSON_NUMBER(n, name) #n,
+static const char *const lesson_names[] = { "none", LESSON_LIST(LESSON_NUMBER) NULL };
+#undef LESSON_NUMBER
+#define LESSON_IN_ORDER(n, name) \
+	_Static_assert(LESSON_SLOT_##n == n - 1, "LESSON_LIST: lessons 1, 2, ... in order");
+LESSON_LIST(LESSON_IN_ORDER)
+#undef LESSON_IN_ORDER
 
-/* In enum sample_want order (sample_suite.h). */
-static const char *const sample_src_names[] = { "auto", "pmi", "timer", NULL };
-
-/* In enum cfg_ring order. */
-static const char *const ring_names[] = { "overwrite", "stop", NULL };
-
-/* lesson=: none, or a lesson's number (lesson.h numbers them 1..10). */
-static const char *const lesson_names[CONFIG_LESSONS + 2] = {
-	"none", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", NULL,
-};
-
-/* In SKIP_* bit order. */
-static const char *const skip_names[] = { "pmu", "lbr", "probes", NULL };
+#define LESSON_NAME(n, name) #name,
+static const char *const lesson_docs[] = { LESSON_LIST(LESSON_NAME) };
+#undef LESSON_NAME
 
 /* perf stat's default hardware events, then the cache events: more than
  * most PMUs count at once, so the default run shows multiplexing too. */
@@ -429,4 +425,9 @@ void config_foreach(const struct config *c, config_value_fn fn, void *ctx)
 			break;
 		}
 	}
+}
+
+const char *config_lesson_name(unsigned n)
+{
+	return lesson_docs[n - 1];
 }

@@ -1,5 +1,5 @@
 /* \pmulab\config.txt: `key=value` lines, `#` comments. Pure parsing, no UEFI,
- * so it is unit-tested on the host (tests/unit/lib/test_config.c). A bad line is
+ * so it is unit-tested on the host (tests/unit/test_config.c). A bad line is
  * reported through the callback and leaves that setting at its default. */
 #ifndef PMULAB_CONFIG_H
 #define PMULAB_CONFIG_H
@@ -10,23 +10,99 @@
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_STR_MAX 200
 #define CONFIG_OFF 0xffffffffu		/* an optional number that is off */
-#define CONFIG_LESSONS 10		/* lesson=1..10 (kernel-side/lessons/lesson.h) */
 
-/* suite= names, a bit each. */
-#define SUITE_PMU_CHECK BIT(0)
-#define SUITE_QUICK	BIT(1)
-#define SUITE_FULL	BIT(2)
-#define SUITE_FTRACE	BIT(3)
-#define SUITE_PROBES	BIT(4)
-#define SUITE_SAMPLE	BIT(5)
+/* The names config.txt takes, each listed once: the enums and bits below,
+ * config.c's name tables, the lessons' table (kernel-side/lessons/lessons.c)
+ * and the host's lesson count are all expanded from these lists, so a new
+ * suite, lesson or choice is one line here and nothing is kept in step by
+ * hand. An entry's place in its list is its value (or its bit). */
 
-/* skip= names, a bit each: parts unknown hardware may not take well. */
-#define SKIP_PMU	BIT(0)	/* no PMU MSR writes: nothing is counted */
-#define SKIP_LBR	BIT(1)	/* no LBR MSR access at all */
-#define SKIP_PROBES	BIT(2)	/* no INT3 probes or debug-register breakpoints */
+/* suite=: a bit each, SUITE_PMU_CHECK and on; the sections each selects are
+ * in kernel-side/lab/sections.c. */
+#define SUITE_LIST(X)				\
+	X(PMU_CHECK, "pmu-check")		\
+	X(QUICK, "quick")			\
+	X(FULL, "full")				\
+	X(FTRACE, "ftrace")			\
+	X(PROBES, "probes")			\
+	X(SAMPLE, "sample")
 
-enum cfg_exit { EXIT_AUTO, EXIT_QEMU, EXIT_SHUTDOWN, EXIT_REBOOT, EXIT_RETURN };
-enum cfg_ring { RING_OVERWRITE, RING_STOP };
+/* skip=: a bit each, parts unknown hardware may not take well. */
+#define SKIP_LIST(X)							\
+	X(PMU, "pmu")		/* no PMU MSR writes: nothing is counted */	\
+	X(LBR, "lbr")		/* no LBR MSR access at all */			\
+	X(PROBES, "probes")	/* no INT3 probes or debug-register breakpoints */
+
+/* lesson=N: numbered 1, 2, ... in order; docs/lessons/NN-name.md each. */
+#define LESSON_LIST(X)							\
+	X(1, cpuid) X(2, ipc) X(3, cache) X(4, branch) X(5, sampling)	\
+	X(6, lbr) X(7, kprobe) X(8, hwbp) X(9, fentry) X(10, linux)
+
+/* inject_fault=: the exception the inject section raises on purpose. */
+#define INJECT_LIST(X)							\
+	X(NONE, "none") X(UD, "ud") X(GP, "gp") X(DE, "de") X(PF, "pf")	\
+	X(BP, "bp")
+
+/* sample_src=: what interrupts the sampled workload. */
+#define SAMPLE_SRC_LIST(X) X(AUTO, "auto") X(PMI, "pmi") X(TIMER, "timer")
+
+/* ftrace_ring=: what a full trace ring does. */
+#define RING_LIST(X) X(OVERWRITE, "overwrite") X(STOP, "stop")
+
+/* exit=: how the run ends. */
+#define EXIT_LIST(X)							\
+	X(AUTO, "auto") X(QEMU, "qemu") X(SHUTDOWN, "shutdown")	\
+	X(REBOOT, "reboot") X(RETURN, "return")
+
+enum {
+#define CONFIG_ENTRY(id, name) SUITE_##id##_INDEX,
+	SUITE_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+#define CONFIG_ENTRY(id, name) SUITE_##id = BIT(SUITE_##id##_INDEX),
+	SUITE_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+};
+
+enum {
+#define CONFIG_ENTRY(id, name) SKIP_##id##_INDEX,
+	SKIP_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+#define CONFIG_ENTRY(id, name) SKIP_##id = BIT(SKIP_##id##_INDEX),
+	SKIP_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+};
+
+/* LESSON_COUNT; lesson N's slot is N - 1 (config.c checks the numbering). */
+enum {
+#define CONFIG_ENTRY(n, name) LESSON_SLOT_##n,
+	LESSON_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+	LESSON_COUNT
+};
+
+enum inject_fault {
+#define CONFIG_ENTRY(id, name) INJECT_##id,
+	INJECT_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+};
+
+enum sample_want {
+#define CONFIG_ENTRY(id, name) SAMPLE_WANT_##id,
+	SAMPLE_SRC_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+};
+
+enum cfg_ring {
+#define CONFIG_ENTRY(id, name) RING_##id,
+	RING_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+};
+
+enum cfg_exit {
+#define CONFIG_ENTRY(id, name) EXIT_##id,
+	EXIT_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+};
 
 /* Settings are u32s (a list of names is a bit mask) or one string, so one
  * table can describe them all (config.c). */
@@ -36,7 +112,7 @@ struct config {
 	u32 results;		/* write \pmulab\results.txt */
 	u32 exit;		/* enum cfg_exit */
 	u32 exit_wait;		/* seconds to show the summary before power-off */
-	u32 inject_fault;	/* enum inject_fault (selftest.h) */
+	u32 inject_fault;	/* enum inject_fault */
 	u32 suite;		/* SUITE_* */
 	char benches[CONFIG_STR_MAX];	/* more benches (suites.h syntax), or "none" */
 	char events[CONFIG_STR_MAX];	/* perf event names for counter records */
@@ -46,7 +122,7 @@ struct config {
 	char ftrace_notrace[CONFIG_STR_MAX];	/* globs not to, or "none" */
 	u32 ftrace_ring;	/* enum cfg_ring: what a full trace ring does */
 	u32 icount_shift;	/* QEMU -icount shift the host launched with, or CONFIG_OFF */
-	u32 sample_src;		/* enum sample_want (sample_suite.h) */
+	u32 sample_src;		/* enum sample_want */
 	u32 sample_period;	/* events (PMI) or LAPIC timer ticks */
 	u32 sample_random;	/* draw each period from period +- 1/8 */
 	u32 explain;		/* narrate every MSR access and code patch (explain.h) */
@@ -64,5 +140,7 @@ unsigned config_parse(struct config *c, const char *text, size_t len,
 		      config_error_fn err, void *ctx);
 /* Calls fn for each setting, in a fixed order, with its value as text. */
 void config_foreach(const struct config *c, config_value_fn fn, void *ctx);
+/* Lesson n's name, n in 1..LESSON_COUNT: "cpuid" for docs/lessons/01-cpuid.md. */
+const char *config_lesson_name(unsigned n);
 
 #endif

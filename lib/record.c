@@ -18,8 +18,6 @@ static rec_sink_fn rec_sink;
 static void *rec_sink_ctx;
 static u64 rec_seq;
 static u64 rec_errors;
-static u64 rec_checks[3];		/* by enum check_result */
-static char rec_failed[REC_FAILED_KEPT][REC_CHECK_NAME_MAX];
 
 void rec_set_sink(rec_sink_fn sink, void *ctx)
 {
@@ -137,59 +135,6 @@ void rec_narrate(const char *fmt, ...)
 	for (char *p = line; (p = strstr(p, REC_MAGIC)); p++)
 		*p = '?';
 	emit(line, n);
-}
-
-void rec_check_begin(struct rec *r, const char *name, enum check_result result)
-{
-	static const char *const names[] = { "pass", "fail", "skip" };
-
-	rec_begin(r, "check");
-	rec_str(r, "name", name);
-	rec_str(r, "result", names[result]);
-	if (result == CHECK_FAIL && rec_checks[CHECK_FAIL] < REC_FAILED_KEPT) {
-		char *dst = rec_failed[rec_checks[CHECK_FAIL]];
-		size_t n = strlen(name);
-
-		if (n >= REC_CHECK_NAME_MAX)
-			n = REC_CHECK_NAME_MAX - 1;
-		memcpy(dst, name, n);
-		dst[n] = '\0';
-	}
-	rec_checks[result]++;
-}
-
-void rec_check_skip(const char *name, const char *reason)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, CHECK_SKIP);
-	rec_str(&r, "reason", reason);
-	rec_end(&r);
-}
-
-void rec_check_u64(const char *name, u64 value, u64 expect)
-{
-	struct rec r;
-
-	rec_check_begin(&r, name, value == expect ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", value);
-	rec_u64(&r, "expect", expect);
-	rec_end(&r);
-}
-
-u64 rec_check_failures(void)
-{
-	return rec_checks[CHECK_FAIL];
-}
-
-u64 rec_check_count(enum check_result result)
-{
-	return rec_checks[result];
-}
-
-const char *rec_check_failed(unsigned i)
-{
-	return i < rec_checks[CHECK_FAIL] && i < REC_FAILED_KEPT ? rec_failed[i] : NULL;
 }
 
 u64 rec_count(void)

@@ -35,22 +35,6 @@ void rec_end(struct rec *r);
 /* A narration line for humans; never starts with the record magic. */
 void rec_narrate(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* A `check` record (a self-validation verdict, kvm-unit-tests style: missing
- * hardware is a skip, never a fail); failures are counted for the end status. */
-enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
-void rec_check_begin(struct rec *r, const char *name, enum check_result result);
-/* A whole skip verdict: missing hardware or setting, and why. */
-void rec_check_skip(const char *name, const char *reason);
-/* A whole exact verdict: pass when value equals expect. */
-void rec_check_u64(const char *name, u64 value, u64 expect);
-u64 rec_check_failures(void);
-u64 rec_check_count(enum check_result result);
-/* The names of the first REC_FAILED_KEPT failed checks, for a summary;
- * NULL past the last. */
-#define REC_FAILED_KEPT		8
-#define REC_CHECK_NAME_MAX	48
-const char *rec_check_failed(unsigned i);
-
 u64 rec_count(void);		/* records emitted so far (the next seq) */
 u64 rec_error_count(void);	/* of them, records of type "error" */
 

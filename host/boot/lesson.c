@@ -10,8 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "host/cli.h"
-
-#define LESSONS 10
+#include "lib/config.h"
 
 struct transcript {
 	FILE *out;
@@ -100,10 +99,10 @@ int cmd_lesson(int argc, char **argv)
 	FILE *tf;
 
 	if (argc < 2 || argv[1][0] == '-')
-		cli_usage_error("lesson", "missing the lesson's number, 1..%d", LESSONS);
+		cli_usage_error("lesson", "missing the lesson's number, 1..%d", LESSON_COUNT);
 	n = cli_uint("lesson", "N", argv[1]);
-	if (n < 1 || n > LESSONS)
-		cli_usage_error("lesson", "no lesson %lu: they are numbered 1..%d", n, LESSONS);
+	if (n < 1 || n > LESSON_COUNT)
+		cli_usage_error("lesson", "no lesson %lu: they are numbered 1..%d", n, LESSON_COUNT);
 	rargv = calloc(argc + 8, sizeof(char *));
 	if (!rargv) {
 		perror(pmulab_progname);

@@ -1,15 +1,31 @@
-/* Running one bench of a suite (suites.h): set the kernel up, measure,
- * report, and check the exact instruction count under -icount. */
+/* The benches section (suite_run.h): the plan, and each bench of it: set
+ * the kernel up, measure, report, and check the exact instruction count
+ * under -icount. */
 #include "lib/fmt.h"
+#include "lib/libc.h"
 #include "kernel-side/cpu/paging.h"
+#include "lib/check.h"
 #include "lib/record.h"
+#include "kernel-side/bench/bench.h"
 #include "kernel-side/bench/suite_run.h"
+#include "lib/suites.h"
 #include "microbench/kernels.h"
+
+/* A bench of the plan, with the lab and the working sets' memory. */
+struct suite_job {
+	const struct lab *lab;
+	const struct suite_spec *spec;
+	u8 *mem;
+	u64 mem_size;
+};
+
+static struct suite_spec plan[SUITE_PLAN_MAX];
+static unsigned nplan, finished;
+static struct suite_job part;	/* what benches_part() hands out */
 
 /* What the bench record says about the kernel and its setting. */
 struct describe_ctx {
-	const struct suite_spec *spec;
-	const struct suite_env *env;
+	const struct suite_job *job;
 	u64 page_size;
 };
 
@@ -17,7 +33,8 @@ static void describe(struct rec *r, const void *ctx)
 {
 	const struct describe_ctx *d = ctx;
 
-	suite_describe(r, d->spec, (u64)(uintptr_t)d->env->mem, d->page_size, d->env->seed);
+	suite_describe(r, d->job->spec, (u64)(uintptr_t)d->job->mem, d->page_size,
+		       d->job->lab->seed);
 }
 
 static void report_skipped(const struct suite_job *job, const char *why)
@@ -30,12 +47,12 @@ static void report_skipped(const struct suite_job *job, const char *why)
 	rec_str(&r, "family", job->spec->k->name);
 	rec_str(&r, "skipped", why);
 	rec_u64(&r, "ws", job->spec->ws);
-	rec_u64(&r, "mem", job->env->mem_size);
+	rec_u64(&r, "mem", job->mem_size);
 	rec_end(&r);
 }
 
 /* The exact instruction count under -icount against the kernel's formula. */
-static void check_icount(const struct suite_spec *sp, const struct suite_env *env,
+static void check_icount(const struct suite_spec *sp, const struct lab *lab,
 			 const struct bench_result *res, u64 iters)
 {
 	u64 expect = mb_insns(sp->k, sp->depth) * iters, insns;
@@ -44,10 +61,10 @@ static void check_icount(const struct suite_spec *sp, const struct suite_env *en
 	bool exact;
 
 	fmt_snprintf(name, sizeof(name), "icount.%s", sp->name);
-	if (env->icount_shift == BENCH_NO_ICOUNT)
-		return rec_check_skip(name, "no-icount");
-	exact = bench_icount(res, env->icount_shift, &insns);
-	rec_check_begin(&r, name, exact && insns == expect ? CHECK_PASS : CHECK_FAIL);
+	if (lab->icount_shift == BENCH_NO_ICOUNT)
+		return check_skip(name, "no-icount");
+	exact = bench_icount(res, lab->icount_shift, &insns);
+	check_begin(&r, name, exact && insns == expect ? CHECK_PASS : CHECK_FAIL);
 	if (exact)
 		rec_u64(&r, "value", insns);
 	else
@@ -63,8 +80,8 @@ void suite_run_bench(void *arg)
 	static struct bench_result res;
 	const struct suite_job *job = arg;
 	const struct suite_spec *sp = job->spec;
-	const struct suite_env *env = job->env;
-	struct describe_ctx d = { sp, env, 0 };
+	const struct lab *lab = job->lab;
+	struct describe_ctx d = { job, 0 };
 	struct mb_stream_arg st;
 	struct mb_branch_arg br;
 	struct bench b = {
@@ -75,19 +92,19 @@ void suite_run_bench(void *arg)
 
 	switch (sp->k->param) {
 	case MB_WS:
-		if (sp->ws > env->mem_size)
+		if (sp->ws > job->mem_size)
 			return report_skipped(job, "no-memory");
-		d.page_size = paging_page_size((u64)(uintptr_t)env->mem);
+		d.page_size = paging_page_size((u64)(uintptr_t)job->mem);
 		if (sp->k->id == MBK_CHASE) {
-			b.arg = mb_chase_init(env->mem, sp->ws, env->seed);
+			b.arg = mb_chase_init(job->mem, sp->ws, lab->seed);
 		} else {
-			st = (struct mb_stream_arg){ (u64)(uintptr_t)env->mem, sp->stride,
+			st = (struct mb_stream_arg){ (u64)(uintptr_t)job->mem, sp->stride,
 						     sp->ws - 1 };
 			b.arg = &st;
 		}
 		break;
 	case MB_PERIOD:
-		br.period = mb_pattern_init(pattern, sp->pattern, sp->period, env->seed);
+		br.period = mb_pattern_init(pattern, sp->pattern, sp->period, lab->seed);
 		br.pattern = (u64)(uintptr_t)pattern;
 		b.arg = &br;
 		break;
@@ -97,9 +114,54 @@ void suite_run_bench(void *arg)
 	case MB_NONE:
 		break;
 	}
-	count_init(&set, env->ci, env->pc, env->events);
+	count_init(&set, &lab->cpu, &lab->pmu, lab->events);
 	bench_run(&b, &set, &res);
-	bench_report(&b, &set, &res, env->icount_shift);
+	bench_report(&b, &set, &res, lab->icount_shift);
 	if (!sp->single)
-		check_icount(sp, env, &res, b.n2 - b.n1);
+		check_icount(sp, lab, &res, b.n2 - b.n1);
+}
+
+bool benches_begin(const struct lab *lab)
+{
+	const struct config *cfg = lab->cfg;
+	u64 want;
+
+	nplan = suite_plan(cfg->suite & SUITE_QUICK, cfg->suite & SUITE_FULL,
+			   !strcmp(cfg->benches, "none") ? "" : cfg->benches, plan,
+			   SUITE_PLAN_MAX);
+	if (!nplan)
+		return false;
+	want = suite_memory(plan, nplan);
+	part = (struct suite_job){ .lab = lab };
+	part.mem = want ? lab->platform.pages(want, &part.mem_size) : NULL;
+	rec_narrate("benches: %u to run, %llu KiB of memory for working sets (%llu asked)",
+		    nplan, (unsigned long long)(part.mem_size >> 10),
+		    (unsigned long long)(want >> 10));
+	return true;
+}
+
+void *benches_part(const struct lab *lab, unsigned i, char *name, size_t size)
+{
+	if (i >= nplan)
+		return NULL;
+	fmt_snprintf(name, size, "%s", plan[i].name);
+	part.spec = &plan[i];
+	return &part;
+}
+
+void benches_done(const struct lab *lab)
+{
+	finished++;
+}
+
+void benches_end(const struct lab *lab)
+{
+	if (part.mem)
+		lab->platform.free_pages(part.mem, part.mem_size);
+	part.mem = NULL;
+}
+
+unsigned benches_finished(void)
+{
+	return finished;
 }

@@ -1,28 +1,23 @@
-/* Running one bench of the plan (lib/suites.h) in the owned world: a bench
- * record, counter records and an exact icount check for each. */
+/* The benches section: each bench of the plan (lib/suites.h) that suite=
+ * and benches= name, one owned section each, with a bench record, counter
+ * records and an exact icount check. */
 #ifndef PMULAB_SUITE_RUN_H
 #define PMULAB_SUITE_RUN_H
 
-#include "kernel-side/bench/bench.h"
-#include "kernel-side/pmu/pmu.h"
-#include "lib/suites.h"
+#include "kernel-side/lab/lab.h"
 
-struct suite_env {
-	const struct cpu_info *ci;
-	const struct pmu_caps *pc;
-	const char *events;
-	u32 icount_shift;		/* BENCH_NO_ICOUNT when not under -icount */
-	u64 seed;
-	u8 *mem;			/* for chase and stream (UEFI pages) */
-	u64 mem_size;
-};
-
-struct suite_job {
-	const struct suite_env *env;
-	const struct suite_spec *spec;
-};
-
-/* The owned-world body for one bench: arg is a struct suite_job *. */
+/* The section's hooks (kernel-side/lab/section.h): the plan and the working
+ * sets' memory -- the largest planned, or as much of it as the platform
+ * gives -- before; bench i's part; a finished bench counted; the memory
+ * given back after. */
+bool benches_begin(const struct lab *lab);
+void *benches_part(const struct lab *lab, unsigned i, char *name, size_t size);
+void benches_done(const struct lab *lab);
+void benches_end(const struct lab *lab);
+/* The owned-world body for one bench: arg is benches_part()'s. */
 void suite_run_bench(void *arg);
+
+/* Benches that finished, for the summary. */
+unsigned benches_finished(void);
 
 #endif

@@ -3,6 +3,7 @@
 #include "kernel-side/cpu/exception.h"
 #include "kernel-side/cpu/extable.h"
 #include "kernel-side/cpu/msr.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "kernel-side/cpu/selftest.h"
 
@@ -87,7 +88,7 @@ static void report_fixup(const char *name, int got, u64 fixups, unsigned vector)
 	char buf[16];
 	bool ok = got == (HW_ERR_FAULT | (int)vector) && fixups == 1;
 
-	rec_check_begin(&r, name, ok ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, name, ok ? CHECK_PASS : CHECK_FAIL);
 	rec_str(&r, "value", hw_err_name(got, buf));
 	rec_str(&r, "expected", hw_err_name(HW_ERR_FAULT | (int)vector, buf));
 	rec_u64(&r, "fixups", fixups);
@@ -107,7 +108,7 @@ void selftest_report(const struct selftest *st, const struct pmu_caps *pc)
 	report_fixup("fixup.gp", st->gp, st->fixups[1], GP_VECTOR);
 	report_fixup("fixup.de", st->de, st->fixups[2], DE_VECTOR);
 
-	rec_check_begin(&r, "rdpmc", expect_value == got_value ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, "rdpmc", expect_value == got_value ? CHECK_PASS : CHECK_FAIL);
 	if (got_value)
 		rec_hex(&r, "value", st->rdpmc_val);
 	else
@@ -126,7 +127,7 @@ void selftest_report_restore(const char *section, const struct owned_stats *os)
 	bool ok = os->idt_restored && os->if_restored && os->msrs_mismatched == 0 &&
 		  os->lapic_mismatched == 0;
 
-	rec_check_begin(&r, "owned.restore", ok ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, "owned.restore", ok ? CHECK_PASS : CHECK_FAIL);
 	rec_str(&r, "section", section);
 	rec_u64(&r, "idt", os->idt_restored);
 	rec_u64(&r, "if", os->if_restored);

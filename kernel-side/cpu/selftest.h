@@ -6,9 +6,8 @@
 #define PMULAB_SELFTEST_H
 
 #include "kernel-side/cpu/owned.h"
+#include "lib/config.h"
 #include "kernel-side/pmu/pmu.h"
-
-enum inject_fault { INJECT_NONE, INJECT_UD, INJECT_GP, INJECT_DE, INJECT_PF, INJECT_BP };
 
 struct selftest {
 	int ud, gp, de;			/* accessor-style results of each fault */

@@ -4,9 +4,12 @@
  * exact under QEMU -icount. */
 #include "lib/crc32.h"
 #include "lib/fmt.h"
+#include "kernel-side/bench/bench.h"
+#include "kernel-side/ftrace/ftrace.h"
 #include "kernel-side/ftrace/ftrace_suite.h"
 #include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "lib/symtab.h"
 #include "microbench/traced.h"
@@ -14,27 +17,30 @@
 #define CALLS_N		1000	/* calls per iteration count in the cost benches */
 #define CHAIN_ARG	5
 #define RECURSE_N	3
-/* Instructions a traced call may add with the function tracer on (the
- * budget the fast path was written to; ftrace_tracers.asm's takes 33). */
+/* Instructions a traced call may add with the function tracer on: the
+ * budget ftrace.function-cost holds it to (ftrace_tracers.asm's fast path
+ * takes 33). */
 #define FUNCTION_COST_GOAL 40
 
-static const struct ftrace_env *env;
+static const struct lab *lab;
 
-static void check_range(const char *name, u64 value, u64 lo, u64 hi)
+/* A full trace ring drops its oldest entry (ftrace_ring=overwrite), or stops. */
+static bool overwrite(void)
 {
-	struct rec r;
+	return lab->cfg->ftrace_ring == RING_OVERWRITE;
+}
 
-	rec_check_begin(&r, name, value >= lo && value <= hi ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", value);
-	rec_u64(&r, "lo", lo);
-	rec_u64(&r, "hi", hi);
-	rec_end(&r);
+/* The image's code, checksummed: patching must leave it as it was. */
+static u32 text_crc(void)
+{
+	return crc32_update(0, (const void *)(uintptr_t)lab->image.text_lo,
+			    lab->image.text_hi - lab->image.text_lo);
 }
 
 static const char *fn_name(u64 ip)
 {
 	u64 off;
-	const char *name = symtab_name(ip, env->image_base, &off);
+	const char *name = symtab_name(ip, lab->image.base, &off);
 
 	return name ? name : "?";
 }
@@ -50,7 +56,7 @@ void ftrace_boot(void *arg)
 	struct rec r;
 	char sym[96], bytes[16];
 
-	env = arg;
+	lab = arg;
 	ftrace_init(&init);
 	rec_begin(&r, "ftrace");
 	rec_u64(&r, "sites", init.sites);
@@ -59,7 +65,7 @@ void ftrace_boot(void *arg)
 	rec_str(&r, "nop", "0f1f440000");
 	rec_end(&r);
 	for (unsigned i = 0; i < init.refused && i < FTRACE_REFUSED_KEPT; i++) {
-		symtab_format((u64)(uintptr_t)init.refused_site[i].addr, env->image_base, sym,
+		symtab_format((u64)(uintptr_t)init.refused_site[i].addr, lab->image.base, sym,
 			      sizeof(sym));
 		site_bytes(bytes, sizeof(bytes), init.refused_site[i].bytes);
 		rec_begin(&r, "ftrace_refused");
@@ -68,7 +74,7 @@ void ftrace_boot(void *arg)
 		rec_str(&r, "bytes", bytes);
 		rec_end(&r);
 	}
-	rec_check_u64("ftrace.sites-nop", ftrace_sites_not_nop(), init.refused);
+	check_u64("ftrace.sites-nop", ftrace_sites_not_nop(), init.refused);
 }
 
 /* The trace records of one run: a header, then the entries or the profile. */
@@ -83,10 +89,10 @@ static void emit_trace(const char *name, const char *tracer)
 	rec_u64(&r, "entries", ftrace_event_count());
 	rec_u64(&r, "written", ftrace_written_count());
 	rec_u64(&r, "lost", ftrace_lost_count());
-	rec_u64(&r, "tsc_hz", env->tsc_hz);
-	rec_str(&r, "mode", env->overwrite ? "overwrite" : "stop");
-	rec_str(&r, "filter", env->filter);
-	rec_str(&r, "notrace", env->notrace);
+	rec_u64(&r, "tsc_hz", lab->tsc_hz);
+	rec_str(&r, "mode", overwrite() ? "overwrite" : "stop");
+	rec_str(&r, "filter", lab->cfg->ftrace_filter);
+	rec_str(&r, "notrace", lab->cfg->ftrace_notrace);
 	rec_end(&r);
 	for (unsigned i = 0; i < ftrace_event_count(); i++) {
 		const struct ftrace_event *e = ftrace_event(i);
@@ -99,7 +105,7 @@ static void emit_trace(const char *name, const char *tracer)
 			rec_hex(&r, "ip", e->ip);
 			rec_str(&r, "sym", fn_name(e->ip));
 			rec_hex(&r, "parent", e->parent);
-			symtab_format(e->parent, env->image_base, sym, sizeof(sym));
+			symtab_format(e->parent, lab->image.base, sym, sizeof(sym));
 			rec_str(&r, "parent_sym", sym);
 		} else {
 			rec_str(&r, "type", e->type == FT_ENTRY ? "entry" : "exit");
@@ -136,8 +142,8 @@ static __attribute__((noinline)) u64 run_chain(enum ftrace_tracer t, const char 
 {
 	u64 v;
 
-	ftrace_start(t, env->overwrite);
-	ftrace_enable(filter, notrace, env->image_base);
+	ftrace_start(t, overwrite());
+	ftrace_enable(filter, notrace, lab->image.base);
 	v = tr_top(CHAIN_ARG);
 	if (t != FTRACE_FUNCTION)
 		v += tr_recurse(RECURSE_N) << 32;
@@ -163,8 +169,8 @@ static void check_function_sequence(void)
 		good += !strcmp(fn_name(e->ip), want[i][0]) &&
 			!strcmp(fn_name(e->parent), want[i][1]);
 	}
-	rec_check_begin(&r, "ftrace.function.sequence",
-			n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, "ftrace.function.sequence",
+		    n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "events", n);
 	rec_u64(&r, "matching", good);
 	rec_u64(&r, "expect", ARRAY_SIZE(want));
@@ -193,8 +199,8 @@ static void check_graph_shape(void)
 		good += !strcmp(fn_name(e->ip), want[i].fn) && e->type == want[i].type &&
 			e->depth == want[i].depth;
 	}
-	rec_check_begin(&r, "ftrace.graph.shape",
-			n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, "ftrace.graph.shape",
+		    n == ARRAY_SIZE(want) && good == n ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "events", n);
 	rec_u64(&r, "matching", good);
 	rec_u64(&r, "expect", ARRAY_SIZE(want));
@@ -228,9 +234,9 @@ static void check_int3_redirect(void)
 	memcpy(p.insn, FTRACE_NOP5, POKE_LEN);
 	text_poke_batch(&p, 1);
 	ftrace_stop();
-	rec_check_begin(&r, "ftrace.int3-redirect",
-			v == 22 && text_poke_int3_hits() == hits + 1 && !ftrace_event_count() ?
-			CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, "ftrace.int3-redirect",
+		    v == 22 && text_poke_int3_hits() == hits + 1 && !ftrace_event_count() ?
+		    CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "value", v);
 	rec_u64(&r, "int3_hits", text_poke_int3_hits() - hits);
 	rec_u64(&r, "traced", ftrace_event_count());
@@ -239,30 +245,30 @@ static void check_int3_redirect(void)
 
 static void run_tracers(void)
 {
-	u32 before = crc32_update(0, env->text, env->etext - env->text);
+	u32 before = text_crc();
 	u64 v;
 
-	v = run_chain(FTRACE_FUNCTION, env->filter, env->notrace);
+	v = run_chain(FTRACE_FUNCTION, lab->cfg->ftrace_filter, lab->cfg->ftrace_notrace);
 	emit_trace("chain", "function");
 	check_function_sequence();
-	rec_check_u64("ftrace.function.result", v, expected_top(CHAIN_ARG));
+	check_u64("ftrace.function.result", v, expected_top(CHAIN_ARG));
 
-	v = run_chain(FTRACE_GRAPH, env->filter, env->notrace);
+	v = run_chain(FTRACE_GRAPH, lab->cfg->ftrace_filter, lab->cfg->ftrace_notrace);
 	emit_trace("graph", "function_graph");
 	check_graph_shape();
-	rec_check_u64("ftrace.graph.result", v, expected_top(CHAIN_ARG) + ((u64)RECURSE_N << 32));
+	check_u64("ftrace.graph.result", v, expected_top(CHAIN_ARG) + ((u64)RECURSE_N << 32));
 
-	run_chain(FTRACE_PROFILE, env->filter, env->notrace);
+	run_chain(FTRACE_PROFILE, lab->cfg->ftrace_filter, lab->cfg->ftrace_notrace);
 	emit_trace("profile", "function_profile");
-	rec_check_u64("ftrace.profile.tr_leaf", profile_hits("tr_leaf"), 3);
-	rec_check_u64("ftrace.profile.tr_recurse", profile_hits("tr_recurse"), RECURSE_N + 1);
+	check_u64("ftrace.profile.tr_leaf", profile_hits("tr_leaf"), 3);
+	check_u64("ftrace.profile.tr_recurse", profile_hits("tr_recurse"), RECURSE_N + 1);
 
-	run_chain(FTRACE_FUNCTION, env->filter, "tr_leaf");
-	rec_check_u64("ftrace.notrace", ftrace_event_count(), 2);	/* tr_top, tr_mid */
+	run_chain(FTRACE_FUNCTION, lab->cfg->ftrace_filter, "tr_leaf");
+	check_u64("ftrace.notrace", ftrace_event_count(), 2);	/* tr_top, tr_mid */
 
 	check_int3_redirect();
-	rec_check_u64("ftrace.restored", ftrace_sites_not_nop(), 0);
-	rec_check_u64("ftrace.text-crc", crc32_update(0, env->text, env->etext - env->text), before);
+	check_u64("ftrace.restored", ftrace_sites_not_nop(), 0);
+	check_u64("ftrace.text-crc", text_crc(), before);
 }
 
 /* Instructions for CALLS_N calls (n2 - n1) under -icount, or 0 when the
@@ -277,10 +283,10 @@ static u64 cost_bench(const char *name, u64 (*fn)(u64))
 	};
 	u64 insns = 0;
 
-	count_init(&set, env->ci, env->pc, env->events);
+	count_init(&set, &lab->cpu, &lab->pmu, lab->events);
 	bench_run(&b, &set, &res);
-	bench_report(&b, &set, &res, env->icount_shift);
-	if (env->icount_shift != BENCH_NO_ICOUNT && !bench_icount(&res, env->icount_shift, &insns))
+	bench_report(&b, &set, &res, lab->icount_shift);
+	if (lab->icount_shift != BENCH_NO_ICOUNT && !bench_icount(&res, lab->icount_shift, &insns))
 		insns = 0;
 	return insns;
 }
@@ -311,7 +317,7 @@ static void run_costs(void)
 	plain = cost_bench("ftrace-plain", tr_leaf_plain);
 	nop = cost_bench("ftrace-nop", tr_leaf);
 	ftrace_start(FTRACE_FUNCTION, true);
-	ftrace_enable("tr_leaf", "none", env->image_base);
+	ftrace_enable("tr_leaf", "none", lab->image.base);
 	fill_ring();
 	fn = cost_bench("ftrace-function", tr_leaf);
 	ftrace_start(FTRACE_GRAPH, true);
@@ -319,13 +325,13 @@ static void run_costs(void)
 	graph = cost_bench("ftrace-graph", tr_leaf);
 	ftrace_disable();
 	ftrace_stop();
-	if (env->icount_shift == BENCH_NO_ICOUNT || !plain || !nop || !fn || !graph) {
-		rec_check_skip("ftrace.nop-cost", env->icount_shift == BENCH_NO_ICOUNT ?
+	if (lab->icount_shift == BENCH_NO_ICOUNT || !plain || !nop || !fn || !graph) {
+		check_skip("ftrace.nop-cost", lab->icount_shift == BENCH_NO_ICOUNT ?
 			   "no-icount" : "tsc-not-whole-instructions");
 		return;
 	}
 	/* The disabled site is one instruction: the 5-byte NOP. */
-	rec_check_u64("ftrace.nop-cost", (nop - plain) / CALLS_N, 1);
+	check_u64("ftrace.nop-cost", (nop - plain) / CALLS_N, 1);
 	check_range("ftrace.function-cost", (fn - nop) / CALLS_N, 1, FUNCTION_COST_GOAL);
 	cost_record("function", fn, nop);
 	cost_record("function_graph", graph, nop);
@@ -345,7 +351,7 @@ static void run_patch_time(void)
 	unsigned n;
 
 	t0 = hw_rdtsc();
-	n = ftrace_enable("*", "none", env->image_base);
+	n = ftrace_enable("*", "none", lab->image.base);
 	t1 = hw_rdtsc();
 	ftrace_disable();
 	t2 = hw_rdtsc();
@@ -353,17 +359,17 @@ static void run_patch_time(void)
 	rec_u64(&r, "sites", n);
 	rec_u64(&r, "enable_ticks", t1 - t0);
 	rec_u64(&r, "disable_ticks", t2 - t1);
-	if (env->icount_shift != BENCH_NO_ICOUNT) {
-		rec_u64(&r, "enable_insns", (t1 - t0) >> env->icount_shift);
-		rec_u64(&r, "disable_insns", (t2 - t1) >> env->icount_shift);
+	if (lab->icount_shift != BENCH_NO_ICOUNT) {
+		rec_u64(&r, "enable_insns", (t1 - t0) >> lab->icount_shift);
+		rec_u64(&r, "disable_insns", (t2 - t1) >> lab->icount_shift);
 	}
 	rec_end(&r);
-	rec_check_u64("ftrace.patch-all.restored", ftrace_sites_not_nop(), 0);
+	check_u64("ftrace.patch-all.restored", ftrace_sites_not_nop(), 0);
 }
 
 void ftrace_suite_run(void *arg)
 {
-	env = arg;
+	lab = arg;
 	run_tracers();
 	run_costs();
 	run_patch_time();

@@ -4,6 +4,7 @@
  * functions saw themselves (their own return addresses). */
 #include "microbench/lbr_chain.h"
 #include "kernel-side/lbr/lbr_check.h"
+#include "lib/check.h"
 #include "lib/record.h"
 
 static struct lbr_entry entries[LBR_MAX_ENTRIES];
@@ -36,7 +37,8 @@ static int find_frames(unsigned n)
 
 void lbr_check_run(void *arg)
 {
-	const struct lbr_caps *lc = arg;
+	const struct lab *lab = arg;
+	const struct lbr_caps *lc = &lab->lbr;
 	const char *name = "lbr.callchain";
 	unsigned n, nchain;
 	bool cs;
@@ -44,11 +46,11 @@ void lbr_check_run(void *arg)
 	struct rec r;
 
 	if (!lc->present)
-		return rec_check_skip(name, lc->reason);
+		return check_skip(name, lc->reason);
 	err = lbr_start(lc, LBR_F_KERNEL | LBR_F_CALLS | LBR_F_CALL_STACK);
 	if (err) {
 		/* A hypervisor that enumerates an LBR it does not emulate. */
-		rec_check_begin(&r, name, HW_ERR_IS_FAULT(err) ? CHECK_SKIP : CHECK_FAIL);
+		check_begin(&r, name, HW_ERR_IS_FAULT(err) ? CHECK_SKIP : CHECK_FAIL);
 		rec_str(&r, "reason", HW_ERR_IS_FAULT(err) ? "lbr-msr-fault" : "lbr-start-failed");
 		rec_hex(&r, "err", (u64)err);
 		return rec_end(&r);
@@ -65,10 +67,10 @@ void lbr_check_run(void *arg)
 	 * oldest calls before the hook froze it: the hardware's limit, said as
 	 * such rather than failed. */
 	if (at < 0 && !cs && n == lbr_depth(lc)) {
-		rec_check_begin(&r, name, CHECK_SKIP);
+		check_begin(&r, name, CHECK_SKIP);
 		rec_str(&r, "reason", "ring-too-shallow");
 	} else {
-		rec_check_begin(&r, name, at >= 0 ? CHECK_PASS : CHECK_FAIL);
+		check_begin(&r, name, at >= 0 ? CHECK_PASS : CHECK_FAIL);
 	}
 	rec_u64(&r, "entries", n);
 	rec_u64(&r, "call_stack", cs);

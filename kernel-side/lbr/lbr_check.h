@@ -4,9 +4,9 @@
 #ifndef PMULAB_LBR_CHECK_H
 #define PMULAB_LBR_CHECK_H
 
-#include "kernel-side/lbr/lbr.h"
+#include "kernel-side/lab/lab.h"
 
-/* The owned-world body: arg is the const struct lbr_caps *. */
+/* The owned-world body: arg is the const struct lab. */
 void lbr_check_run(void *arg);
 
 #endif

@@ -9,6 +9,8 @@
 #define WRAP	76
 #define SAY_MAX	1024
 
+static const struct lesson_job *running;	/* the step in its section */
+
 void lesson_begin(const struct lesson *l)
 {
 	struct rec r;
@@ -16,11 +18,17 @@ void lesson_begin(const struct lesson *l)
 	rec_begin(&r, "lesson");
 	rec_u64(&r, "n", l->n);
 	rec_u64(&r, "step", 0);
-	rec_str(&r, "name", l->name);
+	rec_str(&r, "name", config_lesson_name(l->n));
 	rec_str(&r, "title", l->title);
 	rec_u64(&r, "steps", l->nsteps);
 	rec_end(&r);
 	rec_narrate("Lesson %u: %s", l->n, l->title);
+}
+
+u8 *lesson_memory(u64 *size)
+{
+	*size = running->mem_size;
+	return running->mem;
 }
 
 /* Explain mode is on for every step, then back as it was. */
@@ -31,6 +39,7 @@ void lesson_run_step(void *arg)
 	bool was = explain_enabled();
 	struct rec r;
 
+	running = job;
 	rec_begin(&r, "lesson");
 	rec_u64(&r, "n", job->l->n);
 	rec_u64(&r, "step", job->step + 1);
@@ -39,7 +48,7 @@ void lesson_run_step(void *arg)
 	rec_narrate("%s", "");
 	rec_narrate("Step %u: %s", job->step + 1, st->title);
 	explain_enable(true);
-	st->run(job->env);
+	st->run(job->lab);
 	explain_enable(was);
 }
 
@@ -133,7 +142,7 @@ void lesson_answer(const char *fmt, ...)
 	wrap(buf, "");
 }
 
-void lesson_measure(const struct lesson_env *env, const char *name, mb_fn *fn,
+void lesson_measure(const struct lab *lab, const char *name, mb_fn *fn,
 		    const void *arg, u64 n, const char *events, struct lesson_result *r)
 {
 	static struct count_set set;
@@ -145,16 +154,16 @@ void lesson_measure(const struct lesson_env *env, const char *name, mb_fn *fn,
 	bool was = explain_enabled();
 
 	explain_enable(false);
-	count_init(&set, env->ci, env->pc, events);
+	count_init(&set, &lab->cpu, &lab->pmu, events);
 	bench_run(&b, &set, &res);
-	bench_report(&b, &set, &res, env->icount_shift);
+	bench_report(&b, &set, &res, lab->icount_shift);
 	explain_enable(was);
 
 	memset(r, 0, sizeof(*r));
 	r->iters = n;
 	r->tsc = res.tsc.median;
-	r->icount = env->icount_shift != BENCH_NO_ICOUNT &&
-		    bench_icount(&res, env->icount_shift, &r->insns);
+	r->icount = lab->icount_shift != BENCH_NO_ICOUNT &&
+		    bench_icount(&res, lab->icount_shift, &r->insns);
 	for (unsigned i = 0; i < set.n && r->nev < LESSON_EVENTS_MAX; i++) {
 		const struct count_slot *sl = &set.slot[i];
 

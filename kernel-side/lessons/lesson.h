@@ -1,67 +1,62 @@
 /* Lessons: numbered steps that narrate what is done and what the hardware
  * answered, with explain mode on (explain.h), so every register write and
  * every patched byte shows. A lesson is data -- a title and a table of steps
- * -- in one small file (lesson_NN_name.c), plus its text in
- * docs/lessons/NN-name.md. Each step runs in its own owned section, so on
- * real hardware the firmware can wait for a key between steps; the records
- * are `lesson n=N step=K title=...` (docs/record-format.md). Each lesson
- * says what real hardware shows and what QEMU TCG shows instead, and why;
- * its last step asks one question and answers it with the run's numbers. */
+ * -- in one small file (lesson_NN_name.c), plus its line in LESSON_LIST
+ * (lib/config.h) and its text in docs/lessons/NN-name.md. Each step runs in
+ * its own owned section, so on real hardware the firmware can wait for a key
+ * between steps; the records are `lesson n=N step=K title=...`
+ * (docs/record-format.md). Each lesson says what real hardware shows and
+ * what QEMU TCG shows instead, and why; its last step asks one question and
+ * answers it with the run's numbers. */
 #ifndef PMULAB_LESSON_H
 #define PMULAB_LESSON_H
 
-#include "kernel-side/cpu/apic.h"
 #include "kernel-side/bench/bench.h"
+#include "kernel-side/lab/lab.h"
 #include "microbench/kernels.h"
-#include "kernel-side/lbr/lbr.h"
 
-#define LESSON_MAX	10	/* lessons are numbered 1..LESSON_MAX */
 #define LESSON_EVENTS_MAX 6
-
-struct lesson_env {
-	const struct cpu_info *ci;
-	const struct pmu_caps *pc;
-	const struct lbr_caps *lc;
-	const struct apic_info *apic;
-	u64 image_base;
-	u64 text_lo, text_hi;		/* the image's code */			/* for symbols */
-	u32 icount_shift;		/* BENCH_NO_ICOUNT when not under -icount */
-	u64 seed;
-	bool on_qemu;			/* hello boot=qemu */
-	u8 *mem;			/* working sets: lesson->mem bytes, or fewer */
-	u64 mem_size;
-};
 
 struct lesson_step {
 	const char *title;
-	void (*run)(const struct lesson_env *env);	/* owned world */
+	void (*run)(const struct lab *lab);	/* owned world */
 };
 
 struct lesson {
-	unsigned n;
-	const char *name;		/* docs/lessons/NN-name.md */
+	unsigned n;			/* its name: config_lesson_name(n) */
 	const char *title;
 	u64 mem;			/* bytes of working-set memory it wants */
 	const struct lesson_step *steps;
 	unsigned nsteps;
 };
 
-#define LESSON(num, nm, ttl, memory, step_table) \
-	const struct lesson lesson_##num = { num, nm, ttl, memory, step_table, \
+#define LESSON(num, ttl, memory, step_table) \
+	const struct lesson lesson_##num = { num, ttl, memory, step_table, \
 					     ARRAY_SIZE(step_table) }
 
-/* The lesson numbered n, or NULL when there is none (lessons.c). */
-const struct lesson *lesson_find(unsigned n);
+/* The lesson section's hooks (kernel-side/lab/section.h; lessons.c). With
+ * lesson=N, lesson N runs instead of the suites: begin takes the memory it
+ * asked for and writes its first record; each step is a part, a pause
+ * between them; at the close no probe a lesson put in stays, and the memory
+ * goes back. */
+bool lesson_section_begin(const struct lab *lab);
+void *lesson_part(const struct lab *lab, unsigned i, char *name, size_t size);
+void lesson_close(const struct lab *lab);
 
-/* The `lesson n=N step=0` record and the title; then, for each step, an
- * owned section running lesson_run_step. */
+/* The `lesson n=N step=0` record and the title. */
 void lesson_begin(const struct lesson *l);
+/* A step's owned section: its record and title, then its run with explain
+ * mode on. */
 struct lesson_job {
 	const struct lesson *l;
 	unsigned step;			/* 0-based index into l->steps */
-	const struct lesson_env *env;
+	const struct lab *lab;
+	u8 *mem;			/* working sets: l->mem bytes, or fewer */
+	u64 mem_size;
 };
 void lesson_run_step(void *arg);	/* arg: struct lesson_job * */
+/* The working sets of the lesson running: NULL, or *size bytes. */
+u8 *lesson_memory(u64 *size);
 
 /* Prose, wrapped at 76 columns into narration lines. */
 void lesson_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -87,7 +82,7 @@ struct lesson_result {
 		s64 value;		/* median for iters */
 	} ev[LESSON_EVENTS_MAX];
 };
-void lesson_measure(const struct lesson_env *env, const char *name, mb_fn *fn,
+void lesson_measure(const struct lab *lab, const char *name, mb_fn *fn,
 		    const void *arg, u64 n, const char *events, struct lesson_result *r);
 /* The result of event name, or NULL when it was not counted. */
 const s64 *lesson_event(const struct lesson_result *r, const char *name);

@@ -13,7 +13,7 @@ static void show_regs(const char *what, const struct cpuid_regs *r)
 		   r->ecx, r->edx);
 }
 
-static void vendor(const struct lesson_env *env)
+static void vendor(const struct lab *lab)
 {
 	struct cpuid_regs r;
 
@@ -23,16 +23,16 @@ static void vendor(const struct lesson_env *env)
 	hw_cpuid(0, 0, &r);
 	show_regs("CPUID.0", &r);
 	lesson_say("Highest basic leaf: 0x%x; vendor \"%s\". Leaf 0AH, the PMU's, exists "
-		   "only when the highest leaf is at least 0AH: %s.", r.eax, env->ci->vendor,
+		   "only when the highest leaf is at least 0AH: %s.", r.eax, lab->cpu.vendor,
 		   r.eax >= 0xa ? "it is" : "it is not");
 	lesson_say("CPUID.1:ECX bit 31 says a hypervisor is underneath: %s%s.",
-		   env->ci->hypervisor ? "set, signature " : "clear",
-		   env->ci->hypervisor ? env->ci->hv_signature : "");
+		   lab->cpu.hypervisor ? "set, signature " : "clear",
+		   lab->cpu.hypervisor ? lab->cpu.hv_signature : "");
 }
 
-static void leaf_0a(const struct lesson_env *env)
+static void leaf_0a(const struct lab *lab)
 {
-	const struct pmu_caps *pc = env->pc;
+	const struct pmu_caps *pc = &lab->pmu;
 	struct cpuid_regs r;
 
 	lesson_say("Leaf 0AH describes Intel's architectural PMU. EAX[7:0] is its "
@@ -40,7 +40,7 @@ static void leaf_0a(const struct lesson_env *env)
 		   "CPU has, EAX[23:16] their width in bits, EAX[31:24] how many bits "
 		   "of EBX are meaningful. From version 2, EDX[4:0] counts the fixed "
 		   "counters and EDX[12:5] gives their width.");
-	cpu_leaf(env->ci, 0xa, 0, &r);
+	cpu_leaf(&lab->cpu, 0xa, 0, &r);
 	show_regs("CPUID.0AH", &r);
 	lesson_say("Decoded: version %u, %u general-purpose counters of %u bits, %u fixed "
 		   "counters of %u bits%s.", pc->version, pc->gp_counters, pc->gp_width,
@@ -55,9 +55,9 @@ static void leaf_0a(const struct lesson_env *env)
 			   "\"no architectural performance monitoring\".");
 }
 
-static void events(const struct lesson_env *env)
+static void events(const struct lab *lab)
 {
-	const struct pmu_caps *pc = env->pc;
+	const struct pmu_caps *pc = &lab->pmu;
 	unsigned n = pc->events_len < ARCH_EVENT_MAX ? pc->events_len : ARCH_EVENT_MAX;
 
 	lesson_say("EBX is a bitmap of the architectural events, where a set bit means "
@@ -71,15 +71,15 @@ static void events(const struct lesson_env *env)
 			   "perf would fall back to software events.");
 }
 
-static void perf_capabilities(const struct lesson_env *env)
+static void perf_capabilities(const struct lab *lab)
 {
 	u64 cap;
 
 	lesson_say("CPUID.1:ECX bit 15 (PDCM) promises the MSR IA32_PERF_CAPABILITIES "
 		   "(0x345): the LBR record format, the PEBS format and whether the "
 		   "counters take full-width writes. Here PDCM is %s.",
-		   env->ci->leaf1_ecx & X86_FEATURE_PDCM ? "set" : "clear");
-	if (!(env->ci->leaf1_ecx & X86_FEATURE_PDCM)) {
+		   lab->cpu.leaf1_ecx & X86_FEATURE_PDCM ? "set" : "clear");
+	if (!(lab->cpu.leaf1_ecx & X86_FEATURE_PDCM)) {
 		lesson_say("So the MSR is not read: reading an MSR the CPU does not have "
 			   "raises #GP.");
 		return;
@@ -88,32 +88,32 @@ static void perf_capabilities(const struct lesson_env *env)
 	msr_read_safe(MSR_IA32_PERF_CAPABILITIES, &cap);
 }
 
-static void amd_leaves(const struct lesson_env *env)
+static void amd_leaves(const struct lab *lab)
 {
 	struct cpuid_regs r;
-	bool has_22 = env->ci->max_ext_leaf >= 0x80000022u;
+	bool has_22 = lab->cpu.max_ext_leaf >= 0x80000022u;
 
 	lesson_say("AMD's counters are described in extended leaves. 80000001H:ECX bit "
 		   "23 (PerfCtrExtCore) says there are six core counters at MSR "
 		   "0xc0010200 instead of the legacy four at 0xc0010000; leaf 80000022H "
 		   "EAX bit 0 says PerfMonV2 (a global control, as Intel's), EBX[3:0] "
 		   "how many core counters.");
-	cpu_leaf(env->ci, 0x80000001u, 0, &r);
+	cpu_leaf(&lab->cpu, 0x80000001u, 0, &r);
 	show_regs("CPUID.80000001H", &r);
 	lesson_say("PerfCtrExtCore: %s. The highest extended leaf is 0x%x, so leaf "
 		   "80000022H %s.", r.ecx & X86_FEATURE_PERFCTR_CORE ? "set" : "clear",
-		   env->ci->max_ext_leaf, has_22 ? "exists" : "does not exist");
+		   lab->cpu.max_ext_leaf, has_22 ? "exists" : "does not exist");
 	if (has_22) {
-		cpu_leaf(env->ci, 0x80000022u, 0, &r);
+		cpu_leaf(&lab->cpu, 0x80000022u, 0, &r);
 		show_regs("CPUID.80000022H", &r);
 	}
-	if (cpu_is_amd_like(env->ci)) {
+	if (cpu_is_amd_like(&lab->cpu)) {
 		struct pmu_caps again;
 
 		lesson_say("The four legacy counters are implied, not enumerated, so "
 			   "pmu.c believes them only once a pattern written to PerfCtr0 "
 			   "reads back (and restores it after). Again, narrated:");
-		pmu_probe(env->ci, &again);
+		pmu_probe(&lab->cpu, &again);
 		lesson_say("So: %s.", again.present ? "the counters are there" : again.reason);
 	}
 	lesson_real_vs_tcg("a Zen 4 answers PerfCtrExtCore set and PerfMonV2 with 6 "
@@ -123,9 +123,9 @@ static void amd_leaves(const struct lesson_env *env)
 			   "pmu.c believes AMD counters only after a write reads back.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
-	const struct pmu_caps *pc = env->pc;
+	const struct pmu_caps *pc = &lab->pmu;
 
 	lesson_question("How many general-purpose counters can a profiler program on "
 			"this CPU, and after how many events does one wrap around?");
@@ -158,4 +158,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(1, "cpuid", "Discovering the PMU with CPUID", 0, steps);
+LESSON(1, "Discovering the PMU with CPUID", 0, steps);

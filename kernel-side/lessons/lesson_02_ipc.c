@@ -12,10 +12,10 @@ static struct lesson_result res;
 
 /* The PMU to show encodings for: this one, or -- named as such -- an Intel
  * v4 with every architectural event, when this CPU has none. */
-static const struct pmu_caps *shown_pmu(const struct lesson_env *env, struct pmu_caps *pretend)
+static const struct pmu_caps *shown_pmu(const struct lab *lab, struct pmu_caps *pretend)
 {
-	if (env->pc->present)
-		return env->pc;
+	if (lab->pmu.present)
+		return &lab->pmu;
 	*pretend = (struct pmu_caps){
 		.present = true, .vendor = VENDOR_INTEL, .version = 4, .gp_counters = 4,
 		.gp_width = 48, .events_len = 7, .events_avail = 0x7f, .fixed_counters = 3,
@@ -24,12 +24,12 @@ static const struct pmu_caps *shown_pmu(const struct lesson_env *env, struct pmu
 	return pretend;
 }
 
-static void encodings(const struct lesson_env *env)
+static void encodings(const struct lab *lab)
 {
 	static const char *const names[] = { "instructions", "cycles" };
 	struct pmu_caps pretend;
-	const struct pmu_caps *pc = shown_pmu(env, &pretend);
-	struct cpu_info ci = *env->ci;
+	const struct pmu_caps *pc = shown_pmu(lab, &pretend);
+	struct cpu_info ci = lab->cpu;
 	char line[EXPLAIN_LINE_MAX];
 
 	lesson_say("An event is a number the CPU's manual gives: instructions retired "
@@ -40,7 +40,7 @@ static void encodings(const struct lesson_env *env)
 	if (pc == &pretend) {
 		lesson_say("This CPU has no PMU (%s), so here is what the driver would "
 			   "write on an Intel CPU with architectural perfmon v4:",
-			   env->pc->reason);
+			   lab->pmu.reason);
 		ci.vendor_id = VENDOR_INTEL;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -66,12 +66,12 @@ static void encodings(const struct lesson_env *env)
 	}
 }
 
-static void program(const struct lesson_env *env)
+static void program(const struct lab *lab)
 {
 	static struct count_set set;
 	u64 val[COUNT_EVENTS_MAX];
 
-	count_init(&set, env->ci, env->pc, "instructions,cycles");
+	count_init(&set, &lab->cpu, &lab->pmu, "instructions,cycles");
 	lesson_say("count_init() gives each event a counter: the fixed ones first. "
 		   "Then count_program() stops and zeroes them and writes the "
 		   "selectors; count_start() is one write of the global control (from "
@@ -96,7 +96,7 @@ static void program(const struct lesson_env *env)
 				   (unsigned long long)val[i], LOOP_N);
 }
 
-static void measure(const struct lesson_env *env)
+static void measure(const struct lab *lab)
 {
 	const struct mb_kernel *k = mb_kernel_find("loop", 4);
 	char r[16];
@@ -105,13 +105,13 @@ static void measure(const struct lesson_env *env)
 		   "The bench method runs it at n = %u and 2n and keeps the difference, "
 		   "which cancels the cost of starting and stopping the counters.",
 		   k->insns, LOOP_N);
-	lesson_measure(env, "lesson2-loop", mb_loop, NULL, LOOP_N, "instructions,cycles", &res);
+	lesson_measure(lab, "lesson2-loop", mb_loop, NULL, LOOP_N, "instructions,cycles", &res);
 	lesson_say("TSC ticks for %llu iterations: %lld (%s an iteration).",
 		   (unsigned long long)res.iters, (long long)res.tsc,
 		   lesson_ratio(res.tsc, (s64)res.iters, r, sizeof(r)));
 	if (res.icount)
 		lesson_say("Under -icount the TSC advances 2^%u per instruction, so that "
-			   "is exactly %llu instructions.", env->icount_shift,
+			   "is exactly %llu instructions.", lab->icount_shift,
 			   (unsigned long long)res.insns);
 	for (unsigned i = 0; i < res.nev; i++) {
 		if (res.ev[i].reason)
@@ -121,7 +121,7 @@ static void measure(const struct lesson_env *env)
 	}
 }
 
-static void ipc(const struct lesson_env *env)
+static void ipc(const struct lab *lab)
 {
 	const s64 *ins = lesson_event(&res, "instructions"), *cyc = lesson_event(&res, "cycles");
 	char r[16];
@@ -147,7 +147,7 @@ static void ipc(const struct lesson_env *env)
 			   "invents none.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	const s64 *ins = lesson_event(&res, "instructions"), *cyc = lesson_event(&res, "cycles");
 	char r[16], q[16];
@@ -164,7 +164,7 @@ static void question(const struct lesson_env *env)
 			      "IPC cannot be known here: no cycles were counted.",
 			      lesson_ratio((s64)res.insns, (s64)res.iters, r, sizeof(r)),
 			      (long long)res.tsc, (unsigned long long)res.iters,
-			      (unsigned long long)res.insns, env->icount_shift);
+			      (unsigned long long)res.insns, lab->icount_shift);
 	else
 		lesson_answer("not measurable here: no counter and no -icount (the TSC "
 			      "moved %lld ticks for %llu iterations).", (long long)res.tsc,
@@ -179,4 +179,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(2, "ipc", "Counting instructions and cycles, IPC", 0, steps);
+LESSON(2, "Counting instructions and cycles, IPC", 0, steps);

@@ -11,8 +11,10 @@ static const u64 sizes[] = { 8 << 10, 128 << 10, 2 << 20, 32 << 20 };
 static struct lesson_result res[ARRAY_SIZE(sizes)];
 static bool ran[ARRAY_SIZE(sizes)];
 
-static void chase(const struct lesson_env *env)
+static void chase(const struct lab *lab)
 {
+	u64 size;
+
 	lesson_say("The chase kernel follows pointers: each load's address is the "
 		   "value the previous load returned (`mov rax, [rax]`), so no two "
 		   "loads overlap and each costs the full latency of wherever its line "
@@ -22,26 +24,29 @@ static void chase(const struct lesson_env *env)
 		   "there; one that fits L2 (256 KiB-2 MiB) misses L1 and hits L2; "
 		   "past the last-level cache every load goes to DRAM, and past what "
 		   "the TLBs map, each also walks the page tables.");
+	lesson_memory(&size);
 	lesson_say("This lesson has %llu KiB of memory for working sets.",
-		   (unsigned long long)(env->mem_size >> 10));
+		   (unsigned long long)(size >> 10));
 }
 
-static void sweep(const struct lesson_env *env)
+static void sweep(const struct lab *lab)
 {
 	char per[16], name[32];
+	u64 size;
+	u8 *mem = lesson_memory(&size);
 
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		const void *start;
 
-		if (sizes[i] > env->mem_size) {
+		if (sizes[i] > size) {
 			lesson_code("%6llu KiB: skipped, not enough memory",
 				   (unsigned long long)(sizes[i] >> 10));
 			continue;
 		}
-		start = mb_chase_init(env->mem, sizes[i], env->seed);
+		start = mb_chase_init(mem, sizes[i], lab->seed);
 		fmt_snprintf(name, sizeof(name), "lesson3-chase-%lluKiB",
 			     (unsigned long long)(sizes[i] >> 10));
-		lesson_measure(env, name, mb_chase, start, LOADS, EVENTS, &res[i]);
+		lesson_measure(lab, name, mb_chase, start, LOADS, EVENTS, &res[i]);
 		ran[i] = true;
 		lesson_code("%6llu KiB: %s TSC ticks a load%s", (unsigned long long)(sizes[i] >> 10),
 			   lesson_ratio(res[i].tsc, (s64)res[i].iters, per, sizeof(per)),
@@ -59,7 +64,7 @@ static void sweep(const struct lesson_env *env)
 			   res[0].ev[0].reason : "no PMU");
 }
 
-static void meaning(const struct lesson_env *env)
+static void meaning(const struct lab *lab)
 {
 	lesson_real_vs_tcg("about 4-5 cycles a load in L1, 12-16 in L2, 40-70 in L3 and "
 			   "80-120 ns from DRAM; L1-dcache-load-misses goes from 0 to "
@@ -72,7 +77,7 @@ static void meaning(const struct lesson_env *env)
 			   "there are no misses to count.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	size_t lo = ARRAY_SIZE(sizes), hi = 0;
 	char a[16], b[16], x[16];
@@ -108,4 +113,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(3, "cache", "Cache misses and the working-set sweep", 32 << 20, steps);
+LESSON(3, "Cache misses and the working-set sweep", 32 << 20, steps);

@@ -16,7 +16,7 @@ static const struct {
 static struct lesson_result res[ARRAY_SIZE(patterns)];
 static u8 pattern[MB_RANDOM_PERIOD];
 
-static void kernel(const struct lesson_env *env)
+static void kernel(const struct lab *lab)
 {
 	const struct mb_kernel *k = mb_kernel_find("branch", 6);
 
@@ -32,7 +32,7 @@ static void kernel(const struct lesson_env *env)
 		   MB_RANDOM_PERIOD);
 }
 
-static void sweep(const struct lesson_env *env)
+static void sweep(const struct lab *lab)
 {
 	char a[16], b[16], name[32];
 
@@ -40,10 +40,10 @@ static void sweep(const struct lesson_env *env)
 		struct mb_branch_arg arg;
 		const s64 *miss;
 
-		arg.period = mb_pattern_init(pattern, patterns[i].p, patterns[i].period, env->seed);
+		arg.period = mb_pattern_init(pattern, patterns[i].p, patterns[i].period, lab->seed);
 		arg.pattern = (u64)(uintptr_t)pattern;
 		fmt_snprintf(name, sizeof(name), "lesson4-branch-%s", mb_pattern_name(patterns[i].p));
-		lesson_measure(env, name, mb_branch, &arg, ITERS, EVENTS, &res[i]);
+		lesson_measure(lab, name, mb_branch, &arg, ITERS, EVENTS, &res[i]);
 		miss = lesson_event(&res[i], "branch-misses");
 		lesson_code("%-9s (repeats every %4llu): %s TSC ticks an iteration, branch-misses %s",
 			   mb_pattern_name(patterns[i].p), (unsigned long long)arg.period,
@@ -53,7 +53,7 @@ static void sweep(const struct lesson_env *env)
 	}
 }
 
-static void meaning(const struct lesson_env *env)
+static void meaning(const struct lab *lab)
 {
 	lesson_real_vs_tcg("branch-misses near 0 an iteration for always, alternate "
 			   "and the 16-bit pattern, about 0.5 for random, and the "
@@ -65,7 +65,7 @@ static void meaning(const struct lesson_env *env)
 			   "instructions, which are the same for every pattern.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	const size_t last = ARRAY_SIZE(patterns) - 1;
 	const s64 *m0 = lesson_event(&res[0], "branch-misses");
@@ -100,4 +100,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(4, "branch", "Branch mispredictions", 0, steps);
+LESSON(4, "Branch mispredictions", 0, steps);

@@ -4,16 +4,13 @@
  * single-stepping it; then the sampler interrupts it -- a PMI on cycles where
  * a PMU counts, else the LAPIC timer, which under -icount ticks with the
  * instructions -- and the samples' RIPs become a histogram. */
-#include "kernel-side/cpu/cpu.h"
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/explain/explain.h"
 #include "lib/fmt.h"
-#include "kernel-side/cpu/hw.h"
 #include "kernel-side/lessons/lesson.h"
 #include "lib/libc.h"
 #include "kernel-side/cpu/owned.h"
 #include "kernel-side/sample/sample.h"
-#include "microbench/sampled.h"
 #include "kernel-side/sample/sampled_step.h"
 #include "lib/symtab.h"
 
@@ -25,7 +22,6 @@
 #define PMI_EVENT	"cycles"
 #define FOLDED_MAX	8
 
-static const struct lesson_env *lenv;
 static struct sampler sampler;
 static u64 per_iter[FN_COUNT], iter_total;
 static u64 counted_insns;		/* per iteration, from the TSC under -icount */
@@ -38,15 +34,16 @@ static unsigned permille(u64 part, u64 whole)
 	return whole ? (unsigned)(part * 1000 / whole) : 0;
 }
 
-static void counting(const struct lesson_env *env)
+static void counting(const struct lab *lab)
 {
 	struct lesson_result r;
-	lenv = env;
+
 	lesson_say("The workload (microbench/sampled.c): sampled_run(x, n) calls "
 		   "work() n times; work() calls hot(), 240 steps of an LCG, then "
 		   "cold(), 24 steps. Counting answers \"how many\": run it and read "
 		   "a counter at the end.");
-	lesson_measure(env, "lesson5-count", sampled_run_loop, NULL, COUNT_ITERS, "instructions,cycles", &r);
+	lesson_measure(lab, "lesson5-count", sampled_run_loop, NULL, COUNT_ITERS,
+		       "instructions,cycles", &r);
 	for (unsigned i = 0; i < r.nev; i++) {
 		if (r.ev[i].reason)
 			lesson_code("%-12s not counted: %s", r.ev[i].name, r.ev[i].reason);
@@ -64,7 +61,7 @@ static void counting(const struct lesson_env *env)
 		   "after every instruction: RFLAGS.TF raises a #DB after each one, "
 		   "and the handler counts its RIP's function. Two runs, one "
 		   "iteration apart, so entry and exit cancel:");
-	sampled_step_profile(env->image_base, per_iter);
+	sampled_step_profile(lab->image.base, per_iter);
 	iter_total = 0;
 	for (unsigned i = 0; i < FN_COUNT; i++)
 		iter_total += per_iter[i];
@@ -78,7 +75,7 @@ static void counting(const struct lesson_env *env)
 				    "counted" : ", NOT as many as the TSC counted") : "");
 }
 
-static void overflow(const struct lesson_env *env)
+static void overflow(const struct lab *lab)
 {
 	static struct count_set set;
 	char fields[EXPLAIN_LINE_MAX];
@@ -91,8 +88,8 @@ static void overflow(const struct lesson_env *env)
 		   "entry (LVTPC). The handler notes the interrupted RIP and its "
 		   "callers, writes -period again and returns (SDM Vol3B 20.6.3, "
 		   "Vol3A 11.5.1): one sample every period events.");
-	count_init(&set, env->ci, env->pc, PMI_EVENT);
-	if (env->ci->vendor_id == VENDOR_INTEL && set.n && set.slot[0].ev.config) {
+	count_init(&set, &lab->cpu, &lab->pmu, PMI_EVENT);
+	if (lab->cpu.vendor_id == VENDOR_INTEL && set.n && set.slot[0].ev.config) {
 		sel = set.slot[0].ev.config | ARCH_PERFMON_EVENTSEL_USR |
 		      ARCH_PERFMON_EVENTSEL_OS | ARCH_PERFMON_EVENTSEL_INT |
 		      ARCH_PERFMON_EVENTSEL_EN;
@@ -101,45 +98,31 @@ static void overflow(const struct lesson_env *env)
 			   "(INT: interrupt on overflow):", PMI_EVENT);
 		lesson_code("IA32_PERFEVTSEL0 = 0x%08llx  %s", (unsigned long long)sel, fields);
 	}
-	if (env->pc->present && env->pc->gp_width)
+	if (lab->pmu.present && lab->pmu.gp_width)
 		lesson_say("This PMU's counters are %u bits wide: a period of %u is "
-			   "preset as 0x%llx.", env->pc->gp_width, PMI_PERIOD,
+			   "preset as 0x%llx.", lab->pmu.gp_width, PMI_PERIOD,
 			   (unsigned long long)(-(u64)PMI_PERIOD &
-						(BIT_ULL(env->pc->gp_width) - 1)));
+						(BIT_ULL(lab->pmu.gp_width) - 1)));
 	else
 		lesson_say("This CPU has no PMU that counts (%s): no counter to "
 			   "overflow, no PMI. The local APIC has a timer, though, and "
 			   "the sampler falls back to it: an interrupt every period "
 			   "APIC ticks, like perf's cpu-clock -- by time, not by "
-			   "events.", env->pc->reason ? env->pc->reason : "none");
+			   "events.", lab->pmu.reason ? lab->pmu.reason : "none");
 }
 
-/* The measured region: interrupts on only around the workload. */
-static __attribute__((noinline)) u64 timed_run(void)
-{
-	u64 t0, t1, x;
-
-	t0 = hw_rdtsc();
-	sti();
-	x = sampled_run(1, RUN_ITERS);
-	cli();
-	t1 = hw_rdtsc();
-	asm volatile("" : : "r"(x));
-	return t1 - t0;
-}
-
-static enum sample_src choose(const struct lesson_env *env, const char **why)
+static enum sample_src choose(const struct lab *lab, const char **why)
 {
 	static struct count_set set;
-	const struct apic_info *ai = env->apic;
+	const struct apic_info *ai = &lab->apic;
 
 	*why = NULL;
 	if (ai->mode != APIC_XAPIC && ai->mode != APIC_X2APIC) {
 		*why = ai->mode == APIC_ABSENT ? "no-lapic" : "lapic-disabled";
 		return SAMPLE_SRC_NONE;
 	}
-	count_init(&set, env->ci, env->pc, PMI_EVENT);
-	if (env->pc->present && set.slot[0].counted && ai->max_lvt >= 4) {
+	count_init(&set, &lab->cpu, &lab->pmu, PMI_EVENT);
+	if (lab->pmu.present && set.slot[0].counted && ai->max_lvt >= 4) {
 		sampler.counter = set.slot[0].idx;
 		sampler.config = set.slot[0].ev.config;
 		return SAMPLE_SRC_PMI;
@@ -147,20 +130,21 @@ static enum sample_src choose(const struct lesson_env *env, const char **why)
 	return SAMPLE_SRC_TIMER;
 }
 
-static void sampling(const struct lesson_env *env)
+static void sampling(const struct lab *lab)
 {
+	u64 size;
+	u8 *mem = lesson_memory(&size);
 	const char *why;
 	unsigned vector;
 	int err;
 
-	lenv = env;
 	sampler = (struct sampler){
-		.buf = (struct sample *)env->mem, .pc = env->pc,
-		.max = (unsigned)(env->mem_size / sizeof(struct sample)),
+		.buf = (struct sample *)mem, .pc = &lab->pmu,
+		.max = (unsigned)(size / sizeof(struct sample)),
 		.stack_hi = owned_stack_top(),
 	};
-	sampler.src = env->mem ? choose(env, &why) : SAMPLE_SRC_NONE;
-	if (!env->mem)
+	sampler.src = mem ? choose(lab, &why) : SAMPLE_SRC_NONE;
+	if (!mem)
 		why = "no-memory";
 	if (sampler.src == SAMPLE_SRC_NONE) {
 		lesson_say("No sampling here: %s.", why);
@@ -174,7 +158,7 @@ static void sampling(const struct lesson_env *env)
 		   sampler.src == SAMPLE_SRC_PMI ? "the PMI on cycles" : "the LAPIC timer",
 		   (unsigned long long)sampler.period,
 		   sampler.src == SAMPLE_SRC_PMI ? "cycles" : "APIC ticks", RUN_ITERS);
-	err = apic_own(env->apic);
+	err = apic_own(&lab->apic);
 	if (err) {
 		lesson_say("The local APIC could not be taken: no sampling.");
 		sampler.src = SAMPLE_SRC_NONE;
@@ -182,13 +166,13 @@ static void sampling(const struct lesson_env *env)
 	}
 	vector = sampler.src == SAMPLE_SRC_PMI ? APIC_PMI_VECTOR : APIC_TIMER_VECTOR;
 	trap_set_handler(vector, sample_irq);
-	plain_ticks = timed_run();
+	plain_ticks = sampled_timed_run(RUN_ITERS);
 	lesson_say("Arming the source:");
 	err = sample_start(&sampler);
 	/* Explain mode is quiet during the run: the handler's writes (an EOI
 	 * at each interrupt, more for a PMI) would be hundreds of lines. */
 	explain_enable(false);
-	sampled_ticks = timed_run();
+	sampled_ticks = sampled_timed_run(RUN_ITERS);
 	explain_enable(true);
 	lesson_say("(The run: explain mode quiet -- the handler writes the EOI "
 		   "register at every interrupt.) Disarming:");
@@ -204,38 +188,37 @@ static void sampling(const struct lesson_env *env)
 }
 
 /* "sampled_run;work;hot" from a sample's callers, cut at sampled_run. */
-static void fold(const struct sample *sm, char *buf, size_t size)
+static void fold(const struct lab *lab, const struct sample *sm, char *buf, size_t size)
 {
 	u64 callers[SAMPLE_STACK_MAX + 1], off;
-	const char *name = symtab_name(sm->rip, lenv->image_base, &off);
-	unsigned n = sample_callers(sm, name ? sm->rip - off : 0, lenv->text_lo,
-				    lenv->text_hi, callers, ARRAY_SIZE(callers)), top = n;
+	const char *name = symtab_name(sm->rip, lab->image.base, &off);
+	unsigned n = sample_callers(sm, name ? sm->rip - off : 0, lab->image.text_lo,
+				    lab->image.text_hi, callers, ARRAY_SIZE(callers)), top = n;
 	size_t len = 0;
 
-	if (sampled_fn_of(sm->rip, lenv->image_base) == FN_RUN)
+	if (sampled_fn_of(sm->rip, lab->image.base) == FN_RUN)
 		top = 0;
 
 	for (unsigned k = 0; k < n; k++)
-		if (sampled_fn_of(callers[k], lenv->image_base) == FN_RUN) {
+		if (sampled_fn_of(callers[k], lab->image.base) == FN_RUN) {
 			top = k + 1;
 			break;
 		}
 	buf[0] = '\0';
 	for (unsigned k = top; k-- > 0;) {
-		const char *c = symtab_name(callers[k], lenv->image_base, &off);
+		const char *c = symtab_name(callers[k], lab->image.base, &off);
 
 		len += fmt_snprintf(buf + len, size - len, "%s;", c ? c : "?");
 	}
 	fmt_snprintf(buf + len, size - len, "%s", name ? name : "?");
 }
 
-static void histogram(const struct lesson_env *env)
+static void histogram(const struct lab *lab)
 {
 	static char folded[FOLDED_MAX][128];
 	unsigned nfold = 0, fcount[FOLDED_MAX] = { 0 }, other_fold = 0;
 	char line[128];
 
-	lenv = env;
 	if (sampler.src == SAMPLE_SRC_NONE || !sampler.n) {
 		lesson_say("No samples were taken: no histogram.");
 		return;
@@ -244,8 +227,8 @@ static void histogram(const struct lesson_env *env)
 	for (unsigned i = 0; i < sampler.n; i++) {
 		unsigned k;
 
-		hist[sampled_fn_of(sampler.buf[i].rip, lenv->image_base)]++;
-		fold(&sampler.buf[i], line, sizeof(line));
+		hist[sampled_fn_of(sampler.buf[i].rip, lab->image.base)]++;
+		fold(lab, &sampler.buf[i], line, sizeof(line));
 		for (k = 0; k < nfold && strcmp(folded[k], line); k++)
 			;
 		if (k == nfold && nfold < FOLDED_MAX)
@@ -274,19 +257,19 @@ static void histogram(const struct lesson_env *env)
 		lesson_code("%-40s %u", "(other stacks)", other_fold);
 }
 
-static void compare(const struct lesson_env *env)
+static void compare(const struct lab *lab)
 {
 	u64 handler = 0;
 
-	if (sampler.interrupts && env->icount_shift != BENCH_NO_ICOUNT &&
+	if (sampler.interrupts && lab->icount_shift != BENCH_NO_ICOUNT &&
 	    sampled_ticks > plain_ticks)
-		handler = ((sampled_ticks - plain_ticks) >> env->icount_shift) / sampler.interrupts;
+		handler = ((sampled_ticks - plain_ticks) >> lab->icount_shift) / sampler.interrupts;
 	if (handler)
 		lesson_say("The same run without sampling took %llu instructions, with it "
 			   "%llu: %llu instructions a sample for the interrupt handler "
 			   "(entry to IRET), against a #DB for every instruction when "
-			   "stepping.", (unsigned long long)(plain_ticks >> env->icount_shift),
-			   (unsigned long long)(sampled_ticks >> env->icount_shift),
+			   "stepping.", (unsigned long long)(plain_ticks >> lab->icount_shift),
+			   (unsigned long long)(sampled_ticks >> lab->icount_shift),
 			   (unsigned long long)handler);
 	lesson_real_vs_tcg("a PMI on cycles samples where the time goes: a cache miss "
 			   "or a mispredicted branch gets the samples of its stall, "
@@ -301,7 +284,7 @@ static void compare(const struct lesson_env *env)
 			   "same at every boot.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	unsigned sampled, stepped;
 
@@ -332,5 +315,5 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(5, "sampling", "Overflow, PMI and the RIP histogram (counting vs sampling)",
+LESSON(5, "Overflow, PMI and the RIP histogram (counting vs sampling)",
        SAMPLES_MAX * sizeof(struct sample), steps);

@@ -16,7 +16,7 @@
 #define SHALLOW		8	/* the depth of the smallest rings (Atoms, Arch LBR 8) */
 #define FRAMES		(LBR_CHAIN_FRAMES + 1)	/* the hook's return, then the chain's */
 
-static const struct lesson_env *lenv;
+static u64 image_base;			/* for symbols: the first step sets it */
 static u64 hook_ret;
 static u64 walk[WALK_MAX];
 static unsigned nwalk, walk_found;
@@ -35,14 +35,14 @@ static unsigned nrec, rec_frames, rec_equal, shallow_frames, shallow_equal;
 
 static void sym(u64 addr, char *buf, size_t size)
 {
-	symtab_format(addr, lenv->image_base, buf, size);
+	symtab_format(addr, image_base, buf, size);
 }
 
 static bool in_code(u64 addr)
 {
 	u64 off;
 
-	return symtab_name(addr, lenv->image_base, &off) != NULL;
+	return symtab_name(addr, image_base, &off) != NULL;
 }
 
 /* The frames a walk should find, innermost first: the hook's return (in
@@ -119,11 +119,11 @@ static void show_function(const char *name, const void *fn)
 	}
 }
 
-static void the_ring(const struct lesson_env *env)
+static void the_ring(const struct lab *lab)
 {
-	const struct lbr_caps *lc = env->lc;
+	const struct lbr_caps *lc = &lab->lbr;
 
-	lenv = env;
+	image_base = lab->image.base;
 	lesson_say("The LBR (last branch records) is a ring of MSR pairs, FROM and "
 		   "TO, that the CPU fills as branches retire, at no cost to the "
 		   "code: the newest overwrites the oldest. A filter (LBR_SELECT, or "
@@ -146,7 +146,7 @@ static void the_ring(const struct lesson_env *env)
 			   "MSRs read 0.", lc->reason);
 }
 
-static void no_frame_pointers(const struct lesson_env *env)
+static void no_frame_pointers(const struct lab *lab)
 {
 	lesson_say("The chain lbr_chain_a -> b -> c -> d -> leaf -> hook "
 		   "(microbench/lbr_chain.c), with finished calls of lbr_chain_noise "
@@ -163,7 +163,7 @@ static void no_frame_pointers(const struct lesson_env *env)
 		   "RBP passes through them untouched.");
 }
 
-static void fp_walk(const struct lesson_env *env)
+static void fp_walk(const struct lab *lab)
 {
 	char where[96];
 
@@ -312,9 +312,9 @@ static int find_frames(const u64 *c, unsigned n)
 	return -1;
 }
 
-static void recording(const struct lesson_env *env)
+static void recording(const struct lab *lab)
 {
-	const struct lbr_caps *lc = env->lc;
+	const struct lbr_caps *lc = &lab->lbr;
 	char err[16];
 
 	lesson_say("Now with the LBR: start it on kernel calls and returns "
@@ -341,7 +341,7 @@ static void recording(const struct lesson_env *env)
 		   hw_at >= 0 ? "there, consecutively" : "not all there");
 }
 
-static void reconstruction(const struct lesson_env *env)
+static void reconstruction(const struct lab *lab)
 {
 	u64 c[LBR_MAX_ENTRIES];
 
@@ -381,7 +381,7 @@ static void reconstruction(const struct lesson_env *env)
 			   "feed the same branches to models of every LBR kind.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	lesson_question("Can the call chain be known in code built without frame "
 			"pointers?");
@@ -411,4 +411,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(6, "lbr", "The LBR ring and call graphs without frame pointers", 0, steps);
+LESSON(6, "The LBR ring and call graphs without frame pointers", 0, steps);

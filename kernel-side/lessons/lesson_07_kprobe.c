@@ -24,9 +24,9 @@ static u64 hit_result;
 static u64 insns_plain, insns_stepped, insns_boosted;
 static u64 counted;
 
-static void sym(const struct lesson_env *env, u64 addr, char *buf, size_t size)
+static void sym(const struct lab *lab, u64 addr, char *buf, size_t size)
 {
-	symtab_format(addr, env->image_base, buf, size);
+	symtab_format(addr, lab->image.base, buf, size);
 }
 
 static void see(struct kprobe *p, struct trapframe *tf, bool post)
@@ -56,7 +56,7 @@ static void count_pre(struct kprobe *p, struct trapframe *tf)
 }
 
 /* tr_leaf's instructions up to its RET, decoded as the probe engine does. */
-static void show_function(const struct lesson_env *env, u64 start, u64 size)
+static void show_function(const struct lab *lab, u64 start, u64 size)
 {
 	struct insn in;
 	char where[96], hex[64];
@@ -66,7 +66,7 @@ static void show_function(const struct lesson_env *env, u64 start, u64 size)
 			lesson_code("(bytes the decoder does not know)");
 			return;
 		}
-		sym(env, a, where, sizeof(where));
+		sym(lab, a, where, sizeof(where));
 		lesson_code("%-14s %-20s %u byte%s%s%s", where,
 			    lesson_hex((const u8 *)(uintptr_t)a, in.len, hex, sizeof(hex)), in.len,
 			    in.len == 1 ? "" : "s", in.flow ? ", " : "",
@@ -76,11 +76,11 @@ static void show_function(const struct lesson_env *env, u64 start, u64 size)
 	}
 }
 
-static void before(const struct lesson_env *env)
+static void before(const struct lab *lab)
 {
 	u64 start, size;
 
-	kprobe_init(env->image_base);
+	kprobe_init(lab->image.base);
 	if (!kprobe_lookup("tr_leaf", &start, &size)) {
 		lesson_say("tr_leaf is not in the symbol table: nothing to probe.");
 		return;
@@ -90,14 +90,14 @@ static void before(const struct lesson_env *env)
 		   "at its first instruction. Decoded from its first byte, as "
 		   "kprobe_register() does to be sure the address starts an "
 		   "instruction:");
-	show_function(env, start, size);
+	show_function(lab, start, size);
 	lesson_say("The first instruction is the function tracer's 5-byte NOP "
 		   "(lesson 9). A probe in the middle of it, at tr_leaf+1, would be "
 		   "refused: %s.", kprobe_err_name(kprobe_register(&(struct kprobe){
 					.symbol = "tr_leaf", .offset = 1 })));
 }
 
-static void arm(const struct lesson_env *env)
+static void arm(const struct lab *lab)
 {
 	char where[96], hex[64];
 	int err;
@@ -111,7 +111,7 @@ static void arm(const struct lesson_env *env)
 		lesson_say("kprobe_register refused: %s.", kprobe_err_name(err));
 		return;
 	}
-	sym(env, probe.addr, where, sizeof(where));
+	sym(lab, probe.addr, where, sizeof(where));
 	lesson_say("Now %s holds %s: a 1-byte INT3 and four bytes no CPU will run "
 		   "while the probe is in. The engine's plan for the instruction: "
 		   "%s (run the copy in the slot, one instruction under the trap "
@@ -120,7 +120,7 @@ static void arm(const struct lesson_env *env)
 		   kp_action_name(probe.action));
 }
 
-static void hit(const struct lesson_env *env)
+static void hit(const struct lab *lab)
 {
 	char rip[96], rip2[96];
 
@@ -138,8 +138,8 @@ static void hit(const struct lesson_env *env)
 	lesson_code("6. kprobe_single_step(): RIP = RIP - slot + tr_leaf, TF and IF as before");
 	lesson_code("7. the post-handler runs; IRET: tr_leaf goes on after its first instruction");
 	hit_result = tr_leaf(ARG);
-	sym(env, pre_seen.rip, rip, sizeof(rip));
-	sym(env, post_seen.rip, rip2, sizeof(rip2));
+	sym(lab, pre_seen.rip, rip, sizeof(rip));
+	sym(lab, post_seen.rip, rip2, sizeof(rip2));
 	lesson_say("What the handlers saw: the pre-handler %u time(s), RIP = %s, "
 		   "RDI = %llu (the argument), TF = %u; the post-handler %u time(s), "
 		   "RIP = %s -- %llu bytes further, past the 5-byte NOP -- TF = %u. "
@@ -155,7 +155,7 @@ static void hit(const struct lesson_env *env)
 		   "pt_inc).");
 }
 
-static void disarm(const struct lesson_env *env)
+static void disarm(const struct lab *lab)
 {
 	char hex[64], hex2[64];
 
@@ -169,30 +169,30 @@ static void disarm(const struct lesson_env *env)
 		   lesson_hex(site_before, 5, hex2, sizeof(hex2)));
 }
 
-static u64 cost(const struct lesson_env *env, const char *name)
+static u64 cost(const struct lab *lab, const char *name)
 {
 	struct lesson_result r;
 
-	lesson_measure(env, name, bench_call_loop, (const void *)tr_leaf, CALLS, "instructions",
+	lesson_measure(lab, name, bench_call_loop, (const void *)tr_leaf, CALLS, "instructions",
 		       &r);
 	return r.icount ? r.insns : 0;
 }
 
 /* Registered with explain mode off: a boosted slot holds a JMP back whose
  * offset depends on the layout. */
-static u64 probed_cost(const struct lesson_env *env, const char *name, bool boost)
+static u64 probed_cost(const struct lab *lab, const char *name, bool boost)
 {
 	struct kprobe p = { .symbol = "tr_leaf", .pre = count_pre, .boost = boost };
 	u64 insns;
 
 	if (kprobe_register(&p) != KPROBE_OK)
 		return 0;
-	insns = cost(env, name);
+	insns = cost(lab, name);
 	kprobe_unregister(&p);
 	return insns;
 }
 
-static void costs(const struct lesson_env *env)
+static void costs(const struct lab *lab)
 {
 	lesson_say("What does a hit cost? Loops of %u calls of tr_leaf measured with "
 		   "the bench method: no probe; a probe with a counting pre-handler "
@@ -200,9 +200,9 @@ static void costs(const struct lesson_env *env)
 		   "holds the NOP and a JMP back to tr_leaf+5, Linux's boostable "
 		   "kprobes: no single step, one exception a hit).", CALLS);
 	explain_enable(false);
-	insns_plain = cost(env, "lesson7-plain");
-	insns_stepped = probed_cost(env, "lesson7-kprobe", false);
-	insns_boosted = probed_cost(env, "lesson7-kprobe-boost", true);
+	insns_plain = cost(lab, "lesson7-plain");
+	insns_stepped = probed_cost(lab, "lesson7-kprobe", false);
+	insns_boosted = probed_cost(lab, "lesson7-kprobe-boost", true);
 	explain_enable(true);
 	if (!insns_plain || !insns_stepped || !insns_boosted) {
 		lesson_say("Not exact here: without -icount instructions are not counted "
@@ -225,7 +225,7 @@ static void costs(const struct lesson_env *env)
 			   "exception delivery costs.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	lesson_question("How many instructions does one probe hit cost, and how much "
 			"of that is the single step?");
@@ -252,5 +252,5 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(7, "kprobe", "An INT3 probe's life: bytes before/after, trap, handler, "
+LESSON(7, "An INT3 probe's life: bytes before/after, trap, handler, "
        "single-step, resume", 0, steps);

@@ -27,9 +27,9 @@ static unsigned nseen;
 static u64 exec_hits, watch_hits, watch_rip, writer, writer_len;
 static u64 insns_plain, insns_exec, insns_wplain, insns_watch;
 
-static void sym(const struct lesson_env *env, u64 addr, char *buf, size_t size)
+static void sym(const struct lab *lab, u64 addr, char *buf, size_t size)
 {
-	symtab_format(addr, env->image_base, buf, size);
+	symtab_format(addr, lab->image.base, buf, size);
 }
 
 static void record_hit(struct hw_breakpoint *bp, struct trapframe *tf)
@@ -48,11 +48,11 @@ static const char *dr_fields(unsigned dr, u64 val, char *buf, size_t size)
 	return buf;
 }
 
-static void as_found(const struct lesson_env *env)
+static void as_found(const struct lab *lab)
 {
 	char f7[EXPLAIN_LINE_MAX], f6[EXPLAIN_LINE_MAX];
 
-	kprobe_init(env->image_base);
+	kprobe_init(lab->image.base);
 	dr_save(&found);
 	lesson_say("Four debug registers hold addresses, DR0-DR3; DR7 says what each "
 		   "watches; DR6 says what happened. They are not MSRs: MOV to and "
@@ -76,7 +76,7 @@ static void as_found(const struct lesson_env *env)
 		   "the exception).");
 }
 
-static void exec_breakpoint(const struct lesson_env *env)
+static void exec_breakpoint(const struct lab *lab)
 {
 	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)tr_leaf, .type = DR_RW_EXECUTE,
 				    .len = 1, .handler = record_hit };
@@ -99,7 +99,7 @@ static void exec_breakpoint(const struct lesson_env *env)
 	}
 	dr_uninstall(&bp);
 	exec_hits = bp.hits;
-	sym(env, seen[0].rip, where, sizeof(where));
+	sym(lab, seen[0].rip, where, sizeof(where));
 	lesson_say("Three calls: %llu hits. At each the #DB handler found RIP = %s: "
 		   "an instruction breakpoint is a fault, taken before the "
 		   "instruction runs. DR6 said %s (0x%08llx). The frame's RF was %u: "
@@ -113,7 +113,7 @@ static void exec_breakpoint(const struct lesson_env *env)
 		   (unsigned long long)want);
 }
 
-static void watchpoint(const struct lesson_env *env)
+static void watchpoint(const struct lab *lab)
 {
 	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)&pt_var, .type = DR_RW_WRITE,
 				    .len = 8, .handler = record_hit };
@@ -138,7 +138,7 @@ static void watchpoint(const struct lesson_env *env)
 	dr_uninstall(&bp);
 	watch_hits = bp.hits;
 	for (unsigned i = 0; i < nseen && i < HITS_MAX; i++) {
-		sym(env, seen[i].rip, where, sizeof(where));
+		sym(lab, seen[i].rip, where, sizeof(where));
 		lesson_code("hit %u: RIP = %s, pt_var already %llu", i + 1, where,
 			    (unsigned long long)seen[i].var);
 	}
@@ -154,7 +154,7 @@ static void watchpoint(const struct lesson_env *env)
 	}
 	watch_rip = seen[0].rip - fn;
 	writer_len = in.len;
-	sym(env, writer, where, sizeof(where));
+	sym(lab, writer, where, sizeof(where));
 	lesson_say("So who wrote? Decoding pt_write from its first byte finds the "
 		   "instruction that ends at RIP: %s, %u bytes long%s -- the store. "
 		   "On a watch that also fires on reads (R/W 11) the same walk names "
@@ -162,7 +162,7 @@ static void watchpoint(const struct lesson_env *env)
 		   in.rip_relative ? ", with a RIP-relative operand" : "");
 }
 
-static void rules(const struct lesson_env *env)
+static void rules(const struct lab *lab)
 {
 	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)&pt_var + 4,
 				    .type = DR_RW_READ_WRITE, .len = 4 };
@@ -197,7 +197,7 @@ static void write_loop(u64 n, const void *arg)
 		pt_write(i);
 }
 
-static u64 cost(const struct lesson_env *env, const char *name, mb_fn *fn,
+static u64 cost(const struct lab *lab, const char *name, mb_fn *fn,
 		const void *arg, struct hw_breakpoint *bp)
 {
 	struct lesson_result r;
@@ -205,13 +205,13 @@ static u64 cost(const struct lesson_env *env, const char *name, mb_fn *fn,
 
 	if (bp && dr_install(bp, &why))
 		return 0;
-	lesson_measure(env, name, fn, arg, CALLS, "instructions", &r);
+	lesson_measure(lab, name, fn, arg, CALLS, "instructions", &r);
 	if (bp)
 		dr_uninstall(bp);
 	return r.icount ? r.insns : 0;
 }
 
-static void costs(const struct lesson_env *env)
+static void costs(const struct lab *lab)
 {
 	struct hw_breakpoint exec = { .addr = (u64)(uintptr_t)tr_leaf, .type = DR_RW_EXECUTE,
 				      .len = 1 };
@@ -224,10 +224,10 @@ static void costs(const struct lesson_env *env)
 		   "method: tr_leaf without and with the execute breakpoint, pt_write "
 		   "without and with the watchpoint (no handler in either).", CALLS);
 	explain_enable(false);
-	insns_plain = cost(env, "lesson8-plain", bench_call_loop, (const void *)tr_leaf, NULL);
-	insns_exec = cost(env, "lesson8-dr-exec", bench_call_loop, (const void *)tr_leaf, &exec);
-	insns_wplain = cost(env, "lesson8-write", write_loop, NULL, NULL);
-	insns_watch = cost(env, "lesson8-dr-write", write_loop, NULL, &watch);
+	insns_plain = cost(lab, "lesson8-plain", bench_call_loop, (const void *)tr_leaf, NULL);
+	insns_exec = cost(lab, "lesson8-dr-exec", bench_call_loop, (const void *)tr_leaf, &exec);
+	insns_wplain = cost(lab, "lesson8-write", write_loop, NULL, NULL);
+	insns_watch = cost(lab, "lesson8-dr-write", write_loop, NULL, &watch);
 	explain_enable(true);
 	if (!insns_plain || !insns_exec || !insns_wplain || !insns_watch)
 		lesson_say("Not exact here: without -icount instructions are not counted "
@@ -256,7 +256,7 @@ static void costs(const struct lesson_env *env)
 			   "the costs are exact instruction counts.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	lesson_question("A write watchpoint fires after the write: how does it name "
 			"the writer, and what does a hit cost?");
@@ -295,4 +295,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(8, "hwbp", "Hardware breakpoints: DR7, DR6, RF and a write watchpoint", 0, steps);
+LESSON(8, "Hardware breakpoints: DR7, DR6, RF and a write watchpoint", 0, steps);

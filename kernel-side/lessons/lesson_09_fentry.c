@@ -11,17 +11,17 @@
 
 static u64 insns_plain, insns_nop, insns_traced;
 
-static void show_site(const struct lesson_env *env, const char *when)
+static void show_site(const struct lab *lab, const char *when)
 {
 	const u8 *site = (const u8 *)tr_leaf;
 	char sym[96], kind[96];
 
-	symtab_format((u64)(uintptr_t)site, env->image_base, sym, sizeof(sym));
+	symtab_format((u64)(uintptr_t)site, lab->image.base, sym, sizeof(sym));
 	lesson_say("%s, %s holds %02x %02x %02x %02x %02x: %s", when, sym, site[0], site[1],
 		   site[2], site[3], site[4], explain_insn_kind(site, site, kind, sizeof(kind)));
 }
 
-static void nop_at_boot(const struct lesson_env *env)
+static void nop_at_boot(const struct lab *lab)
 {
 	lesson_say("The traceable functions are compiled with "
 		   "-fpatchable-function-entry=5: the compiler puts 5 bytes of NOPs "
@@ -32,10 +32,10 @@ static void nop_at_boot(const struct lesson_env *env)
 		   "as Linux's ftrace_init() does: one instruction to decode, not five, "
 		   "and one that a single write can later turn into a CALL.",
 		   "0f 1f 44 00 00");
-	show_site(env, "Now");
+	show_site(lab, "Now");
 }
 
-static void to_call(const struct lesson_env *env)
+static void to_call(const struct lab *lab)
 {
 	unsigned n;
 
@@ -45,14 +45,14 @@ static void to_call(const struct lesson_env *env)
 		   "traps and is sent past the site), then bytes 1-4, then byte 0 -- "
 		   "serialising after each, as Linux's text_poke_bp() does. Explain mode "
 		   "shows each write:");
-	n = ftrace_enable("tr_leaf", "none", env->image_base);
+	n = ftrace_enable("tr_leaf", "none", lab->image.base);
 	lesson_say("%u site enabled.", n);
-	show_site(env, "Now");
+	show_site(lab, "Now");
 	lesson_say("E8 is CALL rel32: the 4 bytes after it are the distance from the "
 		   "next instruction to ftrace_caller, little-endian.");
 }
 
-static void traced_calls(const struct lesson_env *env)
+static void traced_calls(const struct lab *lab)
 {
 	char sym[96], parent[96];
 
@@ -67,22 +67,22 @@ static void traced_calls(const struct lesson_env *env)
 	for (unsigned i = 0; i < ftrace_event_count(); i++) {
 		const struct ftrace_event *e = ftrace_event(i);
 
-		symtab_format(e->ip, env->image_base, sym, sizeof(sym));
-		symtab_format(e->parent, env->image_base, parent, sizeof(parent));
+		symtab_format(e->ip, lab->image.base, sym, sizeof(sym));
+		symtab_format(e->parent, lab->image.base, parent, sizeof(parent));
 		lesson_code("event %u: %s called from %s", i, sym, parent);
 	}
 	lesson_say("%u events for 3 calls.", ftrace_event_count());
 }
 
-static u64 cost(const struct lesson_env *env, const char *name, u64 (*fn)(u64))
+static u64 cost(const struct lab *lab, const char *name, u64 (*fn)(u64))
 {
 	struct lesson_result r;
 
-	lesson_measure(env, name, bench_call_loop, (const void *)fn, CALLS, "instructions", &r);
+	lesson_measure(lab, name, bench_call_loop, (const void *)fn, CALLS, "instructions", &r);
 	return r.icount ? r.insns : 0;
 }
 
-static void costs(const struct lesson_env *env)
+static void costs(const struct lab *lab)
 {
 	lesson_say("What does the site cost? Three loops of %u calls, measured with "
 		   "the bench method: tr_leaf_plain (the same body, no site), tr_leaf "
@@ -90,13 +90,13 @@ static void costs(const struct lesson_env *env)
 		   CALLS);
 	explain_enable(false);
 	ftrace_disable();
-	insns_plain = cost(env, "lesson9-plain", tr_leaf_plain);
-	insns_nop = cost(env, "lesson9-nop", tr_leaf);
-	ftrace_enable("tr_leaf", "none", env->image_base);
+	insns_plain = cost(lab, "lesson9-plain", tr_leaf_plain);
+	insns_nop = cost(lab, "lesson9-nop", tr_leaf);
+	ftrace_enable("tr_leaf", "none", lab->image.base);
 	ftrace_start(FTRACE_FUNCTION, true);
 	/* A full ring: from then on every entry overwrites, at one cost. */
 	bench_call_loop(FTRACE_RING_MAX, (const void *)tr_leaf);
-	insns_traced = cost(env, "lesson9-traced", tr_leaf);
+	insns_traced = cost(lab, "lesson9-traced", tr_leaf);
 	ftrace_stop();
 	explain_enable(true);
 	if (!insns_plain || !insns_nop || !insns_traced) {
@@ -110,11 +110,11 @@ static void costs(const struct lesson_env *env)
 		   (unsigned long long)insns_traced);
 }
 
-static void to_nop(const struct lesson_env *env)
+static void to_nop(const struct lab *lab)
 {
 	lesson_say("Tracing off puts the NOP back, with the same three steps:");
 	ftrace_disable();
-	show_site(env, "Now");
+	show_site(lab, "Now");
 	lesson_real_vs_tcg("the same bytes and the same steps; the NOP costs a slot in "
 			   "the decoder and almost no time, the CALL tens of cycles "
 			   "with the tracer behind it.",
@@ -123,7 +123,7 @@ static void to_nop(const struct lesson_env *env)
 			   "the costs are exact instruction counts.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	lesson_question("What does a function's tracing site cost when tracing is off, "
 			"and what when it is on?");
@@ -149,4 +149,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(9, "fentry", "fentry: NOP at boot, CALL when tracing, the three-step patch", 0, steps);
+LESSON(9, "fentry: NOP at boot, CALL when tracing, the three-step patch", 0, steps);

@@ -9,7 +9,7 @@
 
 static struct lesson_result res;
 
-static void perf_stat(const struct lesson_env *env)
+static void perf_stat(const struct lab *lab)
 {
 	char line[EXPLAIN_LINE_MAX];
 	u64 sel = 0x00c0 | ARCH_PERFMON_EVENTSEL_USR | ARCH_PERFMON_EVENTSEL_EN;
@@ -27,10 +27,10 @@ static void perf_stat(const struct lesson_env *env)
 	lesson_say("IPC below about 1 on a busy CPU says stalls (memory, lesson 3; "
 		   "mispredictions, lesson 4); `perf stat -M TopdownL1` splits the "
 		   "cycles into where they went, on CPUs whose PMU has the slots event.");
-	lesson_measure(env, "lesson10-loop", mb_loop, NULL, LOOP_N, "instructions", &res);
+	lesson_measure(lab, "lesson10-loop", mb_loop, NULL, LOOP_N, "instructions", &res);
 }
 
-static void perf_record(const struct lesson_env *env)
+static void perf_record(const struct lab *lab)
 {
 	lesson_say("perf record samples: it sets a counter to overflow every N "
 		   "events (or a timer), and at each overflow interrupt records the "
@@ -46,7 +46,7 @@ static void perf_record(const struct lesson_env *env)
 		   "goes.");
 }
 
-static void ftrace(const struct lesson_env *env)
+static void ftrace(const struct lab *lab)
 {
 	lesson_say("Linux's function tracer is lesson 9: every traceable kernel "
 		   "function starts with the 5-byte NOP, and enabling a tracer "
@@ -62,7 +62,7 @@ static void ftrace(const struct lesson_env *env)
 		   "prints its traces as that trace file does.", ftrace_site_count());
 }
 
-static void probes(const struct lesson_env *env)
+static void probes(const struct lab *lab)
 {
 	lesson_say("kprobes and uprobes put an INT3 on any instruction (lesson 7): "
 		   "the trap runs the handler, the original instruction is "
@@ -75,7 +75,7 @@ static void probes(const struct lesson_env *env)
 	lesson_code("perf stat -e mem:0x601040:w -- ./prog   # a DR write watchpoint");
 }
 
-static void use_red(const struct lesson_env *env)
+static void use_red(const struct lab *lab)
 {
 	lesson_say("The mechanisms answer \"what is this code doing on this CPU\". "
 		   "The methods say where to look first. USE (Gregg): for every "
@@ -97,7 +97,7 @@ static void use_red(const struct lesson_env *env)
 			   "and probes work, as lesson 9 showed here.");
 }
 
-static void question(const struct lesson_env *env)
+static void question(const struct lab *lab)
 {
 	lesson_question("What would `perf stat -e instructions:u` print for lesson 2's "
 			"loop of 1000 iterations, run as a Linux program?");
@@ -125,4 +125,4 @@ static const struct lesson_step steps[] = {
 	{ "Question", question },
 };
 
-LESSON(10, "linux", "From mechanisms to the Linux playbook", 0, steps);
+LESSON(10, "From mechanisms to the Linux playbook", 0, steps);

@@ -6,7 +6,9 @@
 #include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
 #include "kernel-side/cpu/msr.h"
+#include "kernel-side/bench/bench.h"
 #include "kernel-side/pmu/pmu_check.h"
+#include "lib/check.h"
 #include "lib/record.h"
 
 #define N1		1000
@@ -28,7 +30,7 @@ struct prog {
 };
 
 struct ctx {
-	const struct pmu_check_env *env;
+	const struct lab *lab;
 	const struct pmu_caps *pc;
 	const struct pmu_ops *ops;
 	const struct mb_kernel *k;
@@ -38,31 +40,9 @@ struct ctx {
 
 static void check_error(const char *name, int err)
 {
-	struct rec r;
 	char buf[16];
 
-	rec_check_begin(&r, name, CHECK_FAIL);
-	rec_str(&r, "error", hw_err_name(err, buf));
-	rec_end(&r);
-}
-
-/* A verdict on value against [lo, hi]. */
-static void check_range(const char *name, u64 value, u64 lo, u64 hi, const char *counter)
-{
-	struct rec r;
-	bool ok = value >= lo && value <= hi;
-
-	rec_check_begin(&r, name, ok ? CHECK_PASS : CHECK_FAIL);
-	rec_u64(&r, "value", value);
-	if (lo == hi) {
-		rec_u64(&r, "expect", lo);
-	} else {
-		rec_u64(&r, "lo", lo);
-		rec_u64(&r, "hi", hi);
-	}
-	if (counter)
-		rec_str(&r, "counter", counter);
-	rec_end(&r);
+	check_fail(name, "error", hw_err_name(err, buf));
 }
 
 /* Programs p[0..n), starts the counters in start, runs the kernel for iters,
@@ -106,7 +86,7 @@ static bool resolve(struct ctx *c, const char *name, u64 *config)
 {
 	struct event ev;
 
-	event_resolve(c->env->ci, c->pc, name, strlen(name), &ev);
+	event_resolve(&c->lab->cpu, c->pc, name, strlen(name), &ev);
 	*config = ev.config;
 	return !ev.reason;
 }
@@ -119,11 +99,11 @@ static void check_instructions_fixed(struct ctx *c)
 	int err;
 
 	if (!pmu_fixed_exists(c->pc, 0))
-		return rec_check_skip(name, "no-fixed-counter-0");
+		return check_skip(name, "no-fixed-counter-0");
 	err = run_diff(c, &p, 1, BIT_ULL(p.idx), &d);
 	if (err)
 		return check_error(name, err);
-	check_range(name, d, c->insns, c->insns, "fixed0");
+	check_counter(name, d, c->insns, c->insns, "fixed0");
 }
 
 /* One general-purpose counter on a named event, exactly expect. */
@@ -134,13 +114,13 @@ static void check_gp_exact(struct ctx *c, const char *name, const char *event, u
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return rec_check_skip(name, "no-gp-counters");
+		return check_skip(name, "no-gp-counters");
 	if (!resolve(c, event, &p.config))
-		return rec_check_skip(name, "event-not-available");
+		return check_skip(name, "event-not-available");
 	err = run_diff(c, &p, 1, BIT_ULL(0), &d);
 	if (err)
 		return check_error(name, err);
-	check_range(name, d, expect, expect, "gp0");
+	check_counter(name, d, expect, expect, "gp0");
 }
 
 static void check_cycles(struct ctx *c)
@@ -154,14 +134,14 @@ static void check_cycles(struct ctx *c)
 	if (pmu_fixed_exists(c->pc, 1))
 		p.idx = PMC_FIXED + 1;
 	else if (!pmu_gp_count(c->pc))
-		return rec_check_skip(name, "no-counters");
+		return check_skip(name, "no-counters");
 	if (!resolve(c, "cycles", &p.config))
-		return rec_check_skip(name, "event-not-available");
+		return check_skip(name, "event-not-available");
 	err = run_diff(c, &p, 1, BIT_ULL(p.idx), &d);
 	if (err)
 		return check_error(name, err);
-	check_range(name, d, c->insns / CYCLES_IPC_MAX, c->insns * CYCLES_CPI_MAX,
-		    pmu_counter_name(p.idx, cn, sizeof(cn)));
+	check_counter(name, d, c->insns / CYCLES_IPC_MAX, c->insns * CYCLES_CPI_MAX,
+		      pmu_counter_name(p.idx, cn, sizeof(cn)));
 }
 
 /* EN clear: the counter must not count. With a global control it is in the
@@ -174,12 +154,12 @@ static void check_disabled_en(struct ctx *c)
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return rec_check_skip(name, "no-gp-counters");
+		return check_skip(name, "no-gp-counters");
 	resolve(c, "instructions", &p.config);
 	err = run_once(c, &p, 1, pmu_has_global(c->pc) ? BIT_ULL(0) : 0, N2, &v);
 	if (err)
 		return check_error(name, err);
-	check_range(name, v, 0, 0, "gp0");
+	check_counter(name, v, 0, 0, "gp0");
 }
 
 /* Both counters enabled, only gp0 in the global control. */
@@ -192,16 +172,16 @@ static void check_disabled_global(struct ctx *c)
 	int err;
 
 	if (!pmu_has_global(c->pc))
-		return rec_check_skip(name, "no-global-control");
+		return check_skip(name, "no-global-control");
 	if (pmu_gp_count(c->pc) < 2)
-		return rec_check_skip(name, "needs-2-gp-counters");
+		return check_skip(name, "needs-2-gp-counters");
 	resolve(c, "instructions", &p[0].config);
 	p[1].config = p[0].config;
 	err = run_once(c, p, 2, BIT_ULL(0), N2, v);
 	if (err)
 		return check_error(name, err);
 	/* gp0 proves the loop was counted; gp1 must still be 0. */
-	rec_check_begin(&r, name, v[0] && !v[1] ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, name, v[0] && !v[1] ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "value", v[1]);
 	rec_u64(&r, "expect", 0);
 	rec_str(&r, "counter", "gp1");
@@ -217,19 +197,19 @@ static void check_os_usr(struct ctx *c)
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return rec_check_skip("pmu.os", "no-gp-counters");
+		return check_skip("pmu.os", "no-gp-counters");
 	resolve(c, "instructions", &os.config);
 	usr.config = os.config;
 	err = run_diff(c, &os, 1, BIT_ULL(0), &d);
 	if (err)
 		check_error("pmu.os", err);
 	else
-		check_range("pmu.os", d, c->insns, c->insns, "gp0");
+		check_counter("pmu.os", d, c->insns, c->insns, "gp0");
 	err = run_once(c, &usr, 1, BIT_ULL(0), N2, &v);
 	if (err)
 		check_error("pmu.usr", err);
 	else
-		check_range("pmu.usr", v, 0, 0, "gp0");
+		check_counter("pmu.usr", v, 0, 0, "gp0");
 }
 
 /* Writes val to msr and reads the counter back through rd. */
@@ -249,7 +229,7 @@ static void check_width(struct ctx *c)
 	int err;
 
 	if (!pmu_gp_count(c->pc))
-		return rec_check_skip(name, "no-gp-counters");
+		return check_skip(name, "no-gp-counters");
 	c->ops->stop(c->pc, ~0ull);
 	if (c->pc->vendor == VENDOR_INTEL) {
 		err = write_read(MSR_IA32_PERFCTR0, MSR_IA32_PERFCTR0, 0xffffffffull, &got);
@@ -262,7 +242,7 @@ static void check_width(struct ctx *c)
 	}
 	if (err)
 		return check_error(name, err);
-	check_range(name, got, val, val, "gp0");
+	check_counter(name, got, val, val, "gp0");
 }
 
 /* IA32_A_PMCx takes every bit below the width (SDM Vol3B 20.2.6). */
@@ -273,18 +253,18 @@ static void check_fw_write(struct ctx *c)
 	int err;
 
 	if (c->pc->vendor != VENDOR_INTEL)
-		return rec_check_skip(name, "not-intel");
+		return check_skip(name, "not-intel");
 	if (!pmu_gp_count(c->pc))
-		return rec_check_skip(name, "no-gp-counters");
+		return check_skip(name, "no-gp-counters");
 	if (c->pc->perf_cap_err || !(c->pc->perf_capabilities & PERF_CAP_FW_WRITE))
-		return rec_check_skip(name, "no-full-width-writes");
+		return check_skip(name, "no-full-width-writes");
 	if (c->pc->gp_width <= 33)
-		return rec_check_skip(name, "counter-too-narrow");
+		return check_skip(name, "counter-too-narrow");
 	c->ops->stop(c->pc, ~0ull);
 	err = write_read(MSR_IA32_PMC0, MSR_IA32_PERFCTR0, val, &got);
 	if (err)
 		return check_error(name, err);
-	check_range(name, got, val, val, "gp0");
+	check_counter(name, got, val, val, "gp0");
 }
 
 /* A counter preset OVF_MARGIN below its wrap point must wrap, set its
@@ -319,7 +299,7 @@ static void check_overflow_one(struct ctx *c, unsigned idx, u64 config, const ch
 	/* Wrapped: the counter now holds what it counted past its top, which
 	 * is less than the whole run can count. */
 	hi = (u64)N2 * c->k->insns + OVERHEAD_MAX;
-	rec_check_begin(&r, wrap, v < hi ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, wrap, v < hi ? CHECK_PASS : CHECK_FAIL);
 	rec_hex(&r, "value", v);
 	rec_hex(&r, "hi", hi);
 	rec_hex(&r, "preset", preset);
@@ -328,18 +308,18 @@ static void check_overflow_one(struct ctx *c, unsigned idx, u64 config, const ch
 
 	err = c->ops->ovf_status(c->pc, &st);
 	if (err == HW_ERR_NOT_SUPPORTED) {
-		rec_check_skip(status, "no-global-status");
-		return rec_check_skip(clear, "no-global-status");
+		check_skip(status, "no-global-status");
+		return check_skip(clear, "no-global-status");
 	}
 	if (err)
 		return check_error(status, err);
-	check_range(status, !!(st & BIT_ULL(idx)), 1, 1, cn);
+	check_counter(status, !!(st & BIT_ULL(idx)), 1, 1, cn);
 	err = c->ops->ovf_clear(c->pc, BIT_ULL(idx));
 	if (!err)
 		err = c->ops->ovf_status(c->pc, &st);
 	if (err)
 		return check_error(clear, err);
-	check_range(clear, !!(st & BIT_ULL(idx)), 0, 0, cn);
+	check_counter(clear, !!(st & BIT_ULL(idx)), 0, 0, cn);
 }
 
 static void check_overflow(struct ctx *c)
@@ -347,17 +327,17 @@ static void check_overflow(struct ctx *c)
 	u64 config;
 
 	if (!pmu_gp_count(c->pc)) {
-		rec_check_skip("pmu.overflow.wrap", "no-gp-counters");
-		rec_check_skip("pmu.overflow.status", "no-gp-counters");
-		return rec_check_skip("pmu.overflow.clear", "no-gp-counters");
+		check_skip("pmu.overflow.wrap", "no-gp-counters");
+		check_skip("pmu.overflow.status", "no-gp-counters");
+		return check_skip("pmu.overflow.clear", "no-gp-counters");
 	}
 	resolve(c, "instructions", &config);
 	check_overflow_one(c, 0, config, "pmu.overflow.wrap", "pmu.overflow.status",
 			   "pmu.overflow.clear");
 	if (!pmu_fixed_exists(c->pc, 0)) {
-		rec_check_skip("pmu.overflow.fixed.wrap", "no-fixed-counter-0");
-		rec_check_skip("pmu.overflow.fixed.status", "no-fixed-counter-0");
-		return rec_check_skip("pmu.overflow.fixed.clear", "no-fixed-counter-0");
+		check_skip("pmu.overflow.fixed.wrap", "no-fixed-counter-0");
+		check_skip("pmu.overflow.fixed.status", "no-fixed-counter-0");
+		return check_skip("pmu.overflow.fixed.clear", "no-fixed-counter-0");
 	}
 	check_overflow_one(c, PMC_FIXED, 0, "pmu.overflow.fixed.wrap",
 			   "pmu.overflow.fixed.status", "pmu.overflow.fixed.clear");
@@ -376,7 +356,7 @@ static void check_rdpmc_one(struct ctx *c, const char *name, unsigned idx, u64 c
 		err = rdpmc_safe(c->ops->rdpmc_index(idx), &pmc);
 	if (err)
 		return check_error(name, err);
-	check_range(name, pmc, msr, msr, pmu_counter_name(idx, cn, sizeof(cn)));
+	check_counter(name, pmc, msr, msr, pmu_counter_name(idx, cn, sizeof(cn)));
 }
 
 static void check_rdpmc(struct ctx *c)
@@ -387,11 +367,11 @@ static void check_rdpmc(struct ctx *c)
 	if (pmu_gp_count(c->pc))
 		check_rdpmc_one(c, "pmu.rdpmc.gp", 0, config);
 	else
-		rec_check_skip("pmu.rdpmc.gp", "no-gp-counters");
+		check_skip("pmu.rdpmc.gp", "no-gp-counters");
 	if (pmu_fixed_exists(c->pc, 0))
 		check_rdpmc_one(c, "pmu.rdpmc.fixed", PMC_FIXED, 0);
 	else
-		rec_check_skip("pmu.rdpmc.fixed", "no-fixed-counter-0");
+		check_skip("pmu.rdpmc.fixed", "no-fixed-counter-0");
 }
 
 static const char *const hw_checks[] = {
@@ -406,7 +386,7 @@ static void hw_checks_run(struct ctx *c)
 {
 	if (!c->ops) {
 		for (unsigned i = 0; i < ARRAY_SIZE(hw_checks); i++)
-			rec_check_skip(hw_checks[i], c->pc->reason);
+			check_skip(hw_checks[i], c->pc->reason);
 		return;
 	}
 	check_instructions_fixed(c);
@@ -425,7 +405,7 @@ static void hw_checks_run(struct ctx *c)
 
 /* Each known kernel as a benchmark: counter records for the configured
  * events and, under -icount, the exact instruction count checked. */
-static void kernel_bench(const struct pmu_check_env *env, const struct pmu_check_kernel *pk)
+static void kernel_bench(const struct lab *lab, const struct pmu_check_kernel *pk)
 {
 	const struct mb_kernel *k = pk->k;
 	static struct count_set set;
@@ -438,35 +418,34 @@ static void kernel_bench(const struct pmu_check_env *env, const struct pmu_check
 	u64 insns;
 
 	fmt_snprintf(bname, sizeof(bname), "check-%s", k->name);
-	count_init(&set, env->ci, env->pc, env->events);
+	count_init(&set, &lab->cpu, &lab->pmu, lab->events);
 	bench_run(&b, &set, &res);
-	bench_report(&b, &set, &res, env->icount_shift);
+	bench_report(&b, &set, &res, lab->icount_shift);
 
 	fmt_snprintf(name, sizeof(name), "pmu.icount.%s", k->name);
-	if (env->icount_shift == BENCH_NO_ICOUNT)
-		return rec_check_skip(name, "no-icount");
-	if (!bench_icount(&res, env->icount_shift, &insns)) {
+	if (lab->icount_shift == BENCH_NO_ICOUNT)
+		return check_skip(name, "no-icount");
+	if (!bench_icount(&res, lab->icount_shift, &insns)) {
 		struct rec r;
 
-		rec_check_begin(&r, name, CHECK_FAIL);
+		check_begin(&r, name, CHECK_FAIL);
 		rec_s64(&r, "tsc_min", res.tsc.min);
 		rec_s64(&r, "tsc_max", res.tsc.max);
-		rec_u64(&r, "shift", env->icount_shift);
+		rec_u64(&r, "shift", lab->icount_shift);
 		rec_str(&r, "reason", "tsc-not-whole-instructions");
 		rec_end(&r);
 		return;
 	}
-	check_range(name, insns, (N2 - N1) * k->insns, (N2 - N1) * k->insns, "icount");
+	check_counter(name, insns, (N2 - N1) * k->insns, (N2 - N1) * k->insns, "icount");
 }
 
-void pmu_check_run(void *arg)
+void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n)
 {
-	const struct pmu_check_env *env = arg;
 	struct ctx c = {
-		.env = env, .pc = env->pc, .ops = pmu_ops(env->pc), .k = env->kernels[0].k,
-		.fn = env->kernels[0].fn,
-		.insns = (u64)(N2 - N1) * env->kernels[0].k->insns,
-		.branches = (u64)(N2 - N1) * env->kernels[0].k->branches,
+		.lab = lab, .pc = &lab->pmu, .ops = pmu_ops(&lab->pmu), .k = kernels[0].k,
+		.fn = kernels[0].fn,
+		.insns = (u64)(N2 - N1) * kernels[0].k->insns,
+		.branches = (u64)(N2 - N1) * kernels[0].k->branches,
 	};
 
 	rec_narrate("pmu-check: each count is the difference of %u and %u iterations of %s, "
@@ -474,8 +453,19 @@ void pmu_check_run(void *arg)
 		    N2, N1, c.k->name, (unsigned long long)c.insns,
 		    (unsigned long long)c.branches);
 	hw_checks_run(&c);
-	for (unsigned i = 0; i < env->nkernels; i++)
-		kernel_bench(env, &env->kernels[i]);
+	for (unsigned i = 0; i < n; i++)
+		kernel_bench(lab, &kernels[i]);
+}
+
+void pmu_check_run(void *arg)
+{
+	static struct pmu_check_kernel kernels[2];
+
+	kernels[0].k = mb_kernel_find("loop", 4);
+	kernels[1].k = mb_kernel_find("nop8", 4);
+	for (unsigned i = 0; i < ARRAY_SIZE(kernels); i++)
+		kernels[i].fn = mb_entry(kernels[i].k);
+	pmu_check(arg, kernels, ARRAY_SIZE(kernels));
 }
 
 void pmu_check_report_restore(const struct owned_stats *os)
@@ -483,8 +473,8 @@ void pmu_check_report_restore(const struct owned_stats *os)
 	struct rec r;
 
 	if (!os->msrs_restored)
-		return rec_check_skip("msr-restore", "no-msr-written");
-	rec_check_begin(&r, "msr-restore", os->msrs_mismatched ? CHECK_FAIL : CHECK_PASS);
+		return check_skip("msr-restore", "no-msr-written");
+	check_begin(&r, "msr-restore", os->msrs_mismatched ? CHECK_FAIL : CHECK_PASS);
 	rec_u64(&r, "restored", os->msrs_restored);
 	rec_u64(&r, "mismatched", os->msrs_mismatched);
 	rec_end(&r);

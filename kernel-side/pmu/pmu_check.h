@@ -5,7 +5,7 @@
 #ifndef PMULAB_PMU_CHECK_H
 #define PMULAB_PMU_CHECK_H
 
-#include "kernel-side/bench/bench.h"
+#include "kernel-side/lab/lab.h"
 #include "microbench/kernels.h"
 #include "kernel-side/cpu/owned.h"
 
@@ -16,19 +16,12 @@ struct pmu_check_kernel {
 	mb_fn *fn;
 };
 
-struct pmu_check_env {
-	const struct cpu_info *ci;
-	const struct pmu_caps *pc;
-	/* Loops of exact per-iteration counts (microbench/loops.asm); the
-	 * first drives the hardware checks. */
-	const struct pmu_check_kernel *kernels;
-	unsigned nkernels;
-	u32 icount_shift;	/* RDTSC = 2^shift per instruction, or BENCH_NO_ICOUNT */
-	const char *events;	/* the events each kernel's counter records show */
-};
-
-/* The owned-world body: arg is a struct pmu_check_env *. */
+/* The owned-world body: arg is the const struct lab; the kernels are the
+ * known-length loops (microbench/loops.asm). */
 void pmu_check_run(void *arg);
+/* The suite on kernels of exact per-iteration counts; the first drives the
+ * hardware checks. */
+void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n);
 
 /* check name=msr-restore: every MSR the suite wrote read back as it was. */
 void pmu_check_report_restore(const struct owned_stats *os);

@@ -6,7 +6,9 @@
 #include "kernel-side/probes/kprobe.h"
 #include "lib/libc.h"
 #include "kernel-side/probes/probes_suite.h"
+#include "lib/check.h"
 #include "lib/record.h"
+#include "lib/symtab.h"
 #include "microbench/traced.h"
 
 void pt_write(u64 v);
@@ -30,27 +32,25 @@ static u64 run_dr_exec(void)
 				    .len = 1 };
 	const char *why;
 	u64 want = 0, got = 0;
-	struct rec r;
 
 	for (u64 i = 0; i < CALLS_N; i++)
 		want += tr_leaf_plain(i);
 	if (dr_install(&bp, &why)) {
-		rec_check_begin(&r, "probes.dr.exec", CHECK_FAIL);
-		rec_str(&r, "why", why);
-		rec_end(&r);
+		check_fail("probes.dr.exec", "why", why);
 		return 0;
 	}
 	for (u64 i = 0; i < CALLS_N; i++)
 		got += tr_leaf(i);
 	dr_uninstall(&bp);
-	rec_check_u64("probes.dr.exec.hits", bp.hits, CALLS_N);
-	rec_check_u64("probes.dr.exec.result", got, want);
+	check_u64("probes.dr.exec.hits", bp.hits, CALLS_N);
+	check_u64("probes.dr.exec.result", got, want);
 	return bp.hits;
 }
 
 /* A watch of len bytes at pt_var + off: every store of pt_write hits it,
  * and (read/write) every load of pt_read too. */
-static void run_watch(const char *name, enum dr_type type, unsigned len, unsigned off)
+static void run_watch(const struct lab *lab, const char *name, enum dr_type type, unsigned len,
+		      unsigned off)
 {
 	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)&pt_var + off, .type = type,
 				    .len = len, .handler = watch_handler };
@@ -64,9 +64,7 @@ static void run_watch(const char *name, enum dr_type type, unsigned len, unsigne
 	watch_bad_rip = 0;
 	fmt_snprintf(chk, sizeof(chk), "probes.watch.%s", name);
 	if (dr_install(&bp, &why)) {
-		rec_check_begin(&r, chk, CHECK_FAIL);
-		rec_str(&r, "why", why);
-		rec_end(&r);
+		check_fail(chk, "why", why);
 		return;
 	}
 	for (u64 i = 0; i < WATCH_N; i++) {
@@ -76,7 +74,7 @@ static void run_watch(const char *name, enum dr_type type, unsigned len, unsigne
 	dr_uninstall(&bp);
 	if (!kprobe_insn_before(bp.last_rip, &writer))
 		writer = 0;
-	ps_sym(writer, wsym, sizeof(wsym));
+	symtab_format(writer, lab->image.base, wsym, sizeof(wsym));
 	rec_begin(&r, "probe");
 	rec_str(&r, "name", name);
 	fmt_snprintf(chk, sizeof(chk), "pt_var+0x%x", off);
@@ -90,31 +88,31 @@ static void run_watch(const char *name, enum dr_type type, unsigned len, unsigne
 	rec_end(&r);
 
 	fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.hits", name);
-	rec_check_u64(chk, bp.hits, type == DR_RW_WRITE ? WATCH_N : 2 * WATCH_N);
+	check_u64(chk, bp.hits, type == DR_RW_WRITE ? WATCH_N : 2 * WATCH_N);
 	if (type == DR_RW_WRITE) {
 		fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.writer", name);
-		ps_check_str(chk, wsym, "pt_write+0x0");
+		check_str(chk, wsym, "pt_write+0x0");
 		fmt_snprintf(chk, sizeof(chk), "probes.watch.%s.rip", name);
-		rec_check_u64(chk, watch_bad_rip, 0);
+		check_u64(chk, watch_bad_rip, 0);
 	}
 }
 
-u64 ps_run_dr(void)
+u64 ps_run_dr(const struct lab *lab)
 {
 	u64 v = (u64)(uintptr_t)&pt_var;
 
-	ps_check_str("probes.dr.refuse.unaligned", dr_check(v + 1, DR_RW_WRITE, 2), "unaligned");
-	ps_check_str("probes.dr.refuse.exec-len", dr_check((u64)(uintptr_t)tr_leaf,
+	check_str("probes.dr.refuse.unaligned", dr_check(v + 1, DR_RW_WRITE, 2), "unaligned");
+	check_str("probes.dr.refuse.exec-len", dr_check((u64)(uintptr_t)tr_leaf,
 							DR_RW_EXECUTE, 4), "exec-len-not-1");
-	ps_check_str("probes.dr.refuse.len", dr_check(v, DR_RW_WRITE, 3), "bad-len");
+	check_str("probes.dr.refuse.len", dr_check(v, DR_RW_WRITE, 3), "bad-len");
 	u64 hits = run_dr_exec();
 
-	run_watch("watch-write-8", DR_RW_WRITE, 8, 0);
-	run_watch("watch-write-4", DR_RW_WRITE, 4, 4);
-	run_watch("watch-write-2", DR_RW_WRITE, 2, 6);
-	run_watch("watch-write-1", DR_RW_WRITE, 1, 7);
-	run_watch("watch-rw-8", DR_RW_READ_WRITE, 8, 0);
-	rec_check_u64("probes.watch.value", pt_var, WATCH_N - 1);
+	run_watch(lab, "watch-write-8", DR_RW_WRITE, 8, 0);
+	run_watch(lab, "watch-write-4", DR_RW_WRITE, 4, 4);
+	run_watch(lab, "watch-write-2", DR_RW_WRITE, 2, 6);
+	run_watch(lab, "watch-write-1", DR_RW_WRITE, 1, 7);
+	run_watch(lab, "watch-rw-8", DR_RW_READ_WRITE, 8, 0);
+	check_u64("probes.watch.value", pt_var, WATCH_N - 1);
 	return hits;
 }
 

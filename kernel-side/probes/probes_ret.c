@@ -5,6 +5,7 @@
 #include "kernel-side/probes/kprobe.h"
 #include "lib/libc.h"
 #include "kernel-side/probes/probes_suite.h"
+#include "lib/check.h"
 #include "lib/record.h"
 #include "microbench/traced.h"
 
@@ -39,7 +40,7 @@ bool ps_reg_ret(const char *name, struct kretprobe *rp)
 	struct rec r;
 
 	fmt_snprintf(chk, sizeof(chk), "probes.kretprobe.register.%s", name);
-	rec_check_begin(&r, chk, err == KPROBE_OK ? CHECK_PASS : CHECK_FAIL);
+	check_begin(&r, chk, err == KPROBE_OK ? CHECK_PASS : CHECK_FAIL);
 	rec_str(&r, "err", kprobe_err_name(err));
 	rec_end(&r);
 	return err == KPROBE_OK;
@@ -79,9 +80,9 @@ u64 ps_run_kretprobes(void)
 	for (u64 i = 0; i < CALLS_N; i++)
 		got += tr_leaf(i);
 	hits = leaf.returns;
-	rec_check_u64("probes.kretprobe.returns", leaf.returns, CALLS_N);
-	rec_check_u64("probes.kretprobe.retval", ret_sum, want);
-	rec_check_u64("probes.kretprobe.result", got, want);
+	check_u64("probes.kretprobe.returns", leaf.returns, CALLS_N);
+	check_u64("probes.kretprobe.retval", ret_sum, want);
+	check_u64("probes.kretprobe.result", got, want);
 
 	/* Nested: tr_mid's instance under two of tr_leaf's. */
 	if (ps_reg_ret("tr_mid", &mid)) {
@@ -95,8 +96,8 @@ u64 ps_run_kretprobes(void)
 		     (ret_log[0].retval == 16 || ret_log[0].retval == 19) &&
 		     ret_log[2].retval == 35 && ret_log[2].duration > ret_log[0].duration +
 		     ret_log[1].duration;
-		rec_check_u64("probes.kretprobe.nested", ok, 1);
-		rec_check_u64("probes.kretprobe.nested.result", got, 35);
+		check_u64("probes.kretprobe.nested", ok, 1);
+		check_u64("probes.kretprobe.nested.result", got, 35);
 		kretprobe_unregister(&mid);
 	}
 	kretprobe_unregister(&leaf);
@@ -111,11 +112,11 @@ u64 ps_run_kretprobes(void)
 			ok = ret_log[i].retval == i && ret_log[i].depth == RECURSE_N - i &&
 			     (!i || ret_log[i].duration > ret_log[i - 1].duration);
 		}
-		rec_check_u64("probes.kretprobe.recursive", ok, 1);
-		rec_check_u64("probes.kretprobe.recursive.result", got, RECURSE_N);
+		check_u64("probes.kretprobe.recursive", ok, 1);
+		check_u64("probes.kretprobe.recursive.result", got, RECURSE_N);
 		kretprobe_unregister(&rec_);
 	}
-	rec_check_u64("probes.kretprobe.dropped", kretprobe_dropped(), 0);
+	check_u64("probes.kretprobe.dropped", kretprobe_dropped(), 0);
 	return hits;
 }
 

@@ -4,23 +4,15 @@
 #ifndef PMULAB_PROBES_SUITE_H
 #define PMULAB_PROBES_SUITE_H
 
-#include "kernel-side/bench/bench.h"
+#include "kernel-side/lab/lab.h"
 
-struct probes_env {
-	u64 image_base;
-	const u8 *text, *etext;		/* the image's code, for its checksum */
-	const struct cpu_info *ci;
-	const struct pmu_caps *pc;
-	const char *events;
-	u32 icount_shift;		/* BENCH_NO_ICOUNT when not under -icount */
-};
-
-/* The owned-world body; arg is a struct probes_env *. */
+/* The section's hooks (kernel-side/lab/section.h): skip=probes says so
+ * and leaves it out; after it, however it ended, every probe is out and
+ * the debug registers are as they were found. */
+bool probes_begin(const struct lab *lab);
+void probes_cleanup(const struct lab *lab);
+/* The owned-world body; arg is the const struct lab. */
 void probes_suite_run(void *arg);
-
-/* After the section, however it ended: every probe out, the debug
- * registers as they were found. */
-void probes_cleanup(void);
 
 /* Shared by the suite's files (probes_suite.c, probes_ret.c, probes_dr.c). */
 /* Calls of tr_leaf with a probe counted: as many as `pmulab linux --probes`
@@ -29,12 +21,9 @@ void probes_cleanup(void);
 #define CALLS_N		30000
 
 struct kretprobe;
-extern const struct probes_env *ps_env;
-void ps_check_str(const char *name, const char *value, const char *expect);
-void ps_sym(u64 addr, char *buf, size_t size);		/* func+0xoff */
 bool ps_reg_ret(const char *name, struct kretprobe *rp);	/* with a check */
 /* The checks of each part; each returns the hits of its tr_leaf run. */
 u64 ps_run_kretprobes(void);
-u64 ps_run_dr(void);
+u64 ps_run_dr(const struct lab *lab);
 
 #endif

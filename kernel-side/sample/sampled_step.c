@@ -2,6 +2,7 @@
 #include "kernel-side/cpu/cpu.h"
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/cpu/exception.h"
+#include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
 #include "microbench/sampled.h"
 #include "kernel-side/sample/sampled_step.h"
@@ -71,4 +72,17 @@ void sampled_run_loop(u64 n, const void *arg)
 	u64 x = sampled_run(1, n);
 
 	asm volatile("" : : "r"(x));
+}
+
+u64 sampled_timed_run(u64 iters)
+{
+	u64 t0, t1, x;
+
+	t0 = hw_rdtsc();
+	sti();
+	x = sampled_run(1, iters);
+	cli();
+	t1 = hw_rdtsc();
+	asm volatile("" : : "r"(x));
+	return t1 - t0;
 }

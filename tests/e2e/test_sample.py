@@ -10,8 +10,8 @@ HOT_ITERS, COLD_ITERS = 240, 24      # microbench/sampled.h
 PERIOD = 50000                       # sample_period's default, APIC ticks
 SHIFT = 5                            # pmulab run --tcg: 32 ticks an instruction
 HOT_SHARE_MIN = 0.85                 # check sample.hot-share's floor (docs/sampling.md)
-STACK_OUTER = ["sampled_run", "timed_run", "sample_suite_run", "owned_call", "owned_run",
-               "efi_main"]
+STACK_OUTER = ["sampled_run", "sampled_timed_run", "sample_suite_run", "owned_call",
+               "owned_run", "lab_run", "efi_main"]
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +98,8 @@ def test_stacks_are_the_call_chain(sampled):
         key = ";".join(reversed([fn(s) for s in stack])) + ";" + leaf
         folded[key] = folded.get(key, 0) + 1
     assert set(folded) == {
-        "efi_main;owned_run;owned_call;sample_suite_run;timed_run;sampled_run;work;hot",
-        "efi_main;owned_run;owned_call;sample_suite_run;timed_run;sampled_run;work;cold"}
+        "efi_main;lab_run;owned_run;owned_call;sample_suite_run;sampled_timed_run;sampled_run;work;hot",
+        "efi_main;lab_run;owned_run;owned_call;sample_suite_run;sampled_timed_run;sampled_run;work;cold"}
     assert len(sites["hot"]) == len(sites["cold"]) == 1 and sites["hot"] != sites["cold"]
 
 

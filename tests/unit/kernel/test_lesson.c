@@ -34,12 +34,12 @@ static int find(const char *prefix, unsigned from)
 	return -1;
 }
 
-static void run(const struct lesson *l, const struct lesson_env *env)
+static void run(const struct lesson *l, const struct lab *lab)
 {
 	nlines = 0;
 	lesson_begin(l);
 	for (unsigned i = 0; i < l->nsteps; i++) {
-		struct lesson_job job = { l, i, env };
+		struct lesson_job job = { .l = l, .step = i, .lab = lab };
 
 		lesson_run_step(&job);
 	}
@@ -47,18 +47,16 @@ static void run(const struct lesson *l, const struct lesson_env *env)
 
 static void test_lesson_2_intel(void)
 {
-	static struct cpu_info ci;
-	static struct pmu_caps pc;
-	struct lesson_env env = { .ci = &ci, .pc = &pc, .icount_shift = BENCH_NO_ICOUNT };
+	static struct lab lab = { .icount_shift = BENCH_NO_ICOUNT };
 	unsigned restored;
 	int start, stop, held;
 
 	pmu_sim_install(&pmu_sim_intel_v4);
-	cpu_probe(&ci);
-	pmu_probe(&ci, &pc);
+	cpu_probe(&lab.cpu);
+	pmu_probe(&lab.cpu, &lab.pmu);
 	msr_restore_all(&restored);
-	CHECK(pc.present);
-	run(&lesson_2, &env);
+	CHECK(lab.pmu.present);
+	run(&lesson_2, &lab);
 	CHECK(!explain_enabled());
 	CHECK(find("# Lesson 2: Counting instructions and cycles, IPC", 0) == 1);
 	CHECK(strstr(lines[0], " lesson n=2 step=0 name=ipc ") != NULL);
@@ -86,16 +84,14 @@ static void test_lesson_2_intel(void)
 
 static void test_lesson_1_intel_v5(void)
 {
-	static struct cpu_info ci;
-	static struct pmu_caps pc;
-	struct lesson_env env = { .ci = &ci, .pc = &pc, .icount_shift = BENCH_NO_ICOUNT };
+	static struct lab lab = { .icount_shift = BENCH_NO_ICOUNT };
 	unsigned restored;
 
 	pmu_sim_install(&pmu_sim_intel_v5);
-	cpu_probe(&ci);
-	pmu_probe(&ci, &pc);
+	cpu_probe(&lab.cpu);
+	pmu_probe(&lab.cpu, &lab.pmu);
 	msr_restore_all(&restored);
-	run(&lesson_1, &env);
+	run(&lesson_1, &lab);
 	CHECK(find("# Decoded: version 5, ", 0) > 0);
 	CHECK(find("#   bit 1 instructions     available", 0) > 0);
 	CHECK(find("# rdmsr IA32_PERF_CAPABILITIES (0x345) -> 0x", 0) > 0);

@@ -77,14 +77,12 @@ static const struct pmu_check_kernel kernels[] = { { &simloop, sim_loop } };
 
 static void run_check(const char *events, u32 shift)
 {
-	struct pmu_check_env env = {
-		.ci = &ci, .pc = &pc, .kernels = kernels, .nkernels = 1,
-		.icount_shift = shift, .events = events,
-	};
+	static struct lab lab;
 	struct owned_stats os = { 0 };
 
+	lab = (struct lab){ .cpu = ci, .pmu = pc, .icount_shift = shift, .events = events };
 	capture();
-	pmu_check_run(&env);
+	pmu_check(&lab, kernels, ARRAY_SIZE(kernels));
 	os.msrs_mismatched = msr_restore_all(&os.msrs_restored);
 	pmu_check_report_restore(&os);
 	captured();

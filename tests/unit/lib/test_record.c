@@ -203,25 +203,6 @@ static void test_errors_and_narration(void)
 	stream_free(s);
 }
 
-/* A check record: its verdict words, and fails counted for the end status. */
-static void test_checks(void)
-{
-	u64 before = rec_check_failures();
-	struct rec r;
-
-	rec_check_begin(&r, "fixup.ud2", CHECK_PASS);
-	rec_end(&r);
-	CHECK(strstr(last_line(), " check name=fixup.ud2 result=pass *") != NULL);
-	rec_check_begin(&r, "rdpmc", CHECK_FAIL);
-	rec_end(&r);
-	CHECK(strstr(last_line(), " check name=rdpmc result=fail *") != NULL);
-	rec_check_begin(&r, "lbr", CHECK_SKIP);
-	rec_str(&r, "reason", "no-lbr");
-	rec_end(&r);
-	CHECK(strstr(last_line(), " result=skip reason=no-lbr *") != NULL);
-	CHECK_U64(rec_check_failures(), before + 1);
-}
-
 int main(void)
 {
 	rec_set_sink(sink, NULL);
@@ -230,7 +211,6 @@ int main(void)
 	test_round_trip();
 	test_truncation();
 	test_errors_and_narration();
-	test_checks();
 	CHECK_U64(rec_count(), nlines - 2);	/* all but the two narration lines */
 	return unit_done("record");
 }

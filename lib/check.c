@@ -1,0 +1,104 @@
+/* Check records and their tally (check.h). */
+#include "lib/check.h"
+#include "lib/libc.h"
+
+static u64 counts[3];			/* by enum check_result */
+static char failed[CHECK_FAILED_KEPT][CHECK_NAME_MAX];
+
+void check_begin(struct rec *r, const char *name, enum check_result result)
+{
+	static const char *const names[] = { "pass", "fail", "skip" };
+
+	rec_begin(r, "check");
+	rec_str(r, "name", name);
+	rec_str(r, "result", names[result]);
+	if (result == CHECK_FAIL && counts[CHECK_FAIL] < CHECK_FAILED_KEPT) {
+		char *dst = failed[counts[CHECK_FAIL]];
+		size_t n = strlen(name);
+
+		if (n >= CHECK_NAME_MAX)
+			n = CHECK_NAME_MAX - 1;
+		memcpy(dst, name, n);
+		dst[n] = '\0';
+	}
+	counts[result]++;
+}
+
+bool check_range_begin(struct rec *r, const char *name, u64 value, u64 lo, u64 hi)
+{
+	bool ok = value >= lo && value <= hi;
+
+	check_begin(r, name, ok ? CHECK_PASS : CHECK_FAIL);
+	rec_u64(r, "value", value);
+	if (lo == hi) {
+		rec_u64(r, "expect", lo);
+	} else {
+		rec_u64(r, "lo", lo);
+		rec_u64(r, "hi", hi);
+	}
+	return ok;
+}
+
+bool check_range(const char *name, u64 value, u64 lo, u64 hi)
+{
+	struct rec r;
+	bool ok = check_range_begin(&r, name, value, lo, hi);
+
+	rec_end(&r);
+	return ok;
+}
+
+bool check_u64(const char *name, u64 value, u64 expect)
+{
+	return check_range(name, value, expect, expect);
+}
+
+bool check_counter(const char *name, u64 value, u64 lo, u64 hi, const char *counter)
+{
+	struct rec r;
+	bool ok = check_range_begin(&r, name, value, lo, hi);
+
+	rec_str(&r, "counter", counter);
+	rec_end(&r);
+	return ok;
+}
+
+bool check_str(const char *name, const char *value, const char *expect)
+{
+	struct rec r;
+	bool ok = !strcmp(value, expect);
+
+	check_begin(&r, name, ok ? CHECK_PASS : CHECK_FAIL);
+	rec_str(&r, "value", value);
+	rec_str(&r, "expect", expect);
+	rec_end(&r);
+	return ok;
+}
+
+void check_skip(const char *name, const char *reason)
+{
+	struct rec r;
+
+	check_begin(&r, name, CHECK_SKIP);
+	rec_str(&r, "reason", reason);
+	rec_end(&r);
+}
+
+void check_fail(const char *name, const char *key, const char *what)
+{
+	struct rec r;
+
+	check_begin(&r, name, CHECK_FAIL);
+	rec_str(&r, key, what);
+	rec_end(&r);
+}
+
+u64 check_count(enum check_result result)
+{
+	return counts[result];
+}
+
+const char *check_failed(unsigned i)
+{
+	return i < counts[CHECK_FAIL] && i < CHECK_FAILED_KEPT ? failed[i] : NULL;
+}

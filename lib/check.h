@@ -1,0 +1,37 @@
+/* Checks: a self-validation verdict as one `check` record (record-format.md),
+ * after kvm-unit-tests' report(): pass or fail, or skip with the reason when
+ * the hardware or a setting is missing -- never a fail for that. Every suite
+ * checks through these; failures are counted for the end status. */
+#ifndef PMULAB_CHECK_H
+#define PMULAB_CHECK_H
+
+#include "lib/record.h"
+
+enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
+
+/* value=, expect=: pass when they are equal. Returns whether it passed. */
+bool check_u64(const char *name, u64 value, u64 expect);
+/* value=, then expect= when lo == hi, else lo= hi=: pass when lo <= value <= hi. */
+bool check_range(const char *name, u64 value, u64 lo, u64 hi);
+/* The same, naming the counter that counted (counter=). */
+bool check_counter(const char *name, u64 value, u64 lo, u64 hi, const char *counter);
+/* value=, expect= as text: pass when they are the same. */
+bool check_str(const char *name, const char *value, const char *expect);
+/* reason=: what is missing. */
+void check_skip(const char *name, const char *reason);
+/* A fail with what went wrong under key (error=, why=). */
+void check_fail(const char *name, const char *key, const char *what);
+
+/* A check with fields of its own: add them with rec_*(), then rec_end(). */
+void check_begin(struct rec *r, const char *name, enum check_result result);
+/* check_range's record, left open for more fields. */
+bool check_range_begin(struct rec *r, const char *name, u64 value, u64 lo, u64 hi);
+
+u64 check_count(enum check_result result);
+/* The names of the first CHECK_FAILED_KEPT failed checks, for a summary;
+ * NULL past the last. */
+#define CHECK_FAILED_KEPT	8
+#define CHECK_NAME_MAX		48
+const char *check_failed(unsigned i);
+
+#endif
