@@ -1,6 +1,7 @@
-/* Record output channels (DESIGN.md: serial, console fallback, results file).
- * The sink runs wherever a record is made, the owned world included, so it
- * only touches the UART and memory; UEFI services wait for output_flush(). */
+/* Record output channels: serial, the console when no UART answers, and the
+ * results file (docs/record-format.md). The sink runs wherever a record is
+ * made, the owned world included, so it only touches the UART and memory;
+ * UEFI services wait for output_flush(). */
 #include "firmware/console.h"
 #include "firmware/uefi.h"
 #include "lib/libc.h"

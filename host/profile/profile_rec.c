@@ -1,4 +1,4 @@
-/* The payload's `sample` records (CONTRACTS.md, docs/record-format.md) as
+/* The payload's `sample` records (docs/record-format.md) as
  * profiles and as perf script text, and profile_load(), which reads a
  * profile from whatever file holds one. A sample folds as
  * reverse(stack);sym with the "+0x" offsets stripped. */

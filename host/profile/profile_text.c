@@ -6,8 +6,8 @@
  * Documentation/perf-script.txt):
  *
  *   bench 4242/4242 [001] 12.345678:     250000 cycles:u:
- *   \t    55d0c0de1149 hot+0x19 (/home/u/bench)
- *   \t    55d0c0de1180 main+0x20 (/home/u/bench)
+ *   \t    55d0c0de1149 hot+0x19 (/opt/demo/bench)
+ *   \t    55d0c0de1180 main+0x20 (/opt/demo/bench)
  *
  * Without callchains the frame follows the event on the header line. */
 #include <stdlib.h>
