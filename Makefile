@@ -113,7 +113,7 @@ KERNEL_SRCS := $(sort $(wildcard kernel-side/*.c kernel-side/*/*.c kernel-side/*
 FIRMWARE_SRCS := $(sort $(wildcard firmware/*.c))
 PAYLOAD_SRCS := $(FIRMWARE_SRCS) $(KERNEL_SRCS) $(LIB_SRCS) $(MB_SRCS)
 # An assembly file's object is x.asm.o: a trampoline may share its base name
-# with the C it calls back (kernel-side/cpu/trap.c and trap.asm).
+# with the C it calls back (kernel-side/owned/trap.c and trap.asm).
 objs = $(patsubst %.asm,$(1)/%.asm.o,$(patsubst %.c,$(1)/%.o,$(2)))
 PAYLOAD_OBJS := $(call objs,$(BUILD)/efi,$(PAYLOAD_SRCS))
 

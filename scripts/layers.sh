@@ -7,7 +7,7 @@
 #                               or calls its way back to itself
 # Includes are arrows to headers, calls and data references arrows between
 # the files that define them; an assembly trampoline and the C it calls back
-# are one file when they share a name (kernel-side/cpu/trap.c and trap.asm).
+# are one file when they share a name (kernel-side/owned/trap.c and trap.asm).
 set -euo pipefail
 export LC_ALL=C
 

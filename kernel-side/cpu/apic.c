@@ -5,8 +5,8 @@
 #include "kernel-side/cpu/apic.h"
 #include "kernel-side/cpu/hw.h"
 #include "kernel-side/cpu/msr.h"
-#include "kernel-side/cpu/owned.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/owned.h"
+#include "kernel-side/owned/trap.h"
 
 void apic_probe(const struct cpu_info *ci, struct apic_info *ai)
 {

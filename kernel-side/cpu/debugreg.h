@@ -3,7 +3,7 @@
 #define PMULAB_DEBUGREG_H
 
 #include "kernel-side/cpu/apic.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/trap.h"
 
 #define NR_BREAKPOINTS 4	/* DR0-DR3: architectural in 64-bit mode */
 

@@ -8,7 +8,7 @@
 #ifndef PMULAB_TEXT_POKE_H
 #define PMULAB_TEXT_POKE_H
 
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/trap.h"
 
 #define POKE_LEN	5
 #define INT3_INSN	0xcc

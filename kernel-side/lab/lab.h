@@ -8,7 +8,7 @@
 
 #include "kernel-side/cpu/apic.h"
 #include "kernel-side/cpu/debugreg.h"
-#include "kernel-side/cpu/owned.h"
+#include "kernel-side/owned/owned.h"
 #include "kernel-side/lbr/lbr.h"
 #include "kernel-side/pmu/pmu.h"
 #include "lib/config.h"

@@ -5,7 +5,7 @@
  * later. */
 #include "kernel-side/bench/bench.h"
 #include "kernel-side/cpu/exception.h"
-#include "kernel-side/cpu/selftest.h"
+#include "kernel-side/owned/selftest.h"
 #include "kernel-side/explain/explain.h"
 #include "kernel-side/lab/section.h"
 #include "lib/fmt.h"

@@ -1,5 +1,5 @@
 /* A section of a run: the work between two flushes, run in the owned world
- * (kernel-side/cpu/owned.h) so a fault costs that section and no more. The
+ * (kernel-side/owned/owned.h) so a fault costs that section and no more. The
  * table of sections (sections.c) is the run, in order; the runner (run.c)
  * goes through it. */
 #ifndef PMULAB_SECTION_H

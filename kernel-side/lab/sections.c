@@ -5,7 +5,7 @@
  * sections kernel-side/cpu/ runs (caps, selftest, inject) and pmu-check's
  * report. */
 #include "kernel-side/bench/suite_run.h"
-#include "kernel-side/cpu/selftest.h"
+#include "kernel-side/owned/selftest.h"
 #include "kernel-side/ftrace/ftrace_suite.h"
 #include "kernel-side/lab/section.h"
 #include "kernel-side/lbr/lbr_check.h"

@@ -9,7 +9,7 @@
 #include "lib/fmt.h"
 #include "kernel-side/lessons/lesson.h"
 #include "lib/libc.h"
-#include "kernel-side/cpu/owned.h"
+#include "kernel-side/owned/owned.h"
 #include "kernel-side/sample/sample.h"
 #include "kernel-side/sample/sampled_step.h"
 #include "lib/symtab.h"

@@ -7,7 +7,7 @@
 
 #include "kernel-side/lab/lab.h"
 #include "microbench/kernels.h"
-#include "kernel-side/cpu/owned.h"
+#include "kernel-side/owned/owned.h"
 
 /* A kernel of the catalogue and the code that runs it: mb_entry(k), or a
  * model of it in the unit tests. */

@@ -4,7 +4,7 @@
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/ftrace/ftrace.h"
 #include "kernel-side/probes/kprobe.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/trap.h"
 #include "lib/libc.h"
 #include "lib/symtab.h"
 #include "kernel-side/cpu/text_poke.h"

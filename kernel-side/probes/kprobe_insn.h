@@ -8,7 +8,7 @@
 #define PMULAB_KPROBE_INSN_H
 
 #include "lib/insn.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/trap.h"
 
 #define KP_SLOT_SIZE	16	/* >= INSN_MAX_LEN; the rest stays INT3 */
 

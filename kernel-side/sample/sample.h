@@ -7,7 +7,7 @@
 #define PMULAB_SAMPLE_H
 
 #include "kernel-side/lbr/lbr.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/trap.h"
 
 #define SAMPLE_STACK_MAX 16
 #define SAMPLE_LBR_MAX	32	/* LBR entries kept per sample, newest first */

@@ -7,7 +7,7 @@
 #include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
 #include "kernel-side/cpu/msr.h"
-#include "kernel-side/cpu/owned.h"
+#include "kernel-side/owned/owned.h"
 #include "lib/check.h"
 #include "lib/record.h"
 #include "kernel-side/bench/bench.h"

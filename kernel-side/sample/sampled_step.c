@@ -7,7 +7,7 @@
 #include "microbench/sampled.h"
 #include "kernel-side/sample/sampled_step.h"
 #include "lib/symtab.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/trap.h"
 
 const char *const sampled_fn_names[FN_COUNT] = {
 	"hot", "cold", "work", "sampled_run", "other",

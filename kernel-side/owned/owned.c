@@ -5,10 +5,10 @@
 #include "kernel-side/cpu/cpu.h"
 #include "kernel-side/cpu/exception.h"
 #include "kernel-side/cpu/extable.h"
-#include "kernel-side/cpu/idt.h"
+#include "kernel-side/owned/idt.h"
 #include "kernel-side/cpu/msr.h"
-#include "kernel-side/cpu/owned.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/owned.h"
+#include "kernel-side/owned/trap.h"
 
 /* Callee-saved registers, RSP and the return address (owned.asm's layout). */
 struct owned_jmp {

@@ -5,7 +5,7 @@
 #ifndef PMULAB_SELFTEST_H
 #define PMULAB_SELFTEST_H
 
-#include "kernel-side/cpu/owned.h"
+#include "kernel-side/owned/owned.h"
 #include "lib/config.h"
 #include "kernel-side/pmu/pmu.h"
 

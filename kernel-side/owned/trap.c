@@ -7,8 +7,8 @@
 #include "kernel-side/cpu/exception.h"
 #include "kernel-side/cpu/extable.h"
 #include "kernel-side/cpu/hw.h"
-#include "kernel-side/cpu/idt.h"
-#include "kernel-side/cpu/trap.h"
+#include "kernel-side/owned/idt.h"
+#include "kernel-side/owned/trap.h"
 
 static trap_handler_fn handlers[IDT_VECTORS];
 static trap_handler_fn int3_hooks[TRAP_INT3_USERS];

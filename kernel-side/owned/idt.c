@@ -4,7 +4,7 @@
  * its handler (SDM Vol3A 6.10). Interrupt gates clear IF on entry, so a
  * handler never nests under an interrupt. */
 #include "kernel-side/cpu/exception.h"
-#include "kernel-side/cpu/idt.h"
+#include "kernel-side/owned/idt.h"
 
 struct idt_gate {
 	u16 offset_lo;

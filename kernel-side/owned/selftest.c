@@ -5,7 +5,7 @@
 #include "kernel-side/cpu/msr.h"
 #include "lib/check.h"
 #include "lib/record.h"
-#include "kernel-side/cpu/selftest.h"
+#include "kernel-side/owned/selftest.h"
 
 /* A non-canonical address: any access raises #GP(0) (SDM Vol3A 6.15). */
 #define NONCANONICAL_ADDR 0x8000000000000000ull
