@@ -104,6 +104,10 @@ def includers(tree, header):
     """The objects whose dependency file names header, through any root."""
     objs = set()
     for d in (tree / "build").rglob("*.d"):
+        # An object of a file since moved or renamed is no longer built.
+        src = Path(*d.relative_to(tree / "build").parts[1:]).with_suffix("")
+        if not (tree / src).is_file() and not (tree / src.with_suffix(".c")).is_file():
+            continue
         text = d.read_text(errors="replace")
         if re.search(r"(^|[\s/])" + re.escape(header) + r"(\s|:|$)", text, re.M):
             objs.add(str(d.relative_to(tree).with_suffix(".o")))
