@@ -134,7 +134,7 @@ static const struct cfg_key cfg_keys[] = {
 	NAMES("lesson", CFG_ENUM, lesson, 0, lesson_names),
 };
 
-static u32 *field(struct config *c, const struct cfg_key *k)
+static u32 *u32_field(struct config *c, const struct cfg_key *k)
 {
 	return (u32 *)((char *)c + k->offset);
 }
@@ -160,7 +160,7 @@ void config_defaults(struct config *c)
 		if (cfg_keys[i].type == CFG_STR)
 			set_str(c, &cfg_keys[i], cfg_keys[i].def_str);
 		else
-			*field(c, &cfg_keys[i]) = cfg_keys[i].def;
+			*u32_field(c, &cfg_keys[i]) = cfg_keys[i].def;
 	}
 }
 
@@ -350,7 +350,7 @@ static unsigned parse_line(struct config *c, unsigned lineno, const char *s,
 	if (k->type == CFG_STR)
 		set_str(c, k, val);
 	else
-		*field(c, k) = v;
+		*u32_field(c, k) = v;
 	if (seen[k - cfg_keys]) {
 		err(ctx, lineno, key, "duplicate-key", "this later value applies");
 		return 1;
@@ -389,7 +389,7 @@ void config_foreach(const struct config *c, config_value_fn fn, void *ctx)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cfg_keys); i++) {
 		const struct cfg_key *k = &cfg_keys[i];
-		u32 v = *field((struct config *)c, k);
+		u32 v = *u32_field((struct config *)c, k);
 		size_t n = 0;
 
 		switch (k->type) {

@@ -109,7 +109,7 @@ static int peek(const struct cur *c)
 }
 
 /* Little-endian field of n bytes, sign-extended. */
-static int field(struct cur *c, unsigned n, s64 *v)
+static int read_le(struct cur *c, unsigned n, s64 *v)
 {
 	u64 x = 0;
 
@@ -344,7 +344,7 @@ static int decode_modrm(struct insn *in, struct cur *c)
 		in->disp_size = 4;
 	if (in->disp_size) {
 		in->disp_off = c->off;
-		if (field(c, in->disp_size, &d) < 0)
+		if (read_le(c, in->disp_size, &d) < 0)
 			return -1;
 		in->disp = (s32)d;
 	}
@@ -424,7 +424,7 @@ int insn_decode(struct insn *in, const u8 *code, size_t max)
 			first = 1;
 		in->imm_off = c.off;
 		in->imm_size = imm;
-		if (field(&c, first, &v) < 0)
+		if (read_le(&c, first, &v) < 0)
 			return -1;
 		in->imm = v;
 		c.off = in->imm_off + imm;

@@ -90,7 +90,7 @@ static void text_stream(FILE *out, const struct stream *s)
 }
 
 /* Starts a section of the text report: a blank line before its first line. */
-static void section(FILE *out, bool *open)
+static void text_section(FILE *out, bool *open)
 {
 	if (!*open)
 		fputc('\n', out);
@@ -136,7 +136,7 @@ static void text_records(FILE *out, const struct stream *s)
 		size_t t = 0;
 
 		if (strcmp(type, "hello") == 0) {
-			section(out, &open);
+			text_section(out, &open);
 			text_hello(out, &s->recs[i]);
 		}
 		while (t < ntypes && strcmp(types[t], type) != 0)
@@ -148,7 +148,7 @@ static void text_records(FILE *out, const struct stream *s)
 		for (size_t i = 0; i < s->nrecs; i++) {
 			if (strcmp(s->recs[i].type, types[t]) != 0)
 				continue;
-			section(out, &open);
+			text_section(out, &open);
 			fprintf(out, FIELDS_LABEL, types[t]);
 			report_fields(out, &s->recs[i], NULL);
 			fputc('\n', out);
@@ -208,7 +208,7 @@ void records_text(FILE *out, const struct stream *s, const struct report_meta *m
 			end = rec;
 		if (strcmp(rec->type, "error") != 0)
 			continue;
-		section(out, &errors);
+		text_section(out, &errors);
 		fprintf(out, LABEL "seq %" PRIu64 ":", "ERROR", rec->seq);
 		report_fields(out, rec, NULL);
 		fputc('\n', out);

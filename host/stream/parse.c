@@ -157,7 +157,7 @@ static bool has_duplicate_key(const struct record *r)
  * one free releases them: decoding only shrinks, and each NUL takes the place
  * of a separator, so they never need more than the line's length. Returns
  * NULL when the record is good, else the reason. */
-static const char *check(const char *t, size_t n, struct record *r)
+static const char *check_line(const char *t, size_t n, struct record *r)
 {
 	const char *q = t + MAGIC_LEN, *end = t + n, *start, *star;
 	size_t fields_cap = 0;
@@ -342,7 +342,7 @@ static void end_candidate(struct parser *p, size_t len)
 	if (len <= stored && p->cand[len - 1] == '\r')
 		len--;
 	r.lineno = p->cand_line;
-	reason = check(p->cand, len, &r);
+	reason = check_line(p->cand, len, &r);
 	if (reason) {
 		add_reject(p, reason, p->cand, len, stored);
 		record_free(&r);

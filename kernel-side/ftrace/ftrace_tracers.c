@@ -75,7 +75,7 @@ static struct ftrace_event *ring_slot(void)
 	return e;
 }
 
-static void record(u64 ts, u64 ip, u64 parent, u8 type, u32 d, u64 duration)
+static void ring_put(u64 ts, u64 ip, u64 parent, u8 type, u32 d, u64 duration)
 {
 	struct ftrace_event *e = ring_slot();
 
@@ -83,7 +83,7 @@ static void record(u64 ts, u64 ip, u64 parent, u8 type, u32 d, u64 duration)
 		*e = (struct ftrace_event){ ts, ip, parent, duration, d, type };
 }
 
-static void profile_add(u64 ip, u64 ticks)
+static void profile_hit(u64 ip, u64 ticks)
 {
 	unsigned i;
 
@@ -109,7 +109,7 @@ void ftrace_entry(u64 ip, u64 *parent_slot)
 	busy = true;
 	ts = hw_rdtsc();
 	if (tracer == FTRACE_FUNCTION) {
-		record(ts, ip, *parent_slot, FT_CALL, 0, 0);
+		ring_put(ts, ip, *parent_slot, FT_CALL, 0, 0);
 	} else if (depth == FTRACE_GRAPH_DEPTH) {
 		ftrace_lost++;	/* too deep: this call runs untraced */
 	} else {
@@ -117,7 +117,7 @@ void ftrace_entry(u64 ip, u64 *parent_slot)
 		shadow[depth].ip = ip;
 		shadow[depth].slot = parent_slot;
 		if (tracer == FTRACE_GRAPH)
-			record(ts, ip, 0, FT_ENTRY, depth, 0);
+			ring_put(ts, ip, 0, FT_ENTRY, depth, 0);
 		/* Timed last, so the entry's own cost is not the function's. */
 		shadow[depth].ts = hw_rdtsc();
 		depth++;
@@ -141,9 +141,9 @@ u64 ftrace_graph_return(u64 *slot)
 		__builtin_trap();	/* no return address to give back: report it */
 	d = --depth;
 	if (tracer == FTRACE_GRAPH)
-		record(ts, shadow[d].ip, 0, FT_EXIT, d, ts - shadow[d].ts);
+		ring_put(ts, shadow[d].ip, 0, FT_EXIT, d, ts - shadow[d].ts);
 	else if (tracer == FTRACE_PROFILE)
-		profile_add(shadow[d].ip, ts - shadow[d].ts);
+		profile_hit(shadow[d].ip, ts - shadow[d].ts);
 	return shadow[d].ret;
 }
 

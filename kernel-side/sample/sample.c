@@ -83,7 +83,7 @@ unsigned sample_callers(const struct sample *sm, u64 func, u64 text_lo, u64 text
 	return n;
 }
 
-static struct sample *record(struct sampler *s, const struct trapframe *tf)
+static struct sample *take_sample(struct sampler *s, const struct trapframe *tf)
 {
 	struct sample *sm;
 	u64 sp = tf->rsp;
@@ -139,7 +139,7 @@ static void pmi(struct sampler *s, const struct trapframe *tf)
 		 * before it stopped: a whole period means one was missed. */
 		if (val >= s->period)
 			s->throttled++;
-		sm = record(s, tf);
+		sm = take_sample(s, tf);
 		/* Frozen by the PMI where the CPU freezes it, else stopped
 		 * now: the ring ends at the interrupted code. */
 		if (s->lbr_on) {
@@ -161,7 +161,7 @@ static void pmi(struct sampler *s, const struct trapframe *tf)
 
 static void tick(struct sampler *s, const struct trapframe *tf)
 {
-	record(s, tf);
+	take_sample(s, tf);
 	if (s->random)
 		apic_write(APIC_TMICT, (u32)sample_next_period(s));
 	/* In service now, so the next tick would wait in IRR: there already,
