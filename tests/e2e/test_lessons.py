@@ -37,13 +37,24 @@ def normalise(text):
     return re.sub(r"\bhas \d+ (such )?sites\b", r"has N \1sites", text)
 
 
+def lesson_list():
+    """lib/config.h's LESSON_LIST, the one list of lessons: (number, name)."""
+    text = (ROOT / "lib" / "config.h").read_text()
+    body = text[text.index("#define LESSON_LIST(X)"):]
+    body = body[:body.index("\n\n")]
+    return [(int(n), name) for n, name in re.findall(r"X\((\d+), (\w+)\)", body)]
+
+
 def test_pages_found():
-    """The index lists all ten, each written, each with a page and a transcript."""
+    """Every lesson of the list is in the index, written, with its page and
+    a transcript; no page is left without a lesson."""
+    lessons = lesson_list()
+    assert [n for n, _ in lessons] == list(range(1, len(lessons) + 1)) and len(lessons) >= 10
     index = (LESSONS / "README.md").read_text()
-    for n in range(1, 11):
-        assert re.search(rf"^\| {n} +\| \[.*\]\({n:02d}-[a-z]+\.md\) \| written \|$", index,
+    for n, name in lessons:
+        assert re.search(rf"^\| {n} +\| \[.*\]\({n:02d}-{name}\.md\) \| written \|$", index,
                          re.M), f"lesson {n} missing from the index"
-    assert [p.name[:2] for p in PAGES] == [f"{n:02d}" for n in range(1, 11)]
+    assert [p.name for p in PAGES] == [f"{n:02d}-{name}.md" for n, name in lessons]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
