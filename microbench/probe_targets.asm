@@ -2,7 +2,9 @@
 ; probe engine treats differently (kernel-side/probes/kprobe_insn.c): a RIP-relative
 ; load and push (stepped out of line with the disp32 fixed), a call rel32, a
 ; jcc, a ret and a loop (emulated), an indirect call (stepped, return address
-; fixed), and a writer and a reader of pt_var for the data watchpoints. The
+; fixed), and a writer and a reader of pt_var for the data watchpoints; for
+; the jump optimizer a function too short for its JMP (pt_short), and a
+; caller that sets every register (pt_with_regs). The
 ; offsets probed are fixed by the encodings noted beside them; the suite
 ; checks each is the instruction it expects by decoding it.
 bits 64
@@ -45,6 +47,12 @@ pt_inc:
 	ret
 
 ; u64 pt_jcc(u64 x): 1 if x < 10 else 2; +4 is jb rel8 (cmp is 4 bytes)
+; 4 bytes: a 5-byte JMP at +0 would run into the next function.
+global pt_short:function hidden
+pt_short:
+	mov rax, rdi			; +0, 3 bytes
+	ret
+
 global pt_jcc:function hidden
 pt_jcc:
 	cmp rdi, 10
@@ -82,6 +90,42 @@ pt_write:
 global pt_read:function hidden
 pt_read:
 	mov rax, [rel pt_var]
+	ret
+
+; pt_with_regs(fn, x) = fn(x), called with every general register and the
+; arithmetic flags set to known values, so the frames probes on different
+; paths show of fn can be compared field by field.
+global pt_with_regs:function hidden
+pt_with_regs:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rax, rdi
+	mov rdi, rsi
+	mov rsi, 0x5151515151515151
+	mov rdx, 0xd1d1d1d1d1d1d1d1
+	mov rcx, 0xc1c1c1c1c1c1c1c1
+	mov rbx, 0xb1b1b1b1b1b1b1b1
+	mov rbp, 0xb9b9b9b9b9b9b9b9
+	mov r8, 0x0808080808080808
+	mov r9, 0x0909090909090909
+	mov r10, 0x1010101010101010
+	mov r11, 0x1111111111111111
+	mov r12, 0x1212121212121212
+	mov r13, 0x1313131313131313
+	mov r14, 0x1414141414141414
+	mov r15, 0x1515151515151515
+	cmp eax, eax			; ZF, PF set; CF, OF, SF, AF clear
+	call rax
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
 	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -3,7 +3,7 @@
 #include "kernel-side/cpu/cpu.h"
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/ftrace/ftrace.h"
-#include "kernel-side/probes/kprobe.h"
+#include "kernel-side/probes/kprobe_path.h"
 #include "kernel-side/owned/trap.h"
 #include "lib/libc.h"
 #include "lib/symtab.h"
@@ -196,6 +196,9 @@ int kprobe_register(struct kprobe *p)
 	p->action = KP_REFUSE;
 	p->refusal = KP_OK;
 	p->boosted = false;
+	p->path = KPROBE_PATH_INT3;
+	p->opt_refusal = KP_OPT_R_INT3_ONLY;
+	p->detour = -1;
 	if (!p->addr) {
 		if (!p->symbol || !kprobe_lookup(p->symbol, &start, &size) || p->offset >= size)
 			return KPROBE_E_NO_SYMBOL;
@@ -211,7 +214,16 @@ int kprobe_register(struct kprobe *p)
 	err = walk_to(start, end, p->addr, &p->insn);
 	if (err != KPROBE_OK)
 		return err;
-	return arm(p);
+	if (!p->int3 && kp_ftrace_site(p->addr)) {
+		err = table_add(p);
+		if (err == KPROBE_OK)
+			kp_ftrace_arm(p);
+		return err;
+	}
+	err = arm(p);
+	if (err == KPROBE_OK)
+		kp_optimize(p, start, end);
+	return err;
 }
 
 void kprobe_unregister(struct kprobe *p)
@@ -224,8 +236,14 @@ void kprobe_unregister(struct kprobe *p)
 	for (unsigned i = 0; i < nprobes; i++) {
 		if (probes[i] != p)
 			continue;
+		if (p->path == KPROBE_PATH_FTRACE) {
+			kp_ftrace_disarm(p);
+		} else {
+			if (p->path == KPROBE_PATH_OPTIMIZED)
+				kp_unoptimize(p);
+			text_poke((void *)(uintptr_t)p->addr, p->orig, 1);
+		}
 		probes[i] = probes[--nprobes];
-		text_poke((void *)(uintptr_t)p->addr, p->orig, 1);
 		break;
 	}
 	if (p->slot >= 0) {
@@ -298,4 +316,14 @@ const char *kprobe_err_name(int err)
 	};
 
 	return (unsigned)err < ARRAY_SIZE(names) ? names[err] : "?";
+}
+
+const char *kprobe_path_name(enum kprobe_path path)
+{
+	static const char *const names[] = {
+		[KPROBE_PATH_INT3] = "int3", [KPROBE_PATH_FTRACE] = "ftrace",
+		[KPROBE_PATH_OPTIMIZED] = "optimized",
+	};
+
+	return (unsigned)path < ARRAY_SIZE(names) ? names[path] : "?";
 }

@@ -9,11 +9,19 @@
 #ifndef PMULAB_KPROBE_H
 #define PMULAB_KPROBE_H
 
+#include "kernel-side/cpu/text_poke.h"
 #include "kernel-side/probes/kprobe_insn.h"
+#include "kernel-side/probes/kprobe_opt.h"
 
 #define KPROBE_MAX	16	/* registered at once */
 #define KPROBE_SLOTS	16	/* out-of-line slots (kprobe.asm) */
 #define KRETPROBE_DEPTH	64	/* return instances live at once */
+
+/* How a probe's hits reach its handlers. At a function's first byte that
+ * is a function tracer site, a CALL to a trampoline (Linux's
+ * KPROBES_ON_FTRACE); elsewhere an INT3, which becomes a JMP to a detour
+ * buffer when the instructions it covers can run there (Linux's optprobes). */
+enum kprobe_path { KPROBE_PATH_INT3, KPROBE_PATH_FTRACE, KPROBE_PATH_OPTIMIZED };
 
 struct kprobe;
 typedef void (*kprobe_handler_fn)(struct kprobe *p, struct trapframe *tf);
@@ -24,12 +32,18 @@ struct kprobe {
 	const char *symbol;
 	u64 offset;
 	/* pre: at the trap, tf->rip is the probe address, before the
-	 * instruction runs; post: after it ran (may be NULL). */
+	 * instruction runs; post: after it ran (may be NULL). On every path the
+	 * frame holds the registers as the INT3's trap would (RSP as at the
+	 * probed instruction); what a handler writes to the general registers
+	 * and flags is what the code goes on with, RIP and RSP apart. */
 	kprobe_handler_fn pre, post;
 	void *data;
 	/* Run a stepped instruction from its slot with a jump back instead of
 	 * a single step, when there is no post-handler (Linux's boosting). */
 	bool boost;
+	/* Keep the INT3: no ftrace path, no jump (to compare the paths; Linux
+	 * has the sysctl debug.kprobes-optimization for the jump). */
+	bool int3;
 	/* The engine's. */
 	u64 hits;
 	struct insn insn;
@@ -38,6 +52,11 @@ struct kprobe {
 	enum kp_refusal refusal;	/* why KPROBE_E_INSN */
 	int slot;			/* -1: emulated, no slot */
 	bool boosted;			/* the slot jumps back: no #DB */
+	enum kprobe_path path;
+	enum kp_opt_refusal opt_refusal;	/* why an INT3 probe is not a jump */
+	int detour;			/* the optimized probe's buffer, or -1 */
+	unsigned window;		/* bytes its JMP covers */
+	u8 site[POKE_LEN];		/* what the CALL or JMP replaced */
 };
 
 enum kprobe_err {
@@ -63,6 +82,7 @@ void kprobe_unregister(struct kprobe *p);
 /* Every probe, after a section aborted with probes in. */
 void kprobe_unregister_all(void);
 const char *kprobe_err_name(int err);
+const char *kprobe_path_name(enum kprobe_path path);
 
 /* A function of the symbol table by name: its address and size. */
 bool kprobe_lookup(const char *name, u64 *addr, u64 *size);

@@ -28,6 +28,20 @@
  * a path that grows a third trip, or a slow handler lookup, fails
  * (docs/probes.md "What a hit costs"). */
 #define KPROBE_HIT_BUDGET	400
+/* A jump-optimized hit (probes.cost.optimized): the JMP, the detour's CALL,
+ * the frame built and loaded back (about 50 instructions, kprobe_frame.asm)
+ * and the handler, with no exception; 80 fails a path that grows an
+ * exception round trip (130 or more) or a slow handler lookup. */
+#define OPT_HIT_BUDGET		80
+/* The jump against the single step (probes.cost.optimized-speedup): two
+ * exception round trips replaced by two jumps and a call should save at
+ * least 3/4 of the hit. */
+#define OPT_SPEEDUP_MIN		4
+/* A hit through a tracer site's CALL (probes.cost.ftrace): the same frame,
+ * a post-handler test and the probe found in the table; 100 keeps it well
+ * under one exception round trip, which a boosted INT3 hit is
+ * (probes.cost.ftrace-vs-boost). */
+#define FTRACE_HIT_BUDGET	100
 
 u64 pt_riprel(u64 x);
 u64 pt_push(u64 x);
@@ -41,7 +55,7 @@ static struct dr_state dr_saved;
 static bool dr_taken;
 static u64 pre_count, post_count;
 /* Hits of the counted runs, for the cost records. */
-static u64 leaf_hits, call_hits, ret_hits, dr_hits;
+static u64 leaf_hits, call_hits, ret_hits, dr_hits, ftrace_hits, opt_hits;
 
 static u32 text_crc(const struct lab *lab)
 {
@@ -124,7 +138,8 @@ static void probe_record(const struct lab *lab, const char *name, const char *ki
  * the single step, and the same results as unprobed. */
 static void run_tr_leaf(void)
 {
-	struct kprobe p = { .symbol = "tr_leaf", .pre = count_pre, .post = count_post };
+	struct kprobe p = { .symbol = "tr_leaf", .pre = count_pre, .post = count_post,
+			    .int3 = true };
 	u64 want = 0, got = 0;
 	char before[32], armed[32], after[32];
 	struct rec r;
@@ -183,7 +198,8 @@ static u64 target_arg(u64 i)
 
 static void run_target(const struct lab *lab, const struct target *t)
 {
-	struct kprobe p = { .symbol = t->symbol, .offset = t->offset, .pre = count_pre };
+	struct kprobe p = { .symbol = t->symbol, .offset = t->offset, .pre = count_pre,
+			    .int3 = true };
 	u64 want = 0, got = 0, hits = 0;
 	char name[64];
 
@@ -226,8 +242,8 @@ static void see_rax(struct kprobe *p, struct trapframe *tf)
 
 static void run_frame_access(void)
 {
-	struct kprobe pre = { .symbol = "pt_inc", .pre = add_100 };
-	struct kprobe post = { .symbol = "pt_riprel", .post = see_rax };
+	struct kprobe pre = { .symbol = "pt_inc", .pre = add_100, .int3 = true };
+	struct kprobe post = { .symbol = "pt_riprel", .post = see_rax, .int3 = true };
 
 	if (reg("pt_inc+0", &pre)) {
 		check_u64("probes.pre-writes-frame", pt_inc(5), 106);
@@ -254,7 +270,8 @@ static void run_boost(void)
 	char name[64];
 
 	for (unsigned k = 0; k < ARRAY_SIZE(t); k++) {
-		struct kprobe p = { .symbol = t[k].symbol, .pre = count_pre, .boost = true };
+		struct kprobe p = { .symbol = t[k].symbol, .pre = count_pre, .boost = true,
+				    .int3 = true };
 		u64 want = 0, got = 0;
 
 		for (u64 i = 0; i < CALLS_N; i++)
@@ -377,31 +394,61 @@ static void cost_record(const struct lab *lab, const char *name, const char *kin
 	rec_end(&r);
 }
 
+/* Per hit, over the unprobed call; 0 when not exact. */
+static u64 per_hit(struct cost probed, struct cost plain)
+{
+	return probed.insns && plain.insns ? (probed.insns - plain.insns) / BENCH_N : 0;
+}
+
+/* The paths against each other and their budgets (docs/probes.md "What a
+ * hit costs"). */
+static void check_costs(u64 stepped, u64 boosted, u64 ftrace, u64 opt)
+{
+	check_range("probes.hit-cost", stepped, 1, KPROBE_HIT_BUDGET);
+	check_range("probes.cost.optimized", opt, 1, OPT_HIT_BUDGET);
+	check_range("probes.cost.optimized-speedup", opt ? stepped / opt : 0, OPT_SPEEDUP_MIN,
+		    UINT64_MAX);
+	check_range("probes.cost.ftrace", ftrace, 1, FTRACE_HIT_BUDGET);
+	check_range("probes.cost.ftrace-vs-boost", ftrace, 1, boosted - 1);
+}
+
+/* One probe registered, benched and taken out: false when it did not
+ * register (a check says so). */
+static bool bench_probe(const struct lab *lab, const char *reg_name, struct kprobe *p,
+			const char *bench_name, u64 (*fn)(u64), struct cost *c)
+{
+	if (!reg(reg_name, p))
+		return false;
+	*c = cost_bench(lab, bench_name, fn);
+	kprobe_unregister(p);
+	return true;
+}
+
 static void run_costs(const struct lab *lab)
 {
-	struct kprobe kp = { .symbol = "tr_leaf", .pre = count_pre };
-	struct kprobe kp_call = { .symbol = "pt_call", .pre = count_pre };
-	struct kprobe kp_boost = { .symbol = "tr_leaf", .pre = count_pre, .boost = true };
+	struct kprobe kp = { .symbol = "tr_leaf", .pre = count_pre, .int3 = true };
+	struct kprobe kp_call = { .symbol = "pt_call", .pre = count_pre, .int3 = true };
+	struct kprobe kp_boost = { .symbol = "tr_leaf", .pre = count_pre, .boost = true,
+				   .int3 = true };
+	struct kprobe kp_ftrace = { .symbol = "tr_leaf", .pre = count_pre };
+	struct kprobe kp_opt = { .symbol = "tr_leaf", .offset = 5, .pre = count_pre };
 	struct kretprobe rp = { .kp.symbol = "tr_leaf" };
 	struct hw_breakpoint bp = { .addr = (u64)(uintptr_t)tr_leaf, .type = DR_RW_EXECUTE,
 				    .len = 1 };
-	struct cost plain, probed, boosted, call_plain, call_probed, ret, dr;
+	struct cost plain, probed, boosted, ftrace, opt, call_plain, call_probed, ret, dr;
 	const char *why;
 
 	plain = cost_bench(lab, "probe-none", tr_leaf);
-	if (!reg("cost.tr_leaf", &kp))
+	if (!bench_probe(lab, "cost.tr_leaf", &kp, "probe-kprobe", tr_leaf, &probed) ||
+	    !bench_probe(lab, "cost.boost.tr_leaf", &kp_boost, "probe-kprobe-boost", tr_leaf,
+			 &boosted) ||
+	    !bench_probe(lab, "cost.ftrace.tr_leaf", &kp_ftrace, "probe-kprobe-ftrace", tr_leaf,
+			 &ftrace) ||
+	    !bench_probe(lab, "cost.opt.tr_leaf+5", &kp_opt, "probe-kprobe-opt", tr_leaf, &opt))
 		return;
-	probed = cost_bench(lab, "probe-kprobe", tr_leaf);
-	kprobe_unregister(&kp);
-	if (!reg("cost.boost.tr_leaf", &kp_boost))
-		return;
-	boosted = cost_bench(lab, "probe-kprobe-boost", tr_leaf);
-	kprobe_unregister(&kp_boost);
 	call_plain = cost_bench(lab, "probe-none-call", pt_call);
-	if (!reg("cost.pt_call", &kp_call))
+	if (!bench_probe(lab, "cost.pt_call", &kp_call, "probe-kprobe-call", pt_call, &call_probed))
 		return;
-	call_probed = cost_bench(lab, "probe-kprobe-call", pt_call);
-	kprobe_unregister(&kp_call);
 	if (!ps_reg_ret("cost.tr_leaf", &rp))
 		return;
 	ret = cost_bench(lab, "probe-kretprobe", tr_leaf);
@@ -414,25 +461,33 @@ static void run_costs(const struct lab *lab)
 	cost_record(lab, "kprobe-tr_leaf", "kprobe", kp.addr, leaf_hits, CALLS_N, probed, plain);
 	cost_record(lab, "kprobe-boost-tr_leaf", "kprobe", kp_boost.addr, boost_hits, CALLS_N,
 		    boosted, plain);
+	cost_record(lab, "kprobe-ftrace-tr_leaf", "kprobe-ftrace", kp_ftrace.addr, ftrace_hits,
+		    CALLS_N, ftrace, plain);
+	cost_record(lab, "kprobe-opt-tr_leaf", "kprobe-opt", kp_opt.addr, opt_hits, CALLS_N, opt,
+		    plain);
 	cost_record(lab, "kprobe-pt_call", "kprobe", kp_call.addr, call_hits, TARGET_CALLS,
 		    call_probed, call_plain);
 	cost_record(lab, "kretprobe-tr_leaf", "kretprobe", rp.kp.addr, ret_hits, CALLS_N, ret, plain);
 	cost_record(lab, "dr-exec-tr_leaf", "hw-exec", bp.addr, dr_hits, CALLS_N, dr, plain);
-	if (!plain.insns || !probed.insns || !boosted.insns || !call_plain.insns || !call_probed.insns ||
-	    !ret.insns || !dr.insns) {
+	if (!per_hit(probed, plain) || !per_hit(boosted, plain) || !per_hit(ftrace, plain) ||
+	    !per_hit(opt, plain) || !per_hit(call_probed, call_plain) || !per_hit(ret, plain) ||
+	    !per_hit(dr, plain)) {
 		check_skip("probes.hit-cost", lab->icount_shift == BENCH_NO_ICOUNT ?
 			   "no-icount" : "tsc-not-whole-instructions");
 		return;
 	}
-	check_range("probes.hit-cost", (probed.insns - plain.insns) / BENCH_N, 1, KPROBE_HIT_BUDGET);
+	check_costs(per_hit(probed, plain), per_hit(boosted, plain), per_hit(ftrace, plain),
+		    per_hit(opt, plain));
 	rec_narrate("probes: per hit, a kprobe (single-step) costs %llu instructions, boosted "
-		    "%llu, one on a call rel32 (emulated) %llu, a kretprobe %llu, a DR execute "
-		    "breakpoint %llu",
-		    (unsigned long long)((probed.insns - plain.insns) / BENCH_N),
-		    (unsigned long long)((boosted.insns - plain.insns) / BENCH_N),
-		    (unsigned long long)((call_probed.insns - call_plain.insns) / BENCH_N),
-		    (unsigned long long)((ret.insns - plain.insns) / BENCH_N),
-		    (unsigned long long)((dr.insns - plain.insns) / BENCH_N));
+		    "%llu, through the tracer's CALL %llu, jump-optimized %llu, one on a call "
+		    "rel32 (emulated) %llu, a kretprobe %llu, a DR execute breakpoint %llu",
+		    (unsigned long long)per_hit(probed, plain),
+		    (unsigned long long)per_hit(boosted, plain),
+		    (unsigned long long)per_hit(ftrace, plain),
+		    (unsigned long long)per_hit(opt, plain),
+		    (unsigned long long)per_hit(call_probed, call_plain),
+		    (unsigned long long)per_hit(ret, plain),
+		    (unsigned long long)per_hit(dr, plain));
 }
 
 bool probes_begin(const struct lab *lab)
@@ -463,6 +518,7 @@ void probes_suite_run(void *arg)
 	run_refusals(lab);
 	ret_hits = ps_run_kretprobes();
 	dr_hits = ps_run_dr(lab);
+	ps_run_paths(lab, &ftrace_hits, &opt_hits);
 	run_costs(lab);
 
 	/* The checksum sees a probe (INT3 and slot), and none once it is out. */

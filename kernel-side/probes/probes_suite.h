@@ -14,7 +14,8 @@ void probes_cleanup(const struct lab *lab);
 /* The owned-world body; arg is the const struct lab. */
 void probes_suite_run(void *arg);
 
-/* Shared by the suite's files (probes_suite.c, probes_ret.c, probes_dr.c). */
+/* Shared by the suite's files (probes_suite.c, probes_ret.c, probes_dr.c,
+ * probes_paths.c). */
 /* Calls of tr_leaf with a probe counted: as many as `pmulab linux --probes`
  * makes by default (--calls 10000, 3 timed passes), so `pmulab compare`
  * pairs equal hit counts. */
@@ -25,5 +26,8 @@ bool ps_reg_ret(const char *name, struct kretprobe *rp);	/* with a check */
 /* The checks of each part; each returns the hits of its tr_leaf run. */
 u64 ps_run_kretprobes(void);
 u64 ps_run_dr(const struct lab *lab);
+/* The ftrace and jump-optimized paths (probes_paths.c): the hits of their
+ * tr_leaf runs. */
+void ps_run_paths(const struct lab *lab, u64 *ftrace_hits, u64 *opt_hits);
 
 #endif
