@@ -36,7 +36,8 @@
 /* lesson=N: numbered 1, 2, ... in order; docs/lessons/NN-name.md each. */
 #define LESSON_LIST(X)							\
 	X(1, cpuid) X(2, ipc) X(3, cache) X(4, branch) X(5, sampling)	\
-	X(6, lbr) X(7, kprobe) X(8, hwbp) X(9, fentry) X(10, linux)
+	X(6, lbr) X(7, kprobe) X(8, hwbp) X(9, fentry) X(10, linux)	\
+	X(11, optprobe)
 
 /* inject_fault=: the exception the inject section raises on purpose. */
 #define INJECT_LIST(X)							\

@@ -273,18 +273,20 @@ size_t explain_dr(char *buf, size_t size, unsigned dr, u64 val)
 	return n;
 }
 
-/* SDM Vol2A CALL (E8 cd): relative to the next instruction. */
+/* SDM Vol2A CALL (E8 cd) and JMP (E9 cd): relative to the next instruction. */
 const char *explain_insn_kind(const u8 *b, const u8 *addr, char *buf, size_t size)
 {
+	static const u8 jmp_rel32 = 0xe9;
+
 	if (!memcmp(b, FTRACE_NOP5, POKE_LEN))
 		return "5-byte nop";
 	if (!memcmp(b, FTRACE_HOLE, POKE_LEN))
 		return "5 one-byte nops";
 	if (b[0] == INT3_INSN)
 		return "int3";
-	if (b[0] == CALL_REL32) {
+	if (b[0] == CALL_REL32 || b[0] == jmp_rel32) {
 		s32 rel;
-		size_t n = fmt_snprintf(buf, size, "call ");
+		size_t n = fmt_snprintf(buf, size, b[0] == CALL_REL32 ? "call " : "jmp ");
 
 		memcpy(&rel, b + 1, 4);
 		sym((u64)(uintptr_t)addr + POKE_LEN + (u64)(s64)rel, buf + n, size - n);

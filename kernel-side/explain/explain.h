@@ -43,7 +43,8 @@ size_t explain_poke_site(char *buf, size_t size, const u8 *addr, const u8 *befor
 			 const u8 *after, size_t len);
 size_t explain_poke_step(char *buf, size_t size, enum poke_step step, const u8 *addr);
 /* What 5 bytes of code at addr are: "5-byte nop", "call ftrace_caller",
- * "int3", "5 one-byte nops" or "other". */
+ * "jmp kprobe_detours" (a jump-optimized probe), "int3", "5 one-byte nops"
+ * or "other". */
 const char *explain_insn_kind(const u8 *bytes, const u8 *addr, char *buf, size_t size);
 
 #endif

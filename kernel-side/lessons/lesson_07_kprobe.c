@@ -105,7 +105,9 @@ static void arm(const struct lab *lab)
 	lesson_say("Registering copies the instruction into a 16-byte slot of "
 		   "kprobe_slots (INT3s while free), then writes INT3 (cc) over its "
 		   "first byte. Explain mode shows both writes:");
-	probe = (struct kprobe){ .symbol = "tr_leaf", .pre = pre, .post = post };
+	/* int3: at this tracer site the engine would use the tracer's CALL
+	 * instead (lesson 11). */
+	probe = (struct kprobe){ .symbol = "tr_leaf", .pre = pre, .post = post, .int3 = true };
 	err = kprobe_register(&probe);
 	if (err != KPROBE_OK) {
 		lesson_say("kprobe_register refused: %s.", kprobe_err_name(err));
@@ -182,7 +184,7 @@ static u64 cost(const struct lab *lab, const char *name)
  * offset depends on the layout. */
 static u64 probed_cost(const struct lab *lab, const char *name, bool boost)
 {
-	struct kprobe p = { .symbol = "tr_leaf", .pre = count_pre, .boost = boost };
+	struct kprobe p = { .symbol = "tr_leaf", .pre = count_pre, .boost = boost, .int3 = true };
 	u64 insns;
 
 	if (kprobe_register(&p) != KPROBE_OK)

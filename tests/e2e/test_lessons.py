@@ -25,15 +25,15 @@ def page_transcript(page):
 
 
 def _bytes(m):
-    # An INT3 or a CALL rel32 with layout-dependent offset bytes; the NOP's
-    # bytes after an INT3 are the same in every build.
+    # An INT3, a CALL rel32 or a JMP rel32 with layout-dependent offset bytes;
+    # the NOP's bytes after an INT3 are the same in every build.
     return m.group(0) if m.group(2) == " 1f 44 00 00" else m.group(1) + " .. .. .. .."
 
 
 def normalise(text):
     text = re.sub(r"\+0x[0-9a-f]+", "+0x..", text)
     text = re.sub(r"\b(mov DR[0-3] <- )0x[0-9a-f]+", r"\g<1>0x..", text)
-    text = re.sub(r"\b(e8|cc)((?: [0-9a-f]{2}){4})\b", _bytes, text)
+    text = re.sub(r"\b(e8|e9|cc)((?: [0-9a-f]{2}){4})\b", _bytes, text)
     return re.sub(r"\bhas \d+ (such )?sites\b", r"has N \1sites", text)
 
 
@@ -150,6 +150,36 @@ def test_lesson_7_a_probe_hit(boot):
             f"is {hit - boost} of them." in flat), flat
 
 
+def test_lesson_11_probe_paths(boot):
+    """The tracer's CALL and the jump narrated, each with the INT3 probe's
+    frame, the detour buffer decoded, a refusal naming its rule, and the four
+    paths' costs in order, the jump at least 4 times cheaper than the step."""
+    text = boot(lesson=11).stdout
+    assert re.search(r"^site tr_leaf\+0x0: 0f 1f 44 00 00 -> e8( [0-9a-f]{2}){4} "
+                     r"\(5-byte nop -> call kprobe_ftrace_caller\+0x0\)$", text, re.M)
+    assert re.search(r"^site tr_leaf\+0x5: cc 8d 44 7f 01 -> e9( [0-9a-f]{2}){4} "
+                     r"\(int3 -> jmp kprobe_detours\+0x[0-9a-f]+\)$", text, re.M)
+    assert re.search(r"^site tr_leaf\+0x5: e9( [0-9a-f]{2}){4} -> cc 8d 44 7f 01 "
+                     r"\(jmp kprobe_detours\+0x[0-9a-f]+ -> int3\)$", text, re.M)
+    assert re.search(r"^  kprobe_detours\+0x[0-9a-f]+ +e8( [0-9a-f]{2}){4} +call "
+                     r"kprobe_opt_caller\+0x0$", text, re.M)
+    assert re.search(r"^  kprobe_detours\+0x[0-9a-f]+ +e9( [0-9a-f]{2}){4} +jmp tr_leaf\+0xa$",
+                     text, re.M)
+    flat = " ".join(text.split())
+    for path, rip in (("ftrace", "tr_leaf+0x0"), ("optimized", "tr_leaf+0x5")):
+        assert (f'Path "{path}": the pre-handler ran 1 time(s) and saw RIP = {rip}, RDI = 41; '
+                "the frame as the INT3 probe's at the same place (RIP, RSP, RDI and the "
+                "return address at RSP): the same. tr_leaf returned 124" in flat), flat
+    assert 'stays "int3" because of the rule "jump-into-window"' in flat
+    costs = dict(re.findall(r"^  (INT3, single-stepped|INT3, boosted|the tracer's CALL|the jump)"
+                            r" +(\d+)$", text, re.M))
+    stepped, boosted = int(costs["INT3, single-stepped"]), int(costs["INT3, boosted"])
+    ftrace, jump = int(costs["the tracer's CALL"]), int(costs["the jump"])
+    assert 0 < jump < ftrace < boosted < stepped <= 400, costs
+    assert jump <= 80 and ftrace <= 100 and stepped >= 4 * jump, costs
+    assert f"through the jump: {stepped // jump} times fewer than the single step" in flat
+
+
 def test_lesson_8_breakpoints(boot):
     """DR writes narrated and decoded; the execute breakpoint is a fault with
     RF clear in the frame; the watchpoint a trap naming its writer."""
@@ -172,7 +202,7 @@ def test_lesson_8_breakpoints(boot):
 
 def test_lesson_usage(pmulab):
     for args, msg in ((["lesson"], "missing the lesson's number"),
-                      (["lesson", "11"], "no lesson 11"),
+                      (["lesson", "12"], "no lesson 12"),
                       (["lesson", "x"], "not a whole number"),
                       (["lesson", "1", "--format", "json"], "no --format")):
         proc = subprocess.run([str(pmulab), *args], capture_output=True, text=True)

@@ -344,6 +344,10 @@ static void test_poke(void)
 	code[0x10] = 0xe8;
 	explain_poke_step(buf, sizeof(buf), POKE_STEP_FIRST, code + 0x10);
 	CHECK_STR(buf, "  step 3/3: byte 0, sync: e8 2b 00 00 00");
+	/* A jump-optimized probe's JMP rel32, and the INT3 it replaces. */
+	explain_poke_site(buf, sizeof(buf), code + 0x10, (const u8 *)"\xcc\x8d\x44\x7f\x01",
+			  (const u8 *)"\xe9\x2b\x00\x00\x00", 5);
+	CHECK_STR(buf, "site fn+0x10: cc 8d 44 7f 01 -> e9 2b 00 00 00 (int3 -> jmp fn+0x40)");
 	explain_set_symbolizer(NULL);
 }
 

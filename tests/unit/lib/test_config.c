@@ -119,12 +119,13 @@ static void test_lists_strings(void)
 	CHECK_U64(cfg.explain, 1);
 	CHECK_U64(cfg.lesson, 10);
 	CHECK(strstr(dumped(), " explain=on lesson=10") != NULL);
-	CHECK_U64(parse("lesson=11\nlesson=0\nexplain=maybe\n"), 3);
-	CHECK_STR(errs[0].detail, "expected one of none|1|2|3|4|5|6|7|8|9|10");
+	CHECK_U64(parse("lesson=12\nlesson=0\nexplain=maybe\n"), 3);
+	CHECK_STR(errs[0].detail, "expected one of none|1|2|3|4|5|6|7|8|9|10|11");
 	CHECK_U64(cfg.lesson, 0);
-	CHECK_U64(LESSON_COUNT, 10);
+	CHECK_U64(LESSON_COUNT, 11);
 	CHECK_STR(config_lesson_name(1), "cpuid");
 	CHECK_STR(config_lesson_name(10), "linux");
+	CHECK_STR(config_lesson_name(11), "optprobe");
 
 	CHECK_U64(parse("suite=fast\nsuite=pmu-check,\nsuite=\nevents=cycles,bogus\n"
 			"events=cycles,,instructions\nevents=raw:0xzz\n"
