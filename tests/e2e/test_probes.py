@@ -1,11 +1,16 @@
-"""INT3 probes, return probes and debug-register breakpoints under QEMU TCG
-(suite=probes): hit counts are exact, probed functions return what they
-return unprobed, the code is byte-for-byte restored, and what a hit costs is
-an exact instruction count under -icount (32 TSC ticks an instruction)."""
+"""INT3 probes, probes through the tracer's CALL and jump-optimized ones,
+return probes and debug-register breakpoints under QEMU TCG (suite=probes):
+hit counts are exact, probed functions return what they return unprobed,
+every path shows its handlers the INT3 path's frame, the code is
+byte-for-byte restored, and what a hit costs is an exact instruction count
+under -icount (32 TSC ticks an instruction), as docs/probes.md tabulates."""
 import os
+import re
 import subprocess
 
 import pytest
+
+from conftest import ROOT
 
 CALLS = 30000      # as pmulab linux --probes by default, for compare
 TARGET_CALLS = 64
@@ -33,7 +38,12 @@ def test_every_probe_check_passes(probed):
         "probes.dr.exec.hits", "probes.watch.watch-write-8.writer", "probes.text-crc",
         "probes.text-crc.armed-differs", "probes.hit-cost", "probes.dr7-restored",
         "probes.pre-writes-frame", "probes.post-sees-frame", "probes.refuse.ftrace-live",
-        "probes.boost.tr_leaf.hits", "probes.boost.pt_riprel.result"}
+        "probes.boost.tr_leaf.hits", "probes.boost.pt_riprel.result",
+        "probes.ftrace.tr_leaf.hits", "probes.opt.tr_leaf+5.hits", "probes.opt.pt_riprel.result",
+        "probes.view.ftrace.pre", "probes.view.ftrace.post", "probes.view.optimized.pre",
+        "probes.frame-write.ftrace", "probes.frame-write.optimized",
+        "probes.opt-refuse.pt_loop+3", "probes.cost.optimized", "probes.cost.optimized-speedup",
+        "probes.cost.ftrace", "probes.cost.ftrace-vs-boost"}
     failed = {k: v for k, v in c.items() if v["result"] != "pass"}
     assert not failed, failed
     assert probed.first("end")["status"] == "ok"
@@ -100,8 +110,9 @@ def test_costs_are_exact(probed):
     """Under -icount every bench repeats exactly; the per-hit cost of a
     counting kprobe is within check probes.hit-cost's budget of 400
     instructions (docs/probes.md)."""
-    for name in ("probe-none", "probe-kprobe", "probe-kprobe-boost", "probe-none-call", "probe-kprobe-call",
-                 "probe-kretprobe", "probe-dr-exec"):
+    for name in ("probe-none", "probe-kprobe", "probe-kprobe-boost", "probe-kprobe-ftrace",
+                 "probe-kprobe-opt", "probe-none-call", "probe-kprobe-call", "probe-kretprobe",
+                 "probe-dr-exec"):
         bench = probed.first("bench", name=name)
         assert bench["tsc_min"] == bench["tsc_max"], name
     kp = probed.first("probe", name="kprobe-tr_leaf")
@@ -118,11 +129,65 @@ def test_costs_are_exact(probed):
     # Emulating the call needs no single step: cheaper than stepping.
     call = probed.first("probe", name="kprobe-pt_call")
     assert int(call["insns_per_hit"]) < per_hit
-    # A kretprobe: its boosted entry probe, then the trampoline.
+    # The paths without an exception: the jump at most 80 and 4 times
+    # cheaper than the single step, the tracer's CALL at most 100 and
+    # cheaper than the boosted INT3 (probes.cost.*).
+    opt = probed.first("probe", name="kprobe-opt-tr_leaf")
+    ftrace = probed.first("probe", name="kprobe-ftrace-tr_leaf")
+    assert opt["target"] == "tr_leaf+0x5" and ftrace["target"] == "tr_leaf+0x0"
+    assert opt["hits"] == ftrace["hits"] == str(CALLS)
+    assert 1 <= int(opt["insns_per_hit"]) <= 80 and 4 * int(opt["insns_per_hit"]) <= per_hit
+    assert 1 <= int(ftrace["insns_per_hit"]) <= 100
+    assert int(ftrace["insns_per_hit"]) < int(boost["insns_per_hit"])
+    # A kretprobe: its entry through the tracer's CALL, then the trampoline.
     ret = probed.first("probe", name="kretprobe-tr_leaf")
-    assert int(boost["insns_per_hit"]) < int(ret["insns_per_hit"]) < per_hit
+    assert int(ftrace["insns_per_hit"]) < int(ret["insns_per_hit"]) < per_hit
     dr = probed.first("probe", name="dr-exec-tr_leaf")
     assert dr["hits"] == str(CALLS) and 1 <= int(dr["insns_per_hit"]) < per_hit
+
+
+def test_faster_paths(probed):
+    """The tracer's CALL at tr_leaf+0 and the jump at tr_leaf+5: the site's
+    bytes while armed, the same frame as an INT3 probe's, and the
+    optimizer's refusals named by rule (docs/probes.md section 9)."""
+    c = checks(probed)
+    paths = {}
+    for r in probed.all("probe_path"):      # the first of each: pt_push+0 is refused later
+        paths.setdefault(r["target"], r)
+    ftrace = paths["tr_leaf+0x0"]
+    assert ftrace["path"] == "ftrace" and ftrace["before"] == "0f1f440000"
+    assert re.fullmatch(r"e8[0-9a-f]{8}", ftrace["armed"])
+    for target, window in (("tr_leaf+0x5", "5"), ("pt_riprel+0x0", "7"), ("pt_push+0x0", "6")):
+        assert paths[target]["path"] == "optimized" and paths[target]["opt"] == "ok"
+        assert paths[target]["window"] == window
+        assert re.fullmatch(r"e9[0-9a-f]{8}", paths[target]["armed"])
+    for name in ("ftrace", "optimized"):
+        assert c[f"probes.view.{name}.pre"]["value"] == "none"
+        assert c[f"probes.view.{name}.result"]["value"] == "124"
+    assert c["probes.view.ftrace.post"]["value"] == "none"
+    assert int(c["probes.view.ftrace.post-rip"]["value"]) == \
+        int(c["probes.view.ftrace.rip"]["value"]) + 5
+    refused = {"pt_loop+3": "jump-into-window", "pt_jcc+0": "branch-in-window",
+               "pt_short+0": "short-function", "tr_leaf+5": "post-handler",
+               "pt_push+0": "int3-in-function"}
+    for name, rule in refused.items():
+        assert c[f"probes.opt-refuse.{name}"]["value"] == rule
+        assert c[f"probes.opt-refuse.{name}.int3-hits"]["value"] == "16"
+    assert paths["pt_loop+0x3"]["path"] == "int3"
+    assert paths["pt_loop+0x3"]["opt"] == "jump-into-window"
+
+
+def test_docs_cost_table_is_this_run(probed):
+    """docs/probes.md's cost table: each row names its probe record, and its
+    figures are that record's in this run."""
+    text = (ROOT / "docs" / "probes.md").read_text()
+    rows = re.findall(r"^\| [^|]+ \| `([a-z_-]+)` \| (\d+) \| (\d+) \|$", text, re.M)
+    assert len(rows) == 7, rows
+    for name, insns, ticks in rows:
+        rec = probed.first("probe", name=name)
+        assert (rec["insns_per_hit"], rec["ticks_per_hit"]) == (insns, ticks), \
+            f"docs/probes.md's row for {name} says {insns}/{ticks}, the run " \
+            f"{rec['insns_per_hit']}/{rec['ticks_per_hit']}"
 
 
 def test_skip_probes(boot):
