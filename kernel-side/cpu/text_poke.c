@@ -7,6 +7,7 @@
 #include "kernel-side/cpu/text_poke.h"
 
 #define ARMED_MAX	4096
+#define JMP_REL32	0xe9	/* SDM Vol2A JMP: E9 cd, relative to the next instruction */
 
 static const struct poke *armed;	/* the batch whose INT3s are in */
 static unsigned narmed;
@@ -78,20 +79,29 @@ void text_poke_batch(const struct poke *p, unsigned n)
 	text_poke_finish(p, n);
 }
 
-/* #BP is a trap: RIP is the byte after the INT3 (SDM Vol3A 6.5). Every
- * instruction pmulab pokes is a NOP or a CALL to the tracer, so resuming
- * after the site runs the function untraced for this one call. Emulating
- * the CALL, as Linux does, would need a gap below the exception frame for
- * the pushed return address (Linux's int3_emulate_push); skipping costs at
- * most one traced call. */
+/* #BP is a trap: RIP is the byte after the INT3 (SDM Vol3A 6.5). A JMP
+ * rel32 (a jump-optimized probe's) is emulated, as Linux's
+ * poke_int3_handler does: the bytes it stands for may not be skipped. The
+ * other instructions pmulab pokes are a NOP or a CALL to a tracer or probe
+ * trampoline, so resuming after the site runs the function untraced for
+ * this one call. Emulating the CALL, as Linux does, would need a gap below
+ * the exception frame for the pushed return address (Linux's
+ * int3_emulate_push); skipping costs at most one traced call. */
 bool text_poke_int3(struct trapframe *tf)
 {
 	for (unsigned i = 0; i < narmed; i++) {
-		if ((u64)(uintptr_t)armed[i].addr + 1 == tf->rip) {
-			tf->rip = (u64)(uintptr_t)armed[i].addr + POKE_LEN;
-			int3_hits++;
-			return true;
+		u64 site = (u64)(uintptr_t)armed[i].addr;
+		s32 rel;
+
+		if (site + 1 != tf->rip)
+			continue;
+		tf->rip = site + POKE_LEN;
+		if (armed[i].insn[0] == JMP_REL32) {
+			memcpy(&rel, armed[i].insn + 1, sizeof(rel));
+			tf->rip += (u64)(s64)rel;
 		}
+		int3_hits++;
+		return true;
 	}
 	return false;
 }

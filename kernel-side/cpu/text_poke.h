@@ -3,7 +3,8 @@
  * three steps -- INT3 on its first byte, then bytes 1-4, then the first byte
  * -- serialising after each, so a CPU fetching the site mid-change sees
  * either the old instruction, the new one, or the INT3, never a torn mix.
- * The #BP handler sends a CPU that hits the INT3 past the site. Shared by
+ * The #BP handler sends a CPU that hits the INT3 past the site (to its
+ * target for a JMP). Shared by
  * the function tracer and, later, the probe engine: one #BP path. */
 #ifndef PMULAB_TEXT_POKE_H
 #define PMULAB_TEXT_POKE_H
@@ -34,7 +35,7 @@ void text_poke_finish(const struct poke *p, unsigned n);
 
 /* trap()'s #BP hook (TRAP_INT3_POKE), registered by text_poke_arm(): true
  * when this #BP is a site being poked (tf->rip now past it, as if the site
- * were a NOP). */
+ * were a NOP, or at the target of a JMP rel32 being written). */
 bool text_poke_int3(struct trapframe *tf);
 
 /*

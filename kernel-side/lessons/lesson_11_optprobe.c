@@ -178,7 +178,9 @@ static void show_detour(const struct lab *lab, const struct kprobe *p)
 	if (p->detour >= 0 && kprobe_lookup("kprobe_detours", &start, &size))
 		show_code(lab, start + (u64)p->detour * KP_DETOUR_SIZE, KP_DETOUR_SIZE);
 	lesson_say("After one call, unregistering takes the JMP back to the INT3 "
-		   "(tail bytes, then cc) and then the INT3 back to the LEA:");
+		   "-- cc on byte 0 first, then the LEA's other 4 bytes, so a CPU "
+		   "arriving meanwhile takes the INT3 path -- and then the INT3 back "
+		   "to the LEA:");
 }
 
 static void jump_path(const struct lab *lab)

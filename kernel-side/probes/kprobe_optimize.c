@@ -78,14 +78,15 @@ void kp_optimize(struct kprobe *p, u64 start, u64 end)
 
 void kp_unoptimize(struct kprobe *p)
 {
-	struct poke int3 = { .addr = (u8 *)(uintptr_t)p->addr };
+	static const u8 int3 = INT3_INSN;
 	u8 fill[KP_DETOUR_SIZE];
 
-	/* Linux's arch_unoptimize_kprobe: the INT3 protocol back to INT3 and
-	 * the original tail, so the probe is an INT3 probe again. */
-	int3.insn[0] = INT3_INSN;
-	memcpy(int3.insn + 1, p->site + 1, POKE_LEN - 1);
-	text_poke_batch(&int3, 1);
+	/* Linux's arch_unoptimize_kprobe: the INT3 first, then the original
+	 * tail, each write serialised; the INT3 is the probe's from the first
+	 * step on, so a CPU that runs the site meanwhile takes the INT3 path,
+	 * whose slot holds the original instruction. */
+	text_poke((void *)(uintptr_t)p->addr, &int3, 1);
+	text_poke((void *)(uintptr_t)(p->addr + 1), p->site + 1, POKE_LEN - 1);
 	memset(fill, INT3_INSN, sizeof(fill));
 	text_poke((void *)(uintptr_t)kp_detour_addr(p->detour), fill, KP_DETOUR_SIZE);
 	owner[p->detour] = NULL;

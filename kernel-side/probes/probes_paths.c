@@ -22,6 +22,7 @@ u64 pt_push(u64 x);
 u64 pt_loop(u64 n);
 u64 pt_jcc(u64 x);
 u64 pt_short(u64 x);
+u64 pt_inc(u64 x);
 
 static u64 pre_hits, post_hits;
 
@@ -275,6 +276,25 @@ static void run_refusal(const struct lab *lab, const struct refusal *t)
 		kprobe_unregister(&other);
 }
 
+/* The JMP goes in with the INT3 protocol; a CPU that runs the site while
+ * its INT3 is in must go where the JMP goes, as Linux's poke_int3_handler
+ * emulates the new instruction -- going past the site would skip the
+ * instructions the JMP stands for. A JMP from tr_leaf to pt_inc, hit
+ * between the steps: tr_leaf(5) is then pt_inc(5). */
+static void int3_mid_jump(void)
+{
+	struct poke jmp = { .addr = (u8 *)tr_leaf };
+	u8 before[POKE_LEN];
+
+	memcpy(before, jmp.addr, POKE_LEN);
+	kp_rel32(0xe9, (u64)(uintptr_t)tr_leaf, (u64)(uintptr_t)pt_inc, jmp.insn);
+	text_poke_arm(&jmp, 1);
+	check_u64("probes.opt.int3-mid-jump", tr_leaf(5), pt_inc(5));
+	text_poke_finish(&jmp, 1);
+	memcpy(jmp.insn, before, POKE_LEN);
+	text_poke_batch(&jmp, 1);
+}
+
 static u64 riprel_ref(u64 x)
 {
 	return x + 1000;	/* pt_const */
@@ -304,4 +324,5 @@ void ps_run_paths(const struct lab *lab, u64 *ftrace_hits, u64 *opt_hits)
 	frame_write("optimized", &fast_5, KPROBE_PATH_OPTIMIZED);
 	for (unsigned i = 0; i < ARRAY_SIZE(refusals); i++)
 		run_refusal(lab, &refusals[i]);
+	int3_mid_jump();
 }
