@@ -3,9 +3,11 @@
  * becomes INT3; the #BP handler runs the pre-handler with the trap frame,
  * then runs the original instruction -- single-stepped (RFLAGS.TF) in an
  * out-of-line slot, or emulated -- and the post-handler, and resumes after
- * it. Return probes hijack the return address at function entry. The
- * mechanism step by step: docs/probes.md. One CPU, interrupts off (the
- * owned world). */
+ * it. At a function tracer site the probe is a CALL instead, and elsewhere
+ * an INT3 becomes a JMP to a detour buffer when it can (kprobe_path.h):
+ * the same handlers, the same frame, no exception. Return probes hijack
+ * the return address at function entry. The mechanism step by step:
+ * docs/probes.md. One CPU, interrupts off (the owned world). */
 #ifndef PMULAB_KPROBE_H
 #define PMULAB_KPROBE_H
 

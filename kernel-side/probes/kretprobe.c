@@ -65,8 +65,9 @@ int kretprobe_register(struct kretprobe *rp)
 	rp->kp.pre = kretprobe_entry;
 	rp->kp.post = NULL;
 	rp->kp.data = rp;
-	/* The entry needs no post-handler: boosted when the first
-	 * instruction allows, one exception per call instead of two. */
+	/* The entry needs no post-handler: at a tracer site it takes the
+	 * tracer's CALL, elsewhere it is boosted when the first instruction
+	 * allows, one exception per call instead of two. */
 	rp->kp.boost = true;
 	return kprobe_register(&rp->kp);
 }
