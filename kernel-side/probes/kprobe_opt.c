@@ -30,6 +30,11 @@ static bool padding(const u8 *fn, u64 fn_addr, u64 end, u64 a)
 	return true;
 }
 
+static bool is_int3(const struct insn *in)
+{
+	return in->map == INSN_MAP_1BYTE && !in->vex && in->opcode == OP_INT3;
+}
+
 static bool relative(enum insn_flow f)
 {
 	return f == FLOW_JMP_REL || f == FLOW_JCC_REL || f == FLOW_LOOP_REL || f == FLOW_CALL_REL;
@@ -46,7 +51,7 @@ static enum kp_opt_refusal scan(const u8 *fn, u64 fn_addr, u64 end, u64 addr, u8
 	for (u64 a = fn_addr; a < end; a += in.len) {
 		if (decode_at(&in, fn, fn_addr, end, a, addr, first) < 0)
 			return KP_OPT_R_DECODE;
-		if (in.map == INSN_MAP_1BYTE && !in.vex && in.opcode == OP_INT3)
+		if (is_int3(&in))
 			return padding(fn, fn_addr, end, a) ? KP_OPT_OK : KP_OPT_R_INT3;
 		if (in.flow == FLOW_JMP_IND)
 			return KP_OPT_R_INDIRECT;
@@ -86,6 +91,8 @@ static enum kp_opt_refusal relocate(const u8 *fn, u64 fn_addr, u64 end, u64 addr
 
 		if (a >= end || decode_at(&in, fn, fn_addr, end, a, addr, first) < 0)
 			return KP_OPT_R_DECODE;
+		if (is_int3(&in))
+			return KP_OPT_R_INT3;
 		if (in.flow != FLOW_NONE)
 			return KP_OPT_R_BRANCH;
 		memcpy(code + len, fn + (a - fn_addr), in.len);

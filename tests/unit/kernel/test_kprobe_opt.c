@@ -123,7 +123,11 @@ static void test_other_rules(void)
 	/* mov rax, rdi; jmp +0; ret: a branch would need its rel fixed. */
 	static const u8 branch[] = { 0x48, 0x89, 0xf8, 0xeb, 0x00, 0xc3, 0x90, 0x90 };
 
+	/* Another probe's INT3 among the bytes the JMP would cover. */
+	static const u8 inside[] = { 0x48, 0x89, 0xf8, 0xcc, 0x83, 0xc0, 0x01, 0xc3 };
+
 	CHECK_STR(why(int3, sizeof(int3), 0), "int3-in-function");
+	CHECK_STR(why(inside, sizeof(inside), 0), "int3-in-function");
 	CHECK_STR(why(ind, sizeof(ind), 0), "indirect-jump");
 	CHECK_STR(why(branch, sizeof(branch), 0), "branch-in-window");
 }
