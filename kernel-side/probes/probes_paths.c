@@ -4,6 +4,7 @@
  * same place, leave the probed function's results as they were, and put its
  * bytes back; the optimizer must refuse where Linux's rules say so, and the
  * probe then stays an INT3 that works. */
+#include "kernel-side/cpu/paging.h"
 #include "kernel-side/probes/kprobe.h"
 #include "kernel-side/probes/probes_suite.h"
 #include "lib/check.h"
@@ -295,6 +296,30 @@ static void int3_mid_jump(void)
 	text_poke_batch(&jmp, 1);
 }
 
+/* The detour buffers run code: they must be executable where the firmware
+ * mapped them (in .text, as the probed code is); writes go through
+ * text_poke(), which does not need them writable. */
+static void detour_mapping(void)
+{
+	struct paging_map m;
+	u64 addr, size;
+	struct rec r;
+
+	if (!kprobe_lookup("kprobe_detours", &addr, &size)) {
+		check_fail("probes.opt.detour-executable", "symbol", "kprobe_detours");
+		return;
+	}
+	paging_lookup(addr, &m);
+	rec_begin(&r, "probe_text");
+	rec_hex(&r, "addr", addr);
+	rec_u64(&r, "page_size", m.size);
+	rec_u64(&r, "writable", m.writable);
+	rec_u64(&r, "executable", m.executable);
+	rec_str(&r, "what", "detours");
+	rec_end(&r);
+	check_u64("probes.opt.detour-executable", m.executable, 1);
+}
+
 static u64 riprel_ref(u64 x)
 {
 	return x + 1000;	/* pt_const */
@@ -310,6 +335,7 @@ void ps_run_paths(const struct lab *lab, u64 *ftrace_hits, u64 *opt_hits)
 	struct kprobe int3_5 = { .symbol = "tr_leaf", .offset = 5, .int3 = true };
 	struct kprobe fast_0 = { .symbol = "tr_leaf" }, fast_5 = { .symbol = "tr_leaf", .offset = 5 };
 
+	detour_mapping();
 	run_path(lab, "ftrace.tr_leaf", &ftrace, KPROBE_PATH_FTRACE, tr_leaf, tr_leaf_plain);
 	run_path(lab, "opt.tr_leaf+5", &opt, KPROBE_PATH_OPTIMIZED, tr_leaf, tr_leaf_plain);
 	*ftrace_hits = ftrace.hits;
