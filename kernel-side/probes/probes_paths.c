@@ -97,15 +97,15 @@ static void run_path(const struct lab *lab, const char *name, struct kprobe *p,
 	u64 want = 0, got = 0, addr, size;
 	int err;
 
+	fmt_snprintf(chk, sizeof(chk), "probes.%s.register", name);
 	if (!kprobe_lookup(p->symbol, &addr, &size)) {
-		check_fail(name, "symbol", p->symbol);
+		check_fail(chk, "symbol", p->symbol);
 		return;
 	}
 	for (u64 i = 0; i < CALLS_N; i++)
 		want += ref(i);
 	hex5(before, sizeof(before), addr + p->offset);
 	err = kprobe_register(p);
-	fmt_snprintf(chk, sizeof(chk), "probes.%s.register", name);
 	if (!check_str(chk, kprobe_err_name(err), "ok"))
 		return;
 	hex5(armed, sizeof(armed), p->addr);
