@@ -246,13 +246,13 @@ static int build_esp(const char *dir, const char *efi, const struct run_opts *o,
 	 * comments document every key for whoever opens the run's copy. */
 	tmpl = esp_beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
 	config = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o->sets,
-			    o->nsets + 1);
+			    o->nsets + 1, err, errlen);
 	o->sets[o->nsets] = NULL;
 	cli_path(path, sizeof(path), dir, "qemu.log");
 	qlog = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	if (!config || qlog < 0)
-		snprintf(err, errlen, "%s", strerror(!config ? ENOMEM : errno));
-	else
+	if (config && qlog < 0)
+		snprintf(err, errlen, "%s", strerror(errno));
+	else if (config)
 		rc = esp_make(dir, efi, config, qlog, err, errlen);
 	free(config);
 	if (qlog >= 0)

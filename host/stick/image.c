@@ -36,7 +36,8 @@ const char usage_image[] =
 	"  --efi FILE        the payload (default: pmulab.efi beside this program)\n"
 	"\n"
 	"The settings are checked with the payload's own parser: a bad line is an\n"
-	"error here (exit 1), not a surprise on the machine.\n";
+	"error here (exit 1), not a surprise on the machine; so is a NUL byte or a\n"
+	"config over the 65536 bytes the payload reads.\n";
 
 struct image_opts {
 	const char *out, *config, *efi;
@@ -57,7 +58,7 @@ static void config_problem(void *ctx, unsigned line, const char *key, const char
 /* The settings the stick will carry, checked: NULL after saying why. */
 static char *image_config(const struct image_opts *o)
 {
-	char tmpl_buf[4096];
+	char tmpl_buf[4096], err[4400];
 	const char *tmpl = o->config;
 	struct config cfg;
 	unsigned problems = 0;
@@ -70,9 +71,9 @@ static char *image_config(const struct image_opts *o)
 			tmpl ? tmpl : "(none)", strerror(errno));
 		return NULL;
 	}
-	text = esp_config(tmpl, o->sets, o->nsets);
+	text = esp_config(tmpl, o->sets, o->nsets, err, sizeof(err));
 	if (!text) {
-		fprintf(stderr, "%s: image: %s: %s\n", pmulab_progname, tmpl, strerror(errno));
+		fprintf(stderr, "%s: image: %s: no image made\n", pmulab_progname, err);
 		return NULL;
 	}
 	config_defaults(&cfg);

@@ -131,6 +131,36 @@ def test_image_refuses_a_bad_config(pmulab, tmp_path, args, message):
     assert not out.exists() and not glob.glob(str(out) + "*")
 
 
+def image_with_config(pmulab, tmp_path, text, *args):
+    (tmp_path / "config.txt").write_bytes(text)
+    out = tmp_path / "x.img"
+    proc = subprocess.run([str(pmulab), "image", "-o", str(out), "--config",
+                           str(tmp_path / "config.txt"), *args], capture_output=True, text=True)
+    return proc, out
+
+
+def test_image_refuses_a_config_it_would_truncate(pmulab, tmp_path):
+    """A NUL once ended the host's reading: later lines went unchecked and
+    uncopied, exit 0. A config over the payload's limit made a stick that ran
+    with the defaults."""
+    proc, out = image_with_config(pmulab, tmp_path, b"exit=qemu\n# c\n\0bogus=1\nseed=2\n")
+    assert proc.returncode == 1, proc.stderr
+    assert "config.txt line 3: a NUL byte" in proc.stderr and "no image made" in proc.stderr
+    assert not out.exists()
+    big = b"# padding\n" * 6553 + b"seed=2\n"          # 65537 bytes
+    assert len(big) == 65537
+    proc, out = image_with_config(pmulab, tmp_path, big)
+    assert proc.returncode == 1, proc.stderr
+    assert "65537 bytes, over the 65536 the payload reads" in proc.stderr
+    assert not out.exists()
+    # The limit itself is taken, and so is a template the --set lines push over.
+    proc, out = image_with_config(pmulab, tmp_path, big[:65536 - 7] + b"seed=2\n")
+    assert proc.returncode == 0, proc.stderr
+    proc, out = image_with_config(pmulab, tmp_path, big[:65536 - 7] + b"seed=2\n",
+                                  "--set", "exit_wait=5")
+    assert proc.returncode == 1 and "and the --set lines" in proc.stderr
+
+
 def test_image_with_settings(pmulab, tmp_path):
     out = tmp_path / "custom.img"
     proc = subprocess.run([str(pmulab), "image", "-o", str(out), "--set", "skip=pmu,lbr",
