@@ -266,4 +266,15 @@ def test_flash_refuses_what_is_not_a_stick(pmulab, tmp_path):
         pytest.skip("no fixed block device here to be refused")
     proc = subprocess.run([str(pmulab), "flash", str(img), fixed[0], "--yes"],
                           capture_output=True, text=True)
-    assert proc.returncode == 1 and "not a removable disk" in proc.stderr
+    assert proc.returncode == 1 and "not on USB" in proc.stderr
+    # A link is judged by what it resolves to, and so is a path spelled
+    # another way; --force-removable takes no disk that is not removable.
+    name = os.path.basename(fixed[0])
+    os.symlink(fixed[0], tmp_path / "stick")
+    for dev, args in [(tmp_path / "stick", []), (f"/dev//{name}", []),
+                      (f"/dev/./{name}", ["--force-removable"])]:
+        proc = subprocess.run([str(pmulab), "flash", str(img), str(dev), "--yes", *args],
+                              capture_output=True, text=True)
+        assert proc.returncode == 1, proc.stderr
+        assert f"refusing {fixed[0]}: " in proc.stderr
+        assert ("neither on USB nor removable" if args else "not on USB") in proc.stderr
