@@ -3,6 +3,7 @@ hung-up pmulab (no QEMU may outlive it), a reused --out directory (no old
 records shown as new), and the run directory's artifacts."""
 import os
 import shutil
+import shlex
 import signal
 import subprocess
 import time
@@ -196,3 +197,27 @@ def test_collect_of_a_directory(pmulab, tmp_path):
                            str(tmp_path / "o")], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "a directory: give a capture file, a TTY or -" in proc.stderr
+
+
+def test_payload_names_a_config_too_large_to_read(pmulab, tmp_path):
+    """The host refuses such a config; a stick written by other means gets
+    one. The payload then runs on its defaults and says so: source=too-large
+    and an error record, not a silent switch to the default suites."""
+    out = tmp_path / "run"
+    first = pmulab_run(pmulab, "--set", "suite=none", "--keep-esp", "--out", out)
+    assert first.returncode == 0, first.stderr
+    big = tmp_path / "config.txt"
+    big.write_bytes(b"suite=none\n" + b"# padding\n" * 6600)
+    env = {**os.environ, "MTOOLS_SKIP_CHECK": "1"}
+    subprocess.run(["mcopy", "-o", "-i", str(out / "esp.img"), str(big),
+                    "::/pmulab/config.txt"], check=True, env=env)
+    (out / "serial.log").write_bytes(b"")
+    cmdline = shlex.split((out / "cmdline.txt").read_text())
+    qemu = subprocess.run(cmdline, capture_output=True, timeout=BOOT_S)
+    assert qemu.returncode == (2 << 1) | 1, qemu.stderr     # status=error
+    records = records_in((out / "serial.log").read_bytes())
+    config = next(r["fields"] for r in records if r["type"] == "config")
+    assert config["source"] == "too-large"
+    errors = [r["fields"] for r in records if r["type"] == "error"]
+    assert errors[0]["kind"] == "config" and errors[0]["reason"] == "file-too-large"
+    assert errors[0]["detail"] == "over 65536 bytes: not read, every setting at its default"
