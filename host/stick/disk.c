@@ -222,13 +222,28 @@ static ssize_t read_at(int fd, uint8_t *buf, size_t len, uint64_t at)
 	return got;
 }
 
+/* The disk's last bytes, as if it ended at size, into v's tail. */
+static int read_tail(int fd, struct view *v, uint8_t *tail, size_t cap, uint64_t size)
+{
+	ssize_t m;
+
+	v->size = size;
+	v->tail = tail;
+	v->tail_len = size < cap ? (size_t)size : cap;
+	m = read_at(fd, tail, v->tail_len, size - v->tail_len);
+	if (m >= 0 && (size_t)m != v->tail_len)
+		errno = EIO;
+	return m >= 0 && (size_t)m == v->tail_len ? 0 : -1;
+}
+
 int disk_esp_offset(const char *path, uint64_t *offset, char *err, size_t errlen)
 {
 	static uint8_t head[HEAD_BYTES], tail[HEAD_BYTES];
-	struct view v = { .head = head, .tail = tail };
-	ssize_t n, m = 0;
+	struct view v = { .head = head };
+	char why[400], again[400];
+	ssize_t n;
 	off_t size;
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY), rc = -1;
 
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
@@ -237,26 +252,22 @@ int disk_esp_offset(const char *path, uint64_t *offset, char *err, size_t errlen
 	/* SEEK_END gives a block device's size as well as a file's. */
 	size = lseek(fd, 0, SEEK_END);
 	n = read_at(fd, head, sizeof(head), 0);
-	if (n >= 0 && size > 0) {
-		v.tail_len = (uint64_t)size < sizeof(tail) ? (size_t)size : sizeof(tail);
-		m = read_at(fd, tail, v.tail_len, size - v.tail_len);
-	}
-	close(fd);
-	if (n < 0 || m < 0 || (size > 0 && (size_t)m != v.tail_len)) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-			 n < 0 || m < 0 ? strerror(errno) : "short read");
+	if (n < 0 || (size > 0 && read_tail(fd, &v, tail, sizeof(tail), size) < 0)) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	v.head_len = n;
-	v.size = size > 0 ? (uint64_t)size : (uint64_t)n;
 	if (size <= 0)
-		v.tail = NULL;
-	if (esp_offset(&v, offset, err, errlen) < 0) {
-		char why[400];
-
-		snprintf(why, sizeof(why), "%s", err);
+		v.size = n;
+	rc = esp_offset(&v, offset, why, sizeof(why));
+	/* A stick written with pmulab flash is bigger than the image: the
+	 * image's backup GPT sits at its end, not at the stick's. */
+	if (rc < 0 && size > 0 && (uint64_t)size > DISK_IMAGE_BYTES &&
+	    read_tail(fd, &v, tail, sizeof(tail), DISK_IMAGE_BYTES) == 0)
+		rc = esp_offset(&v, offset, again, sizeof(again));
+	close(fd);
+	if (rc < 0)
 		snprintf(err, errlen, "%s: %s", path, why);
-		return -1;
-	}
-	return 0;
+	return rc;
 }

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* pmulab image's disk: 64 MiB. Written to a bigger stick, its backup GPT
+ * sits at this offset's last sector, which disk_esp_offset also tries. */
+#define DISK_IMAGE_BYTES (64ull << 20)
+
 /* 0 with *offset in bytes, or -1 with a message in err. */
 int disk_esp_offset(const char *path, uint64_t *offset, char *err, size_t errlen);
 

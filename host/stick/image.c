@@ -13,9 +13,10 @@
 #include "lib/config.h"
 #include "host/boot/esp.h"
 #include "host/proc.h"
+#include "host/stick/disk.h"
 #include "host/stick/stick.h"
 
-#define IMAGE_SIZE	(64ull << 20)
+#define IMAGE_SIZE	DISK_IMAGE_BYTES
 #define SECTOR		512
 #define ESP_FIRST	2048		/* 1 MiB: the alignment every tool uses */
 /* The last usable sector leaves the backup GPT: 32 sectors of entries and

@@ -233,6 +233,12 @@ def test_import_reads_the_backup_gpt(pmulab, tmp_path):
     proc = import_(pmulab, img, tmp_path / "out")
     assert proc.returncode == 3, proc.stderr
     assert (tmp_path / "out" / "results-001" / "results.txt").exists()
+    # The image on a bigger stick: its backup is at 64 MiB, not at the end.
+    with open(img, "r+b") as f:
+        f.truncate(128 << 20)
+    proc = import_(pmulab, img, tmp_path / "stick")
+    assert proc.returncode == 3, proc.stderr
+    assert (tmp_path / "stick" / "results-001" / "results.txt").exists()
 
 
 def test_failed_import_leaves_no_directory(pmulab, tmp_path):
