@@ -1,6 +1,7 @@
 /* Reading \pmulab\config.txt and reporting it (config_file.h). */
 #include "firmware/config_file.h"
 #include "firmware/volume.h"
+#include "lib/fmt.h"
 #include "lib/libc.h"
 #include "lib/record.h"
 
@@ -51,9 +52,17 @@ const char *config_load(struct config *cfg, EFI_STATUS vol)
 		st = volume_read(CONFIG_PATH, &text, &len, CONFIG_FILE_MAX);
 	if (st == EFI_NOT_FOUND)
 		return "none";
+	/* Said plainly: the run goes on, but with none of the file's settings. */
+	if (st == EFI_BUFFER_TOO_SMALL) {
+		char detail[80];
+
+		fmt_snprintf(detail, sizeof(detail), "over %u bytes: not read, every setting at "
+			     "its default", CONFIG_FILE_MAX);
+		config_error(NULL, 0, "", "file-too-large", detail);
+		return "too-large";
+	}
 	if (EFI_ERROR(st)) {
-		config_error(NULL, 0, "", st == EFI_BUFFER_TOO_SMALL ? "file-too-large" :
-			     "unreadable", efi_status_name(st, buf));
+		config_error(NULL, 0, "", "unreadable", efi_status_name(st, buf));
 		return "unreadable";
 	}
 	config_parse(cfg, text, len, config_error, NULL);

@@ -39,7 +39,7 @@ const char usage_main[] =
 
 const char usage_run[] =
 	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
-	"                  [--explain] [--timeout S] [--out DIR]\n"
+	"                  [--explain] [--timeout S] [--out DIR] [--keep-esp]\n"
 	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"                  [--reference [--I1 S,A,L] [--D1 S,A,L] [--LL S,A,L]]\n"
@@ -59,7 +59,10 @@ const char usage_run[] =
 	"                    narrated, decoded; slows the run (docs/explain.md)\n"
 	"  --timeout S       kill a hung guest after S seconds and mark the run\n"
 	"                    partial (default 120)\n"
-	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS)\n"
+	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS;\n"
+	"                    runs/latest then points at it); a reused DIR first loses\n"
+	"                    the previous run's files\n"
+	"  --keep-esp        keep esp.img, the 16 MiB boot volume the guest saw\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
 	"                    html, ftrace or trace-json\n"
 	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
@@ -81,9 +84,14 @@ const char usage_run[] =
 	"DIR gets serial.log (the serial bytes as they came), records.txt (the good\n"
 	"records), results.txt (the payload's own copy, read back from the boot\n"
 	"volume), qemu.log (output of QEMU and mtools), cmdline.txt (the QEMU command\n"
-	"line), esp/ and esp.img (the boot volume as a folder and as the FAT image the\n"
-	"guest saw) and ovmf-vars.fd (its UEFI variables); with --reference also\n"
-	"reference.txt (the plugin's counts per region).\n";
+	"line), esp/ (the boot volume as a folder; with --keep-esp also esp.img, the\n"
+	"FAT image the guest saw) and ovmf-vars.fd (its UEFI variables); with\n"
+	"--reference also reference.txt (the plugin's counts per region).\n"
+	"\n"
+	"QEMU runs in its own process group and dies with pmulab, even of SIGKILL;\n"
+	"Ctrl-C, SIGTERM or SIGHUP stop it and still write records.txt. When QEMU\n"
+	"itself fails (an unknown --cpu model, a bad option) its message is shown\n"
+	"and the exit code is 1.\n";
 
 const char usage_lesson[] =
 	"usage: pmulab lesson N [--tcg|--kvm] [--out DIR] [run's other options]\n"
@@ -115,18 +123,21 @@ const char usage_collect[] =
 	"                    html, ftrace or trace-json\n"
 	"\n"
 	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
-	"stdin is read to its end. Ctrl-C stops reading and still reports what came.\n"
+	"stdin is read to its end; a directory is refused. Ctrl-C stops reading and\n"
+	"still reports what came.\n"
 	"DIR gets serial.log (the bytes exactly as read, written as they arrive) and\n"
 	"records.txt (the good records).\n";
 
 const char usage_report[] =
-	"usage: pmulab report FILE|DIR\n"
+	"usage: pmulab report [FILE|DIR]\n"
 	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
 	"       pmulab report FILE|DIR [--sort symbol] [--callgraph[=caller|callee]]\n"
 	"                     [--format folded|perf-script] [--run NAME]\n"
 	"\n"
 	"Reports the records in FILE, a records.txt or a raw serial capture, or in\n"
-	"the run directory DIR (its records.txt, else its serial.log).\n"
+	"the run directory DIR (its records.txt, else its serial.log); with neither,\n"
+	"runs/latest, the newest run under runs/. A DIR whose records.txt and\n"
+	"serial.log disagree (records.txt left by an earlier run) is an error.\n"
 	"\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
 	"                    html, ftrace or trace-json\n"
@@ -302,16 +313,16 @@ int cli_out_dir(const char *given, const char *kind, char *dir, size_t len)
 	}
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (mkdir_p("runs") < 0) {
+	if (mkdir_p(CLI_RUNS) < 0) {
 		fprintf(stderr, "%s: cannot create runs: %s\n", pmulab_progname, strerror(errno));
 		return -1;
 	}
 	/* Two runs in one second must not share a directory. */
 	for (int n = 1; n < 100; n++) {
 		if (n == 1)
-			snprintf(dir, len, "runs/%s-%s", kind, stamp);
+			snprintf(dir, len, CLI_RUNS "/%s-%s", kind, stamp);
 		else
-			snprintf(dir, len, "runs/%s-%s-%d", kind, stamp, n);
+			snprintf(dir, len, CLI_RUNS "/%s-%s-%d", kind, stamp, n);
 		if (mkdir(dir, 0777) == 0)
 			return 0;
 		if (errno != EEXIST)
@@ -319,6 +330,26 @@ int cli_out_dir(const char *given, const char *kind, char *dir, size_t len)
 	}
 	fprintf(stderr, "%s: cannot create %s: %s\n", pmulab_progname, dir, strerror(errno));
 	return -1;
+}
+
+int cli_mark_latest(const char *dir)
+{
+	char tmp[64];
+	const char *name = dir + strlen(CLI_RUNS "/");
+
+	if (strncmp(dir, CLI_RUNS "/", strlen(CLI_RUNS "/")) || !*name || strchr(name, '/') ||
+	    !strcmp(dir, CLI_LATEST))
+		return 0;
+	/* A new link renamed over the old one: runs/latest is never missing. */
+	snprintf(tmp, sizeof(tmp), CLI_RUNS "/.latest-%d", (int)getpid());
+	unlink(tmp);
+	if (symlink(name, tmp) < 0 || rename(tmp, CLI_LATEST) < 0) {
+		fprintf(stderr, "%s: cannot point %s at %s: %s\n", pmulab_progname, CLI_LATEST,
+			dir, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 int cli_path(char *buf, size_t len, const char *dir, const char *name)

@@ -53,6 +53,12 @@ enum report_format cli_format(const char *cmd, const char *val);
  * NULL a new runs/KIND-YYYYmmdd-HHMMSS (-2, -3... when taken). Prints why
  * and returns -1 when it cannot. */
 int cli_out_dir(const char *given, const char *kind, char *dir, size_t len);
+/* Where the default output directories go, and the link to the newest. */
+#define CLI_RUNS "runs"
+#define CLI_LATEST CLI_RUNS "/latest"
+/* Points runs/latest at dir when dir is runs/NAME (the default, or --out
+ * runs/NAME); 0, or -1 after a warning (the run goes on). */
+int cli_mark_latest(const char *dir);
 /* dir/name into buf; -1 with errno ENAMETOOLONG when it does not fit. */
 int cli_path(char *buf, size_t len, const char *dir, const char *name);
 /* All of buf to fd despite short writes and EINTR; 0 or -1 (errno). */

@@ -1,10 +1,13 @@
-/* posix_spawn with the redirections the host tool needs. */
+/* posix_spawn with the redirections the host tool needs, and fork for the
+ * child that must die with this process. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "host/proc.h"
@@ -24,6 +27,50 @@ pid_t proc_spawn(char *const argv[], int out_fd)
 	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (err) {
+		errno = err;
+		return -1;
+	}
+	return pid;
+}
+
+pid_t proc_spawn_tied(char *const argv[], int out_fd)
+{
+	pid_t parent = getpid(), pid;
+	int report[2], err = 0;
+
+	/* The child reports a failed exec through a close-on-exec pipe. */
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		/* Its own group: a terminal's signals go to pmulab alone, which
+		 * stops it and keeps the records; a killed pmulab takes it along. */
+		if (setpgid(0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+		    getppid() != parent || fd < 0 || dup2(fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
+		    dup2(out_fd, 2) < 0) {
+			err = getppid() != parent ? ESRCH : errno;
+		} else {
+			execvp(argv[0], argv);
+			err = errno;
+		}
+		while (write(report[1], &err, sizeof(err)) < 0 && errno == EINTR)
+			;
+		_exit(127);
+	}
+	close(report[1]);
+	if (pid < 0) {
+		close(report[0]);
+		return -1;
+	}
+	/* Set here too, so the group exists before anyone signals it. */
+	setpgid(pid, pid);
+	while (read(report[0], &err, sizeof(err)) < 0 && errno == EINTR)
+		;
+	close(report[0]);
+	if (err) {
+		waitpid(pid, NULL, 0);
 		errno = err;
 		return -1;
 	}

@@ -3,10 +3,68 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "host/cli.h"
 #include "host/profile/profile_cli.h"
 #include "host/report/plot.h"
 #include "host/stream/load.h"
+
+/* Whether a run directory's records.txt is the one made from its serial.log:
+ * every record of the log is in it, the same, and past the log's records
+ * only what run --reference appends after an end record. A records.txt left
+ * by an earlier run beside a newer log fails this. 0 when they agree or
+ * dir has not both; 1 after saying how they differ. */
+static int check_run_dir(const char *dir)
+{
+	char log[4096], recs[4096], err[4200];
+	struct stream *a = NULL, *b = NULL;
+	size_t i = 0, j = 0;
+	const char *why = NULL;
+	uint64_t seq = 0;
+
+	if (cli_path(log, sizeof(log), dir, "serial.log") < 0 ||
+	    cli_path(recs, sizeof(recs), dir, "records.txt") < 0 || access(log, F_OK) < 0 ||
+	    access(recs, F_OK) < 0)
+		return 0;
+	a = parse_file(log, err, sizeof(err));
+	b = a ? parse_file(recs, err, sizeof(err)) : NULL;
+	if (!b) {
+		fprintf(stderr, "%s report: %s\n", pmulab_progname, err);
+		if (a)
+			stream_free(a);
+		return 1;
+	}
+	for (; i < a->nrecs && !why; i++) {
+		while (j < b->nrecs && b->recs[j].seq < a->recs[i].seq)
+			j++;
+		seq = a->recs[i].seq;
+		if (j == b->nrecs || b->recs[j].seq != seq)
+			why = "missing from records.txt";
+		else if (strcmp(b->recs[j].line, a->recs[i].line))
+			why = "different in records.txt";
+	}
+	/* Both are in seq order: one pass finds a records.txt seq the log lacks. */
+	for (i = 0, j = 0; j < b->nrecs && !why; j++) {
+		const struct record *r = &b->recs[j];
+
+		if (a->has_end && r->seq > a->end_seq)
+			break;
+		while (i < a->nrecs && a->recs[i].seq < r->seq)
+			i++;
+		if (i == a->nrecs || a->recs[i].seq != r->seq) {
+			seq = r->seq;
+			why = "in records.txt but not in serial.log";
+		}
+	}
+	if (why)
+		fprintf(stderr, "%s report: %s: records.txt and serial.log disagree (record "
+			"%llu %s): records.txt is not from this serial.log, an earlier run's "
+			"perhaps; report %s/serial.log for this run's records\n",
+			pmulab_progname, dir, (unsigned long long)seq, why, dir);
+	stream_free(a);
+	stream_free(b);
+	return why != NULL;
+}
 
 int cmd_report(int argc, char **argv)
 {
@@ -31,13 +89,20 @@ int cmd_report(int argc, char **argv)
 		else
 			cli_usage_error("report", "one FILE or DIR only, not also '%s'", argv[i]);
 	}
+	if (!arg && access(CLI_LATEST, F_OK) < 0)
+		cli_usage_error("report", "missing FILE or DIR, and no %s (the newest run "
+				"under %s/) to default to", CLI_LATEST, CLI_RUNS);
 	if (!arg)
-		cli_usage_error("report", "missing FILE or DIR");
+		arg = CLI_LATEST;
 	profile = profile_wanted(&popt);
 
 	s = load_stream("report", arg, path, sizeof(path));
 	if (!s)
 		return EXIT_ERROR;
+	if (check_run_dir(arg)) {
+		stream_free(s);
+		return EXIT_ERROR;
+	}
 	if (profile) {
 		code = profile_report(stdout, s, &popt, path, arg);
 		stream_free(s);

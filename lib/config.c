@@ -293,7 +293,8 @@ static void trim(const char **s, const char **e)
 static unsigned parse_line(struct config *c, unsigned lineno, const char *s,
 			   const char *e, bool *seen, config_error_fn err, void *ctx)
 {
-	char key[CONFIG_LINE_MAX], val[CONFIG_LINE_MAX], detail[128] = "";
+	/* A whole line of CONFIG_LINE_MAX bytes and its NUL fit either. */
+	char key[CONFIG_LINE_MAX + 1], val[CONFIG_LINE_MAX + 1], detail[128] = "";
 	const char *eq, *hash;
 	const struct cfg_key *k = NULL;
 	u32 v = 0;

@@ -6,7 +6,10 @@
 
 #include "lib/types.h"
 
-#define CONFIG_LINE_MAX 256
+#define CONFIG_LINE_MAX 256		/* bytes in a line, its line break not counted */
+/* The largest config.txt the payload reads: it is read whole into one pool
+ * allocation, and the documented template is a few KiB. The host refuses
+ * a bigger one rather than make a stick that falls back to the defaults. */
 #define CONFIG_FILE_MAX 65536
 #define CONFIG_STR_MAX 200
 #define CONFIG_OFF 0xffffffffu		/* an optional number that is off */

@@ -146,6 +146,12 @@ static int open_source(const char *src, bool *tty)
 			close(fd);
 		return -1;
 	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s collect: %s: a directory: give a capture file, a TTY or - "
+			"(pmulab report reads a run directory)\n", pmulab_progname, src);
+		close(fd);
+		return -1;
+	}
 	*tty = S_ISCHR(st.st_mode) && isatty(fd);
 	return fd;
 }
@@ -190,6 +196,11 @@ int cmd_collect(int argc, char **argv)
 	in = open_source(src, &tty);
 	if (in < 0 || cli_out_dir(out, "collect", dir, sizeof(dir)) < 0)
 		return EXIT_ERROR;
+	cli_mark_latest(dir);
+	/* A reused DIR: its old records.txt must not outlive a new serial.log
+	 * if this collect is killed before writing its own. */
+	if (cli_path(log_path, sizeof(log_path), dir, "records.txt") == 0)
+		unlink(log_path);
 	if (cli_path(log_path, sizeof(log_path), dir, "serial.log") < 0 ||
 	    (log = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
 		fprintf(stderr, "%s collect: %s: %s\n", pmulab_progname, log_path,

@@ -11,19 +11,21 @@
 #include "host/cli.h"
 #include "host/boot/esp.h"
 #include "host/proc.h"
+#include "lib/config.h"
 
 #define ESP_IMAGE_SIZE (16 << 20)	/* mformat makes FAT16 of it; UEFI reads it */
 
-static char *read_text(const char *path)
+/* The file as a C string; *len its bytes (a NUL in them included). */
+static char *read_text(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len = 0;
 
+	*len = 0;
 	if (!f)
 		return NULL;
 	for (;;) {
-		char *nb = realloc(buf, len + 4097);
+		char *nb = realloc(buf, *len + 4097);
 		size_t n;
 
 		if (!nb) {
@@ -32,13 +34,13 @@ static char *read_text(const char *path)
 			return NULL;
 		}
 		buf = nb;
-		n = fread(buf + len, 1, 4096, f);
-		len += n;
+		n = fread(buf + *len, 1, 4096, f);
+		*len += n;
 		if (n < 4096)
 			break;
 	}
 	fclose(f);
-	buf[len] = '\0';
+	buf[*len] = '\0';
 	return buf;
 }
 
@@ -50,18 +52,46 @@ static size_t key_len(const char *s)
 	return eq ? (size_t)(eq - s) : 0;
 }
 
-char *esp_config(const char *template_path, char *const sets[], int nsets)
+/* A NUL would end the text early: the lines after it neither checked nor
+ * copied. 0, or -1 naming the line. */
+static int check_text(const char *path, const char *text, size_t len, char *err,
+		      size_t errlen)
 {
-	char *tmpl = template_path ? read_text(template_path) : NULL;
-	size_t cap = (tmpl ? strlen(tmpl) : 0) + 64;
+	const char *nul = memchr(text, '\0', len);
+	unsigned line = 1;
+
+	if (!nul)
+		return 0;
+	for (const char *p = text; p < nul; p++)
+		line += *p == '\n';
+	snprintf(err, errlen, "%s line %u: a NUL byte: config.txt is text, and nothing after "
+		 "it would be read", path, line);
+	return -1;
+}
+
+char *esp_config(const char *template_path, char *const sets[], int nsets, char *err,
+		 size_t errlen)
+{
+	size_t tlen = 0;
+	char *tmpl = template_path ? read_text(template_path, &tlen) : NULL;
+	size_t cap = tlen + 64;
 	char *out, *line, *save = NULL;
 	char used[nsets > 0 ? nsets : 1];
 	size_t n = 0;
 
+	if (template_path && !tmpl) {
+		snprintf(err, errlen, "cannot read %s: %s", template_path, strerror(errno));
+		return NULL;
+	}
+	if (tmpl && check_text(template_path, tmpl, tlen, err, errlen) < 0) {
+		free(tmpl);
+		return NULL;
+	}
 	for (int i = 0; i < nsets; i++)
 		cap += strlen(sets[i]) + 2;
 	out = malloc(cap);
 	if (!out) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		free(tmpl);
 		return NULL;
 	}
@@ -97,6 +127,14 @@ char *esp_config(const char *template_path, char *const sets[], int nsets)
 		n += snprintf(out + n, cap - n, "%s\n", sets[last]);
 	}
 	free(tmpl);
+	if (n > CONFIG_FILE_MAX) {
+		snprintf(err, errlen, "the config (%s%s) is %zu bytes, over the %u the payload "
+			 "reads (CONFIG_FILE_MAX): it would run with every setting at its "
+			 "default", template_path ? template_path : "no template",
+			 nsets ? " and the --set lines" : "", n, CONFIG_FILE_MAX);
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 

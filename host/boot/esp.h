@@ -8,8 +8,11 @@
 #include <stddef.h>
 
 /* The config text: template (a config.txt, may be NULL) with each "key=value"
- * of sets replacing that key's line, or appended. malloc'd; NULL on error. */
-char *esp_config(const char *template_path, char *const sets[], int nsets);
+ * of sets replacing that key's line, or appended. malloc'd; NULL with a
+ * message in err when the template is unreadable or holds a NUL, or the
+ * text is more than the payload reads (CONFIG_FILE_MAX). */
+char *esp_config(const char *template_path, char *const sets[], int nsets, char *err,
+		 size_t errlen);
 /* Lays out dir/esp (EFI/BOOT/BOOTX64.EFI, pmulab/config.txt) and builds
  * dir/esp.img from it; tool output goes to log_fd. 0, or -1 with a message
  * in err. */

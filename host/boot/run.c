@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #define RUN_POLL_NS	50000000L	/* 50 ms between looks at the serial log */
 #define RUN_END_GRACE_S	15.0		/* after `end`, time for QEMU to exit */
 #define RUN_KILL_GRACE_S 2.0		/* SIGTERM to SIGKILL */
+#define RUN_QEMU_MSG_LINES 20		/* of QEMU's own failure: its message, not a flood */
 
 struct run_opts {
 	int accel;			/* 0 auto, 1 kvm, 2 tcg */
@@ -33,6 +35,7 @@ struct run_opts {
 	const char *out, *efi, *ovmf_code, *ovmf_vars, *qemu;
 	enum report_format fmt;
 	bool reference;			/* the TCG reference plugin */
+	bool keep_esp;			/* leave esp.img in the run directory */
 	struct reference ref;
 };
 
@@ -47,6 +50,29 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+/* What a run writes into DIR. A reused DIR loses the previous run's copies
+ * first, so a run that fails or is killed never leaves an old records.txt
+ * beside its own serial.log. (esp/ is rewritten whole by esp_make.) */
+static const char *const run_outputs[] = {
+	"records.txt", "results.txt", "serial.log", "qemu.log", "cmdline.txt", "esp.img",
+	"ovmf-vars.fd", "reference.txt",
+};
+
+static int clear_outputs(const char *dir)
+{
+	char path[4096];
+
+	for (size_t i = 0; i < sizeof(run_outputs) / sizeof(run_outputs[0]); i++) {
+		if (cli_path(path, sizeof(path), dir, run_outputs[i]) < 0 ||
+		    (unlink(path) < 0 && errno != ENOENT)) {
+			fprintf(stderr, "%s: run: cannot remove the previous run's %s: %s\n",
+				pmulab_progname, path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static double now(void)
@@ -128,6 +154,8 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			o->ovmf_vars = v;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--qemu"))) {
 			o->qemu = v;
+		} else if (!strcmp(argv[i], "--keep-esp")) {
+			o->keep_esp = true;
 		} else if (!strcmp(argv[i], "--reference")) {
 			o->reference = true;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--I1"))) {
@@ -151,18 +179,21 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 		o->accel = 2;
 }
 
+/* QEMU leads its own process group (proc_spawn_tied): the group is
+ * signalled, so nothing it started is left either. */
 static void stop_qemu(pid_t pid)
 {
 	double t0 = now();
 
-	kill(pid, SIGTERM);
+	kill(-pid, SIGTERM);
 	while (now() - t0 < RUN_KILL_GRACE_S) {
 		if (waitpid(pid, NULL, WNOHANG) == pid)
 			return;
 		nanosleep(&(struct timespec){ 0, RUN_POLL_NS }, NULL);
 	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 /* Follows the serial log until QEMU exits, the timeout passes or a signal
@@ -226,7 +257,38 @@ struct boot {
 	const char *why_killed;
 	struct stream *stream;
 	double boot_to_end;
+	off_t qemu_out_at;		/* where QEMU's own output starts in qemu.log */
 };
+
+/* QEMU refused to start (an unknown -cpu model, a bad option, no KVM): it
+ * exits non-zero before the guest wrote a byte. isa-debug-exit codes are
+ * odd too, so the code alone cannot tell this from the payload's status;
+ * an empty serial log can. */
+static bool qemu_failed(const struct boot *b, const char *serial)
+{
+	struct stat st;
+
+	return b->status >= 0 && WIFEXITED(b->status) && WEXITSTATUS(b->status) != 0 &&
+	       b->stream->nrecs == 0 && stat(serial, &st) == 0 && st.st_size == 0;
+}
+
+/* What QEMU itself printed (qemu.log from b->qemu_out_at), on stderr. */
+static void show_qemu_output(const char *dir, const struct boot *b)
+{
+	char path[4096], line[1024];
+	unsigned shown = 0;
+	FILE *f;
+
+	cli_path(path, sizeof(path), dir, "qemu.log");
+	f = fopen(path, "r");
+	if (f && fseeko(f, b->qemu_out_at, SEEK_SET) == 0)
+		while (shown < RUN_QEMU_MSG_LINES && fgets(line, sizeof(line), f) && ++shown)
+			fprintf(stderr, "  %s%s", line, strchr(line, '\n') ? "" : "\n");
+	if (!shown)
+		fprintf(stderr, "  (QEMU printed nothing)\n");
+	if (f)
+		fclose(f);
+}
 
 /* The run's ESP, config from the template plus --set lines plus, last so it
  * wins, what the payload must know about how it is launched: under TCG the
@@ -246,13 +308,13 @@ static int build_esp(const char *dir, const char *efi, const struct run_opts *o,
 	 * comments document every key for whoever opens the run's copy. */
 	tmpl = esp_beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
 	config = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o->sets,
-			    o->nsets + 1);
+			    o->nsets + 1, err, errlen);
 	o->sets[o->nsets] = NULL;
 	cli_path(path, sizeof(path), dir, "qemu.log");
 	qlog = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	if (!config || qlog < 0)
-		snprintf(err, errlen, "%s", strerror(!config ? ENOMEM : errno));
-	else
+	if (config && qlog < 0)
+		snprintf(err, errlen, "%s", strerror(errno));
+	else if (config)
 		rc = esp_make(dir, efi, config, qlog, err, errlen);
 	free(config);
 	if (qlog >= 0)
@@ -292,7 +354,8 @@ static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 	live_init(&rs.live);
 	p = parser_new(on_record, &rs);
 	rs.start = now();
-	pid = proc_spawn(argv, qlog);
+	b->qemu_out_at = lseek(qlog, 0, SEEK_END);
+	pid = proc_spawn_tied(argv, qlog);
 	if (pid < 0) {
 		fprintf(stderr, "%s: cannot start %s: %s\n", pmulab_progname, argv[0],
 			strerror(errno));
@@ -362,14 +425,11 @@ int cmd_run(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 
-	if (cli_out_dir(o.out, "run", dir, sizeof(dir)) < 0) {
+	if (cli_out_dir(o.out, "run", dir, sizeof(dir)) < 0 || clear_outputs(dir) < 0) {
 		free(o.sets);
 		return EXIT_ERROR;
 	}
-	cli_path(path, sizeof(path), dir, "qemu.log");
-	qlog = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (qlog >= 0)
-		close(qlog);
+	cli_mark_latest(dir);
 	if (build_esp(dir, efi, &o, &qc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
 		free(o.sets);
@@ -394,8 +454,11 @@ int cmd_run(int argc, char **argv)
 		qc.plugin = reference_plugin_arg(&o.ref, ref_file);
 	}
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* Each stops QEMU and still writes what came (follow()); no SA_RESTART,
+	 * so a signal cuts a wait short. */
+	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	sigaction(SIGHUP, &(struct sigaction){ .sa_handler = on_signal }, NULL);
 	qemu_mode(&qc, mode, sizeof(mode));
 	if (kvm_auto && !qc.kvm)
 		fprintf(stderr, "%s: run: KVM not usable (%s): using TCG\n", pmulab_progname, why);
@@ -404,7 +467,8 @@ int cmd_run(int argc, char **argv)
 	/* A /dev/kvm that QEMU cannot use shows as an early failure with no
 	 * record at all: try again without it rather than give up. */
 	if (rc == 0 && kvm_auto && qc.kvm && b.stream->nrecs == 0 && !stop_signal &&
-	    b.status >= 0 && !(WIFEXITED(b.status) && (WEXITSTATUS(b.status) & 1))) {
+	    b.status >= 0 && (qemu_failed(&b, serial) ||
+			      !(WIFEXITED(b.status) && (WEXITSTATUS(b.status) & 1)))) {
 		fprintf(stderr, "%s: run: KVM boot produced nothing; retrying with TCG\n",
 			pmulab_progname);
 		stream_free(b.stream);
@@ -421,9 +485,25 @@ int cmd_run(int argc, char **argv)
 	if (rc < 0) {
 		if (b.stream)
 			stream_free(b.stream);
+		if (!o.keep_esp)
+			unlink(disk);
 		return EXIT_ERROR;
 	}
 
+	if (qemu_failed(&b, serial)) {
+		fprintf(stderr, "%s: run: QEMU failed to start the guest (exit %d); it said:\n",
+			pmulab_progname, WEXITSTATUS(b.status));
+		show_qemu_output(dir, &b);
+		cli_path(path, sizeof(path), dir, "records.txt");
+		if (stream_write_records(b.stream, path) < 0)
+			fprintf(stderr, "%s: run: %s: %s\n", pmulab_progname, path,
+				strerror(errno));
+		stream_free(b.stream);
+		free((char *)qc.plugin);
+		if (!o.keep_esp)
+			unlink(disk);
+		return EXIT_ERROR;
+	}
 	describe_exit(b.status, b.why_killed, exit_desc, sizeof(exit_desc));
 	fprintf(stderr, "%s: run: QEMU %s\n", pmulab_progname, exit_desc);
 	if (b.why_killed && !b.stream->has_end)
@@ -439,6 +519,9 @@ int cmd_run(int argc, char **argv)
 			"boot volume\n", pmulab_progname);
 	if (qlog >= 0)
 		close(qlog);
+	/* 16 MiB a run, and everything in it is in esp/ and results.txt. */
+	if (!o.keep_esp)
+		unlink(disk);
 
 	free((char *)qc.plugin);
 	if (o.reference) {

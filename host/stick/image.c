@@ -13,9 +13,10 @@
 #include "lib/config.h"
 #include "host/boot/esp.h"
 #include "host/proc.h"
+#include "host/stick/disk.h"
 #include "host/stick/stick.h"
 
-#define IMAGE_SIZE	(64ull << 20)
+#define IMAGE_SIZE	DISK_IMAGE_BYTES
 #define SECTOR		512
 #define ESP_FIRST	2048		/* 1 MiB: the alignment every tool uses */
 /* The last usable sector leaves the backup GPT: 32 sectors of entries and
@@ -36,7 +37,8 @@ const char usage_image[] =
 	"  --efi FILE        the payload (default: pmulab.efi beside this program)\n"
 	"\n"
 	"The settings are checked with the payload's own parser: a bad line is an\n"
-	"error here (exit 1), not a surprise on the machine.\n";
+	"error here (exit 1), not a surprise on the machine; so is a NUL byte or a\n"
+	"config over the 65536 bytes the payload reads.\n";
 
 struct image_opts {
 	const char *out, *config, *efi;
@@ -57,7 +59,7 @@ static void config_problem(void *ctx, unsigned line, const char *key, const char
 /* The settings the stick will carry, checked: NULL after saying why. */
 static char *image_config(const struct image_opts *o)
 {
-	char tmpl_buf[4096];
+	char tmpl_buf[4096], err[4400];
 	const char *tmpl = o->config;
 	struct config cfg;
 	unsigned problems = 0;
@@ -70,9 +72,9 @@ static char *image_config(const struct image_opts *o)
 			tmpl ? tmpl : "(none)", strerror(errno));
 		return NULL;
 	}
-	text = esp_config(tmpl, o->sets, o->nsets);
+	text = esp_config(tmpl, o->sets, o->nsets, err, sizeof(err));
 	if (!text) {
-		fprintf(stderr, "%s: image: %s: %s\n", pmulab_progname, tmpl, strerror(errno));
+		fprintf(stderr, "%s: image: %s: no image made\n", pmulab_progname, err);
 		return NULL;
 	}
 	config_defaults(&cfg);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +17,18 @@
 #include "host/proc.h"
 #include "host/stick/stick.h"
 
-#define RUNS_MAX	1000
+#define TREE_FDS	16	/* nftw's open directories: \pmulab is one level */
 
 const char usage_import[] =
 	"usage: pmulab import SOURCE [--out DIR] [--format F]\n"
 	"\n"
-	"Reads every \\pmulab\\results-NNN.txt a stick holds -- one per boot -- from\n"
-	"SOURCE: a disk image (build/pmulab.img), a whole-disk device (/dev/sdX, read\n"
-	"with the mtools, never mounted) or a mounted stick's directory. Each file\n"
-	"becomes DIR/results-NNN/ with its records.txt and results.txt, validated\n"
-	"like a serial stream, and is reported in turn.\n"
+	"Reads every \\pmulab\\results-NNN.txt a stick holds -- one per boot, however\n"
+	"many -- from SOURCE: a disk image (build/pmulab.img), a whole-disk device\n"
+	"(/dev/sdX: its GPT, or the backup GPT when the primary is damaged, else its\n"
+	"MBR; the \\pmulab folder copied out with the mtools, never mounted) or a\n"
+	"mounted stick's directory. Each file becomes DIR/results-NNN/ with its\n"
+	"records.txt and results.txt, validated like a serial stream, and is\n"
+	"reported in turn. A failed import leaves no DIR behind.\n"
 	"\n"
 	"  --out DIR         where the runs go (default: a new runs/import-...)\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
@@ -50,17 +53,35 @@ static int is_results(const char *name)
 	return n > 12 && !strncmp(name, "results-", 8) && !strcmp(name + n - 4, ".txt");
 }
 
-static void add_name(char **names, size_t *n, const char *name)
+/* Every results file: a stick holds one per boot, with no limit. */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_name(struct names *ns, const char *name)
 {
-	if (*n < RUNS_MAX && is_results(name))
-		names[(*n)++] = strdup(name);
+	if (!is_results(name))
+		return 0;
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? 2 * ns->cap : 64;
+		char **v = realloc(ns->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		ns->v = v;
+		ns->cap = cap;
+	}
+	ns->v[ns->n] = strdup(name);
+	return ns->v[ns->n++] ? 0 : -1;
 }
 
 /* A mounted stick: DIR/pmulab/, else DIR itself. */
-static int list_dir(const char *src, char *folder, size_t len, char **names, size_t *n)
+static int list_dir(const char *src, char *folder, size_t len, struct names *ns)
 {
 	struct dirent *e;
 	DIR *d;
+	int rc = 0;
 
 	if (cli_path(folder, len, src, "pmulab") < 0)
 		return -1;
@@ -71,45 +92,34 @@ static int list_dir(const char *src, char *folder, size_t len, char **names, siz
 	}
 	if (!d)
 		return -1;
-	while ((e = readdir(d)))
-		add_name(names, n, e->d_name);
+	while (rc == 0 && (e = readdir(d)))
+		rc = add_name(ns, e->d_name);
 	closedir(d);
-	return 0;
+	return rc;
 }
 
-/* An image or device: `mdir -b` of ::/pmulab at the ESP's offset. */
-static int list_disk(const char *part, const char *dir, char **names, size_t *n)
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	char listing[4200], line[512];
-	char *argv[] = { "mdir", "-b", "-i", (char *)part, "::/pmulab", NULL };
-	FILE *f;
-	int fd, rc;
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
 
-	if (cli_path(listing, sizeof(listing), dir, "import-listing.txt") < 0)
-		return -1;
-	fd = open(listing, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return -1;
-	rc = proc_run(argv, fd);
-	close(fd);
-	f = fopen(listing, "r");
-	while (rc == 0 && f && fgets(line, sizeof(line), f)) {
-		char *slash = strrchr(line, '/');
+/* An image or device: its \pmulab folder copied whole into tmp (a new
+ * directory) with `mcopy -s`, which keeps every name as it is. A name
+ * given to mcopy is a pattern: results-[1].txt would match results-1.txt. */
+static int copy_disk(const char *part, const char *tmp)
+{
+	char *argv[] = { "mcopy", "-s", "-n", "-i", (char *)part, "::/pmulab", (char *)tmp, NULL };
 
-		line[strcspn(line, "\r\n")] = '\0';
-		add_name(names, n, slash ? slash + 1 : line);
-	}
-	if (f)
-		fclose(f);
-	unlink(listing);
-	return rc == 0 ? 0 : -1;
+	return proc_run(argv, 2) == 0 ? 0 : -1;
 }
 
 /* One run: its file into DIR/<stem>/results.txt, validated and reported. */
 static int import_one(const char *dir, const char *name, const char *from_dir,
-		      const char *part, enum report_format fmt, const char *source)
+		      enum report_format fmt, const char *source)
 {
-	char run[4200], dst[4400], src[4400], inner[600], stem[256], err[256];
+	char run[4200], dst[4400], src[4400], stem[256], err[256];
 	struct report_meta meta = { .boot_to_end_s = -1 };
 	struct stream *s;
 
@@ -120,19 +130,11 @@ static int import_one(const char *dir, const char *name, const char *from_dir,
 			stem, strerror(errno));
 		return EXIT_ERROR;
 	}
-	if (part) {
-		char *argv[] = { "mcopy", "-n", "-i", (char *)part, inner, dst, NULL };
-
-		snprintf(inner, sizeof(inner), "::/pmulab/%s", name);
-		if (proc_run(argv, 2) != 0) {
-			fprintf(stderr, "%s: import: cannot copy %s out of %s\n", pmulab_progname,
-				inner, source);
-			return EXIT_ERROR;
-		}
-	} else if (cli_path(src, sizeof(src), from_dir, name) < 0 ||
-		   cli_copy_file(src, dst) < 0) {
-		fprintf(stderr, "%s: import: cannot copy %s/%s: %s\n", pmulab_progname, from_dir,
-			name, strerror(errno));
+	if (cli_path(src, sizeof(src), from_dir, name) < 0 || cli_copy_file(src, dst) < 0) {
+		fprintf(stderr, "%s: import: cannot copy %s from %s: %s\n", pmulab_progname, name,
+			source, strerror(errno));
+		unlink(dst);
+		rmdir(run);
 		return EXIT_ERROR;
 	}
 	s = parse_file(dst, err, sizeof(err));
@@ -156,16 +158,59 @@ static int worse(int a, int b)
 	return rank[b] > rank[a] ? b : a;
 }
 
+/* The results files of source into ns; folder gets where they are, tmp
+ * (when not "") a copy to remove afterwards. 0, or EXIT_ERROR after a
+ * message. */
+static int find_runs(const char *source, const struct stat *st, char *folder, size_t len,
+		     char *tmp, size_t tmplen, struct names *ns)
+{
+	char part[4200], err[512];
+	const char *tmpdir = getenv("TMPDIR");
+	uint64_t offset;
+
+	tmp[0] = '\0';
+	if (S_ISDIR(st->st_mode)) {
+		if (list_dir(source, folder, len, ns) == 0)
+			return 0;
+		fprintf(stderr, "%s: import: cannot list %s: %s\n", pmulab_progname, source,
+			strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (disk_esp_offset(source, &offset, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: import: %s\n", pmulab_progname, err);
+		return EXIT_ERROR;
+	}
+	snprintf(part, sizeof(part), "%s@@%llu", source, (unsigned long long)offset);
+	snprintf(tmp, tmplen, "%s/pmulab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(tmp)) {
+		fprintf(stderr, "%s: import: cannot create %s: %s\n", pmulab_progname, tmp,
+			strerror(errno));
+		tmp[0] = '\0';
+		return EXIT_ERROR;
+	}
+	if (copy_disk(part, tmp) < 0) {
+		fprintf(stderr, "%s: import: %s has no \\pmulab folder on its EFI System "
+			"Partition (offset %llu): not a pmulab stick?\n", pmulab_progname, source,
+			(unsigned long long)offset);
+		return EXIT_ERROR;
+	}
+	if (list_dir(tmp, folder, len, ns) < 0) {
+		fprintf(stderr, "%s: import: cannot list the copy of %s in %s: %s\n",
+			pmulab_progname, source, tmp, strerror(errno));
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	const char *source = NULL, *out = NULL, *v;
 	enum report_format fmt = REPORT_TEXT;
-	char dir[4096], folder[4096], part[4200], err[512];
-	char *names[RUNS_MAX];
-	size_t n = 0;
+	char dir[4096], folder[4096], tmp[4096];
+	struct names ns = { 0 };
 	struct stat st;
-	uint64_t offset;
-	int code = EXIT_OK;
+	bool ready;
+	int code;
 
 	for (int i = 1; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "import", "--out")))
@@ -185,43 +230,34 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "%s: import: %s: %s\n", pmulab_progname, source, strerror(errno));
 		return EXIT_ERROR;
 	}
-	if (cli_out_dir(out, "import", dir, sizeof(dir)) < 0)
-		return EXIT_ERROR;
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
-	if (S_ISDIR(st.st_mode)) {
-		if (list_dir(source, folder, sizeof(folder), names, &n) < 0) {
-			fprintf(stderr, "%s: import: cannot list %s: %s\n", pmulab_progname, source,
-				strerror(errno));
-			return EXIT_ERROR;
-		}
-	} else {
-		if (disk_esp_offset(source, &offset, err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s: import: %s\n", pmulab_progname, err);
-			return EXIT_ERROR;
-		}
-		snprintf(part, sizeof(part), "%s@@%llu", source, (unsigned long long)offset);
-		if (list_disk(part, dir, names, &n) < 0) {
-			fprintf(stderr, "%s: import: %s has no \\pmulab folder on its EFI System "
-				"Partition (offset %llu): not a pmulab stick?\n", pmulab_progname,
-				source, (unsigned long long)offset);
-			return EXIT_ERROR;
-		}
-	}
-	if (!n) {
+	/* The runs are found before DIR is made: a failed import leaves none. */
+	code = find_runs(source, &st, folder, sizeof(folder), tmp, sizeof(tmp), &ns);
+	if (code == EXIT_OK && !ns.n) {
 		fprintf(stderr, "%s: import: no results-NNN.txt in %s: the stick was not booted "
 			"yet, or results=off\n", pmulab_progname, source);
-		return EXIT_ERROR;
+		code = EXIT_ERROR;
 	}
-	qsort(names, n, sizeof(names[0]), name_cmp);
-	for (size_t i = 0; i < n; i++) {
-		int rc = import_one(dir, names[i], folder, S_ISDIR(st.st_mode) ? NULL : part, fmt,
-				    source);
+	if (code == EXIT_OK && cli_out_dir(out, "import", dir, sizeof(dir)) < 0)
+		code = EXIT_ERROR;
+	ready = code == EXIT_OK;
+	if (ready)
+		qsort(ns.v, ns.n, sizeof(ns.v[0]), name_cmp);
+	for (size_t i = 0; ready && i < ns.n; i++) {
+		int rc = import_one(dir, ns.v[i], folder, fmt, source);
 
-		fprintf(stderr, "%s: import: %s -> %s/%.*s: %s\n", pmulab_progname, names[i], dir,
-			(int)(strlen(names[i]) - 4), names[i],
+		fprintf(stderr, "%s: import: %s -> %s/%.*s: %s\n", pmulab_progname, ns.v[i], dir,
+			(int)(strlen(ns.v[i]) - 4), ns.v[i],
 			rc == EXIT_OK ? "complete, ok" : rc == EXIT_PARTIAL ? "partial" : "error");
 		code = worse(code, rc);
-		free(names[i]);
 	}
+	for (size_t i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	if (tmp[0])
+		nftw(tmp, remove_entry, TREE_FDS, FTW_DEPTH | FTW_PHYS);
+	/* A DIR of its own making that no run reached (rmdir leaves any other). */
+	if (ready && !out)
+		rmdir(dir);
 	return code;
 }

@@ -131,6 +131,36 @@ def test_image_refuses_a_bad_config(pmulab, tmp_path, args, message):
     assert not out.exists() and not glob.glob(str(out) + "*")
 
 
+def image_with_config(pmulab, tmp_path, text, *args):
+    (tmp_path / "config.txt").write_bytes(text)
+    out = tmp_path / "x.img"
+    proc = subprocess.run([str(pmulab), "image", "-o", str(out), "--config",
+                           str(tmp_path / "config.txt"), *args], capture_output=True, text=True)
+    return proc, out
+
+
+def test_image_refuses_a_config_it_would_truncate(pmulab, tmp_path):
+    """A NUL once ended the host's reading: later lines went unchecked and
+    uncopied, exit 0. A config over the payload's limit made a stick that ran
+    with the defaults."""
+    proc, out = image_with_config(pmulab, tmp_path, b"exit=qemu\n# c\n\0bogus=1\nseed=2\n")
+    assert proc.returncode == 1, proc.stderr
+    assert "config.txt line 3: a NUL byte" in proc.stderr and "no image made" in proc.stderr
+    assert not out.exists()
+    big = b"# padding\n" * 6553 + b"seed=2\n"          # 65537 bytes
+    assert len(big) == 65537
+    proc, out = image_with_config(pmulab, tmp_path, big)
+    assert proc.returncode == 1, proc.stderr
+    assert "65537 bytes, over the 65536 the payload reads" in proc.stderr
+    assert not out.exists()
+    # The limit itself is taken, and so is a template the --set lines push over.
+    proc, out = image_with_config(pmulab, tmp_path, big[:65536 - 7] + b"seed=2\n")
+    assert proc.returncode == 0, proc.stderr
+    proc, out = image_with_config(pmulab, tmp_path, big[:65536 - 7] + b"seed=2\n",
+                                  "--set", "exit_wait=5")
+    assert proc.returncode == 1 and "and the --set lines" in proc.stderr
+
+
 def test_image_with_settings(pmulab, tmp_path):
     out = tmp_path / "custom.img"
     proc = subprocess.run([str(pmulab), "image", "-o", str(out), "--set", "skip=pmu,lbr",
@@ -154,6 +184,77 @@ def test_import_errors(pmulab, tmp_path):
     assert proc.returncode == 1 and "no results-NNN.txt" in proc.stderr
 
 
+def mcopy_into(image, files):
+    """files (paths) into the image's \\pmulab folder, by exact name."""
+    env = {**os.environ, "MTOOLS_SKIP_CHECK": "1"}
+    subprocess.run(["mcopy", "-i", f"{image}@@1048576", *map(str, files), "::/pmulab/"],
+                   check=True, env=env, capture_output=True)
+
+
+def test_import_takes_every_file_by_its_exact_name(pmulab, tmp_path):
+    """1,005 files once imported as 1,000 with no word of the 5 left out,
+    and an mcopy pattern made results-[1].txt fail."""
+    src = tmp_path / "mounted" / "pmulab"
+    src.mkdir(parents=True)
+    for i in range(1, 1006):
+        (src / f"results-{i:04d}.txt").write_bytes(b"")
+    proc = import_(pmulab, tmp_path / "mounted", tmp_path / "many")
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert proc.stderr.count(": partial\n") == 1005
+    assert len(list((tmp_path / "many").iterdir())) == 1005
+
+    img = tmp_path / "stick.img"
+    shutil.copy(IMAGE, img)
+    files = tmp_path / "files"
+    files.mkdir()
+    for name, body in [("results-[1].txt", b"first"), ("results-1.txt", b"second")]:
+        (files / name).write_bytes(body)
+    mcopy_into(img, sorted(files.iterdir()))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    proc = subprocess.run([str(pmulab), "import", str(img), "--out", str(tmp_path / "odd")],
+                          capture_output=True, text=True, env={**os.environ, "TMPDIR": str(scratch)})
+    assert proc.returncode == 3, proc.stderr
+    for name, body in [("results-[1]", b"first"), ("results-1", b"second")]:
+        assert (tmp_path / "odd" / name / "results.txt").read_bytes() == body
+    assert list(scratch.iterdir()) == []        # the stick's copy is removed
+
+
+def test_import_reads_the_backup_gpt(pmulab, tmp_path):
+    """A zeroed primary GPT (header and entries): the backup at the disk's
+    end finds the ESP."""
+    img = tmp_path / "stick.img"
+    shutil.copy(IMAGE, img)
+    (tmp_path / "results-001.txt").write_bytes(b"")
+    mcopy_into(img, [tmp_path / "results-001.txt"])
+    with open(img, "r+b") as f:
+        f.seek(512)
+        f.write(bytes(33 * 512))
+    proc = import_(pmulab, img, tmp_path / "out")
+    assert proc.returncode == 3, proc.stderr
+    assert (tmp_path / "out" / "results-001" / "results.txt").exists()
+    # The image on a bigger stick: its backup is at 64 MiB, not at the end.
+    with open(img, "r+b") as f:
+        f.truncate(128 << 20)
+    proc = import_(pmulab, img, tmp_path / "stick")
+    assert proc.returncode == 3, proc.stderr
+    assert (tmp_path / "stick" / "results-001" / "results.txt").exists()
+
+
+def test_failed_import_leaves_no_directory(pmulab, tmp_path):
+    empty = tmp_path / "empty.img"
+    empty.write_bytes(bytes(1 << 20))
+    proc = subprocess.run([str(pmulab), "import", str(empty)], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert proc.returncode == 1
+    assert not glob.glob(str(tmp_path / "runs" / "import-*"))
+    (tmp_path / "blank").mkdir()
+    proc = subprocess.run([str(pmulab), "import", str(tmp_path / "blank")], capture_output=True,
+                          text=True, cwd=tmp_path)
+    assert proc.returncode == 1 and "no results-NNN.txt" in proc.stderr
+    assert not glob.glob(str(tmp_path / "runs" / "import-*"))
+
+
 def test_flash_refuses_what_is_not_a_stick(pmulab, tmp_path):
     img = IMAGE
     proc = subprocess.run([str(pmulab), "flash", str(img), str(tmp_path / "file")],
@@ -171,4 +272,15 @@ def test_flash_refuses_what_is_not_a_stick(pmulab, tmp_path):
         pytest.skip("no fixed block device here to be refused")
     proc = subprocess.run([str(pmulab), "flash", str(img), fixed[0], "--yes"],
                           capture_output=True, text=True)
-    assert proc.returncode == 1 and "not a removable disk" in proc.stderr
+    assert proc.returncode == 1 and "not on USB" in proc.stderr
+    # A link is judged by what it resolves to, and so is a path spelled
+    # another way; --force-removable takes no disk that is not removable.
+    name = os.path.basename(fixed[0])
+    os.symlink(fixed[0], tmp_path / "stick")
+    for dev, args in [(tmp_path / "stick", []), (f"/dev//{name}", []),
+                      (f"/dev/./{name}", ["--force-removable"])]:
+        proc = subprocess.run([str(pmulab), "flash", str(img), str(dev), "--yes", *args],
+                              capture_output=True, text=True)
+        assert proc.returncode == 1, proc.stderr
+        assert f"refusing {fixed[0]}: " in proc.stderr
+        assert ("neither on USB nor removable" if args else "not on USB") in proc.stderr

@@ -238,6 +238,24 @@ static void test_long_and_binary(void)
 	CHECK_U64(errs[0].line, 1);
 	CHECK_U64(cfg.exit, EXIT_REBOOT);
 
+	/* Around the limit, with and without '=': a line of CONFIG_LINE_MAX
+	 * bytes is read whole (key and value buffers hold it and its NUL),
+	 * one more byte is too long. */
+	for (size_t len = CONFIG_LINE_MAX - 1; len <= CONFIG_LINE_MAX + 2; len++) {
+		for (int eq = 0; eq < 2; eq++) {
+			memset(text, 'k', len);
+			if (eq)
+				text[len - 1] = '=';
+			memcpy(text + len, "\nexit=reboot\n", 14);
+			CHECK_U64(parse(text), 1);
+			CHECK_STR(errs[0].reason, len > CONFIG_LINE_MAX ? "line-too-long" :
+				  eq ? "unknown-key" : "missing-equals");
+			CHECK_U64(strlen(errs[0].key), len > CONFIG_LINE_MAX ? 0 :
+				  sizeof(errs[0].key) - 1);
+			CHECK_U64(cfg.exit, EXIT_REBOOT);
+		}
+	}
+
 	/* A NUL inside the data is a bad byte, not the end of the text. */
 	static const char bin[] = "exit=qemu\n\0\0\0\nexit_wait=7\n";
 	nerrs = 0;
