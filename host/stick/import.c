@@ -13,6 +13,7 @@
 #include "host/cli.h"
 #include "host/stick/disk.h"
 #include "host/boot/esp.h"
+#include "host/db/db.h"
 #include "host/proc.h"
 #include "host/stick/stick.h"
 
@@ -223,5 +224,5 @@ int cmd_import(int argc, char **argv)
 		code = worse(code, rc);
 		free(names[i]);
 	}
-	return code;
+	return db_feed(dir, code);
 }
