@@ -1,5 +1,6 @@
 /* pmulab history --plot: the values over time, a line per bench, machine
  * and source, drawn by gnuplot as pmulab plot draws (host/report/plot.h). */
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +112,8 @@ int hist_plot(const char *file, const struct hist_query *q, const struct hist *h
 	snprintf(dat, sizeof(dat), "%s/%s.dat", dir, name);
 	snprintf(gp, sizeof(gp), "%s/%s.gp", dir, name);
 	if (write_dat(dat, h) < 0 || write_gp(gp, name, ext + 1, q, h) < 0) {
-		perror(pmulab_progname);
+		fprintf(stderr, "%s history: --plot: cannot write %s and %s: %s\n",
+			pmulab_progname, dat, gp, strerror(errno));
 		return -1;
 	}
 	snprintf(name + strlen(name), sizeof(name) - strlen(name), ".gp");

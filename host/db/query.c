@@ -13,7 +13,7 @@ static const char counters_sql[] =
 	" WHERE c.event = ?1 AND (?2 IS NULL OR c.bench = ?2)"
 	" AND (?3 IS NULL OR instr(lower(r.machine), lower(?3)) > 0)"
 	" AND coalesce(r.run_at, 0) >= ?4"
-	" ORDER BY c.bench, r.machine, r.run_at, r.id, c.seq";
+	" ORDER BY c.bench, r.machine, c.src, r.run_at, r.id, c.seq";
 static const char checks_sql[] =
 	"SELECT r.id, r.run_at, r.machine, r.kind, r.dir, k.result, k.expected, k.value,"
 	" k.reason FROM checks k JOIN runs r ON r.id = k.run"

@@ -28,7 +28,7 @@ struct hist_row {
 
 struct hist {
 	bool checks;		/* the name is a check's, not an event's */
-	struct hist_row *rows;	/* by bench, machine, time */
+	struct hist_row *rows;	/* by bench, machine, source, time */
 	size_t n;
 };
 

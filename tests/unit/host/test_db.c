@@ -114,6 +114,18 @@ static void test_add_idempotent(void)
 	/* Not a run directory: an error, and nothing added. */
 	CHECK(db_add_run(tmp, &o) < 0);
 	CHECK_U64(one(path, "SELECT count(*) FROM runs"), 2);
+
+	/* A directory of runs, as import makes: each is added. */
+	mkdir(at("import"), 0777);
+	rundir_make(at("import/results-001"), 3, 1000000);
+	rundir_make(at("import/results-002"), 4, 1000000);
+	CHECK(db_add_dirs(at("import"), &o) == 0);
+	CHECK_U64(one(path, "SELECT count(*) FROM runs"), 4);
+	CHECK_U64(one(path, "SELECT count(*) FROM runs WHERE dir LIKE '%/import/results-00_'"
+		      " AND kind = 'import'"), 2);
+	CHECK(db_add_dirs(at("import"), &o) == 0);
+	CHECK_U64(one(path, "SELECT count(*) FROM runs"), 4);
+	CHECK(db_add_dirs(at("import/results-001/records.txt"), &o) < 0);
 }
 
 static void test_merge_idempotent(void)
