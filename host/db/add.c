@@ -225,10 +225,11 @@ static int insert_records(struct db *db, int64_t run, const struct stream *s)
 	return rc;
 }
 
-/* The id of the run with this hash, 0 when none, -1 after a message. */
-static int64_t run_by_hash(struct db *db, const char *hash)
+/* The id of the run with this hash, 0 when none, -1 after a message; dir
+ * (when not NULL) gets its directory. */
+static int64_t run_by_hash(struct db *db, const char *hash, char *dir, size_t len)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM runs WHERE hash = ?");
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, dir FROM runs WHERE hash = ?");
 	int64_t id;
 	int rc;
 
@@ -237,6 +238,8 @@ static int64_t run_by_hash(struct db *db, const char *hash)
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (id && dir)
+		snprintf(dir, len, "%s", (const char *)sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : db_fail(db, "cannot read the runs");
 }
@@ -247,7 +250,7 @@ static int add_stream(struct db *db, const char *dir, const char *buf, size_t le
 	struct parser *p = parser_new(NULL, NULL);
 	struct stream *s;
 	struct run_meta m;
-	char hash[17];
+	char hash[17], had[4096];
 	int64_t id;
 
 	db_hash(buf, len, hash);
@@ -257,12 +260,14 @@ static int add_stream(struct db *db, const char *dir, const char *buf, size_t le
 		stream_free(s);
 		return -1;
 	}
-	if ((id = run_by_hash(db, hash)) != 0) {
+	if ((id = run_by_hash(db, hash, had, sizeof(had))) != 0) {
 		stream_free(s);
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		/* Byte-identical records are one run, wherever they were made. */
 		if (id > 0 && !o->quiet)
-			fprintf(stderr, "%s %s: %s is run %lld of %s already (hash %s)\n",
-				pmulab_progname, db->who, dir, (long long)id, db->path, hash);
+			fprintf(stderr, "%s %s: %s: its records are run %lld of %s already (%s, "
+				"hash %s): not added again\n", pmulab_progname, db->who, dir,
+				(long long)id, db->path, had, hash);
 		return id > 0 ? 0 : -1;
 	}
 	run_meta(s, dir, &m);
@@ -325,7 +330,7 @@ int64_t db_find_run(struct db *db, const char *run)
 		return -1;
 	db_hash(buf, len, hash);
 	free(buf);
-	if ((id = run_by_hash(db, hash)) == 0)
+	if ((id = run_by_hash(db, hash, NULL, 0)) == 0)
 		fprintf(stderr, "%s %s: %s is not in %s: pmulab db add %s\n", pmulab_progname,
 			db->who, run, db->path, run);
 	return id > 0 ? id : -1;

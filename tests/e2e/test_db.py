@@ -71,3 +71,43 @@ def test_history_and_baseline(boot, pmulab, tmp_path, monkeypatch):
     broken = db(pmulab, history, "history", "instructions")
     assert broken.returncode == 1 and "it was left as it is" in broken.stderr, broken.stderr
     assert (a.dir / "records.txt").read_bytes() == before
+
+
+def test_import_feeds_the_history(boot, pmulab, tmp_path):
+    """import adds each run it makes; --no-db adds none and makes no
+    database; a history that cannot be written is a warning only."""
+    run = boot()
+    assert run.rc == 0
+    stick = tmp_path / "stick" / "pmulab"
+    stick.mkdir(parents=True)
+    shutil.copy(run.dir / "results.txt", stick / "results-001.txt")
+
+    def imp(out, *args):
+        return subprocess.run([str(pmulab), "import", str(stick.parent), "--out", str(out),
+                               *args], capture_output=True, text=True, timeout=120)
+
+    history = tmp_path / "h.db"
+    off = imp(tmp_path / "off", "--no-db", "--db", str(history))
+    assert off.returncode == 0, off.stderr
+    assert not history.exists()
+    on = imp(tmp_path / "on", "--db", str(history))
+    assert on.returncode == 0, on.stderr
+    assert f"{tmp_path / 'on' / 'results-001'}: added as run 1" in on.stderr
+    listed = db(pmulab, history, "history", "instructions", "--bench", "loop")
+    assert "import   loop   icount" in listed.stdout, listed.stdout
+
+    # The history is a directory here: the run and its exit code are kept.
+    broken = imp(tmp_path / "broken", "--db", str(tmp_path))
+    assert broken.returncode == 0, broken.stderr
+    assert "warning:" in broken.stderr and "pmulab db add" in broken.stderr
+    assert (tmp_path / "broken" / "results-001" / "records.txt").read_bytes() == \
+        (tmp_path / "on" / "results-001" / "records.txt").read_bytes()
+
+
+def test_usage_errors(pmulab):
+    for args in (["db"], ["db", "bogus"], ["db", "diff", "1"], ["db", "baseline", "drop", "x"],
+                 ["history"], ["history", "x", "--since", "yesterday"],
+                 ["history", "x", "--plot", "x.pdf"], ["run", "--db"]):
+        proc = subprocess.run([str(pmulab), *args], capture_output=True, text=True)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.startswith("pmulab"), proc.stderr
