@@ -47,6 +47,12 @@ def test_history_and_baseline(boot, pmulab, tmp_path, monkeypatch):
     insns = a.first("counter", bench="loop", event="instructions", src="icount")["value"]
     for row, run in zip(icount, (a, b)):
         assert row[-1] == str(run.dir) and row[-2] == insns and "run" in row, out.stdout
+    plot = db(pmulab, history, "history", "instructions", "--bench", "loop", "--plot",
+              tmp_path / "insns.svg")
+    assert plot.returncode == 0, plot.stderr
+    assert (tmp_path / "insns.svg").read_text().lstrip().startswith("<?xml")
+    points = (tmp_path / "insns.dat").read_text().split()
+    assert points[1::3] == [insns, insns], points
     machines = db(pmulab, history, "db", "machines")
     assert machines.returncode == 0
     assert "qemu tcg / " in machines.stdout and "    2  " in machines.stdout, machines.stdout
