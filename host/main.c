@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 			return command_help(cmd);
 	argc--, argv++;
 	/* --db and --no-db are pmulab's, for the command's end (host/db/db.h). */
-	if (db_feeds(cmd->name) && !db_take_opts(&argc, argv))
-		return EXIT_USAGE;
+	if (db_feeds(cmd->name))
+		db_take_opts(&argc, argv);
 	return cmd->fn(argc, argv);
 }

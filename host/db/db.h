@@ -35,11 +35,12 @@ int db_add_run(const char *dir, const struct db_opts *o);
 int db_add_dirs(const char *dir, const struct db_opts *o);
 
 /* The options pmulab takes for the commands that feed the database (run,
- * import, linux, matrix): --db PATH and --no-db are removed from argv
- * (argc updated) into db_auto_opts before the command parses the rest.
- * Returns false with a message on a --db without a value. */
+ * lesson, import, linux, matrix): --db PATH and --no-db are removed from
+ * argv (argc updated; argv[0] is the command's name) into db_auto_opts
+ * before the command parses the rest; a --db without a PATH is a usage
+ * error. */
 bool db_feeds(const char *cmd);
-bool db_take_opts(int *argc, char **argv);
+void db_take_opts(int *argc, char **argv);
 extern struct db_opts db_auto_opts;
 extern const char usage_db_feed[];
 

@@ -1,4 +1,4 @@
-/* The database as the end of run, import, linux and matrix: their --db and
+/* The database as the end of run (and lesson), import, linux and matrix: their --db and
  * --no-db options and the automatic add, which never changes a command's
  * own outcome (db.h). */
 #include <dirent.h>
@@ -21,7 +21,7 @@ const char usage_db_feed[] =
 
 bool db_feeds(const char *cmd)
 {
-	static const char *const feeders[] = { "run", "import", "linux", "matrix" };
+	static const char *const feeders[] = { "run", "lesson", "import", "linux", "matrix" };
 
 	for (size_t i = 0; i < sizeof(feeders) / sizeof(feeders[0]); i++)
 		if (!strcmp(cmd, feeders[i]))
@@ -29,7 +29,7 @@ bool db_feeds(const char *cmd)
 	return false;
 }
 
-bool db_take_opts(int *argc, char **argv)
+void db_take_opts(int *argc, char **argv)
 {
 	int out = 1;
 
@@ -40,11 +40,8 @@ bool db_take_opts(int *argc, char **argv)
 		} else if (!strncmp(argv[i], "--db=", 5) && argv[i][5]) {
 			db_auto_opts.path = argv[i] + 5;
 		} else if (!strcmp(argv[i], "--db") || !strcmp(argv[i], "--db=")) {
-			if (argv[i][4] || i + 1 == *argc || !argv[i + 1][0]) {
-				fprintf(stderr, "%s %s: --db needs a PATH\n", pmulab_progname,
-					argv[0]);
-				return false;
-			}
+			if (argv[i][4] || i + 1 == *argc || !argv[i + 1][0])
+				cli_usage_error(argv[0], "--db needs a PATH");
 			db_auto_opts.path = argv[++i];
 		} else {
 			argv[out++] = argv[i];
@@ -52,7 +49,6 @@ bool db_take_opts(int *argc, char **argv)
 	}
 	argv[out] = NULL;
 	*argc = out;
-	return true;
 }
 
 int db_add_dirs(const char *dir, const struct db_opts *o)
