@@ -65,16 +65,17 @@ static void bind_field(sqlite3_stmt *st, int i, const struct record *r, const ch
 		sqlite3_bind_null(st, i);
 }
 
-/* A number as the payload writes it (decimal or 0x hex, signed): bound as an
- * integer, anything else as NULL. */
-static void bind_int(sqlite3_stmt *st, int i, const struct record *r, const char *key)
+/* A number as the payload writes it (base 10, or 0 for the cpu record's
+ * 0x hex too): bound as an integer, anything else as NULL. */
+static void bind_num(sqlite3_stmt *st, int i, const struct record *r, const char *key,
+		     int base)
 {
 	const char *v = r ? record_get(r, key) : NULL;
 	char *end;
 	long long n;
 
 	errno = 0;
-	n = v && *v ? strtoll(v, &end, 0) : 0;
+	n = v && *v ? strtoll(v, &end, base) : 0;
 	if (v && *v && !*end && !errno)
 		sqlite3_bind_int64(st, i, n);
 	else
@@ -116,9 +117,9 @@ static int64_t insert_run(struct db *db, const struct stream *s, const struct ru
 	bind_text(st, i++, m->accel);
 	bind_text(st, i++, m->qemu_cpu);
 	bind_field(st, i++, m->cpu, "vendor");
-	bind_int(st, i++, m->cpu, "family");
-	bind_int(st, i++, m->cpu, "model");
-	bind_int(st, i++, m->cpu, "stepping");
+	bind_num(st, i++, m->cpu, "family", 0);
+	bind_num(st, i++, m->cpu, "model", 0);
+	bind_num(st, i++, m->cpu, "stepping", 0);
 	bind_field(st, i++, m->cpu, "signature");
 	bind_field(st, i++, m->cpu, "brand");
 	bind_field(st, i++, m->cpu, "microcode");
@@ -193,9 +194,9 @@ static int insert_record(struct db *db, sqlite3_stmt **st, int64_t run, const st
 		bind_field(st[ST_COUNTER], 3, r, "bench");
 		bind_field(st[ST_COUNTER], 4, r, "event");
 		bind_field(st[ST_COUNTER], 5, r, "src");
-		bind_int(st[ST_COUNTER], 6, r, "value");
-		bind_int(st[ST_COUNTER], 7, r, "enabled");
-		bind_int(st[ST_COUNTER], 8, r, "running");
+		bind_num(st[ST_COUNTER], 6, r, "value", 10);
+		bind_num(st[ST_COUNTER], 7, r, "enabled", 10);
+		bind_num(st[ST_COUNTER], 8, r, "running", 10);
 		bind_field(st[ST_COUNTER], 9, r, "reason");
 		return step_done(db, st[ST_COUNTER]);
 	}
