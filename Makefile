@@ -198,6 +198,8 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -D_GNU_SOURCE \
 HOST_SRCS := $(filter-out host/plugin/pmulab-plugin.c,\
 	$(sort $(wildcard host/*.c host/*/*.c)))
 HOST_OBJS := $(call objs,$(BUILD)/host,$(HOST_SRCS))
+# Debian's libsqlite3 (libsqlite3-dev): the run history, host/db/.
+HOST_LIBS := -lsqlite3
 # What the host shares with the payload, hosted: the linker takes the members
 # the tool calls (the config check needs the kernels' table, pmulab linux the
 # kernels themselves).
@@ -232,7 +234,7 @@ $(BUILD)/host/libshared.a: $(HOST_SHARED_OBJS)
 
 $(BUILD)/pmulab: $(HOST_OBJS) $(BUILD)/host/libshared.a $(BUILD)/tolerances.txt
 	$(E) "  LINK    $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/libshared.a -o $@ -lm
+	$(Q)$(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/libshared.a -o $@ -lm $(HOST_LIBS)
 
 # pmulab compare's default tolerance table, beside the binary.
 $(BUILD)/tolerances.txt: host/compare/tolerances.txt
@@ -302,7 +304,7 @@ $(BUILD)/unit/libunit.a: $(UNIT_LIB_OBJS)
 define unit_test
 $(BUILD)/unit/$(basename $(notdir $(1))): $(BUILD)/unit/$(1:.c=.o) $(BUILD)/unit/libunit.a
 	$$(E) "  UNIT    $$@"
-	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.o %.a,$$^) -o $$@ -lm
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.o %.a,$$^) -o $$@ -lm $$(HOST_LIBS)
 endef
 $(foreach t,$(UNIT_TEST_SRCS),$(eval $(call unit_test,$(t))))
 

@@ -32,6 +32,8 @@ const char usage_main[] =
 	"  linux      run the same kernels under Linux (perf, else valgrind);\n"
 	"             --profile: the sampling workload under perf record\n"
 	"  compare    put two runs side by side, with a verdict per row\n"
+	"  history    a counter's or check's values over every run in the history\n"
+	"  db         the run history: add, machines, diff, baseline, merge\n"
 	"  help       this text, or a command's: pmulab help COMMAND\n"
 	"\n"
 	"  --help     this text (COMMAND --help: the command's)\n"

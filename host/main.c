@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "host/cli.h"
+#include "host/db/db.h"
+#include "host/db/db_cli.h"
 #include "host/profile/profile_cli.h"
 #include "host/stick/stick.h"
 
@@ -26,6 +28,9 @@ static const struct command {
 	{ "linux", cmd_linux, usage_linux, usage_exit_codes },
 	/* compare's own usage text gives its codes. */
 	{ "compare", cmd_compare, usage_compare, "" },
+	/* db's and history's own usage texts give their codes. */
+	{ "history", cmd_history, usage_history, "" },
+	{ "db", cmd_db, usage_db, "" },
 };
 
 static const struct command *find_command(const char *name)
@@ -49,6 +54,14 @@ static int help(FILE *out, const char *usage, const char *exit_codes)
 	return out == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
+static int command_help(const struct command *cmd)
+{
+	help(stdout, cmd->usage, cmd->exit_codes);
+	if (db_feeds(cmd->name))
+		fputs(usage_db_feed, stdout);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *cmd;
@@ -65,13 +78,17 @@ int main(int argc, char **argv)
 		if (argc == 2)
 			return help(stdout, usage_main, usage_exit_codes);
 		if (argc == 3 && (cmd = find_command(argv[2])))
-			return help(stdout, cmd->usage, cmd->exit_codes);
+			return command_help(cmd);
 		return unknown_command(argv[argc - 1]);
 	}
 	if (!(cmd = find_command(argv[1])))
 		return unknown_command(argv[1]);
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return help(stdout, cmd->usage, cmd->exit_codes);
-	return cmd->fn(argc - 1, argv + 1);
+			return command_help(cmd);
+	argc--, argv++;
+	/* --db and --no-db are pmulab's, for the command's end (host/db/db.h). */
+	if (db_feeds(cmd->name))
+		db_take_opts(&argc, argv);
+	return cmd->fn(argc, argv);
 }

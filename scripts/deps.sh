@@ -1,13 +1,14 @@
 #!/bin/sh
 # Install the Debian packages pmulab needs, only those missing: when all are
 # present this downloads nothing and changes nothing.
-#   scripts/deps.sh          build, run and test (gnuplot: pmulab plot, html)
+#   scripts/deps.sh          build, run and test (gnuplot: pmulab plot, html;
+#                            libsqlite3-dev: the run history, host/db/)
 #   scripts/deps.sh fuzz     also clang + libFuzzer runtime (make fuzz)
 #   scripts/deps.sh plugin   also QEMU's qemu-plugin.h, fetched once into a cache
 #                            folder (scripts/qemu-plugin-h.sh; make runs it too)
 set -eu
 
-pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest valgrind"
+pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest valgrind libsqlite3-dev"
 for group in "$@"; do
 	case "$group" in
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "host/cli.h"
 #include "host/boot/esp.h"
+#include "host/db/db.h"
 #include "host/boot/live.h"
 #include "host/proc.h"
 #include "host/boot/qemu.h"
@@ -539,5 +540,5 @@ int cmd_run(int argc, char **argv)
 	meta.mode = mode;
 	meta.boot_to_end_s = b.boot_to_end;
 	rc = cli_conclude(b.stream, dir, o.fmt, &meta);
-	return ref_failed && rc == EXIT_OK ? EXIT_ERROR : rc;
+	return db_feed(dir, ref_failed && rc == EXIT_OK ? EXIT_ERROR : rc);
 }

@@ -271,7 +271,7 @@ static char *read_text(const char *path)
 	return t.buf;
 }
 
-static int load_tolerances(const char *given, struct tol_table *t)
+int tol_load(const char *who, const char *given, struct tol_table *t)
 {
 	char buf[4096], err[256];
 	const char *path = given ? given : getenv("PMULAB_TOLERANCES");
@@ -281,15 +281,15 @@ static int load_tolerances(const char *given, struct tol_table *t)
 	if (!path || !*path)
 		path = esp_beside_self("tolerances.txt", buf, sizeof(buf));
 	if (!path || !(text = read_text(path))) {
-		fprintf(stderr, "%s compare: cannot read the tolerance file %s: give "
-			"--tolerance FILE (host/compare/tolerances.txt)\n", pmulab_progname,
+		fprintf(stderr, "%s %s: cannot read the tolerance file %s: give "
+			"--tolerance FILE (host/compare/tolerances.txt)\n", pmulab_progname, who,
 			path ? path : "tolerances.txt");
 		return -1;
 	}
 	rc = tol_parse(text, t, err, sizeof(err));
 	free(text);
 	if (rc < 0)
-		fprintf(stderr, "%s compare: %s: %s\n", pmulab_progname, path, err);
+		fprintf(stderr, "%s %s: %s: %s\n", pmulab_progname, who, path, err);
 	return rc;
 }
 
@@ -352,7 +352,7 @@ int cmd_compare(int argc, char **argv)
 	else
 		cli_usage_error("compare", "--format '%s': use text, csv, json or html", fmt_name);
 
-	if (load_tolerances(tol, &t) < 0)
+	if (tol_load("compare", tol, &t) < 0)
 		return EXIT_ERROR;
 	a = load_stream("compare", args[0], pa, sizeof(pa));
 	b = a ? load_stream("compare", args[1], pb, sizeof(pb)) : NULL;

@@ -36,6 +36,10 @@ struct tol_table {
 /* Parses the text of a tolerance file; -1 with err naming the line. */
 int tol_parse(const char *text, struct tol_table *t, char *err, size_t errlen);
 void tol_free(struct tol_table *t);
+/* Reads and parses the tolerance file (compare.c, not pure): given, else
+ * $PMULAB_TOLERANCES, else tolerances.txt beside the program; -1 after a
+ * message naming who ("pmulab WHO: ..."). */
+int tol_load(const char *who, const char *given, struct tol_table *t);
 /* The entry for event in scope: its own line, else the * line; NULL when
  * neither is there. */
 const struct tol_entry *tol_find(const struct tol_table *t, const char *event,

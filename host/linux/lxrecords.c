@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "host/cli.h"
+#include "host/db/db.h"
 #include "host/linux/lxrecords.h"
 #include "lib/record.h"
 
@@ -111,5 +112,5 @@ int lx_conclude(const char *dir, enum report_format fmt)
 	report_print(stdout, s, fmt, &meta);
 	code = stream_exit_code(s);
 	stream_free(s);
-	return code;
+	return db_feed(dir, code);
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "host/stream/parse.h"
 
 /* The cache-miss events the chase plot draws on its right axis, in the
@@ -95,6 +96,15 @@ bool plot_has_benches(const struct stream *s);
 const char *plot_gnuplot(void);
 /* Why plot_gnuplot() found none and how to get it, as a sentence. */
 const char *plot_gnuplot_missing(void);
+/* Runs gnuplot on script in dir, its stdout to our stderr (a report on
+ * stdout stays clean), stdin from /dev/null: its exit code, 126 when it
+ * could not be set up, 127 when it could not be started, -1 when it died. */
+int plot_gnuplot_run(const char *gnuplot, const char *dir, const char *script);
+/* Record bytes for a gnuplot file: letters, digits and " +,-./:=@_()[]" as
+ * they are, anything else (quotes, '#', '\\', control bytes) as a visible
+ * \xHH. Inside a single-quoted gnuplot string a backslash is literal, so
+ * this never ends the string, and a data file's comment never ends early. */
+void plot_put_safe(FILE *f, const char *val, size_t len);
 
 enum plot_kind { PLOT_CHASE, PLOT_BRANCH, PLOT_KINDS };
 

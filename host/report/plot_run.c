@@ -62,10 +62,7 @@ const char *plot_gnuplot_missing(void)
 	return why;
 }
 
-/* gnuplot script in dir, its stdout to our stderr (a report on stdout
- * stays clean), stdin from /dev/null: its exit code, 126 when it could not
- * be set up, 127 when it could not be started, -1 when it died. */
-static int run_gnuplot(const char *gnuplot, const char *dir, const char *script)
+int plot_gnuplot_run(const char *gnuplot, const char *dir, const char *script)
 {
 	int status, null;
 	pid_t pid = fork();
@@ -137,7 +134,7 @@ static void draw(struct plot_file *pf, const char *dir, const char *ext, const c
 		return;
 	snprintf(pf->gp, sizeof(pf->gp), "%s", gp_path);
 	snprintf(name, sizeof(name), "%s.gp", pf->name);
-	rc = run_gnuplot(gnuplot, dir, name);
+	rc = plot_gnuplot_run(gnuplot, dir, name);
 	if (rc != 0) {
 		gnuplot_failed(who, gnuplot, gp_path, rc);
 		/* What a failed gnuplot left is no picture of this data. */

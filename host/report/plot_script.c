@@ -17,11 +17,7 @@ static char *text_close(struct memtext *t)
 	return t->buf;
 }
 
-/* Record bytes for a gnuplot file: letters, digits and a few marks as they
- * are, anything else (quotes, '#', '\\', control bytes) as a visible \xHH.
- * Inside a single-quoted gnuplot string a backslash is literal, so this
- * never ends the string, and the data file's comment never ends early. */
-static void put_safe(FILE *f, const char *val, size_t len)
+void plot_put_safe(FILE *f, const char *val, size_t len)
 {
 	static const char marks[] = " +,-./:=@_()[]";
 
@@ -42,7 +38,7 @@ static void put_bench_name(FILE *f, const struct record *bench)
 
 	fputs(" # ", f);
 	if (name)
-		put_safe(f, name->val, name->len);
+		plot_put_safe(f, name->val, name->len);
 	else
 		fputs("(no name)", f);
 }
@@ -285,7 +281,7 @@ static void put_branch_title(FILE *f, const struct branch_plot *b)
 	} else {
 		fputs("set title 'branch patterns: TSC ticks per iteration "
 		      "(no branch-miss counts: ", f);
-		put_safe(f, b->reason, b->reason_len);
+		plot_put_safe(f, b->reason, b->reason_len);
 		fputc(')', f);
 	}
 	fputc('\'', f);

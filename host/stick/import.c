@@ -14,6 +14,7 @@
 #include "host/cli.h"
 #include "host/stick/disk.h"
 #include "host/boot/esp.h"
+#include "host/db/db.h"
 #include "host/proc.h"
 #include "host/stick/stick.h"
 
@@ -257,7 +258,7 @@ int cmd_import(int argc, char **argv)
 	if (tmp[0])
 		nftw(tmp, remove_entry, TREE_FDS, FTW_DEPTH | FTW_PHYS);
 	/* A DIR of its own making that no run reached (rmdir leaves any other). */
-	if (ready && !out)
-		rmdir(dir);
-	return code;
+	if (ready && !out && rmdir(dir) == 0)
+		ready = false;
+	return ready ? db_feed(dir, code) : code;
 }

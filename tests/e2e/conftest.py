@@ -65,6 +65,14 @@ class Run:
         return [r["fields"] for r in self.records if r["type"] == rtype]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def run_history(tmp_path_factory):
+    """run, import and linux add their runs to a run history (docs/db.md):
+    the session's own, not the checkout's runs/pmulab.db. A test that
+    reads it sets PMULAB_DB to one of its own."""
+    os.environ["PMULAB_DB"] = str(tmp_path_factory.mktemp("history") / "pmulab.db")
+
+
 @pytest.fixture(scope="session")
 def pmulab():
     assert PMULAB.exists(), "build/pmulab is missing: run 'make' first"
