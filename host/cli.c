@@ -354,6 +354,28 @@ int cli_mark_latest(const char *dir)
 	return 0;
 }
 
+int cli_stamp_run(const char *dir)
+{
+	char path[4096], stamp[64];
+	struct timespec ts;
+	struct tm tm;
+	FILE *f = NULL;
+	int bad;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	bad = cli_path(path, sizeof(path), dir, CLI_STARTED) < 0 || !(f = fopen(path, "w"));
+	if (f)
+		bad = (fprintf(f, "%s.%09ldZ\n", stamp, (long)ts.tv_nsec) < 0) | (fclose(f) != 0);
+	if (bad) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", pmulab_progname, path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int cli_path(char *buf, size_t len, const char *dir, const char *name)
 {
 	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len) {

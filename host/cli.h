@@ -59,6 +59,11 @@ int cli_out_dir(const char *given, const char *kind, char *dir, size_t len);
 /* Points runs/latest at dir when dir is runs/NAME (the default, or --out
  * runs/NAME); 0, or -1 after a warning (the run goes on). */
 int cli_mark_latest(const char *dir);
+/* Writes dir/started.txt, the UTC time a run made here started (to the ns):
+ * two runs with the same records are still two runs to the history
+ * (docs/db.md). 0, or -1 after a warning (the run goes on). */
+#define CLI_STARTED "started.txt"
+int cli_stamp_run(const char *dir);
 /* dir/name into buf; -1 with errno ENAMETOOLONG when it does not fit. */
 int cli_path(char *buf, size_t len, const char *dir, const char *name);
 /* All of buf to fd despite short writes and EINTR; 0 or -1 (errno). */

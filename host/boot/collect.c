@@ -197,6 +197,7 @@ int cmd_collect(int argc, char **argv)
 	if (in < 0 || cli_out_dir(out, "collect", dir, sizeof(dir)) < 0)
 		return EXIT_ERROR;
 	cli_mark_latest(dir);
+	cli_stamp_run(dir);
 	/* A reused DIR: its old records.txt must not outlive a new serial.log
 	 * if this collect is killed before writing its own. */
 	if (cli_path(log_path, sizeof(log_path), dir, "records.txt") == 0)

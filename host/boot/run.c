@@ -431,6 +431,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	cli_mark_latest(dir);
+	cli_stamp_run(dir);
 	if (build_esp(dir, efi, &o, &qc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
 		free(o.sets);

@@ -15,13 +15,28 @@
 #define FNV64_OFFSET 0xcbf29ce484222325ULL
 #define FNV64_PRIME 0x100000001b3ULL
 
-void db_hash(const void *buf, size_t len, char out[17])
+static uint64_t fnv(uint64_t h, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	uint64_t h = FNV64_OFFSET;
 
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ p[i]) * FNV64_PRIME;
+	return h;
+}
+
+void db_run_hash(const char *dir, const void *records, size_t len, char out[17])
+{
+	uint64_t h = fnv(FNV64_OFFSET, records, len);
+	char path[4200], started[64];
+	FILE *f;
+
+	/* A run made here says when it started: the same records twice are
+	 * still two runs. An imported one is its records alone, so importing
+	 * it again adds nothing. */
+	if (cli_path(path, sizeof(path), dir, CLI_STARTED) == 0 && (f = fopen(path, "rb"))) {
+		h = fnv(h, started, fread(started, 1, sizeof(started), f));
+		fclose(f);
+	}
 	snprintf(out, 17, "%016" PRIx64, h);
 }
 
@@ -254,7 +269,7 @@ static int add_stream(struct db *db, const char *dir, const char *buf, size_t le
 	char hash[17], had[4096];
 	int64_t id;
 
-	db_hash(buf, len, hash);
+	db_run_hash(dir, buf, len, hash);
 	parser_feed(p, buf, len);
 	s = parser_finish(p);
 	if (db_exec(db, "BEGIN IMMEDIATE") < 0) {
@@ -329,7 +344,7 @@ int64_t db_find_run(struct db *db, const char *run)
 	}
 	if (!(buf = read_records(db->who, run, &len)))
 		return -1;
-	db_hash(buf, len, hash);
+	db_run_hash(run, buf, len, hash);
 	free(buf);
 	if ((id = run_by_hash(db, hash, NULL, 0)) == 0)
 		fprintf(stderr, "%s %s: %s is not in %s: pmulab db add %s\n", pmulab_progname,

@@ -1,5 +1,6 @@
 /* A run's provenance for the database (runmeta.h). */
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,6 +59,21 @@ static void settings(const struct record *config, char *out, size_t len)
 		snprintf(out, len, "%.*s", (int)(crc - 1 - (body + 8)), body + 8);
 }
 
+/* The second its started.txt names (cli_stamp_run), or 0. */
+static time_t started_at(const char *dir)
+{
+	char path[4200], line[64];
+	struct tm tm = { 0 };
+	const char *end;
+	FILE *f;
+
+	if (cli_path(path, sizeof(path), dir, CLI_STARTED) < 0 || !(f = fopen(path, "r")))
+		return 0;
+	end = fgets(line, sizeof(line), f) ? strptime(line, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	fclose(f);
+	return end ? timegm(&tm) : 0;
+}
+
 void run_meta(const struct stream *s, const char *dir, struct run_meta *m)
 {
 	const char *boot, *hv;
@@ -82,7 +98,9 @@ void run_meta(const struct stream *s, const char *dir, struct run_meta *m)
 			 !strcmp(boot, "linux") ? "native" : "");
 	if (gethostname(m->host, sizeof(m->host) - 1) < 0)
 		m->host[0] = '\0';
-	if (cli_path(path, sizeof(path), dir, "records.txt") == 0 && stat(path, &st) == 0)
+	m->run_at = started_at(dir);
+	if (!m->run_at && cli_path(path, sizeof(path), dir, "records.txt") == 0 &&
+	    stat(path, &st) == 0)
 		m->run_at = st.st_mtime;
 	settings(m->config, m->settings, sizeof(m->settings));
 	if (m->config)

@@ -15,7 +15,7 @@ struct run_meta {
 	char host[256];		/* the host that added the run */
 	char settings[4096];	/* the config record's fields, as received */
 	char suites[256];	/* its suite= and benches= */
-	int64_t run_at;		/* records.txt's mtime, seconds since 1970 */
+	int64_t run_at;		/* started.txt, else records.txt's mtime: s since 1970 */
 	const struct record *hello, *cpu, *config, *linux_rec, *end;
 };
 

@@ -53,7 +53,8 @@ int db_merge(struct db *db, const char *other);
 /* RUN as the commands take it, a run id or a run directory (by its content
  * hash), to the run's id; -1 after a message. */
 int64_t db_find_run(struct db *db, const char *run);
-/* The content hash of a records.txt's bytes: FNV-1a 64, 16 hex digits. */
-void db_hash(const void *buf, size_t len, char out[17]);
+/* The content hash of the run in dir: FNV-1a 64 of its records.txt's bytes
+ * (records, len), then of its started.txt's when it has one; 16 hex digits. */
+void db_run_hash(const char *dir, const void *records, size_t len, char out[17]);
 
 #endif

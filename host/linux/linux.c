@@ -345,6 +345,8 @@ int cmd_linux(int argc, char **argv)
 
 	if (cli_out_dir(o.out, "linux", dir, sizeof(dir)) < 0 || lx_open_records(dir) < 0)
 		return EXIT_ERROR;
+	if (!o.child)
+		cli_stamp_run(dir);
 	lx_hello();
 	if (o.child) {
 		/* Under callgrind: only the bench records; the parent counts. */

@@ -297,6 +297,7 @@ int lxp_run(const struct lxp_opts *o)
 	lxp_fmt = o->fmt;
 	if (cli_out_dir(o->out, "linux", dir, sizeof(dir)) < 0 || lx_open_records(dir) < 0)
 		return EXIT_ERROR;
+	cli_stamp_run(dir);
 	lx_hello();
 	/* With a PMU, cycles as perf record's default; without, the software
 	 * clock the kernel drives from its timer (":u": user mode, like the
