@@ -19,6 +19,7 @@
 #include "lib/record.h"
 #include "lib/symtab.h"
 #include "microbench/traced.h"
+#include "kernel-side/owned/selftest.h"
 
 #define TARGET_CALLS	64	/* calls of each probe_targets.asm function */
 #define BENCH_N		200	/* calls per iteration count in the cost benches */
@@ -138,6 +139,8 @@ static void run_tr_leaf(void)
 	pre_count = post_count = 0;
 	for (u64 i = 0; i < CALLS_N; i++)
 		got += tr_leaf(i);
+	/* inject_at=probes: a fault with the INT3 in and its slot written. */
+	selftest_inject_point(INJECT_AT_PROBES);
 	kprobe_unregister(&p);
 	hex_bytes(after, sizeof(after), (const u8 *)tr_leaf, 5);
 
