@@ -176,10 +176,11 @@ $(BUILD)/pmulab.so: $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-data.o $(BUILD)/pass1.so
 	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBS) $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-data.o -o $@
 	$(Q)scripts/mksymtab.sh --check $(BUILD)/pass1.so $@
 
-# The PE file holds code, initialised data and relocations; buffers are .bss,
-# which takes no room in it (firmware/pmulab.lds). 256 KiB is twice the code:
-# an image over it has buffers stored as zeros again, or carries code it does
-# not run (docs/internals.md, "Image size").
+# The PE file holds code, initialised data and relocations (244 KiB in all
+# when this limit was set); buffers are .bss, which takes no room in it
+# (firmware/pmulab.lds). An image over 256 KiB stores buffers as zeros again,
+# or links code it never runs: `nm --size-sort -S build/pmulab.so` shows which
+# (docs/internals.md, "Image size").
 PAYLOAD_MAX := 262144
 $(BUILD)/pmulab.efi: $(BUILD)/pmulab.so
 	$(E) "  EFI     $@"
@@ -188,7 +189,7 @@ $(BUILD)/pmulab.efi: $(BUILD)/pmulab.so
 		--target efi-app-x86_64 --subsystem=10 $< $@.tmp
 	$(Q)size=$$(stat -c %s $@.tmp); if [ $$size -gt $(PAYLOAD_MAX) ]; then \
 		echo "*** $@ is $$size bytes, over PAYLOAD_MAX ($(PAYLOAD_MAX));" \
-		     "see docs/internals.md, \"Image size\"" >&2; rm -f $@.tmp; exit 1; fi
+		     "see docs/internals.md, \"Image size\"" >&2; rm -f $@.tmp $@; exit 1; fi
 	$(Q)mv $@.tmp $@
 
 $(BUILD)/esp: $(BUILD)/pmulab.efi images/config.txt images/README.txt images/mkesp.sh

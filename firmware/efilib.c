@@ -1,6 +1,6 @@
 /* The GNU-EFI library calls the firmware files make (efilib.h's names), on
  * the system table directly. libefi's InitializeLib alone links in its
- * printing, device-path and string code: 29 KiB of an image that must stay
+ * printing, device-path and string code: 28 KiB of an image that must stay
  * under PAYLOAD_MAX (Makefile) and never runs that code. */
 #include "firmware/uefi.h"
 #include "lib/libc.h"

@@ -46,7 +46,10 @@ static void poke(void *addr, const void *bytes, size_t len)
 	sync_core();
 }
 
-static bool in_log(const u8 *addr, size_t len)
+/* The helpers carry the text_poke prefix, which the probe engine refuses
+ * probes on (kprobe.c's machinery): a probe here would trap in the patching
+ * its own arming does. */
+static bool text_poke_in_log(const u8 *addr, size_t len)
 {
 	for (unsigned i = 0; i < nsites; i++)
 		if (addr >= sites[i].addr && addr + len <= sites[i].addr + sites[i].len)
@@ -55,9 +58,9 @@ static bool in_log(const u8 *addr, size_t len)
 }
 
 /* False when the log has no room: the write must not be made. */
-static bool log_site(u8 *addr, size_t len)
+static bool text_poke_log_site(u8 *addr, size_t len)
 {
-	if (!extable_live() || in_log(addr, len))
+	if (!extable_live() || text_poke_in_log(addr, len))
 		return true;
 	if (nsites == POKE_LOG_MAX || len > POKE_LOG_BYTES - npool ||
 	    owned_on_leave(text_poke_leave))
@@ -88,7 +91,7 @@ unsigned text_poke_logged(void)
 
 /* The three steps, back to the logged bytes; a 5-byte site is a batch of
  * one for the #BP hook. */
-static void restore(u8 *addr, const u8 *orig, size_t len)
+static void text_poke_restore_site(u8 *addr, const u8 *orig, size_t len)
 {
 	static const u8 int3 = INT3_INSN;
 
@@ -129,7 +132,7 @@ void text_poke_leave(struct owned_stats *st)
 			st->code_kept++;
 			continue;
 		}
-		restore(sites[i].addr, orig, sites[i].len);
+		text_poke_restore_site(sites[i].addr, orig, sites[i].len);
 		st->code_restored++;
 	}
 	/* An abort in the middle of a batch leaves its INT3s: restored above. */
@@ -145,7 +148,7 @@ void text_poke(void *addr, const void *bytes, size_t len)
 {
 	u8 before[POKE_NARRATE_MAX];
 
-	if (!log_site(addr, len)) {
+	if (!text_poke_log_site(addr, len)) {
 		refused++;
 		return;
 	}
@@ -163,7 +166,7 @@ void text_poke_arm(const struct poke *p, unsigned n)
 	unsigned log_sites = nsites, log_bytes = npool;
 
 	for (unsigned i = 0; i < n; i++) {
-		if (!log_site(p[i].addr, POKE_LEN)) {
+		if (!text_poke_log_site(p[i].addr, POKE_LEN)) {
 			nsites = log_sites;
 			npool = log_bytes;
 			refused += n;

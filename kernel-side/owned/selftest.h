@@ -16,10 +16,8 @@ struct selftest {
 	u64 rdpmc_val;
 };
 
-/* Owned-world bodies for owned_run(): arg is a struct selftest * / an
- * enum inject_fault *. */
+/* Owned-world body for owned_run(): arg is a struct selftest *. */
 void selftest_run(void *arg);
-void selftest_inject(void *arg);
 void selftest_report(const struct selftest *st, const struct pmu_caps *pc);
 /* The owned.restore check: what leaving restored (*os) and, from ftrace-init
  * on, the function-tracer sites not as it left them (fentry_changed; -1

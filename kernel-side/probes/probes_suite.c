@@ -438,6 +438,19 @@ static void run_costs(const struct lab *lab)
 		    (unsigned long long)((dr.insns - plain.insns) / BENCH_N));
 }
 
+/* Every probe out and the debug registers as found; after an abort the
+ * probes' code is back already and their structs may be gone. */
+static void put_back(bool aborted)
+{
+	if (aborted)
+		kprobe_forget_all();
+	else
+		kprobe_unregister_all();
+	if (dr_taken)
+		dr_restore(&dr_saved);
+	dr_taken = false;
+}
+
 bool probes_begin(const struct lab *lab)
 {
 	if (!(lab->cfg->skip & SKIP_PROBES))
@@ -475,14 +488,14 @@ void probes_suite_run(void *arg)
 		check_u64("probes.text-crc.armed-differs", armed != before, 1);
 	}
 	check_u64("probes.text-crc", text_crc(lab), before);
-	probes_cleanup(lab);
+	put_back(false);
 	check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
 }
 
 void probes_cleanup(const struct lab *lab)
 {
-	kprobe_unregister_all();
-	if (dr_taken)
-		dr_restore(&dr_saved);
-	dr_taken = false;
+	struct owned_stats os;
+
+	owned_last_stats(&os);
+	put_back(os.aborted);
 }
