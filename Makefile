@@ -94,7 +94,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP \
 	-DGNU_EFI_USE_MS_ABI \
 	-DPMULAB_VERSION='"$(VERSION)"' \
 	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64
-# -fpic: GNU-EFI images are relocated by crt0's _relocate at load time.
+# -fpic: the image relocates itself at load time (firmware/reloc.c).
 # -fshort-wchar: UEFI strings are UCS-2 (CHAR16 == wchar_t).
 # -mno-red-zone: exceptions in the owned world push onto the running stack,
 #   below RSP, where the red zone would be.
@@ -133,9 +133,15 @@ $(call objs,$(BUILD)/efi,$(TRACED_SRCS)): EFI_CFLAGS += -fpatchable-function-ent
 # (microbench/lbr_chain.h). The unit tests link the same code built the same way.
 LBR_CHAIN_CFLAGS := -fomit-frame-pointer
 $(BUILD)/efi/microbench/lbr_chain.o: EFI_CFLAGS += $(LBR_CHAIN_CFLAGS)
-EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -T firmware/pmulab.lds
+# lib/string.c's byte loops stay loops, not calls to memcpy/memset (itself).
+$(BUILD)/efi/lib/string.o: EFI_CFLAGS += -fno-tree-loop-distribute-patterns
+# -z pack-relative-relocs: the load-address fix-ups as RELR, which
+# firmware/reloc.c applies (GNU-EFI's _relocate reads only RELA). GNU-EFI's
+# libraries are not linked: firmware/efilib.c and lib/string.c give what the
+# payload used of them, and keep the image under PAYLOAD_MAX.
+EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc -z pack-relative-relocs \
+	-T firmware/pmulab.lds
 EFI_LIBS := $(EFI_LIB)/crt0-efi-x86_64.o
-EFI_LIBS_AFTER := -L$(EFI_LIB) -lefi -lgnuefi
 
 $(BUILD)/efi/%.o: %.c | tools $(ROOT_STAMPS)
 	@mkdir -p $(@D)
@@ -152,8 +158,7 @@ $(BUILD)/efi/%.asm.o: %.asm | tools
 # no function moves between the links; mksymtab.sh --check proves it.
 $(BUILD)/pass1.so: $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-empty.o firmware/pmulab.lds
 	$(E) "  LD      $@"
-	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBS) $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-empty.o \
-		$(EFI_LIBS_AFTER) -o $@
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBS) $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-empty.o -o $@
 
 $(BUILD)/efi/symtab-empty.c: scripts/mksymtab.sh
 	@mkdir -p $(@D)
@@ -168,15 +173,24 @@ $(BUILD)/efi/symtab-%.o: $(BUILD)/efi/symtab-%.c | $(ROOT_STAMPS)
 
 $(BUILD)/pmulab.so: $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-data.o $(BUILD)/pass1.so
 	$(E) "  LD      $@"
-	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBS) $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-data.o \
-		$(EFI_LIBS_AFTER) -o $@
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIBS) $(PAYLOAD_OBJS) $(BUILD)/efi/symtab-data.o -o $@
 	$(Q)scripts/mksymtab.sh --check $(BUILD)/pass1.so $@
 
+# The PE file holds code, initialised data and relocations (244 KiB in all
+# when this limit was set); buffers are .bss, which takes no room in it
+# (firmware/pmulab.lds). An image over 256 KiB stores buffers as zeros again,
+# or links code it never runs: `nm --size-sort -S build/pmulab.so` shows which
+# (docs/internals.md, "Image size").
+PAYLOAD_MAX := 262144
 $(BUILD)/pmulab.efi: $(BUILD)/pmulab.so
 	$(E) "  EFI     $@"
-	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
-		-j .rela -j .rel.* -j .rela.* -j .reloc \
-		--target efi-app-x86_64 --subsystem=10 $< $@
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .bss -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .relr -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@.tmp
+	$(Q)size=$$(stat -c %s $@.tmp); if [ $$size -gt $(PAYLOAD_MAX) ]; then \
+		echo "*** $@ is $$size bytes, over PAYLOAD_MAX ($(PAYLOAD_MAX));" \
+		     "see docs/internals.md, \"Image size\"" >&2; rm -f $@.tmp $@; exit 1; fi
+	$(Q)mv $@.tmp $@
 
 $(BUILD)/esp: $(BUILD)/pmulab.efi images/config.txt images/README.txt images/mkesp.sh
 	$(E) "  ESP     $@"

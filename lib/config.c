@@ -25,6 +25,7 @@ struct cfg_key {
 #define NAME(id, name) name,
 static const char *const exit_names[] = { EXIT_LIST(NAME) NULL };
 static const char *const fault_names[] = { INJECT_LIST(NAME) NULL };
+static const char *const inject_at_names[] = { INJECT_AT_LIST(NAME) NULL };
 static const char *const suite_names[] = { SUITE_LIST(NAME) NULL };
 static const char *const sample_src_names[] = { SAMPLE_SRC_LIST(NAME) NULL };
 static const char *const ring_names[] = { RING_LIST(NAME) NULL };
@@ -132,6 +133,7 @@ static const struct cfg_key cfg_keys[] = {
 	NUM("sample_random", CFG_BOOL, sample_random, 0, 0, 1),
 	NUM("explain", CFG_BOOL, explain, 0, 0, 1),
 	NAMES("lesson", CFG_ENUM, lesson, 0, lesson_names),
+	NAMES("inject_at", CFG_ENUM, inject_at, INJECT_AT_INJECT, inject_at_names),
 };
 
 static u32 *u32_field(struct config *c, const struct cfg_key *k)

@@ -47,6 +47,13 @@
 	X(NONE, "none") X(UD, "ud") X(GP, "gp") X(DE, "de") X(PF, "pf")	\
 	X(BP, "bp")
 
+/* inject_at=: where inject_fault= raises it: a section of its own, or the
+ * middle of one that has code patched (the ftrace suite's tracers, the
+ * probes suite's INT3s, lesson 9's traced calls) or the sampler running. */
+#define INJECT_AT_LIST(X)						\
+	X(INJECT, "inject") X(FTRACE, "ftrace") X(PROBES, "probes")	\
+	X(LESSON_9, "lesson-9") X(SAMPLE, "sample")
+
 /* sample_src=: what interrupts the sampled workload. */
 #define SAMPLE_SRC_LIST(X) X(AUTO, "auto") X(PMI, "pmi") X(TIMER, "timer")
 
@@ -87,6 +94,12 @@ enum {
 enum inject_fault {
 #define CONFIG_ENTRY(id, name) INJECT_##id,
 	INJECT_LIST(CONFIG_ENTRY)
+#undef CONFIG_ENTRY
+};
+
+enum inject_at {
+#define CONFIG_ENTRY(id, name) INJECT_AT_##id,
+	INJECT_AT_LIST(CONFIG_ENTRY)
 #undef CONFIG_ENTRY
 };
 
@@ -131,6 +144,7 @@ struct config {
 	u32 sample_random;	/* draw each period from period +- 1/8 */
 	u32 explain;		/* narrate every MSR access and code patch (explain.h) */
 	u32 lesson;		/* 0: none; N: run lesson N instead of the suites */
+	u32 inject_at;		/* enum inject_at */
 };
 
 /* line is 1-based; key may be "" when the line has none. */

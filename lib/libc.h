@@ -1,7 +1,6 @@
 /* The few C library string functions the OS-less side uses. Hosted builds (host
- * tool, unit tests) take them from libc; the payload from GNU-EFI's libefi
- * (memcpy, memset) and lib/string.c (the rest). GCC also emits calls
- * to memcpy/memset/memmove/memcmp on its own. */
+ * tool, unit tests) take them from libc; the payload from lib/string.c. GCC
+ * also emits calls to memcpy/memset/memmove/memcmp on its own. */
 #ifndef PMULAB_LIBC_H
 #define PMULAB_LIBC_H
 

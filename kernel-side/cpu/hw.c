@@ -106,6 +106,16 @@ u64 hw_rdtsc(void)
 	return rdtsc();
 }
 
+u64 hw_read_cr0(void)
+{
+	return read_cr0();
+}
+
+void hw_write_cr0(u64 v)
+{
+	write_cr0(v);
+}
+
 u64 hw_read_cr3(void)
 {
 	return read_cr3();

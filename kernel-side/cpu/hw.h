@@ -21,6 +21,8 @@ void hw_irq_window(void);
 u64 hw_read_dr(unsigned n);	/* DR0-DR3, DR6, DR7 */
 void hw_write_dr(unsigned n, u64 v);
 u64 hw_rdtsc(void);
+u64 hw_read_cr0(void);
+void hw_write_cr0(u64 v);
 u64 hw_read_cr3(void);
 u64 hw_read_cr4(void);
 u64 hw_phys_read64(u64 addr);	/* UEFI maps memory 1:1 */

@@ -2,7 +2,8 @@
  * INT3 step matters for a site that the patching path itself, an exception
  * handler or a future NMI might execute, and it is tested by doing exactly
  * that (suite=ftrace, check ftrace.int3-redirect). */
-#include "kernel-side/cpu/cpu.h"
+#include "kernel-side/cpu/extable.h"
+#include "kernel-side/cpu/hw.h"
 #include "lib/libc.h"
 #include "kernel-side/cpu/text_poke.h"
 
@@ -15,23 +16,143 @@ static u64 int3_hits;
 
 text_poke_narrate_fn text_poke_narrate;
 
+/* The patch log (text_poke.h): each site's first bytes, in pool. */
+static struct {
+	u8 *addr;
+	u16 len, off;
+} sites[POKE_LOG_MAX];
+static u8 pool[POKE_LOG_BYTES];
+static unsigned nsites, npool;
+static unsigned refused;	/* writes refused since the last leave */
+static bool hand_on;
+/* CR0 as a write found it, while that write has WP clear: an exception
+ * there leaves it clear for the leave hook to set back. */
+static u64 open_cr0;
+static bool wp_open;
+static struct poke restoring;	/* the site being restored, for the #BP hook */
+
 static void poke(void *addr, const void *bytes, size_t len)
 {
-	u64 cr0 = read_cr0();
+	u64 cr0 = hw_read_cr0();
 	volatile u8 *dst = addr;
 	const u8 *src = bytes;
 
-	write_cr0(cr0 & ~X86_CR0_WP);
+	open_cr0 = cr0;
+	wp_open = true;
+	hw_write_cr0(cr0 & ~X86_CR0_WP);
 	for (size_t i = 0; i < len; i++)
 		dst[i] = src[i];
-	write_cr0(cr0);
+	hw_write_cr0(cr0);
+	wp_open = false;
 	sync_core();
+}
+
+/* The helpers carry the text_poke prefix, which the probe engine refuses
+ * probes on (kprobe.c's machinery): a probe here would trap in the patching
+ * its own arming does. */
+static bool text_poke_in_log(const u8 *addr, size_t len)
+{
+	for (unsigned i = 0; i < nsites; i++)
+		if (addr >= sites[i].addr && addr + len <= sites[i].addr + sites[i].len)
+			return true;
+	return false;
+}
+
+/* False when the log has no room: the write must not be made. */
+static bool text_poke_log_site(u8 *addr, size_t len)
+{
+	if (!extable_live() || text_poke_in_log(addr, len))
+		return true;
+	if (nsites == POKE_LOG_MAX || len > POKE_LOG_BYTES - npool ||
+	    owned_on_leave(text_poke_leave))
+		return false;
+	sites[nsites].addr = addr;
+	sites[nsites].len = (u16)len;
+	sites[nsites].off = (u16)npool;
+	memcpy(pool + npool, addr, len);
+	npool += (unsigned)len;
+	nsites++;
+	return true;
+}
+
+void text_poke_commit(void)
+{
+	nsites = npool = 0;
+}
+
+void text_poke_hand_on(bool on)
+{
+	hand_on = on;
+}
+
+unsigned text_poke_logged(void)
+{
+	return nsites;
+}
+
+/* The three steps, back to the logged bytes; a 5-byte site is a batch of
+ * one for the #BP hook. */
+static void text_poke_restore_site(u8 *addr, const u8 *orig, size_t len)
+{
+	static const u8 int3 = INT3_INSN;
+
+	if (len == 1) {
+		poke(addr, orig, 1);
+		return;
+	}
+	if (len == POKE_LEN) {
+		restoring.addr = addr;
+		memcpy(restoring.insn, orig, POKE_LEN);
+		trap_set_int3(TRAP_INT3_POKE, text_poke_int3);
+		armed = &restoring;
+		narmed = 1;
+	}
+	poke(addr, &int3, 1);
+	poke(addr + 1, orig + 1, len - 1);
+	poke(addr, orig, 1);
+	armed = NULL;
+	narmed = 0;
+}
+
+void text_poke_leave(struct owned_stats *st)
+{
+	if (wp_open) {
+		hw_write_cr0(open_cr0);
+		wp_open = false;
+	}
+	st->code_refused += refused;
+	refused = 0;
+	/* Newest first: a site logged over an older one's bytes (a probe's
+	 * INT3 under a later 5-byte write) comes back in the order it went. */
+	for (unsigned i = nsites; i-- > 0;) {
+		const u8 *orig = pool + sites[i].off;
+
+		if (!memcmp(sites[i].addr, orig, sites[i].len))
+			continue;
+		if (hand_on && !st->aborted) {
+			st->code_kept++;
+			continue;
+		}
+		text_poke_restore_site(sites[i].addr, orig, sites[i].len);
+		st->code_restored++;
+	}
+	/* An abort in the middle of a batch leaves its INT3s: restored above. */
+	armed = NULL;
+	narmed = 0;
+	if (st->code_kept)
+		owned_on_leave(text_poke_leave);
+	else
+		nsites = npool = 0;
 }
 
 void text_poke(void *addr, const void *bytes, size_t len)
 {
 	u8 before[POKE_NARRATE_MAX];
 
+	if (!text_poke_log_site(addr, len)) {
+		refused++;
+		return;
+	}
 	if (text_poke_narrate && len <= POKE_NARRATE_MAX)
 		memcpy(before, addr, len);
 	poke(addr, bytes, len);
@@ -43,6 +164,18 @@ void text_poke_arm(const struct poke *p, unsigned n)
 {
 	static const u8 int3 = INT3_INSN;
 
+	unsigned log_sites = nsites, log_bytes = npool;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (!text_poke_log_site(p[i].addr, POKE_LEN)) {
+			nsites = log_sites;
+			npool = log_bytes;
+			refused += n;
+			armed = NULL;
+			narmed = 0;
+			return;
+		}
+	}
 	trap_set_int3(TRAP_INT3_POKE, text_poke_int3);
 	armed = p;
 	narmed = n < ARMED_MAX ? n : ARMED_MAX;
@@ -59,6 +192,8 @@ void text_poke_arm(const struct poke *p, unsigned n)
 
 void text_poke_finish(const struct poke *p, unsigned n)
 {
+	if (p != armed)
+		return;		/* its arm was refused */
 	for (unsigned i = 0; i < n; i++) {
 		poke(p[i].addr + 1, p[i].insn + 1, POKE_LEN - 1);
 		if (text_poke_narrate)

@@ -11,6 +11,8 @@ extern u64 __start_patchable[], __stop_patchable[];	/* firmware/pmulab.lds */
 
 static struct poke enabled[ENABLED_MAX];
 static unsigned nenabled;
+static bool booted;
+static unsigned refused_at_boot;
 
 unsigned ftrace_site_count(void)
 {
@@ -43,6 +45,10 @@ void ftrace_init(struct ftrace_init *r)
 		}
 		r->refused++;
 	}
+	/* The NOPs stay: leaving this section must not put the holes back. */
+	text_poke_commit();
+	booted = true;
+	refused_at_boot = r->refused;
 }
 
 unsigned ftrace_sites_not_nop(void)
@@ -52,6 +58,11 @@ unsigned ftrace_sites_not_nop(void)
 	for (unsigned i = 0; i < ftrace_site_count(); i++)
 		bad += memcmp(ftrace_site(i), FTRACE_NOP5, POKE_LEN) != 0;
 	return bad;
+}
+
+int ftrace_sites_changed(void)
+{
+	return booted ? (int)(ftrace_sites_not_nop() - refused_at_boot) : -1;
 }
 
 /* CALL rel32 from site to ftrace_caller (SDM Vol2A CALL: E8 cd, relative

@@ -66,6 +66,9 @@ u8 *ftrace_site(unsigned i);
 void ftrace_init(struct ftrace_init *r);
 /* Sites whose 5 bytes are not the NOP (and are not enabled). */
 unsigned ftrace_sites_not_nop(void);
+/* Sites not as ftrace_init() left them (the NOP, or what it refused to
+ * touch), or -1 before it ran: after a section, any is code left patched. */
+int ftrace_sites_changed(void);
 /* Patches CALL ftrace_caller into every site whose function matches filter
  * and not notrace (comma-separated globs, "none" for no notrace); names come
  * from the symbol table at image_base. Returns how many. */

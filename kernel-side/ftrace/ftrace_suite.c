@@ -13,6 +13,7 @@
 #include "lib/record.h"
 #include "lib/symtab.h"
 #include "microbench/traced.h"
+#include "kernel-side/owned/selftest.h"
 
 #define CALLS_N		1000	/* calls per iteration count in the cost benches */
 #define CHAIN_ARG	5
@@ -145,6 +146,8 @@ static __attribute__((noinline)) u64 run_chain(enum ftrace_tracer t, const char 
 
 	ftrace_start(t, overwrite());
 	ftrace_enable(filter, notrace, lab->image.base);
+	/* inject_at=ftrace: a fault with the sites CALLs and a tracer on. */
+	selftest_inject_point(INJECT_AT_FTRACE);
 	v = tr_top(CHAIN_ARG);
 	if (t != FTRACE_FUNCTION)
 		v += tr_recurse(RECURSE_N) << 32;

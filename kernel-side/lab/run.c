@@ -5,8 +5,10 @@
  * later. */
 #include "kernel-side/bench/bench.h"
 #include "kernel-side/cpu/exception.h"
+#include "kernel-side/cpu/text_poke.h"
 #include "kernel-side/owned/selftest.h"
 #include "kernel-side/explain/explain.h"
+#include "kernel-side/ftrace/ftrace.h"
 #include "kernel-side/lab/section.h"
 #include "lib/fmt.h"
 #include "lib/libc.h"
@@ -54,13 +56,14 @@ void lab_report_fault(const struct lab *lab, const char *section,
 		    "restored", exc_name((unsigned)f->vector), sym, section);
 }
 
-/* The owned.restore check for the section that ran last. */
+/* The owned.restore check for the section that ran last: what its leaving
+ * restored, and every function-tracer site read back after it. */
 static void report_restore(const char *name)
 {
 	struct owned_stats os;
 
 	owned_last_stats(&os);
-	selftest_report_restore(name, &os);
+	selftest_report_restore(name, &os, ftrace_sites_changed());
 }
 
 /* One owned section; false when an exception aborted it (reported, with the
@@ -85,6 +88,11 @@ static void add_stats(struct owned_stats *all)
 	all->msrs_mismatched += os.msrs_mismatched;
 	all->idt_restored &= os.idt_restored;
 	all->if_restored &= os.if_restored;
+	all->cr0_wp = os.cr0_wp;
+	all->cr0_restored &= os.cr0_restored;
+	all->code_restored += os.code_restored;
+	all->code_kept = os.code_kept;
+	all->code_refused += os.code_refused;
 }
 
 /* Part i of s: its arg and its name; NULL past the last. A section without
@@ -102,7 +110,8 @@ static void *part(const struct lab *lab, const struct section *s, unsigned i, ch
 /* Runs s, part by part; false when the run stops here. */
 static bool run_section(const struct lab *lab, const struct section *s)
 {
-	struct owned_stats all = { .idt_restored = true, .if_restored = true };
+	struct owned_stats all = { .idt_restored = true, .if_restored = true,
+				   .cr0_restored = true };
 	char name[SECTION_NAME_MAX];
 	bool ok = true;
 	void *arg;
@@ -110,6 +119,9 @@ static bool run_section(const struct lab *lab, const struct section *s)
 	if (s->begin && !s->begin(lab))
 		return true;
 	lab->platform.flush();
+	/* A part may leave code patched for the next (a lesson's probe
+	 * between its steps); the section's cleanup or an abort takes it out. */
+	text_poke_hand_on(s->part != NULL);
 	for (unsigned i = 0; (arg = part(lab, s, i, name, sizeof(name))); i++) {
 		ok = owned(lab, name, s->run, arg);
 		if (!ok)
@@ -122,10 +134,11 @@ static bool run_section(const struct lab *lab, const struct section *s)
 			add_stats(&all);
 		lab->platform.flush();
 	}
+	text_poke_hand_on(false);
 	if (s->cleanup)
 		s->cleanup(lab);
 	if (s->restore == RESTORE_ALL)
-		selftest_report_restore(s->name, &all);
+		selftest_report_restore(s->name, &all, ftrace_sites_changed());
 	lab->platform.flush();
 	return (ok || s->part) && !s->last;
 }
@@ -140,6 +153,7 @@ void lab_run(struct lab *lab)
 	explain_set_symbolizer(symbol);
 	explain_enable(lab->cfg->explain);
 	lbr_set_image(lab->image.base, lab->image.text_lo, lab->image.text_hi);
+	selftest_inject_arm(lab->cfg->inject_fault, lab->cfg->inject_at);
 
 	for (unsigned i = 0; i < lab_nsections; i++) {
 		const struct section *s = &lab_sections[i];

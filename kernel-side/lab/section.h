@@ -9,8 +9,8 @@
 #include "lib/suites.h"
 
 /* The owned.restore check after a section: for it (or each of its parts),
- * once for all its parts, or none. */
-enum section_restore { RESTORE_EACH, RESTORE_ALL, RESTORE_NONE };
+ * or once for all its parts. */
+enum section_restore { RESTORE_EACH, RESTORE_ALL };
 
 /* A part's name: a bench's is the longest (lesson-N-step-K is shorter). */
 #define SECTION_NAME_MAX SUITE_NAME_MAX

@@ -62,20 +62,15 @@ static void selftest_done(const struct lab *lab)
 	selftest_report(&selftest, &lab->pmu);
 }
 
-static enum inject_fault inject;
-
+/* inject_at=inject: a section of its own for the fault. */
 static bool inject_begin(const struct lab *lab)
 {
-	inject = lab->cfg->inject_fault;
-	if (inject == INJECT_NONE)
-		return false;
-	rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");
-	return true;
+	return selftest_inject_here(INJECT_AT_INJECT);
 }
 
 static void inject_section(void *lab)
 {
-	selftest_inject(&inject);
+	selftest_inject_point(INJECT_AT_INJECT);
 }
 
 const struct section lab_sections[] = {
@@ -83,7 +78,7 @@ const struct section lab_sections[] = {
 	{ .name = "selftest", .run = selftest_section, .report = selftest_done },
 	/* Every hooked function's 5 reserved bytes become the NOP, as Linux
 	 * does at boot, whatever the suite. */
-	{ .name = "ftrace-init", .run = ftrace_boot, .restore = RESTORE_NONE },
+	{ .name = "ftrace-init", .run = ftrace_boot },
 	/* lesson=N: the lesson's steps, instead of the suites. */
 	{ .name = "lesson", .begin = lesson_section_begin, .run = lesson_run_step,
 	  .part = lesson_part, .cleanup = lesson_close, .last = true },

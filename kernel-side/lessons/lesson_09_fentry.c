@@ -6,6 +6,7 @@
 #include "kernel-side/lessons/lesson.h"
 #include "lib/symtab.h"
 #include "microbench/traced.h"
+#include "kernel-side/owned/selftest.h"
 
 #define CALLS	1000
 
@@ -61,6 +62,8 @@ static void traced_calls(const struct lab *lab)
 		   "ring buffer, then returns into tr_leaf's body. Three calls:");
 	explain_enable(false);
 	ftrace_start(FTRACE_FUNCTION, true);
+	/* inject_at=lesson-9: a fault with the CALL the last step put in. */
+	selftest_inject_point(INJECT_AT_LESSON_9);
 	tr_leaf(tr_leaf(tr_leaf(1)));
 	ftrace_stop();
 	explain_enable(true);

@@ -1,7 +1,7 @@
 /* Entering and leaving the owned world. Entry: CLI, save the firmware's IDTR,
  * load ours. Leaving: CLI, run the leave hooks (the local APIC registers a
- * section took, apic.c), write back logged MSRs, reload the firmware's IDTR,
- * restore RFLAGS. An unexpected exception longjmps (owned_abort) back here. */
+ * section took, apic.c; the code it patched and CR0.WP, text_poke.c), write
+ * back logged MSRs, reload the firmware's IDTR, restore RFLAGS. An unexpected exception longjmps (owned_abort) back here. */
 #include "kernel-side/cpu/cpu.h"
 #include "kernel-side/cpu/exception.h"
 #include "kernel-side/cpu/extable.h"
@@ -107,11 +107,26 @@ static __attribute__((noreturn)) void owned_fault(struct trapframe *tf)
 		asm volatile("ud2");
 }
 
+/* The hooks registered so far, forgotten before they run, so that one may
+ * register again for the next section. */
+static void run_leave_hooks(struct owned_stats *st)
+{
+	owned_leave_fn hooks[OWNED_LEAVE_MAX];
+	unsigned n = nleave;
+
+	for (unsigned i = 0; i < n; i++)
+		hooks[i] = leave_hooks[i];
+	nleave = 0;
+	for (unsigned i = 0; i < n; i++)
+		hooks[i](st);
+}
+
 int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault)
 {
 	struct owned_ctx ctx = { .leaving = false };
 	struct desc_ptr fw_idt, now;
 	u64 flags = read_rflags();
+	u64 cr0 = read_cr0();
 	int aborted;
 
 	cli();
@@ -126,11 +141,13 @@ int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault)
 	cli();
 	ctx.leaving = true;
 	/* The APIC first, while pmulab's IDT still takes what it had pending. */
+	owned_stats.aborted = aborted != 0;
 	owned_stats.lapic_restored = 0;
 	owned_stats.lapic_mismatched = 0;
-	for (unsigned i = 0; i < nleave; i++)
-		leave_hooks[i](&owned_stats);
-	nleave = 0;
+	owned_stats.code_restored = 0;
+	owned_stats.code_kept = 0;
+	owned_stats.code_refused = 0;
+	run_leave_hooks(&owned_stats);
 	owned_stats.msrs_mismatched = msr_restore_all(&owned_stats.msrs_restored);
 	extable_set_live(false);
 	owned_cur = NULL;
@@ -140,6 +157,8 @@ int owned_run(void (*fn)(void *), void *arg, struct fault_info *fault)
 	sidt(&now);
 	owned_stats.idt_restored = now.base == fw_idt.base && now.limit == fw_idt.limit;
 	owned_stats.if_restored = (read_rflags() & X86_EFLAGS_IF) == (flags & X86_EFLAGS_IF);
+	owned_stats.cr0_wp = read_cr0() & X86_CR0_WP;
+	owned_stats.cr0_restored = ((read_cr0() ^ cr0) & X86_CR0_WP) == 0;
 	if (aborted && fault)
 		*fault = ctx.fault;
 	return aborted ? -1 : 0;

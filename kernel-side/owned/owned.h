@@ -1,8 +1,8 @@
 /* The owned world (docs/internals.md "Two worlds"): a section of work that
  * runs with interrupts off and pmulab's IDT loaded, and that gives back the
- * firmware's IDT, interrupt flag and every MSR it wrote when it ends --
- * normally or by an unexpected exception, which aborts the section instead of
- * hanging it. */
+ * firmware's IDT, interrupt flag, every MSR it wrote, the code it patched and
+ * CR0.WP when it ends -- normally or by an unexpected exception, which aborts
+ * the section instead of hanging it. */
 #ifndef PMULAB_OWNED_H
 #define PMULAB_OWNED_H
 
@@ -21,12 +21,18 @@ struct fault_info {
 
 /* What leaving the last section restored. */
 struct owned_stats {
+	bool aborted;			/* an exception ended it (set before the hooks) */
 	unsigned msrs_restored;		/* MSRs written back */
 	unsigned msrs_mismatched;	/* of them, not reading back as before */
 	unsigned lapic_restored;	/* local APIC registers written back */
 	unsigned lapic_mismatched;	/* of them, not reading back as before */
 	bool idt_restored;		/* IDTR equals the firmware's again */
 	bool if_restored;		/* RFLAGS.IF equals its value on entry */
+	bool cr0_wp;			/* CR0.WP after leaving */
+	bool cr0_restored;		/* CR0.WP equals its value on entry */
+	unsigned code_restored;		/* patched code sites written back (text_poke.h) */
+	unsigned code_kept;		/* of the patched, left for the next part */
+	unsigned code_refused;		/* code writes refused: the patch log was full */
 };
 
 /* Runs fn(arg) in the owned world. Returns 0, or -1 with *fault filled when an
@@ -38,10 +44,12 @@ void owned_last_stats(struct owned_stats *st);
  * apic_own()) goes back through a hook its owner registers during the
  * section. On leaving, after CLI, the hooks run first -- pmulab's IDT still
  * takes what the hardware had pending -- then the MSRs are written back, and
- * the hooks are forgotten. Each fills its own fields of *st. 0, or
+ * the hooks are forgotten -- a hook may register again while it runs, to run
+ * at the next section's leaving too (text_poke.c, when it leaves code patched
+ * for a section's next part). Each fills its own fields of *st. 0, or
  * HW_ERR_LOG_FULL when OWNED_LEAVE_MAX are in already; a hook registered
  * twice runs once. */
-#define OWNED_LEAVE_MAX 4	/* the APIC's, and room for the next owner */
+#define OWNED_LEAVE_MAX 4	/* the APIC's, the code patcher's, and room */
 typedef void (*owned_leave_fn)(struct owned_stats *st);
 int owned_on_leave(owned_leave_fn fn);
 

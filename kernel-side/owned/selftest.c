@@ -56,12 +56,13 @@ void selftest_run(void *arg)
 	st->rdpmc_err = rdpmc_safe(0, &st->rdpmc_val);
 }
 
-/* Deliberately unexpected: none of these is in the exception table. */
-void selftest_inject(void *arg)
+/* Deliberately unexpected: none of these is in the exception table. Not
+ * inlined, so the fault record names it wherever it is raised. */
+static __attribute__((noinline)) void selftest_inject(enum inject_fault f)
 {
 	u64 v = 0;
 
-	switch (*(enum inject_fault *)arg) {
+	switch (f) {
 	case INJECT_NONE:
 		break;
 	case INJECT_UD:
@@ -80,6 +81,28 @@ void selftest_inject(void *arg)
 		asm volatile("int3");
 		break;
 	}
+}
+
+static enum inject_fault inject_kind;
+static enum inject_at inject_where;
+
+void selftest_inject_arm(enum inject_fault f, enum inject_at at)
+{
+	inject_kind = f;
+	inject_where = at;
+}
+
+bool selftest_inject_here(enum inject_at at)
+{
+	return inject_kind != INJECT_NONE && inject_where == at;
+}
+
+void selftest_inject_point(enum inject_at at)
+{
+	if (!selftest_inject_here(at))
+		return;
+	rec_narrate("inject_fault: raising an exception no fixup covers, on purpose");
+	selftest_inject(inject_kind);
 }
 
 static void report_fixup(const char *name, int got, u64 fixups, unsigned vector)
@@ -121,11 +144,15 @@ void selftest_report(const struct selftest *st, const struct pmu_caps *pc)
 			    hw_err_name(st->rdpmc_err, buf));
 }
 
-void selftest_report_restore(const char *section, const struct owned_stats *os)
+void selftest_report_restore(const char *section, const struct owned_stats *os,
+			     int fentry_changed)
 {
 	struct rec r;
+	/* A site a lesson's step leaves patched for its next step is one of
+	 * the kept, not one lost. */
 	bool ok = os->idt_restored && os->if_restored && os->msrs_mismatched == 0 &&
-		  os->lapic_mismatched == 0;
+		  os->lapic_mismatched == 0 && os->cr0_restored && os->code_refused == 0 &&
+		  fentry_changed <= (int)os->code_kept;
 
 	check_begin(&r, "owned.restore", ok ? CHECK_PASS : CHECK_FAIL);
 	rec_str(&r, "section", section);
@@ -137,5 +164,14 @@ void selftest_report_restore(const char *section, const struct owned_stats *os)
 		rec_u64(&r, "lapic_restored", os->lapic_restored);
 		rec_u64(&r, "lapic_mismatched", os->lapic_mismatched);
 	}
+	rec_u64(&r, "cr0_wp", os->cr0_wp);
+	rec_u64(&r, "cr0_restored", os->cr0_restored);
+	rec_u64(&r, "code_restored", os->code_restored);
+	if (os->code_kept)
+		rec_u64(&r, "code_kept", os->code_kept);
+	if (os->code_refused)
+		rec_u64(&r, "code_refused", os->code_refused);
+	if (fentry_changed >= 0)
+		rec_u64(&r, "fentry_not_nop", (u64)fentry_changed);
 	rec_end(&r);
 }

@@ -16,11 +16,19 @@ struct selftest {
 	u64 rdpmc_val;
 };
 
-/* Owned-world bodies for owned_run(): arg is a struct selftest * / an
- * enum inject_fault *. */
+/* Owned-world body for owned_run(): arg is a struct selftest *. */
 void selftest_run(void *arg);
-void selftest_inject(void *arg);
 void selftest_report(const struct selftest *st, const struct pmu_caps *pc);
-void selftest_report_restore(const char *section, const struct owned_stats *os);
+/* The owned.restore check: what leaving restored (*os) and, from ftrace-init
+ * on, the function-tracer sites not as it left them (fentry_changed; -1
+ * before it). */
+void selftest_report_restore(const char *section, const struct owned_stats *os,
+			     int fentry_changed);
+
+/* inject_fault= in the middle of a section (inject_at=): the runner arms it,
+ * and each place named in INJECT_AT_LIST calls the point with its name. */
+void selftest_inject_arm(enum inject_fault f, enum inject_at at);
+bool selftest_inject_here(enum inject_at at);	/* armed for at */
+void selftest_inject_point(enum inject_at at);
 
 #endif

@@ -260,6 +260,13 @@ void kprobe_unregister_all(void)
 	stepping = NULL;
 }
 
+void kprobe_forget_all(void)
+{
+	nprobes = 0;
+	slot_map = 0;
+	stepping = NULL;
+}
+
 /* #BP is a trap: RIP is past the INT3 (SDM Vol3A 6.5). */
 bool kprobe_int3(struct trapframe *tf)
 {

@@ -81,8 +81,12 @@ int kprobe_register(struct kprobe *p);
 /* Writes the original byte back and frees the slot (restored to INT3s, so
  * the text checksum is the one before the probe). */
 void kprobe_unregister(struct kprobe *p);
-/* Every probe, after a section aborted with probes in. */
+/* Every probe still registered. */
 void kprobe_unregister_all(void);
+/* After a section that aborted with probes in: leaving it already put their
+ * code back (text_poke.h's log), and a struct kprobe may have lived on its
+ * stack, now gone: every probe is dropped without touching either. */
+void kprobe_forget_all(void);
 const char *kprobe_err_name(int err);
 const char *kprobe_path_name(enum kprobe_path path);
 

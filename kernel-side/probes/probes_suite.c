@@ -19,6 +19,7 @@
 #include "lib/record.h"
 #include "lib/symtab.h"
 #include "microbench/traced.h"
+#include "kernel-side/owned/selftest.h"
 
 #define TARGET_CALLS	64	/* calls of each probe_targets.asm function */
 #define BENCH_N		200	/* calls per iteration count in the cost benches */
@@ -153,6 +154,8 @@ static void run_tr_leaf(void)
 	pre_count = post_count = 0;
 	for (u64 i = 0; i < CALLS_N; i++)
 		got += tr_leaf(i);
+	/* inject_at=probes: a fault with the INT3 in and its slot written. */
+	selftest_inject_point(INJECT_AT_PROBES);
 	kprobe_unregister(&p);
 	hex_bytes(after, sizeof(after), (const u8 *)tr_leaf, 5);
 
@@ -490,6 +493,19 @@ static void run_costs(const struct lab *lab)
 		    (unsigned long long)per_hit(dr, plain));
 }
 
+/* Every probe out and the debug registers as found; after an abort the
+ * probes' code is back already and their structs may be gone. */
+static void put_back(bool aborted)
+{
+	if (aborted)
+		kprobe_forget_all();
+	else
+		kprobe_unregister_all();
+	if (dr_taken)
+		dr_restore(&dr_saved);
+	dr_taken = false;
+}
+
 bool probes_begin(const struct lab *lab)
 {
 	if (!(lab->cfg->skip & SKIP_PROBES))
@@ -528,14 +544,14 @@ void probes_suite_run(void *arg)
 		check_u64("probes.text-crc.armed-differs", armed != before, 1);
 	}
 	check_u64("probes.text-crc", text_crc(lab), before);
-	probes_cleanup(lab);
+	put_back(false);
 	check_u64("probes.dr7-restored", hw_read_dr(7), dr_saved.dr7);
 }
 
 void probes_cleanup(const struct lab *lab)
 {
-	kprobe_unregister_all();
-	if (dr_taken)
-		dr_restore(&dr_saved);
-	dr_taken = false;
+	struct owned_stats os;
+
+	owned_last_stats(&os);
+	put_back(os.aborted);
 }

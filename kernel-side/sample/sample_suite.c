@@ -15,6 +15,7 @@
 #include "kernel-side/sample/sample_suite.h"
 #include "kernel-side/sample/sampled_step.h"
 #include "lib/symtab.h"
+#include "kernel-side/owned/selftest.h"
 
 #define RUN_NAME	"sampled"
 #define RUN_ITERS	2000		/* work() calls in the sampled run */
@@ -252,6 +253,8 @@ void sample_suite_run(void *arg)
 	stray = trap_irq_stray(&stray_vector) + trap_irq_spurious();
 	plain = sampled_timed_run(RUN_ITERS);
 	err = sample_start(&sampler);
+	/* inject_at=sample: a fault with the sampler's interrupt armed. */
+	selftest_inject_point(INJECT_AT_SAMPLE);
 	/* Explain mode narrates MSR accesses; the handler's are held and told
 	 * after the run, never printed from the handler. */
 	msr_narrate_hold(true);

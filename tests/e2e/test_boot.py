@@ -64,7 +64,8 @@ def test_boot_reports_capabilities(boot, cpu, vendor, pmu_vendor, reason):
         assert run.first("check", name=name) == {
             "name": name, "result": "pass", "value": vec, "expected": vec, "fixups": "1"}
     restores = run.all("check")
-    assert [c["section"] for c in restores if c["name"] == "owned.restore"] == ["caps", "selftest", "pmu-check", "lbr-check", "benches"]
+    assert [c["section"] for c in restores if c["name"] == "owned.restore"] == [
+        "caps", "selftest", "ftrace-init", "pmu-check", "lbr-check", "benches"]
     # The spine's own checks pass; the PMU's and LBR's skip without one
     # (test_pmu.py, test_lbr.py).
     assert all(c["result"] == "pass" for c in run.all("check")

@@ -52,7 +52,8 @@ static const char *dumped(void)
 	"cache-references,cache-misses,L1-dcache-loads,L1-dcache-load-misses"
 #define REST_DEFAULT " suite=pmu-check,quick benches=none " EVENTS_DEFAULT \
 	" seed=1 skip=none ftrace_filter=tr_* ftrace_notrace=none ftrace_ring=overwrite" \
-	" icount_shift=off sample_src=auto sample_period=50000 sample_random=off explain=off lesson=none"
+	" icount_shift=off sample_src=auto sample_period=50000 sample_random=off explain=off lesson=none" \
+	" inject_at=inject"
 
 static const char defaults[] = "serial=on serial_port=0x3f8 results=on exit=auto "
 			       "exit_wait=30 inject_fault=none" REST_DEFAULT;

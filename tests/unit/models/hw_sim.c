@@ -28,6 +28,11 @@ static struct {
 } mmio_tab[16];
 static unsigned nmmio;
 
+/* PG | WP | NE | ET | MP | PE (SDM Vol3A 2.5). */
+#define SIM_CR0_UEFI 0x80010033ull
+
+static u64 cr0 = SIM_CR0_UEFI;
+static unsigned cr0_writes;
 static int rdpmc_err;
 static u64 rdpmc_val, dr[8];
 static const struct sim_device *devices[SIM_DEVICES_MAX];
@@ -41,6 +46,8 @@ void sim_reset(void)
 	rdpmc_err = HW_ERR_FAULT | GP_VECTOR;
 	rdpmc_val = 0;
 	memset(dr, 0, sizeof(dr));
+	cr0 = SIM_CR0_UEFI;
+	cr0_writes = 0;
 	ndevices = 0;
 	bus = NULL;
 }
@@ -282,4 +289,30 @@ u64 hw_read_dr(unsigned n)
 void hw_write_dr(unsigned n, u64 v)
 {
 	dr[n & 7] = v;
+}
+
+void sim_cr0(u64 val)
+{
+	cr0 = val;
+}
+
+u64 sim_cr0_value(void)
+{
+	return cr0;
+}
+
+unsigned sim_cr0_writes(void)
+{
+	return cr0_writes;
+}
+
+u64 hw_read_cr0(void)
+{
+	return cr0;
+}
+
+void hw_write_cr0(u64 v)
+{
+	cr0 = v;
+	cr0_writes++;
 }

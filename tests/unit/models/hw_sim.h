@@ -28,6 +28,11 @@ unsigned sim_msr_writes(void);
 void sim_rdpmc(int err, u64 val);
 void sim_mmio(u64 addr, u32 val);
 void sim_dr(unsigned n, u64 val);
+/* CR0: what hw_write_cr0() left (sim_reset: PG, WP, NE, ET, MP, PE set, as
+ * UEFI runs), and how many writes. */
+void sim_cr0(u64 val);
+u64 sim_cr0_value(void);
+unsigned sim_cr0_writes(void);
 
 /* A device model that claims some MSRs and RDPMC (tests/unit/models/pmu_sim.c, the
  * x2APIC model in test_sample.c). Each hook (any may be NULL) returns
