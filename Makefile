@@ -185,7 +185,7 @@ PAYLOAD_MAX := 262144
 $(BUILD)/pmulab.efi: $(BUILD)/pmulab.so
 	$(E) "  EFI     $@"
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .bss -j .dynamic -j .dynsym -j .rel \
-		-j .rela -j .rel.* -j .rela.* -j .relr -j .reloc \
+		-j .rela -j .rel.* -j .rela.* -j .relr -j .reloc --strip-all \
 		--target efi-app-x86_64 --subsystem=10 $< $@.tmp
 	$(Q)size=$$(stat -c %s $@.tmp); if [ $$size -gt $(PAYLOAD_MAX) ]; then \
 		echo "*** $@ is $$size bytes, over PAYLOAD_MAX ($(PAYLOAD_MAX));" \
