@@ -108,11 +108,31 @@ void bench_run(const struct bench *b, struct count_set *s, struct bench_result *
 	count_release(s);
 }
 
+/* a * b / c with a 128-bit product, saturating: DIV takes RDX:RAX, where C's
+ * 128-bit division would call libgcc's __udivti3, which the image lacks. */
+static u64 mul_div(u64 a, u64 b, u64 c)
+{
+	unsigned __int128 p = (unsigned __int128)a * b;
+	u64 hi = (u64)(p >> 64), q, r;
+
+	if (hi >= c)		/* the quotient would not fit: DIV raises #DE */
+		return ~0ull;
+	asm("divq %4" : "=a"(q), "=d"(r) : "a"((u64)p), "d"(hi), "rm"(c));
+	return q;
+}
+
 s64 bench_scaled(const struct bench_stat *st)
 {
+	u64 mag;
+
 	if (!st->running)
 		return 0;
-	return (s64)((__int128)st->total * st->enabled / st->running);
+	/* As perf scales, keeping the sign noise can give a total. */
+	mag = mul_div(st->total < 0 ? -(u64)st->total : (u64)st->total, st->enabled,
+		      st->running);
+	if (mag > (u64)INT64_MAX)
+		mag = INT64_MAX;
+	return st->total < 0 ? -(s64)mag : (s64)mag;
 }
 
 bool bench_icount(const struct bench_result *r, u32 shift, u64 *insns)

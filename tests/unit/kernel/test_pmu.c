@@ -519,7 +519,15 @@ static void test_bench_multiplexed(void)
 	{
 		struct bench_stat neg = { .total = -300, .enabled = 90, .running = 60 };
 
+		struct bench_stat big = { .total = 1ll << 62, .enabled = 12, .running = 8 };
+		struct bench_stat huge = { .total = -(1ll << 62), .enabled = 1ull << 40,
+					   .running = 1 };
+
 		CHECK(bench_scaled(&neg) == -450);
+		/* The product needs 128 bits; the quotient does not. */
+		CHECK(bench_scaled(&big) == (3ll << 61));
+		/* A quotient past 64 bits saturates. */
+		CHECK(bench_scaled(&huge) == -INT64_MAX);
 	}
 
 	/* What bench_report says about it. */
