@@ -74,6 +74,9 @@ static void text_stream(FILE *out, const struct stream *s)
 			fprintf(out, ", seq %" PRId64, rj->seq_hint);
 		fprintf(out, ": %s\n", rj->excerpt);
 	}
+	if (s->rejected > s->nrejects)
+		fprintf(out, LABEL "%" PRIu64 " more lines, not listed\n", "rejected",
+			s->rejected - s->nrejects);
 	if (s->duplicates || s->conflicts || s->reordered) {
 		fprintf(out, LABEL, "repeats");
 		sep = "";
@@ -271,8 +274,8 @@ static void json_stream(FILE *out, const struct stream *s)
 		json_opt(out, rj->excerpt);
 		fputc('}', out);
 	}
-	fprintf(out, "],\"duplicates\":%zu,\"conflicts\":%zu,\"reordered\":%zu,"
-		"\"end_status\":", s->duplicates, s->conflicts, s->reordered);
+	fprintf(out, "],\"rejected\":%" PRIu64 ",\"duplicates\":%zu,\"conflicts\":%zu,\"reordered\":%zu,"
+		"\"end_status\":", s->rejected, s->duplicates, s->conflicts, s->reordered);
 	json_opt(out, s->end_status);
 	fputs("}", out);
 }
