@@ -230,15 +230,25 @@ void records_text(FILE *out, const struct stream *s, const struct report_meta *m
 
 void records_csv(FILE *out, const struct stream *s)
 {
+	char head[64];
+
 	fputs("seq,type,key,value\r\n", out);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
+		/* Once a record: a capture has millions of rows. */
+		int n = snprintf(head, sizeof(head), "%" PRIu64 ",", rec->seq);
 
-		if (!rec->nfields)
-			fprintf(out, "%" PRIu64 ",%s,,\r\n", rec->seq, rec->type);
+		if (!rec->nfields) {
+			fwrite(head, 1, n, out);
+			fputs(rec->type, out);
+			fputs(",,\r\n", out);
+		}
 		for (size_t j = 0; j < rec->nfields; j++) {
-			fprintf(out, "%" PRIu64 ",%s,%s,", rec->seq, rec->type,
-				rec->fields[j].key);
+			fwrite(head, 1, n, out);
+			fputs(rec->type, out);
+			fputc(',', out);
+			fputs(rec->fields[j].key, out);
+			fputc(',', out);
 			report_csv_cell(out, rec->fields[j].val, rec->fields[j].len);
 			fputs("\r\n", out);
 		}

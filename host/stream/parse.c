@@ -140,13 +140,21 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(fa->key, fb->key);
 }
 
+/* Records have a dozen fields or so: pairs are cheaper than a sort there. */
+#define DUP_PAIRS_MAX 16
+
 static bool has_duplicate_key(const struct record *r)
 {
 	struct field *sorted;
 	bool dup = false;
 
-	if (r->nfields < 2)
+	if (r->nfields <= DUP_PAIRS_MAX) {
+		for (size_t i = 1; i < r->nfields; i++)
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(r->fields[i].key, r->fields[j].key) == 0)
+					return true;
 		return false;
+	}
 	sorted = xrealloc(NULL, r->nfields * sizeof(*sorted));
 	memcpy(sorted, r->fields, r->nfields * sizeof(*sorted));
 	qsort(sorted, r->nfields, sizeof(*sorted), cmp_key);
@@ -160,7 +168,8 @@ static bool has_duplicate_key(const struct record *r)
  * r. Its strings and fields live in one block with r->line, so one free
  * releases them: the line, then the decoded strings (decoding only shrinks,
  * and each NUL takes the place of a separator, so they never need more than
- * the line's length), then the fields (at most one a space). Returns NULL
+ * the line's length), then the fields (at most one a space after the
+ * magic's and the seq's, as each but the last ends at one). Returns NULL
  * when the record is good, else the reason. */
 static const char *check_line(const char *t, size_t n, struct record *r)
 {
@@ -174,6 +183,7 @@ static const char *check_line(const char *t, size_t n, struct record *r)
 	for (size_t i = 0; i < n; i++)
 		spaces += t[i] == ' ';
 	text = (2 * n + 2 + _Alignof(struct field) - 1) & ~(_Alignof(struct field) - 1);
+	spaces = spaces > 2 ? spaces - 2 : 0;
 	r->line = xrealloc(NULL, text + spaces * sizeof(struct field));
 	r->fields = (struct field *)(void *)(r->line + text);
 	memcpy(r->line, t, n);
@@ -419,12 +429,42 @@ static void feed_byte(struct parser *p, unsigned char c)
 	p->line_magic = true;
 }
 
+/* Bytes that neither end a line nor may start a magic, outside a partial
+ * magic, only extend the line and the candidate: taken a run at a time. */
+static size_t feed_run(struct parser *p, const unsigned char *b, size_t len)
+{
+	size_t n = 0;
+	bool text = false;
+
+	while (n < len && b[n] != '\n' && b[n] != '@') {
+		text |= b[n] != '\r' && b[n] != '\0';
+		n++;
+	}
+	if (!n)
+		return 0;
+	p->line_bytes = true;
+	p->line_text |= text;
+	if (p->in_cand) {
+		if (p->cand_len < CAND_CAP)
+			memcpy(p->cand + p->cand_len, b,
+			       n < CAND_CAP - p->cand_len ? n : CAND_CAP - p->cand_len);
+		p->cand_len += n;
+	}
+	return n;
+}
+
 void parser_feed(struct parser *p, const void *buf, size_t len)
 {
 	const unsigned char *b = buf;
+	size_t i = 0, n;
 
-	for (size_t i = 0; i < len; i++)
-		feed_byte(p, b[i]);
+	while (i < len) {
+		if (!p->magic && (n = feed_run(p, b + i, len - i))) {
+			i += n;
+			continue;
+		}
+		feed_byte(p, b[i++]);
+	}
 }
 
 static void add_missing(struct stream *s, size_t *cap, uint64_t from, uint64_t to)
@@ -523,71 +563,4 @@ bool record_u64(const struct record *rec, const char *key, uint64_t *out)
 	const struct field *f = record_field(rec, key);
 
 	return f && parse_u64(f->val, f->len, out);
-}
-
-bool field_is(const struct field *f, const char *s)
-{
-	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
-}
-
-/* "0x" and 1 to 16 hex digits, as the payload writes addresses. */
-bool field_hex(const struct field *f, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!f || f->len < 3 || f->len > 18 || f->val[0] != '0' || f->val[1] != 'x')
-		return false;
-	for (size_t i = 2; i < f->len; i++) {
-		char c = f->val[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return false;
-		v = v << 4 | (uint64_t)d;
-	}
-	*out = v;
-	return true;
-}
-
-bool field_same(const struct field *a, const struct field *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
-}
-
-const struct record *stream_find(const struct stream *s, const char *type)
-{
-	for (size_t i = 0; i < s->nrecs; i++)
-		if (strcmp(s->recs[i].type, type) == 0)
-			return &s->recs[i];
-	return NULL;
-}
-
-int stream_exit_code(const struct stream *s)
-{
-	if (stream_find(s, "error") || (s->end_status && !strcmp(s->end_status, "error")))
-		return 1;
-	if (s->complete && s->end_status && !strcmp(s->end_status, "ok"))
-		return 0;
-	return 3;
-}
-
-int stream_write_records(const struct stream *s, const char *path)
-{
-	FILE *f = fopen(path, "w");
-	int e;
-
-	if (!f)
-		return -1;
-	for (size_t i = 0; i < s->nrecs; i++)
-		fprintf(f, "%s\n", s->recs[i].line);
-	if (ferror(f)) {
-		e = errno;
-		fclose(f);
-		errno = e;
-		return -1;
-	}
-	return fclose(f) ? -1 : 0;
 }
