@@ -7,9 +7,11 @@ set -eu
 dir=$1
 secs=$2
 shift 2
-echo "fuzz targets ($#): $*"
+all=$(ls "$dir" | sed -n 's/^fuzz_//p' | tr '\n' ' ')
+echo "fuzz targets ($(echo $all | wc -w)): $all"
+echo "running $# for $secs s each, ${FUZZ_JOBS:-2} at a time"
 for t in "$@"; do
-	[ -x "$dir/fuzz_$t" ] || { echo "fuzz: no target '$t' (built: $(ls "$dir" | sed -n 's/^fuzz_//p' | tr '\n' ' '))" >&2; exit 2; }
+	[ -x "$dir/fuzz_$t" ] || { echo "fuzz: no target '$t' (there are: $all)" >&2; exit 2; }
 	rm -rf "$dir/corpus/$t" && mkdir -p "$dir/corpus/$t"
 	[ ! -d "tests/fuzz/seeds/$t" ] || cp tests/fuzz/seeds/"$t"/* "$dir/corpus/$t/"
 done
