@@ -334,9 +334,9 @@ static void seen_grow(struct parser *p)
 
 static void add_record(struct parser *p, struct record *r)
 {
-	size_t slot = 0;
-
 	if (p->narrived && r->seq <= p->max_seq) {
+		size_t slot;
+
 		seen_grow(p);
 		slot = seen_slot(p, r->seq);
 		if (p->seen[slot]) {
