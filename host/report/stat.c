@@ -54,7 +54,8 @@ static void ctr_init(struct stat_ctr *c, const struct record *rec, size_t idx)
 
 /* Blocks by name, so a counter finds its block in O(log n) whatever the
  * stream's length: by_name holds each name's bench blocks in stream order
- * from lo, n of them; synth is the block of a name no bench record has. */
+ * from lo, n of them; synth is the block of a name no bench record has.
+ * The table grows with the names, not the records. */
 struct name_slot {
 	const struct field *name;
 	size_t lo, n, synth;
@@ -63,8 +64,9 @@ struct name_slot {
 
 struct name_index {
 	struct name_slot *slots;
-	size_t mask;
+	size_t mask, used;
 	size_t *by_name;
+	size_t blocks_cap;	/* of the view's blocks: synth ones are added */
 };
 
 static size_t name_hash(const struct field *f)
@@ -78,32 +80,53 @@ static size_t name_hash(const struct field *f)
 	return (size_t)(h ^ h >> 32);
 }
 
-/* The slot of name, claimed for it when it has none. */
-static struct name_slot *name_slot(struct name_index *x, const struct field *name,
-				   size_t nblocks)
+static size_t name_probe(const struct name_index *x, const struct field *name)
 {
 	size_t i = name_hash(name) & x->mask;
 
 	while (x->slots[i].used && !field_same(x->slots[i].name, name))
 		i = (i + 1) & x->mask;
-	if (!x->slots[i].used)
-		x->slots[i] = (struct name_slot){ .name = name, .synth = nblocks,
-						  .used = true };
+	return i;
+}
+
+/* The slot of name, claimed for it when it has none; the table doubles
+ * before it is half full. */
+static struct name_slot *name_slot(struct name_index *x, const struct field *name,
+				   size_t nblocks)
+{
+	size_t i = name_probe(x, name);
+
+	if (x->slots[i].used)
+		return &x->slots[i];
+	if (2 * (x->used + 1) > x->mask + 1) {
+		struct name_slot *old = x->slots;
+		size_t cap = 2 * (x->mask + 1);
+
+		x->slots = xcalloc(cap, sizeof(*x->slots));
+		x->mask = cap - 1;
+		for (size_t j = 0; j < cap / 2; j++)
+			if (old[j].used)
+				x->slots[name_probe(x, old[j].name)] = old[j];
+		free(old);
+		i = name_probe(x, name);
+	}
+	x->used++;
+	x->slots[i] = (struct name_slot){ .name = name, .synth = nblocks, .used = true };
 	return &x->slots[i];
 }
 
-static void name_index_init(struct name_index *x, const struct stat_view *v,
-			    size_t nnames)
+static void name_index_init(struct name_index *x, const struct stat_view *v)
 {
-	size_t cap = 16, lo = 0, *fill;
+	size_t cap, lo = 0, *fill;
 
-	while (cap < 2 * nnames)
-		cap *= 2;
-	x->slots = xcalloc(cap, sizeof(*x->slots));
-	x->mask = cap - 1;
+	x->slots = xcalloc(16, sizeof(*x->slots));
+	x->mask = 15;
+	x->used = 0;
+	x->blocks_cap = v->nblocks;
 	x->by_name = xcalloc(v->nblocks, sizeof(*x->by_name));
 	for (size_t b = 0; b < v->nblocks; b++)
 		name_slot(x, v->blocks[b].name, v->nblocks)->n++;
+	cap = x->mask + 1;
 	for (size_t i = 0; i < cap; i++) {
 		x->slots[i].lo = lo;
 		lo += x->slots[i].n;
@@ -136,6 +159,10 @@ static size_t block_of(struct stat_view *v, struct name_index *x,
 	}
 	if (k->synth < v->nblocks)
 		return k->synth;
+	if (v->nblocks == x->blocks_cap) {
+		x->blocks_cap = x->blocks_cap ? 2 * x->blocks_cap : 16;
+		v->blocks = xrealloc(v->blocks, x->blocks_cap * sizeof(*v->blocks));
+	}
 	k->synth = v->nblocks;
 	v->blocks[k->synth] = (struct stat_block){ .name = name, .pos = c->idx,
 						   .id = k->synth };
@@ -187,7 +214,7 @@ void stat_view_init(struct stat_view *v, const struct stream *s)
 		nbench += strcmp(s->recs[i].type, "bench") == 0;
 		nctr += strcmp(s->recs[i].type, "counter") == 0;
 	}
-	v->blocks = xcalloc(nbench + nctr, sizeof(*v->blocks));
+	v->blocks = xcalloc(nbench, sizeof(*v->blocks));
 	v->ctrs = xcalloc(nctr, sizeof(*v->ctrs));
 	v->nblocks = v->nctrs = 0;
 	/* Bench records first, so a counter can find one that comes after it. */
@@ -200,7 +227,7 @@ void stat_view_init(struct stat_view *v, const struct stream *s)
 			.pos = i, .id = v->nblocks };
 		v->nblocks++;
 	}
-	name_index_init(&x, v, nbench + nctr);
+	name_index_init(&x, v);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		struct stat_ctr *c = &v->ctrs[v->nctrs];
 		if (strcmp(s->recs[i].type, "counter") != 0)

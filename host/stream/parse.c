@@ -50,7 +50,7 @@ static void *need(void *p)
 	return p;
 }
 
-static void *xrealloc(void *p, size_t n)
+void *xrealloc(void *p, size_t n)
 {
 	return need(realloc(p, n ? n : 1));
 }

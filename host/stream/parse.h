@@ -116,9 +116,10 @@ struct memtext {
 	size_t len;
 };
 
-/* calloc() and open_memstream() (into t) for the host tool: out of memory,
- * they say so and exit. */
+/* calloc(), realloc() and open_memstream() (into t) for the host tool: out
+ * of memory, they say so and exit. */
 void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
 FILE *memtext_open(struct memtext *t);
 
 /* Exit code the CLI gives for this stream: 0 complete and status=ok, 1 an error
