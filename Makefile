@@ -4,10 +4,12 @@
 #                 installs it)
 #   make run      install what is missing, build, boot the payload under QEMU
 #   make test     install what is missing, build, the layer check, the C unit
-#                 tests, then the end-to-end QEMU boots (pytest)
-#   make bench    boot-to-end wall time of the default TCG run
+#                 tests, a short run of every fuzz target, then the
+#                 end-to-end QEMU boots (pytest)
+#   make bench    boot-to-end wall time of the default TCG run, and the host
+#                 reading 1, 10 and 100 MB captures
 #   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
-#   make fuzz     libFuzzer on the record parser (FUZZ_SECONDS, default 60)
+#   make fuzz     libFuzzer on every host input, FUZZ_SECONDS each (default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
 #   make lessons  rewrite the transcripts in docs/lessons/ from fresh TCG runs
 #
@@ -360,8 +362,10 @@ unit: $(UNIT_BINS)
 
 # ------------------------------------------------------------------ tests ----
 test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/pmulab.img unit
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory all $(BUILD)/pmulab.img unit fuzz-build
 	scripts/layers.sh check $(BUILD)
+	scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) $(FUZZ_ALL)
 	$(PYTEST) -q tests/e2e
 
 run: deps
@@ -383,23 +387,48 @@ crosscheck: deps
 	@$(MAKE) --no-print-directory all
 	scripts/crosscheck.sh $(BUILD)/pmulab $(PAYLOAD)
 
+# libFuzzer targets, one per host input (tests/fuzz/fuzz_NAME.c, seeds in
+# tests/fuzz/seeds/NAME/; docs/internals.md "Fuzzing"). The host code they
+# reach is built once more with clang and the sanitizers into an archive, so a
+# target links only what it calls. `make fuzz` lists the targets and runs
+# each FUZZ_SECONDS (FUZZ_TARGETS picks some); make test runs each briefly.
 FUZZ_SECONDS ?= 60
-# The parser and the report renderers it feeds, with the lib code they call.
-FUZZ_SRCS := tests/fuzz/fuzz_parse.c host/stream/parse.c \
-	$(sort $(wildcard host/report/*.c)) lib/crc32.c
+# make test's share: each target briefly, two at a time, to catch a crash on
+# the seeds or close to them.
+FUZZ_TEST_SECONDS := 3
+FUZZ_ALL := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -D_GNU_SOURCE -DPMULAB_VERSION='"$(VERSION)"' \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB_SRCS := $(filter-out host/main.c,$(HOST_SRCS)) $(LIB_HOSTED_SRCS) \
+	$(filter %.c,$(MB_SRCS))
+FUZZ_LIB_OBJS := $(call objs,$(BUILD)/fuzz/obj,$(FUZZ_LIB_SRCS)) \
+	$(filter %.asm.o,$(call objs,$(BUILD)/host,$(MB_SRCS)))
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_ALL))
+
+$(BUILD)/fuzz/obj/%.o: %.c | $(ROOT_STAMPS)
+	@mkdir -p $(@D)
+	$(E) "  FUZZCC  $<"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP $(call roots,tests) \
+		-c $< -o $@
+
+$(BUILD)/fuzz/libfuzz.a: $(FUZZ_LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/fuzz/libfuzz.a
+	$(E) "  FUZZLD  $@"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(call roots,tests) $< \
+		$(BUILD)/fuzz/libfuzz.a -lm -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
 fuzz: deps
 	@scripts/deps.sh fuzz
-	@$(MAKE) --no-print-directory $(ROOT_STAMPS)
-	@mkdir -p $(BUILD)/fuzz/corpus
-	clang -std=c11 -O1 -g -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-		-DPMULAB_VERSION='"$(VERSION)"' $(call roots,host) $(FUZZ_SRCS) \
-		-lm -o $(BUILD)/fuzz/fuzz_parse
-	cp tests/fuzz/seeds/* $(BUILD)/fuzz/corpus/
-	$(BUILD)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
-		$(BUILD)/fuzz/corpus
+	@$(MAKE) --no-print-directory fuzz-build
+	scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit test run bench lessons crosscheck fuzz image clean
+.PHONY: all deps tools unit test run bench lessons crosscheck fuzz fuzz-build image clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

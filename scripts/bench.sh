@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: boot-to-end wall time of the default TCG run (pmulab run --tcg:
 # suite=pmu-check,quick), from starting QEMU to the payload's `end` record,
-# over N boots; then one boot of suite=full.
+# over N boots; then one boot of suite=full; then the host reading captures
+# of 1, 10 and 100 MB made from the first boot's records (bench-host.sh).
 #   scripts/bench.sh build/pmulab [N]
 set -eu
 pmulab=$1
@@ -35,3 +36,5 @@ done | sort -n | awk -v n="$n" '
 	> "$out/full.json" 2>/dev/null || { echo "bench: suite=full run failed" >&2; exit 1; }
 printf "suite=full (chase to 256 MiB, 100 benches), one TCG boot: boot-to-end %s s\n" \
 	"$(sed -n 's/.*"boot_to_end_s":\([0-9.]*\).*/\1/p' "$out/full.json")"
+
+"$(dirname "$0")/bench-host.sh" "$pmulab" "$out/run1/records.txt"

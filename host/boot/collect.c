@@ -32,6 +32,7 @@ static const struct {
 struct collect {
 	struct live live;
 	bool got_end;
+	bool over;		/* stopped at PARSE_FILE_MAX */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -89,8 +90,9 @@ static void read_loop(int in, bool tty, int log, const char *log_path,
 		      double timeout, struct parser *p, struct collect *c)
 {
 	double deadline = timeout > 0 ? now() + timeout : 0;
+	unsigned long long total = 0;
 	bool log_ok = true;
-	char buf[4096];
+	char buf[65536];
 
 	while (!stop_signal && !(tty && c->got_end)) {
 		struct pollfd pfd = { .fd = in, .events = POLLIN };
@@ -117,6 +119,16 @@ static void read_loop(int in, bool tty, int log, const char *log_path,
 		}
 		if (n == 0)
 			break;
+		/* A device that never ends (/dev/zero, a line of noise) stops
+		 * where a file would be refused. */
+		if ((total += n) > PARSE_FILE_MAX) {
+			live_done(&c->live);
+			fprintf(stderr, "%s collect: stopped reading after %llu MiB "
+				"(PARSE_FILE_MAX), reporting what arrived\n",
+				pmulab_progname, PARSE_FILE_MAX >> 20);
+			c->over = true;
+			return;
+		}
 		if (log_ok && cli_write_all(log, buf, n) < 0) {
 			fprintf(stderr, "%s collect: %s: %s\n", pmulab_progname, log_path,
 				strerror(errno));
@@ -217,7 +229,7 @@ int cmd_collect(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	live_init(&c.live);
-	c.got_end = false;
+	c.got_end = c.over = false;
 	p = parser_new(on_record, &c);
 	read_loop(in, tty, log, log_path, timeout, p, &c);
 	sigaction(SIGINT, &old_int, NULL);
@@ -235,6 +247,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	meta.out_dir = dir;
 	code = cli_conclude(parser_finish(p), dir, fmt, &meta);
-	/* Stopped by hand: what did arrive may look complete, the run is not. */
-	return stop_signal && code == EXIT_OK ? EXIT_PARTIAL : code;
+	/* Stopped by hand or at the size limit: what did arrive may look
+	 * complete, the capture is not. */
+	return (stop_signal || c.over) && code == EXIT_OK ? EXIT_PARTIAL : code;
 }

@@ -203,21 +203,26 @@ static int follow(pid_t pid, int log_fd, struct parser *p, struct run_state *rs,
 		  double timeout, const char **why_killed)
 {
 	char buf[65536];
+	unsigned long long total = 0;
 	int status = -1;
 	bool exited = false;
 
 	for (;;) {
 		ssize_t n;
 
-		while ((n = read(log_fd, buf, sizeof(buf))) > 0)
+		while ((n = read(log_fd, buf, sizeof(buf))) > 0) {
 			parser_feed(p, buf, n);
+			total += n;
+		}
 		if (exited)
 			return status;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			exited = true;	/* one more read drains the log */
 			continue;
 		}
-		if (stop_signal) {
+		if (total > PARSE_FILE_MAX) {
+			*why_killed = "serial output over PARSE_FILE_MAX";
+		} else if (stop_signal) {
 			*why_killed = "interrupted";
 		} else if (now() - rs->start > timeout) {
 			*why_killed = "timeout";

@@ -206,6 +206,9 @@ static void put_summary(FILE *out, const struct stream *s, const struct report_m
 		html_str(out, rj->excerpt);
 		fputs("</td></tr>\n", out);
 	}
+	if (s->rejected > s->nrejects)
+		fprintf(out, "<tr><th>rejected</th><td class=\"v\">%" PRIu64
+			" more lines, not listed</td></tr>\n", s->rejected - s->nrejects);
 	if (s->duplicates || s->conflicts || s->reordered)
 		repeats_row(out, s);
 	for (size_t i = 0; i < s->nrecs; i++)

@@ -74,6 +74,9 @@ static void text_stream(FILE *out, const struct stream *s)
 			fprintf(out, ", seq %" PRId64, rj->seq_hint);
 		fprintf(out, ": %s\n", rj->excerpt);
 	}
+	if (s->rejected > s->nrejects)
+		fprintf(out, LABEL "%" PRIu64 " more lines, not listed\n", "rejected",
+			s->rejected - s->nrejects);
 	if (s->duplicates || s->conflicts || s->reordered) {
 		fprintf(out, LABEL, "repeats");
 		sep = "";
@@ -225,19 +228,31 @@ void records_text(FILE *out, const struct stream *s, const struct report_meta *m
 	fprintf(out, "\n" LABEL "%s\n", "result", verdicts[stream_exit_code(s)]);
 }
 
+/* A row a field: millions of rows for a big capture, so the seq is formatted
+ * once a record and the stream written without a lock a call (the tool is
+ * one thread). */
 void records_csv(FILE *out, const struct stream *s)
 {
-	fputs("seq,type,key,value\r\n", out);
+	char head[32];
+
+	fputs_unlocked("seq,type,key,value\r\n", out);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
+		int n = snprintf(head, sizeof(head), "%" PRIu64 ",", rec->seq);
 
-		if (!rec->nfields)
-			fprintf(out, "%" PRIu64 ",%s,,\r\n", rec->seq, rec->type);
+		if (!rec->nfields) {
+			fwrite_unlocked(head, 1, n, out);
+			fputs_unlocked(rec->type, out);
+			fputs_unlocked(",,\r\n", out);
+		}
 		for (size_t j = 0; j < rec->nfields; j++) {
-			fprintf(out, "%" PRIu64 ",%s,%s,", rec->seq, rec->type,
-				rec->fields[j].key);
+			fwrite_unlocked(head, 1, n, out);
+			fputs_unlocked(rec->type, out);
+			fputc_unlocked(',', out);
+			fputs_unlocked(rec->fields[j].key, out);
+			fputc_unlocked(',', out);
 			report_csv_cell(out, rec->fields[j].val, rec->fields[j].len);
-			fputs("\r\n", out);
+			fputs_unlocked("\r\n", out);
 		}
 	}
 }
@@ -271,8 +286,8 @@ static void json_stream(FILE *out, const struct stream *s)
 		json_opt(out, rj->excerpt);
 		fputc('}', out);
 	}
-	fprintf(out, "],\"duplicates\":%zu,\"conflicts\":%zu,\"reordered\":%zu,"
-		"\"end_status\":", s->duplicates, s->conflicts, s->reordered);
+	fprintf(out, "],\"rejected\":%" PRIu64 ",\"duplicates\":%zu,\"conflicts\":%zu,\"reordered\":%zu,"
+		"\"end_status\":", s->rejected, s->duplicates, s->conflicts, s->reordered);
 	json_opt(out, s->end_status);
 	fputs("}", out);
 }

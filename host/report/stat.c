@@ -52,27 +52,122 @@ static void ctr_init(struct stat_ctr *c, const struct record *rec, size_t idx)
 	c->has_running = record_u64(rec, "running", &c->running);
 }
 
+/* Blocks by name, so a counter finds its block in O(log n) whatever the
+ * stream's length: by_name holds each name's bench blocks in stream order
+ * from lo, n of them; synth is the block of a name no bench record has.
+ * The table grows with the names, not the records. */
+struct name_slot {
+	const struct field *name;
+	size_t lo, n, synth;
+	bool used;
+};
+
+struct name_index {
+	struct name_slot *slots;
+	size_t mask, used;
+	size_t *by_name;
+	size_t blocks_cap;	/* of the view's blocks: synth ones are added */
+};
+
+static size_t name_hash(const struct field *f)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	if (!f)
+		return 0;
+	for (size_t i = 0; i < f->len; i++)
+		h = (h ^ (unsigned char)f->val[i]) * 1099511628211ull;
+	return (size_t)(h ^ h >> 32);
+}
+
+static size_t name_probe(const struct name_index *x, const struct field *name)
+{
+	size_t i = name_hash(name) & x->mask;
+
+	while (x->slots[i].used && !field_same(x->slots[i].name, name))
+		i = (i + 1) & x->mask;
+	return i;
+}
+
+/* The slot of name, claimed for it when it has none; the table doubles
+ * before it is half full. */
+static struct name_slot *name_slot(struct name_index *x, const struct field *name,
+				   size_t nblocks)
+{
+	size_t i = name_probe(x, name);
+
+	if (x->slots[i].used)
+		return &x->slots[i];
+	if (2 * (x->used + 1) > x->mask + 1) {
+		struct name_slot *old = x->slots;
+		size_t cap = 2 * (x->mask + 1);
+
+		x->slots = xcalloc(cap, sizeof(*x->slots));
+		x->mask = cap - 1;
+		for (size_t j = 0; j < cap / 2; j++)
+			if (old[j].used)
+				x->slots[name_probe(x, old[j].name)] = old[j];
+		free(old);
+		i = name_probe(x, name);
+	}
+	x->used++;
+	x->slots[i] = (struct name_slot){ .name = name, .synth = nblocks, .used = true };
+	return &x->slots[i];
+}
+
+static void name_index_init(struct name_index *x, const struct stat_view *v)
+{
+	size_t cap, lo = 0, *fill;
+
+	x->slots = xcalloc(16, sizeof(*x->slots));
+	x->mask = 15;
+	x->used = 0;
+	x->blocks_cap = v->nblocks;
+	x->by_name = xcalloc(v->nblocks, sizeof(*x->by_name));
+	for (size_t b = 0; b < v->nblocks; b++)
+		name_slot(x, v->blocks[b].name, v->nblocks)->n++;
+	cap = x->mask + 1;
+	for (size_t i = 0; i < cap; i++) {
+		x->slots[i].lo = lo;
+		lo += x->slots[i].n;
+	}
+	fill = xcalloc(cap, sizeof(*fill));
+	for (size_t b = 0; b < v->nblocks; b++) {
+		struct name_slot *k = name_slot(x, v->blocks[b].name, v->nblocks);
+		x->by_name[k->lo + fill[k - x->slots]++] = b;
+	}
+	free(fill);
+}
+
 /* The block of a counter: the latest bench record of its name before it,
  * else the first after it, else one for the name alone. */
-static size_t block_of(struct stat_view *v, const struct stat_ctr *c,
-		       const struct field *name)
+static size_t block_of(struct stat_view *v, struct name_index *x,
+		       const struct stat_ctr *c, const struct field *name)
 {
-	size_t best = v->nblocks;
+	struct name_slot *k = name_slot(x, name, v->nblocks);
+	size_t lo = 0, hi = k->n;
 
-	for (size_t b = 0; b < v->nblocks; b++) {
-		const struct stat_block *k = &v->blocks[b];
-		if (!field_same(k->name, name))
-			continue;
-		if (!k->bench)
-			return b;
-		if (best == v->nblocks || k->pos < c->idx)
-			best = b;
+	if (k->n) {
+		while (lo < hi) {	/* first of the name at or after c */
+			size_t mid = lo + (hi - lo) / 2;
+			if (v->blocks[x->by_name[k->lo + mid]].pos < c->idx)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return x->by_name[k->lo + (lo ? lo - 1 : 0)];
 	}
-	if (best < v->nblocks)
-		return best;
-	v->blocks[best] = (struct stat_block){ .name = name, .pos = c->idx, .id = best };
+	if (k->synth < v->nblocks)
+		return k->synth;
+	if (v->nblocks == x->blocks_cap) {
+		x->blocks_cap = x->blocks_cap ? 2 * x->blocks_cap : 16;
+		v->blocks = xrealloc(v->blocks, x->blocks_cap * sizeof(*v->blocks));
+	}
+	k->synth = v->nblocks;
+	v->blocks[k->synth] = (struct stat_block){ .name = name, .pos = c->idx,
+						   .id = k->synth };
 	v->nblocks++;
-	return best;
+	return k->synth;
 }
 
 static int by_pos(const void *a, const void *b)
@@ -112,8 +207,15 @@ static void view_sort(struct stat_view *v)
 
 void stat_view_init(struct stat_view *v, const struct stream *s)
 {
-	v->blocks = xcalloc(s->nrecs, sizeof(*v->blocks));
-	v->ctrs = xcalloc(s->nrecs, sizeof(*v->ctrs));
+	struct name_index x;
+	size_t nbench = 0, nctr = 0;
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		nbench += strcmp(s->recs[i].type, "bench") == 0;
+		nctr += strcmp(s->recs[i].type, "counter") == 0;
+	}
+	v->blocks = xcalloc(nbench, sizeof(*v->blocks));
+	v->ctrs = xcalloc(nctr, sizeof(*v->ctrs));
 	v->nblocks = v->nctrs = 0;
 	/* Bench records first, so a counter can find one that comes after it. */
 	for (size_t i = 0; i < s->nrecs; i++) {
@@ -125,14 +227,17 @@ void stat_view_init(struct stat_view *v, const struct stream *s)
 			.pos = i, .id = v->nblocks };
 		v->nblocks++;
 	}
+	name_index_init(&x, v);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		struct stat_ctr *c = &v->ctrs[v->nctrs];
 		if (strcmp(s->recs[i].type, "counter") != 0)
 			continue;
 		ctr_init(c, &s->recs[i], i);
-		c->block = block_of(v, c, record_field(c->rec, "bench"));
+		c->block = block_of(v, &x, c, record_field(c->rec, "bench"));
 		v->nctrs++;
 	}
+	free(x.slots);
+	free(x.by_name);
 	view_sort(v);
 }
 

@@ -30,7 +30,11 @@ struct parser {
 	bool line_magic;	/* ... a record start */
 	struct record *arrived;	/* good records in arrival order */
 	size_t narrived, arrived_cap;
-	size_t *order;		/* indices into arrived, sorted by seq */
+	/* Seq -> 1 + index into arrived, open addressing; built only when a
+	 * record arrives at or below the highest seq so far, as a repeat or a
+	 * reordered one, so a stream in order costs no lookups. */
+	size_t *seen;
+	size_t seen_mask;
 	size_t rejects_cap;
 	uint64_t max_seq;
 };
@@ -46,7 +50,7 @@ static void *need(void *p)
 	return p;
 }
 
-static void *xrealloc(void *p, size_t n)
+void *xrealloc(void *p, size_t n)
 {
 	return need(realloc(p, n ? n : 1));
 }
@@ -136,13 +140,21 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(fa->key, fb->key);
 }
 
+/* Records have a dozen fields or so: pairs are cheaper than a sort there. */
+#define DUP_PAIRS_MAX 16
+
 static bool has_duplicate_key(const struct record *r)
 {
 	struct field *sorted;
 	bool dup = false;
 
-	if (r->nfields < 2)
+	if (r->nfields <= DUP_PAIRS_MAX) {
+		for (size_t i = 1; i < r->nfields; i++)
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(r->fields[i].key, r->fields[j].key) == 0)
+					return true;
 		return false;
+	}
 	sorted = xrealloc(NULL, r->nfields * sizeof(*sorted));
 	memcpy(sorted, r->fields, r->nfields * sizeof(*sorted));
 	qsort(sorted, r->nfields, sizeof(*sorted), cmp_key);
@@ -153,20 +165,27 @@ static bool has_duplicate_key(const struct record *r)
 }
 
 /* Checks a candidate (text starts with the magic, line end removed) and fills
- * r. Its strings live in the same block as r->line, after the line itself, so
- * one free releases them: decoding only shrinks, and each NUL takes the place
- * of a separator, so they never need more than the line's length. Returns
- * NULL when the record is good, else the reason. */
+ * r. Its strings and fields live in one block with r->line, so one free
+ * releases them: the line, then the decoded strings (decoding only shrinks,
+ * and each NUL takes the place of a separator, so they never need more than
+ * the line's length), then the fields (at most one a space after the
+ * magic's and the seq's, as each but the last ends at one). Returns NULL
+ * when the record is good, else the reason. */
 static const char *check_line(const char *t, size_t n, struct record *r)
 {
 	const char *q = t + MAGIC_LEN, *end = t + n, *start, *star;
-	size_t fields_cap = 0;
+	size_t spaces = 0, text;
 	char *w;
 	uint32_t crc = 0;
 
 	if (n > PARSE_LINE_MAX)
 		return "oversize";
-	r->line = xrealloc(NULL, 2 * n + 2);
+	for (size_t i = 0; i < n; i++)
+		spaces += t[i] == ' ';
+	text = (2 * n + 2 + _Alignof(struct field) - 1) & ~(_Alignof(struct field) - 1);
+	spaces = spaces > 2 ? spaces - 2 : 0;
+	r->line = xrealloc(NULL, text + spaces * sizeof(struct field));
+	r->fields = (struct field *)(void *)(r->line + text);
 	memcpy(r->line, t, n);
 	r->line[n] = '\0';
 	w = r->line + n + 1;
@@ -188,7 +207,6 @@ static const char *check_line(const char *t, size_t n, struct record *r)
 	while (q < end && *q != '*') {
 		struct field *f;
 
-		r->fields = grow(r->fields, &fields_cap, r->nfields, sizeof(*f));
 		f = &r->fields[r->nfields++];
 		f->key = w;
 		while (q < end && is_key_char(*q))
@@ -270,7 +288,6 @@ static char *excerpt(const char *t, size_t n)
 static void record_free(struct record *r)
 {
 	free(r->line);
-	free(r->fields);
 }
 
 static void add_reject(struct parser *p, const char *reason, const char *t,
@@ -279,6 +296,9 @@ static void add_reject(struct parser *p, const char *reason, const char *t,
 	struct stream *s = p->s;
 	struct reject *rj;
 
+	s->rejected++;
+	if (s->nrejects == PARSE_REJECTS_MAX)
+		return;
 	s->rejects = grow(s->rejects, &p->rejects_cap, s->nrejects, sizeof(*rj));
 	rj = &s->rejects[s->nrejects++];
 	rj->lineno = p->cand_line;
@@ -287,43 +307,56 @@ static void add_reject(struct parser *p, const char *reason, const char *t,
 	rj->excerpt = excerpt(t, n < stored ? n : stored);
 }
 
-/* Position in order of the first record with seq >= seq. */
-static size_t find_seq(const struct parser *p, uint64_t seq)
+static size_t seen_slot(const struct parser *p, uint64_t seq)
 {
-	size_t lo = 0, hi = p->narrived;
+	size_t i = (size_t)(seq * 0x9e3779b97f4a7c15ull >> 17) & p->seen_mask;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->arrived[p->order[mid]].seq < seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	while (p->seen[i] && p->arrived[p->seen[i] - 1].seq != seq)
+		i = (i + 1) & p->seen_mask;
+	return i;
+}
+
+/* Rebuilt at twice the records' count, so the table stays half empty. */
+static void seen_grow(struct parser *p)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * (p->narrived + 1))
+		cap *= 2;
+	if (p->seen && p->seen_mask + 1 >= cap)
+		return;
+	free(p->seen);
+	p->seen = xcalloc(cap, sizeof(*p->seen));
+	p->seen_mask = cap - 1;
+	for (size_t i = 0; i < p->narrived; i++)
+		p->seen[seen_slot(p, p->arrived[i].seq)] = i + 1;
 }
 
 static void add_record(struct parser *p, struct record *r)
 {
-	size_t at = find_seq(p, r->seq), cap = p->arrived_cap;
+	if (p->narrived && r->seq <= p->max_seq) {
+		size_t slot;
 
-	if (at < p->narrived && p->arrived[p->order[at]].seq == r->seq) {
-		if (strcmp(p->arrived[p->order[at]].line, r->line) == 0)
-			p->s->duplicates++;
-		else
-			p->s->conflicts++;
-		record_free(r);
-		return;
-	}
-	if (p->narrived && r->seq < p->max_seq)
+		seen_grow(p);
+		slot = seen_slot(p, r->seq);
+		if (p->seen[slot]) {
+			if (strcmp(p->arrived[p->seen[slot] - 1].line, r->line) == 0)
+				p->s->duplicates++;
+			else
+				p->s->conflicts++;
+			record_free(r);
+			return;
+		}
 		p->s->reordered++;
-	if (!p->narrived || r->seq > p->max_seq)
+	} else {
 		p->max_seq = r->seq;
+	}
 	p->arrived = grow(p->arrived, &p->arrived_cap, p->narrived, sizeof(*r));
-	if (cap != p->arrived_cap)
-		p->order = xrealloc(p->order, p->arrived_cap * sizeof(*p->order));
-	memmove(p->order + at + 1, p->order + at, (p->narrived - at) * sizeof(*p->order));
-	p->order[at] = p->narrived;
 	p->arrived[p->narrived] = *r;
+	if (p->seen) {
+		seen_grow(p);
+		p->seen[seen_slot(p, r->seq)] = p->narrived + 1;
+	}
 	if (p->on_record)
 		p->on_record(&p->arrived[p->narrived], p->ctx);
 	p->narrived++;
@@ -339,7 +372,10 @@ static void end_candidate(struct parser *p, size_t len)
 	if (!p->in_cand)
 		return;
 	p->in_cand = false;
-	if (len <= stored && p->cand[len - 1] == '\r')
+	/* Terminals and capture tools add CRs (script(1) writes CR CR LF) and
+	 * NULs (padding) before the line feed: none of them is record text. */
+	while (len > MAGIC_LEN && len <= stored &&
+	       (p->cand[len - 1] == '\r' || p->cand[len - 1] == '\0'))
 		len--;
 	r.lineno = p->cand_line;
 	reason = check_line(p->cand, len, &r);
@@ -368,7 +404,7 @@ static void feed_byte(struct parser *p, unsigned char c)
 		return;
 	}
 	p->line_bytes = true;
-	if (c != '\r')
+	if (c != '\r' && c != '\0')
 		p->line_text = true;
 	if (p->in_cand) {
 		if (p->cand_len < CAND_CAP)
@@ -393,12 +429,42 @@ static void feed_byte(struct parser *p, unsigned char c)
 	p->line_magic = true;
 }
 
+/* Bytes that neither end a line nor may start a magic, outside a partial
+ * magic, only extend the line and the candidate: taken a run at a time. */
+static size_t feed_run(struct parser *p, const unsigned char *b, size_t len)
+{
+	size_t n = 0;
+	bool text = false;
+
+	while (n < len && b[n] != '\n' && b[n] != '@') {
+		text |= b[n] != '\r' && b[n] != '\0';
+		n++;
+	}
+	if (!n)
+		return 0;
+	p->line_bytes = true;
+	p->line_text |= text;
+	if (p->in_cand) {
+		if (p->cand_len < CAND_CAP)
+			memcpy(p->cand + p->cand_len, b,
+			       n < CAND_CAP - p->cand_len ? n : CAND_CAP - p->cand_len);
+		p->cand_len += n;
+	}
+	return n;
+}
+
 void parser_feed(struct parser *p, const void *buf, size_t len)
 {
 	const unsigned char *b = buf;
+	size_t i = 0, n;
 
-	for (size_t i = 0; i < len; i++)
-		feed_byte(p, b[i]);
+	while (i < len) {
+		if (!p->magic && (n = feed_run(p, b + i, len - i))) {
+			i += n;
+			continue;
+		}
+		feed_byte(p, b[i++]);
+	}
 }
 
 static void add_missing(struct stream *s, size_t *cap, uint64_t from, uint64_t to)
@@ -438,6 +504,13 @@ static void verdict(struct stream *s)
 	s->complete = s->has_hello && s->has_end && s->end_count_ok && !s->nlost;
 }
 
+static int by_seq(const void *a, const void *b)
+{
+	const struct record *x = a, *y = b;
+
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 struct stream *parser_finish(struct parser *p)
 {
 	struct stream *s = p->s;
@@ -446,11 +519,11 @@ struct stream *parser_finish(struct parser *p)
 	if (p->line_bytes)
 		end_line(p);
 	s->nrecs = p->narrived;
-	s->recs = xrealloc(NULL, s->nrecs * sizeof(*s->recs));
-	for (size_t i = 0; i < s->nrecs; i++)
-		s->recs[i] = p->arrived[p->order[i]];
-	free(p->arrived);
-	free(p->order);
+	s->recs = xrealloc(p->arrived, s->nrecs * sizeof(*s->recs));
+	/* Seqs are unique by now: any sort gives the one order. */
+	if (s->reordered)
+		qsort(s->recs, s->nrecs, sizeof(*s->recs), by_seq);
+	free(p->seen);
 	free(p);
 	verdict(s);
 	return s;
@@ -468,32 +541,6 @@ void stream_free(struct stream *s)
 	free(s->rejects);
 	free(s->missing);
 	free(s);
-}
-
-struct stream *parse_file(const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	struct parser *p;
-	char buf[65536];
-	size_t n;
-	int e;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	p = parser_new(NULL, NULL);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		parser_feed(p, buf, n);
-	if (ferror(f)) {
-		e = errno;
-		fclose(f);
-		stream_free(parser_finish(p));
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return NULL;
-	}
-	fclose(f);
-	return parser_finish(p);
 }
 
 const struct field *record_field(const struct record *rec, const char *key)
@@ -516,71 +563,4 @@ bool record_u64(const struct record *rec, const char *key, uint64_t *out)
 	const struct field *f = record_field(rec, key);
 
 	return f && parse_u64(f->val, f->len, out);
-}
-
-bool field_is(const struct field *f, const char *s)
-{
-	return f && f->len == strlen(s) && memcmp(f->val, s, f->len) == 0;
-}
-
-/* "0x" and 1 to 16 hex digits, as the payload writes addresses. */
-bool field_hex(const struct field *f, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!f || f->len < 3 || f->len > 18 || f->val[0] != '0' || f->val[1] != 'x')
-		return false;
-	for (size_t i = 2; i < f->len; i++) {
-		char c = f->val[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return false;
-		v = v << 4 | (uint64_t)d;
-	}
-	*out = v;
-	return true;
-}
-
-bool field_same(const struct field *a, const struct field *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
-}
-
-const struct record *stream_find(const struct stream *s, const char *type)
-{
-	for (size_t i = 0; i < s->nrecs; i++)
-		if (strcmp(s->recs[i].type, type) == 0)
-			return &s->recs[i];
-	return NULL;
-}
-
-int stream_exit_code(const struct stream *s)
-{
-	if (stream_find(s, "error") || (s->end_status && !strcmp(s->end_status, "error")))
-		return 1;
-	if (s->complete && s->end_status && !strcmp(s->end_status, "ok"))
-		return 0;
-	return 3;
-}
-
-int stream_write_records(const struct stream *s, const char *path)
-{
-	FILE *f = fopen(path, "w");
-	int e;
-
-	if (!f)
-		return -1;
-	for (size_t i = 0; i < s->nrecs; i++)
-		fprintf(f, "%s\n", s->recs[i].line);
-	if (ferror(f)) {
-		e = errno;
-		fclose(f);
-		errno = e;
-		return -1;
-	}
-	return fclose(f) ? -1 : 0;
 }

@@ -11,6 +11,10 @@
 
 #define PARSE_LINE_MAX 4096	/* longer candidate records are rejected (oversize) */
 #define PARSE_MISSING_MAX 65536	/* missing[] lists at most this many seqs */
+/* rejects[] lists the first this many rejected lines; a capture of noise
+ * (a line of nothing but magics holds one candidate every 5 bytes) is then
+ * counted in bounded memory. */
+#define PARSE_REJECTS_MAX 1000
 
 struct field {
 	char *key;
@@ -38,8 +42,9 @@ struct reject {
 struct stream {
 	struct record *recs;	/* good records in seq order (after parser_finish) */
 	size_t nrecs;
-	struct reject *rejects;
+	struct reject *rejects;	/* the first PARSE_REJECTS_MAX rejected lines */
 	size_t nrejects;
+	uint64_t rejected;	/* all rejected lines, listed or not */
 	uint64_t *missing;	/* seqs absent below the end (or highest) seq */
 	size_t nmissing;
 	uint64_t nlost;		/* all absent seqs; more than nmissing only when a
@@ -70,7 +75,20 @@ void parser_feed(struct parser *p, const void *buf, size_t len);
 struct stream *parser_finish(struct parser *p);
 void stream_free(struct stream *s);
 
+/* A capture, records file or any other text the host reads is at most this
+ * big: a run's capture is under a megabyte, a day of serial output at 115200
+ * baud about a gigabyte, and reading stays in memory the report can hold.
+ * The host refuses anything that is not a regular file (a FIFO without a
+ * writer or /dev/zero would never end). */
+#define PARSE_FILE_MAX (256ull << 20)
+
+/* The records of a capture file (host/stream/file.c); NULL with the reason
+ * in err: unreadable, not a regular file, or over PARSE_FILE_MAX. */
 struct stream *parse_file(const char *path, char *err, size_t errlen);
+/* Calls fn for each block of a regular file of at most PARSE_FILE_MAX
+ * bytes; 0, or -1 with the reason in err. */
+int read_capped(const char *path, void (*fn)(const void *buf, size_t n, void *ctx),
+		void *ctx, char *err, size_t errlen);
 const char *record_get(const struct record *rec, const char *key);
 const struct record *stream_find(const struct stream *s, const char *type);
 
@@ -98,9 +116,10 @@ struct memtext {
 	size_t len;
 };
 
-/* calloc() and open_memstream() (into t) for the host tool: out of memory,
- * they say so and exit. */
+/* calloc(), realloc() and open_memstream() (into t) for the host tool: out
+ * of memory, they say so and exit. */
 void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
 FILE *memtext_open(struct memtext *t);
 
 /* Exit code the CLI gives for this stream: 0 complete and status=ok, 1 an error
