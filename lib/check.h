@@ -24,6 +24,16 @@ void check_fail(const char *name, const char *key, const char *what);
 
 /* A check with fields of its own: add them with rec_*(), then rec_end(). */
 void check_begin(struct rec *r, const char *name, enum check_result result);
+/* The same for a check every section has (owned.restore): its name is
+ * NAME.SECTION, so each section's is its own across runs. */
+void check_begin_each(struct rec *r, const char *name, const char *section,
+		      enum check_result result);
+
+/* Names are unique within a run (record-format.md). The runner names the
+ * section (or part) whose checks follow; from then on a name the run has
+ * already written gets ".SECTION" appended, then ".2", ".3", ... until it is
+ * new, so checks added later never share a name. */
+void check_section(const char *section);
 /* check_range's record, left open for more fields. */
 bool check_range_begin(struct rec *r, const char *name, u64 value, u64 lo, u64 hi);
 
@@ -32,6 +42,9 @@ u64 check_count(enum check_result result);
  * NULL past the last. */
 #define CHECK_FAILED_KEPT	8
 #define CHECK_NAME_MAX		48
+/* The names a run keeps apart: a full run writes about 250 checks. Past
+ * this many, names are written as given. */
+#define CHECK_RUN_MAX		1024
 const char *check_failed(unsigned i);
 
 #endif

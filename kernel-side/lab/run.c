@@ -8,6 +8,7 @@
 #include "kernel-side/owned/selftest.h"
 #include "kernel-side/explain/explain.h"
 #include "kernel-side/lab/section.h"
+#include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/libc.h"
 #include "lib/record.h"
@@ -107,10 +108,12 @@ static bool run_section(const struct lab *lab, const struct section *s)
 	bool ok = true;
 	void *arg;
 
+	check_section(s->name);
 	if (s->begin && !s->begin(lab))
 		return true;
 	lab->platform.flush();
 	for (unsigned i = 0; (arg = part(lab, s, i, name, sizeof(name))); i++) {
+		check_section(name);
 		ok = owned(lab, name, s->run, arg);
 		if (!ok)
 			break;
@@ -122,6 +125,7 @@ static bool run_section(const struct lab *lab, const struct section *s)
 			add_stats(&all);
 		lab->platform.flush();
 	}
+	check_section(s->name);
 	if (s->cleanup)
 		s->cleanup(lab);
 	if (s->restore == RESTORE_ALL)

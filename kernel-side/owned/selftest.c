@@ -127,7 +127,7 @@ void selftest_report_restore(const char *section, const struct owned_stats *os)
 	bool ok = os->idt_restored && os->if_restored && os->msrs_mismatched == 0 &&
 		  os->lapic_mismatched == 0;
 
-	check_begin(&r, "owned.restore", ok ? CHECK_PASS : CHECK_FAIL);
+	check_begin_each(&r, "owned.restore", section, ok ? CHECK_PASS : CHECK_FAIL);
 	rec_str(&r, "section", section);
 	rec_u64(&r, "idt", os->idt_restored);
 	rec_u64(&r, "if", os->if_restored);

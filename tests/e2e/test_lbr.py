@@ -14,7 +14,7 @@ def test_lbr_callchain_skips_without_lbr(boot, cpu, reason):
     check = run.first("check", name="lbr.callchain")
     assert check == {"name": "lbr.callchain", "result": "skip", "reason": reason}
     assert run.all("lbr_branch") == []
-    restore = run.first("check", name="owned.restore", section="lbr-check")
+    restore = run.first("check", name="owned.restore.lbr-check", section="lbr-check")
     assert restore["result"] == "pass" and restore["msrs_restored"] == "0"
 
 

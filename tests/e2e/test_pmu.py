@@ -39,7 +39,7 @@ def test_pmu_check_under_tcg(boot, cpu, reason):
         assert icount["value"] == icount["expect"] == str(ITERS * per_iter)
     assert checks["msr-restore"] == {"name": "msr-restore", "result": "skip",
                                      "reason": "no-msr-written"}
-    assert run.first("check", name="owned.restore", section="pmu-check")["result"] == "pass"
+    assert run.first("check", name="owned.restore.pmu-check", section="pmu-check")["result"] == "pass"
 
     for kernel, per_iter in KERNELS.items():
         bench = run.first("bench", name=f"check-{kernel}")
@@ -143,7 +143,7 @@ def test_skip_pmu_and_lbr_touch_nothing(boot, cpu):
         assert pmu["probe"] == "skipped"
     lbr = run.first("lbr")
     assert lbr["present"] == "0" and lbr["reason"] == "skipped-by-config"
-    assert run.first("check", name="owned.restore", section="caps")["msrs_restored"] == "0"
+    assert run.first("check", name="owned.restore.caps", section="caps")["msrs_restored"] == "0"
     for c in run.all("counter"):
         assert c["src"] == "icount" or c["reason"] == "skipped-by-config"
     assert run.first("check", name="pmu.width")["reason"] == "skipped-by-config"

@@ -37,7 +37,7 @@ def test_every_probe_check_passes(probed):
     failed = {k: v for k, v in c.items() if v["result"] != "pass"}
     assert not failed, failed
     assert probed.first("end")["status"] == "ok"
-    assert probed.first("check", name="owned.restore", section="probes")["result"] == "pass"
+    assert probed.first("check", name="owned.restore.probes", section="probes")["result"] == "pass"
 
 
 def test_tr_leaf_hits_and_bytes(probed):

@@ -33,7 +33,7 @@ def test_every_check_passes(sampled):
     checks = {c["name"]: c for c in sampled.all("check")}
     for name in ("sample.workload.steps", "sample.hot-share", "sample.stack", "sample.stray"):
         assert checks[name]["result"] == "pass", checks[name]
-    restore = sampled.first("check", name="owned.restore", section="sample")
+    restore = sampled.first("check", name="owned.restore.sample", section="sample")
     assert restore["result"] == "pass"
     # SPIV, TPR, the six LVT entries of a version-0x14 APIC, TDCR, TMICT.
     assert restore["lapic_restored"] == "10" and restore["lapic_mismatched"] == "0"
