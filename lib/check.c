@@ -45,7 +45,8 @@ static const char *unique(const char *name, char *buf)
 	return buf;
 }
 
-void check_begin(struct rec *r, const char *name, enum check_result result)
+/* The record of check name in section sec ("": none). */
+static void begin(struct rec *r, const char *name, const char *sec, enum check_result result)
 {
 	static const char *const names[] = { "pass", "fail", "skip" };
 	char buf[NAME_BUF];
@@ -54,6 +55,8 @@ void check_begin(struct rec *r, const char *name, enum check_result result)
 	rec_begin(r, "check");
 	rec_str(r, "name", name);
 	rec_str(r, "result", names[result]);
+	if (sec[0])
+		rec_str(r, "section", sec);
 	if (result == CHECK_FAIL && counts[CHECK_FAIL] < CHECK_FAILED_KEPT) {
 		char *dst = failed[counts[CHECK_FAIL]];
 		size_t n = strlen(name);
@@ -66,13 +69,18 @@ void check_begin(struct rec *r, const char *name, enum check_result result)
 	counts[result]++;
 }
 
+void check_begin(struct rec *r, const char *name, enum check_result result)
+{
+	begin(r, name, section, result);
+}
+
 void check_begin_each(struct rec *r, const char *name, const char *sec,
 		      enum check_result result)
 {
 	char buf[NAME_BUF];
 
 	fmt_snprintf(buf, sizeof(buf), "%s.%s", name, sec);
-	check_begin(r, buf, result);
+	begin(r, buf, sec, result);
 }
 
 bool check_range_begin(struct rec *r, const char *name, u64 value, u64 lo, u64 hi)

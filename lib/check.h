@@ -24,15 +24,15 @@ void check_fail(const char *name, const char *key, const char *what);
 
 /* A check with fields of its own: add them with rec_*(), then rec_end(). */
 void check_begin(struct rec *r, const char *name, enum check_result result);
-/* The same for a check every section has (owned.restore): its name is
- * NAME.SECTION, so each section's is its own across runs. */
+/* The same for a check every section (or part) has, owned.restore: its
+ * name is NAME.SECTION and its section= SECTION. */
 void check_begin_each(struct rec *r, const char *name, const char *section,
 		      enum check_result result);
 
 /* Names are unique within a run (record-format.md). The runner names the
- * section (or part) whose checks follow; from then on a name the run has
- * already written gets ".SECTION" appended, then ".2", ".3", ... until it is
- * new, so checks added later never share a name. */
+ * section whose checks follow (each gets section=); from then on a name the
+ * run has already written gets ".SECTION" appended, then ".2", ".3", ...
+ * until it is new, so checks added later never share a name. */
 void check_section(const char *section);
 /* check_range's record, left open for more fields. */
 bool check_range_begin(struct rec *r, const char *name, u64 value, u64 lo, u64 hi);

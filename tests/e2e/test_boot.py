@@ -58,11 +58,12 @@ def test_boot_reports_capabilities(boot, cpu, vendor, pmu_vendor, reason):
 
     # RDPMC raises #UD under TCG; the exception table takes it.
     rdpmc = run.first("check", name="rdpmc")
-    assert rdpmc == {"name": "rdpmc", "result": "pass", "value": "#UD",
+    assert rdpmc == {"name": "rdpmc", "result": "pass", "section": "selftest", "value": "#UD",
                      "expected": "fault", "handled": "1"}
     for name, vec in (("fixup.ud2", "#UD"), ("fixup.gp", "#GP"), ("fixup.de", "#DE")):
         assert run.first("check", name=name) == {
-            "name": name, "result": "pass", "value": vec, "expected": vec, "fixups": "1"}
+            "name": name, "result": "pass", "section": "selftest", "value": vec,
+            "expected": vec, "fixups": "1"}
     restores = [c for c in run.all("check") if c["name"].startswith("owned.restore.")]
     assert [c["section"] for c in restores] == ["caps", "selftest", "pmu-check", "lbr-check", "benches"]
     assert all(c["name"] == "owned.restore." + c["section"] for c in restores)

@@ -32,12 +32,13 @@ def test_pmu_check_under_tcg(boot, cpu, reason):
     checks = {c["name"]: c for c in run.all("check")}
     assert not [c for c in checks.values() if c["result"] == "fail"]
     for name in HW_CHECKS:
-        assert checks[name] == {"name": name, "result": "skip", "reason": reason}
+        assert checks[name] == {"name": name, "result": "skip", "section": "pmu-check",
+                                "reason": reason}
     for kernel, per_iter in KERNELS.items():
         icount = checks[f"pmu.icount.{kernel}"]
         assert icount["result"] == "pass"
         assert icount["value"] == icount["expect"] == str(ITERS * per_iter)
-    assert checks["msr-restore"] == {"name": "msr-restore", "result": "skip",
+    assert checks["msr-restore"] == {"name": "msr-restore", "result": "skip", "section": "pmu-check",
                                      "reason": "no-msr-written"}
     assert run.first("check", name="owned.restore.pmu-check", section="pmu-check")["result"] == "pass"
 
@@ -127,7 +128,7 @@ def test_pmu_check_under_kvm(boot):
     if run.first("pmu")["present"] == "1":
         assert checks["pmu.instructions.gp"]["result"] == "pass"
         assert checks["pmu.branches"]["result"] == "pass"
-    assert checks["pmu.icount.loop"] == {"name": "pmu.icount.loop", "result": "skip",
+    assert checks["pmu.icount.loop"] == {"name": "pmu.icount.loop", "result": "skip", "section": "pmu-check",
                                          "reason": "no-icount"}
 
 

@@ -128,7 +128,7 @@ def test_costs_are_exact(probed):
 def test_skip_probes(boot):
     run = boot("suite=probes", "skip=probes")
     assert run.rc == 0, run.stderr
-    assert run.first("check", name="probes") == {"name": "probes", "result": "skip",
+    assert run.first("check", name="probes") == {"name": "probes", "result": "skip", "section": "probes",
                                                  "reason": "skipped-by-config"}
     assert not run.all("probe")
 

@@ -70,27 +70,27 @@ static void test_tally(void)
 }
 
 /* Names stay apart once the runner names a section: a repeat gets the
- * section, then a number; a per-section check carries its section. */
+ * section, then a number; every check says its section. */
 static void test_unique_names(void)
 {
 	struct rec r;
 
 	check_section("caps");
 	check_skip("x", "none");
-	CHECK_STR(body(), "check name=x result=skip reason=none");
+	CHECK_STR(body(), "check name=x result=skip section=caps reason=none");
 	check_skip("x", "none");
-	CHECK_STR(body(), "check name=x.caps result=skip reason=none");
+	CHECK_STR(body(), "check name=x.caps result=skip section=caps reason=none");
 	check_skip("x", "none");
-	CHECK_STR(body(), "check name=x.caps.2 result=skip reason=none");
+	CHECK_STR(body(), "check name=x.caps.2 result=skip section=caps reason=none");
 	check_section("pmu-check");
 	check_skip("x", "none");
-	CHECK_STR(body(), "check name=x.pmu-check result=skip reason=none");
+	CHECK_STR(body(), "check name=x.pmu-check result=skip section=pmu-check reason=none");
 	check_begin_each(&r, "owned.restore", "caps", CHECK_PASS);
 	rec_end(&r);
-	CHECK_STR(body(), "check name=owned.restore.caps result=pass");
+	CHECK_STR(body(), "check name=owned.restore.caps result=pass section=caps");
 	check_begin_each(&r, "owned.restore", "pmu-check", CHECK_PASS);
 	rec_end(&r);
-	CHECK_STR(body(), "check name=owned.restore.pmu-check result=pass");
+	CHECK_STR(body(), "check name=owned.restore.pmu-check result=pass section=pmu-check");
 }
 
 int main(void)
