@@ -40,7 +40,8 @@ const char usage_main[] =
 const char usage_run[] =
 	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
 	"                  [--explain] [--timeout S] [--out DIR]\n"
-	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
+	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
+	"                   tap|junit]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"                  [--reference [--I1 S,A,L] [--D1 S,A,L] [--LL S,A,L]]\n"
 	"\n"
@@ -61,7 +62,9 @@ const char usage_run[] =
 	"                    partial (default 120)\n"
 	"  --out DIR         output directory (default runs/run-YYYYmmdd-HHMMSS)\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
-	"                    html, ftrace or trace-json\n"
+	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
+	"                    point per check) or junit (JUnit XML: a testsuite per\n"
+	"                    section, a testcase per check)\n"
 	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
 	"                    this program)\n"
 	"  --ovmf-code FILE  OVMF code image (default $PMULAB_OVMF_CODE, else\n"
@@ -103,7 +106,8 @@ const char usage_lesson[] =
 
 const char usage_collect[] =
 	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"
-	"                      [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
+	"                      [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
+	"                       tap|junit]\n"
 	"\n"
 	"Reads the payload's records from a serial device (TTY), a capture file\n"
 	"(FILE) or standard input (-), shows progress live and reports them.\n"
@@ -112,7 +116,9 @@ const char usage_collect[] =
 	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
 	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
-	"                    html, ftrace or trace-json\n"
+	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
+	"                    point per check) or junit (JUnit XML: a testsuite per\n"
+	"                    section, a testcase per check)\n"
 	"\n"
 	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
 	"stdin is read to its end. Ctrl-C stops reading and still reports what came.\n"
@@ -121,7 +127,8 @@ const char usage_collect[] =
 
 const char usage_report[] =
 	"usage: pmulab report FILE|DIR\n"
-	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
+	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
+	"                      tap|junit]\n"
 	"       pmulab report FILE|DIR [--sort symbol] [--callgraph[=caller|callee]]\n"
 	"                     [--format folded|perf-script] [--run NAME]\n"
 	"\n"
@@ -129,7 +136,9 @@ const char usage_report[] =
 	"the run directory DIR (its records.txt, else its serial.log).\n"
 	"\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
-	"                    html, ftrace or trace-json\n"
+	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
+	"                    point per check) or junit (JUnit XML: a testsuite per\n"
+	"                    section, a testcase per check)\n"
 	"\n"
 	"The text report shows a perf stat style block per bench; csv prints the\n"
 	"counter records one a line as perf stat -x, does; records-csv every\n"
@@ -251,7 +260,7 @@ enum report_format cli_format(const char *cmd, const char *val)
 
 	if (report_format_parse(val, &fmt) < 0)
 		cli_usage_error(cmd, "--format '%s': use text, csv, json, records-csv, html, "
-				"ftrace or trace-json",
+				"ftrace, trace-json, tap or junit",
 				val);
 	return fmt;
 }
