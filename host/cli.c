@@ -38,7 +38,8 @@ const char usage_main[] =
 	"  --version  the version\n";
 
 const char usage_run[] =
-	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
+	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--cpu-flags F] [--icount N]\n"
+	"                  [--set key=value]...\n"
 	"                  [--explain] [--timeout S] [--out DIR]\n"
 	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
 	"                   tap|junit]\n"
@@ -50,7 +51,10 @@ const char usage_run[] =
 	"  --kvm             KVM with -cpu host,pmu=on (default when /dev/kvm is usable:\n"
 	"                    it opens, makes a VM, and the CPU lists vmx or svm)\n"
 	"  --tcg             TCG with -icount shift=N,sleep=off (default otherwise)\n"
-	"  --cpu MODEL       the TCG CPU model (default Skylake-Client; EPYC for AMD)\n"
+	"  --cpu MODEL       the CPU model (default Skylake-Client; EPYC for AMD;\n"
+	"                    under KVM host)\n"
+	"  --cpu-flags F     QEMU CPU properties after the model, comma-separated\n"
+	"                    (pmu=off, -pdcm, lbr-fmt=0x5); under KVM after pmu=on\n"
 	"  --icount N        the TCG icount shift, 0..10: RDTSC advances 2^N per\n"
 	"                    instruction (default 5)\n"
 	"  --set key=value   a payload setting for this run (a key of\n"
