@@ -129,6 +129,40 @@ def test_console_fallback_without_serial(boot):
     assert "serial_port" not in run.first("hello")
 
 
+# OVMF's own PXE boots an image from QEMU's TFTP server well within this.
+NETBOOT_S = 120
+
+
+def test_netboot_without_a_boot_volume(pmulab, tmp_path):
+    """Chained from TFTP, as a board farm's iPXE does: no volume to read a
+    config from or write results to, so the defaults run and every record
+    goes over serial, with status=ok (not an error about the results file)."""
+    tftp = tmp_path / "tftp"
+    tftp.mkdir()
+    (tftp / "pmulab.efi").write_bytes((pmulab.parent / "pmulab.efi").read_bytes())
+    vars_fd = tmp_path / "vars.fd"
+    vars_fd.write_bytes(open("/usr/share/OVMF/OVMF_VARS_4M.fd", "rb").read())
+    serial = tmp_path / "serial.log"
+    proc = subprocess.run(
+        ["qemu-system-x86_64", "-machine", "q35", "-m", "1024", "-display", "none",
+         "-monitor", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+         "-accel", "tcg", "-cpu", "Skylake-Client",
+         "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+         "-drive", f"if=pflash,format=raw,file={vars_fd}",
+         "-netdev", f"user,id=n0,tftp={tftp},bootfile=pmulab.efi",
+         "-device", "virtio-net-pci,netdev=n0", "-serial", f"file:{serial}"],
+        capture_output=True, timeout=NETBOOT_S)
+    data = serial.read_bytes()
+    recs = records_in(data)
+    assert proc.returncode == 1, proc.stderr      # isa-debug-exit: status=ok
+    assert [r["seq"] for r in recs] == list(range(len(recs)))
+    config = next(r["fields"] for r in recs if r["type"] == "config")
+    assert config["source"] == "none" and config["results_file"] == "none"
+    assert b"# no boot volume (loaded over the network)" in data
+    assert not [r for r in recs if r["type"] == "error"]
+    assert recs[-1]["type"] == "end" and recs[-1]["fields"]["status"] == "ok"
+
+
 def test_results_file_off(boot):
     run = boot("results=off")
     assert run.rc == 0
