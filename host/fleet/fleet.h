@@ -1,0 +1,20 @@
+/* pmulab where fleets run: back from a LAVA job (lava_import.c) and a
+ * matrix of QEMU configurations (matrix*.c). */
+#ifndef PMULAB_FLEET_H
+#define PMULAB_FLEET_H
+
+#include "host/report/report.h"
+
+/* pmulab import --lava LOG: the serial lines of a LAVA job log into a run
+ * directory (out, or a new runs/lava-...), reported in fmt; the exit code. */
+int lava_import(const char *log, const char *out, enum report_format fmt);
+
+/* A LAVA log line's serial text: the msg of a {"lvl": "target", ...} line
+ * (lava-run's stderr, or lava-server's output.yaml with "- " before it),
+ * JSON-decoded into buf; its length, or -1 when line is no target line. */
+long lava_target_line(const char *line, char *buf, size_t size);
+
+extern const char usage_matrix[];
+int cmd_matrix(int argc, char **argv);
+
+#endif
