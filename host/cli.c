@@ -32,6 +32,8 @@ const char usage_main[] =
 	"  linux      run the same kernels under Linux (perf, else valgrind);\n"
 	"             --profile: the sampling workload under perf record\n"
 	"  compare    put two runs side by side, with a verdict per row\n"
+	"  matrix     run a file of QEMU configurations (CPU models, vPMU on/off),\n"
+	"             a table of the results and one JUnit file\n"
 	"  help       this text, or a command's: pmulab help COMMAND\n"
 	"\n"
 	"  --help     this text (COMMAND --help: the command's)\n"

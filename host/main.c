@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "host/cli.h"
+#include "host/fleet/fleet.h"
 #include "host/profile/profile_cli.h"
 #include "host/stick/stick.h"
 
@@ -26,6 +27,8 @@ static const struct command {
 	{ "linux", cmd_linux, usage_linux, usage_exit_codes },
 	/* compare's own usage text gives its codes. */
 	{ "compare", cmd_compare, usage_compare, "" },
+	/* so does matrix's. */
+	{ "matrix", cmd_matrix, usage_matrix, "" },
 };
 
 static const struct command *find_command(const char *name)

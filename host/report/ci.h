@@ -17,6 +17,14 @@
 void ci_tap(FILE *out, const struct stream *s, const struct report_meta *meta);
 void ci_junit(FILE *out, const struct stream *s, const struct report_meta *meta);
 
+/* For pmulab matrix: one <testsuite name=NAME> with every check of s, of
+ * class pmulab.NAME.SECTION, and NAME's end.status; or, for a configuration
+ * that did not run, one skipped end.status saying why. The caller writes
+ * the XML declaration and <testsuites>. */
+void ci_junit_suite(FILE *out, const char *name, const struct stream *s,
+		    const struct report_meta *meta);
+void ci_junit_unrun(FILE *out, const char *name, const char *mode, const char *why);
+
 /* What a check expected, from expect=, expected= or lo= hi= (as lo..hi);
  * false when it states none. */
 bool ci_expected(const struct record *rec, char *buf, size_t size);

@@ -140,11 +140,17 @@ static void failure_message(FILE *out, const struct record *rec)
 	fputc('"', out);
 }
 
-static void testcase(FILE *out, const struct record *rec, const char *section)
+/* A check's testcase, of class pmulab.[PREFIX.]SECTION. */
+static void testcase(FILE *out, const struct record *rec, const char *prefix,
+		     const char *section)
 {
 	const char *name = record_get(rec, "name"), *reason;
 
 	fputs("    <testcase classname=\"pmulab.", out);
+	if (prefix) {
+		xml_str(out, prefix);
+		fputc('.', out);
+	}
 	xml_str(out, section);
 	fputs("\" name=\"", out);
 	xml_str(out, name ? name : "?");
@@ -191,29 +197,71 @@ static void suite(FILE *out, const struct stream *s, const struct report_meta *m
 	properties(out, s, meta, section);
 	for (size_t i = 0; i < s->nrecs; i++)
 		if (is_check(&s->recs[i]) && !strcmp(section_of(&s->recs[i]), section))
-			testcase(out, &s->recs[i], section);
+			testcase(out, &s->recs[i], NULL, section);
 	fputs("  </testsuite>\n", out);
 }
 
 /* The run's own verdict: end.status passes when the stream is complete and
  * ended status=ok. */
-static void run_suite(FILE *out, const struct stream *s, const struct report_meta *meta)
+static void end_case(FILE *out, const struct stream *s, const char *classname)
 {
-	const char *status = ci_status(s);
 	char verdict[CI_VERDICT_MAX];
-	bool ok = !strcmp(status, "ok");
-	size_t count[4] = { ok, !ok, 0, 0 };
 
-	suite_open(out, "run", count);
-	properties(out, s, meta, "");
-	fputs("    <testcase classname=\"pmulab.run\" name=\"end.status\">\n", out);
-	if (!ok) {
+	fputs("    <testcase classname=\"", out);
+	xml_str(out, classname);
+	fputs("\" name=\"end.status\">\n", out);
+	if (strcmp(ci_status(s), "ok")) {
 		ci_verdict(verdict, sizeof(verdict), s);
 		fputs("      <failure type=\"status\" message=\"", out);
 		xml_str(out, verdict);
 		fputs("\"/>\n", out);
 	}
-	fputs("    </testcase>\n  </testsuite>\n", out);
+	fputs("    </testcase>\n", out);
+}
+
+static void run_suite(FILE *out, const struct stream *s, const struct report_meta *meta)
+{
+	bool ok = !strcmp(ci_status(s), "ok");
+	size_t count[4] = { ok, !ok, 0, 0 };
+
+	suite_open(out, "run", count);
+	properties(out, s, meta, "");
+	end_case(out, s, "pmulab.run");
+	fputs("  </testsuite>\n", out);
+}
+
+void ci_junit_suite(FILE *out, const char *name, const struct stream *s,
+		    const struct report_meta *meta)
+{
+	size_t count[4] = { 0 };
+	char classname[256];
+
+	for (size_t i = 0; i < s->nrecs; i++)
+		if (is_check(&s->recs[i]))
+			count[report_check_result(&s->recs[i])]++;
+	count[strcmp(ci_status(s), "ok") ? 1 : 0]++;
+	suite_open(out, name, count);
+	properties(out, s, meta, "");
+	for (size_t i = 0; i < s->nrecs; i++)
+		if (is_check(&s->recs[i]))
+			testcase(out, &s->recs[i], name, section_of(&s->recs[i]));
+	snprintf(classname, sizeof(classname), "pmulab.%s", name);
+	end_case(out, s, classname);
+	fputs("  </testsuite>\n", out);
+}
+
+void ci_junit_unrun(FILE *out, const char *name, const char *mode, const char *why)
+{
+	static const size_t count[4] = { 0, 0, 1, 0 };
+
+	suite_open(out, name, count);
+	fputs("    <properties>\n", out);
+	property(out, "", "mode", mode, strlen(mode));
+	fputs("    </properties>\n    <testcase classname=\"pmulab.", out);
+	xml_str(out, name);
+	fputs("\" name=\"end.status\">\n      <skipped message=\"", out);
+	xml_str(out, why);
+	fputs("\"/>\n    </testcase>\n  </testsuite>\n", out);
 }
 
 void ci_junit(FILE *out, const struct stream *s, const struct report_meta *meta)
