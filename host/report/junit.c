@@ -4,7 +4,8 @@
  * expected; the run's metadata (hello, cpu, config) as each testsuite's
  * properties, the counters with the section that measured them. One more
  * testsuite, "run", holds end.status, so a run that died between checks
- * is not green. */
+ * is not green. pmulab matrix writes a testsuite per configuration with
+ * ci_junit_suite() and ci_junit_unrun(). */
 #include <stdlib.h>
 #include <string.h>
 #include "host/report/ci.h"
