@@ -43,7 +43,8 @@ u64 check_count(enum check_result result);
 #define CHECK_FAILED_KEPT	8
 #define CHECK_NAME_MAX		48
 /* The names a run keeps apart: a full run writes about 250 checks. Past
- * this many, names are written as given. */
+ * this many, new names are not remembered, and a repeat of one of them
+ * keeps its name. */
 #define CHECK_RUN_MAX		1024
 const char *check_failed(unsigned i);
 

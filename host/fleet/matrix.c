@@ -180,7 +180,8 @@ static void run_all(const char *self, struct matrix_cfg *cfg, int n, const char 
 	pid_t pids[MATRIX_MAX];
 	double started[MATRIX_MAX];
 	unsigned running = 0;
-	int next = 0;
+	int next = 0, status;
+	pid_t pid;
 
 	for (;;) {
 		while (running < jobs && next < n) {
@@ -201,9 +202,7 @@ static void run_all(const char *self, struct matrix_cfg *cfg, int n, const char 
 		}
 		if (!running)
 			return;
-		int status;
-		pid_t pid = waitpid(-1, &status, 0);
-
+		pid = waitpid(-1, &status, 0);
 		if (pid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -246,6 +245,7 @@ int cmd_matrix(int argc, char **argv)
 	unsigned long jobs = MATRIX_JOBS;
 	ssize_t len;
 	int n, code;
+	bool kvm;
 
 	for (int i = 1; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "matrix", "--out")))
@@ -283,8 +283,7 @@ int cmd_matrix(int argc, char **argv)
 		free(cfg);
 		return EXIT_ERROR;
 	}
-	bool kvm = qemu_kvm_usable(why, sizeof(why));
-
+	kvm = qemu_kvm_usable(why, sizeof(why));
 	for (int i = 0; i < n; i++) {
 		struct matrix_cfg *c = &cfg[i];
 
@@ -296,7 +295,7 @@ int cmd_matrix(int argc, char **argv)
 			snprintf(c->why, sizeof(c->why), "%s", why);
 		} else if (strcmp(c->cpu, "host") && !has_model(help, c->cpu)) {
 			c->state = MATRIX_NO_MODEL;
-			snprintf(c->why, sizeof(c->why), "%s -cpu help does not list %s", qemu,
+			snprintf(c->why, sizeof(c->why), "%.100s -cpu help does not list %.100s", qemu,
 				 c->cpu);
 		}
 	}

@@ -143,7 +143,8 @@ def test_pmi_without_a_pmu_says_why(boot):
     assert head["samples"] == "0" and head["unit"] == "cycles"
     assert not samples(run)
     assert run.first("check", name="sample.hot-share") == {
-        "name": "sample.hot-share", "result": "skip", "reason": "no-arch-pmu"}
+        "name": "sample.hot-share", "result": "skip", "section": "sample",
+        "reason": "no-arch-pmu"}
     assert run.first("end")["status"] == "ok"
 
 
