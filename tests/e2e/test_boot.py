@@ -216,7 +216,7 @@ def test_collect_replays_a_capture(boot, pmulab, tmp_path):
     (["run", "--icount", "99"], "--icount"),
     (["run", "--bogus"], "--bogus"),
     (["run", "--cpu-flags", "pmu off"], "--cpu-flags 'pmu off': not QEMU CPU properties"),
-    (["report", "x", "--format", "tapp"], "tap or junit"),
+    (["run", "--format", "tapp"], "trace-json, tap or junit"),
     (["frobnicate"], "unknown command"),
 ])
 def test_usage_errors(pmulab, args, message):
