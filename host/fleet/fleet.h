@@ -9,11 +9,6 @@
  * directory (out, or a new runs/lava-...), reported in fmt; the exit code. */
 int lava_import(const char *log, const char *out, enum report_format fmt);
 
-/* A LAVA log line's serial text: the msg of a {"lvl": "target", ...} line
- * (lava-run's stderr, or lava-server's output.yaml with "- " before it),
- * JSON-decoded into buf; its length, or -1 when line is no target line. */
-long lava_target_line(const char *line, char *buf, size_t size);
-
 extern const char usage_matrix[];
 int cmd_matrix(int argc, char **argv);
 

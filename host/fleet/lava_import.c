@@ -70,7 +70,10 @@ static long json_string(const char *p, char *buf, size_t size)
 	return (long)n;
 }
 
-long lava_target_line(const char *line, char *buf, size_t size)
+/* A log line's serial text: the msg of a {"lvl": "target", ...} line
+ * (lava-run's stderr, or lava-server's output.yaml with "- " before it),
+ * JSON-decoded into buf; its length, or -1 when it is no target line. */
+static long lava_target_line(const char *line, char *buf, size_t size)
 {
 	const char *msg;
 
