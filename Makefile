@@ -12,6 +12,9 @@
 #   make fuzz     libFuzzer on every host input, FUZZ_SECONDS each (default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
 #   make lessons  rewrite the transcripts in docs/lessons/ from fresh TCG runs
+#   make lava     as root: lava-dispatcher's lava-run boots the QEMU job of lava/
+#                 and the board jobs are validated (docs/lava.md); make test
+#                 runs it too when root
 #
 # Objects come from each folder's wildcard: a new file in a folder is built
 # and linked with no line here. docs/internals.md "Build" says which folder
@@ -42,7 +45,7 @@ all: $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp $(BUILD)/pmulab-plugin.so
 
 # The targets that install first (deps) build in a second make once deps is
 # done; beside other goals (make -j2 all image) they must not race them.
-INSTALLING_GOALS := run test image fuzz bench lessons crosscheck
+INSTALLING_GOALS := run test image fuzz bench lessons lava crosscheck
 ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
@@ -366,7 +369,14 @@ test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/pmulab.img unit fuzz-build
 	scripts/layers.sh check $(BUILD)
 	scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) $(FUZZ_ALL)
-	$(PYTEST) -q tests/e2e
+	$(PYTEST) -q tests/e2e --ignore=tests/e2e/test_lava.py
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory lava; fi
+
+# lava-run needs root; test_lava.py skips its lava-run cases without it.
+lava: deps
+	@scripts/deps.sh lava
+	@$(MAKE) --no-print-directory all $(BUILD)/pmulab.img
+	$(PYTEST) -q tests/e2e/test_lava.py
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -430,5 +440,5 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit test run bench lessons crosscheck fuzz fuzz-build image clean
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.PHONY: all deps tools unit test run bench lessons lava crosscheck fuzz fuzz-build image clean
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

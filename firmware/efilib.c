@@ -12,6 +12,7 @@ EFI_RUNTIME_SERVICES *RT;
 EFI_GUID gEfiLoadedImageProtocolGuid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 EFI_GUID gEfiSimpleFileSystemProtocolGuid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
 EFI_GUID gEfiFileInfoGuid = EFI_FILE_INFO_ID;
+EFI_GUID gEfiDevicePathProtocolGuid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 EFI_GUID gEfiGlobalVariableGuid = EFI_GLOBAL_VARIABLE;
 EFI_GUID SMBIOSTableGuid = SMBIOS_TABLE_GUID;
 EFI_GUID SMBIOS3TableGuid = SMBIOS3_TABLE_GUID;
@@ -41,6 +42,14 @@ VOID *AllocatePool(UINTN size)
 VOID FreePool(VOID *p)
 {
 	BS->FreePool(p);
+}
+
+EFI_DEVICE_PATH *DevicePathFromHandle(EFI_HANDLE handle)
+{
+	EFI_DEVICE_PATH *dp;
+
+	return EFI_ERROR(BS->HandleProtocol(handle, &DevicePathProtocol, (void **)&dp)) ?
+		NULL : dp;
 }
 
 EFI_FILE_HANDLE LibOpenRoot(EFI_HANDLE device)

@@ -65,6 +65,14 @@ void output_open_results(void)
 
 	if (!use_results)
 		return;
+	/* Chained from TFTP: nowhere to write, and not an error -- the UART
+	 * carries every record, as on a board farm. */
+	if (!volume_present()) {
+		rec_narrate("no boot volume (loaded over the network): no results file, the "
+			    "records go to serial only");
+		use_results = false;
+		return;
+	}
 	st = results_open();
 	if (EFI_ERROR(st)) {
 		results_failed = true;

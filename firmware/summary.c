@@ -5,6 +5,7 @@
 #include "lib/check.h"
 #include "lib/record.h"
 #include "firmware/summary.h"
+#include "firmware/volume.h"
 
 static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -62,6 +63,8 @@ void summary_show(const struct summary *s)
 	     (unsigned long long)rec_error_count());
 	if (s->results_file)
 		line("  results  %s on this boot volume (pmulab import reads it)", s->results_file);
+	else if (!volume_present())
+		line("  results  none: no boot volume, the records went to serial only");
 	else
 		line("  results  no results file was written (see the error records)");
 }

@@ -9,6 +9,24 @@
 static EFI_FILE_HANDLE root, results;
 static char results_path[32];
 
+/* Whether dev is a network interface (a MAC, IP or URI node, UEFI spec
+ * 10.3.5): an image PXE or iPXE fetched by TFTP. OVMF gives such a handle a
+ * file system that cannot be written, so only its path tells. */
+static bool over_network(EFI_HANDLE dev)
+{
+	EFI_DEVICE_PATH *dp = DevicePathFromHandle(dev);
+
+	for (; dp && !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp)) {
+		u8 sub = DevicePathSubType(dp);
+
+		if (DevicePathType(dp) == MESSAGING_DEVICE_PATH &&
+		    (sub == MSG_MAC_ADDR_DP || sub == MSG_IPv4_DP || sub == MSG_IPv6_DP ||
+		     sub == MSG_URI_DP))
+			return true;
+	}
+	return false;
+}
+
 EFI_STATUS volume_open(EFI_HANDLE image)
 {
 	EFI_LOADED_IMAGE *li;
@@ -17,8 +35,15 @@ EFI_STATUS volume_open(EFI_HANDLE image)
 	st = BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(st))
 		return st;
+	if (over_network(li->DeviceHandle))
+		return EFI_NOT_FOUND;
 	root = LibOpenRoot(li->DeviceHandle);
 	return root ? EFI_SUCCESS : EFI_NOT_FOUND;
+}
+
+bool volume_present(void)
+{
+	return root != NULL;
 }
 
 EFI_STATUS volume_read(const CHAR16 *path, char **buf, size_t *len, size_t max)

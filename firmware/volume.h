@@ -8,6 +8,9 @@
 
 /* Opens the boot volume's root; EFI_SUCCESS or why not. */
 EFI_STATUS volume_open(EFI_HANDLE image);
+/* Whether it opened: an image loaded over the network (iPXE, PXE) has no
+ * file system to read or write. */
+bool volume_present(void);
 /* Reads a whole file of at most max bytes into a pool buffer (*buf, freed by
  * the caller with FreePool). EFI_NOT_FOUND when absent, EFI_BUFFER_TOO_SMALL
  * when larger than max. */

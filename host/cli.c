@@ -34,15 +34,19 @@ const char usage_main[] =
 	"  compare    put two runs side by side, with a verdict per row\n"
 	"  history    a counter's or check's values over every run in the history\n"
 	"  db         the run history: add, machines, diff, baseline, merge\n"
+	"  matrix     run a file of QEMU configurations (CPU models, vPMU on/off),\n"
+	"             a table of the results and one JUnit file\n"
 	"  help       this text, or a command's: pmulab help COMMAND\n"
 	"\n"
 	"  --help     this text (COMMAND --help: the command's)\n"
 	"  --version  the version\n";
 
 const char usage_run[] =
-	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--icount N] [--set key=value]...\n"
+	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--cpu-flags F] [--icount N]\n"
+	"                  [--set key=value]...\n"
 	"                  [--explain] [--timeout S] [--out DIR] [--keep-esp]\n"
-	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
+	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
+	"                   tap|junit]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"                  [--reference [--I1 S,A,L] [--D1 S,A,L] [--LL S,A,L]]\n"
 	"\n"
@@ -51,7 +55,10 @@ const char usage_run[] =
 	"  --kvm             KVM with -cpu host,pmu=on (default when /dev/kvm is usable:\n"
 	"                    it opens, makes a VM, and the CPU lists vmx or svm)\n"
 	"  --tcg             TCG with -icount shift=N,sleep=off (default otherwise)\n"
-	"  --cpu MODEL       the TCG CPU model (default Skylake-Client; EPYC for AMD)\n"
+	"  --cpu MODEL       the CPU model (default Skylake-Client; EPYC for AMD;\n"
+	"                    under KVM host)\n"
+	"  --cpu-flags F     QEMU CPU properties after the model, comma-separated\n"
+	"                    (pmu=off, -pdcm, lbr-fmt=0x5); under KVM after pmu=on\n"
 	"  --icount N        the TCG icount shift, 0..10: RDTSC advances 2^N per\n"
 	"                    instruction (default 5)\n"
 	"  --set key=value   a payload setting for this run (a key of\n"
@@ -66,7 +73,9 @@ const char usage_run[] =
 	"                    the previous run's files\n"
 	"  --keep-esp        keep esp.img, the 16 MiB boot volume the guest saw\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
-	"                    html, ftrace or trace-json\n"
+	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
+	"                    point per check) or junit (JUnit XML: a testsuite per\n"
+	"                    section, a testcase per check)\n"
 	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
 	"                    this program)\n"
 	"  --ovmf-code FILE  OVMF code image (default $PMULAB_OVMF_CODE, else\n"
@@ -113,7 +122,8 @@ const char usage_lesson[] =
 
 const char usage_collect[] =
 	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"
-	"                      [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
+	"                      [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
+	"                       tap|junit]\n"
 	"\n"
 	"Reads the payload's records from a serial device (TTY), a capture file\n"
 	"(FILE) or standard input (-), shows progress live and reports them.\n"
@@ -122,7 +132,9 @@ const char usage_collect[] =
 	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
 	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
-	"                    html, ftrace or trace-json\n"
+	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
+	"                    point per check) or junit (JUnit XML: a testsuite per\n"
+	"                    section, a testcase per check)\n"
 	"\n"
 	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
 	"stdin is read to its end; a directory is refused. Ctrl-C stops reading and\n"
@@ -132,7 +144,8 @@ const char usage_collect[] =
 
 const char usage_report[] =
 	"usage: pmulab report [FILE|DIR]\n"
-	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json]\n"
+	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
+	"                      tap|junit]\n"
 	"       pmulab report FILE|DIR [--sort symbol] [--callgraph[=caller|callee]]\n"
 	"                     [--format folded|perf-script] [--run NAME]\n"
 	"\n"
@@ -142,7 +155,9 @@ const char usage_report[] =
 	"serial.log disagree (records.txt left by an earlier run) is an error.\n"
 	"\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
-	"                    html, ftrace or trace-json\n"
+	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
+	"                    point per check) or junit (JUnit XML: a testsuite per\n"
+	"                    section, a testcase per check)\n"
 	"\n"
 	"The text report shows a perf stat style block per bench; csv prints the\n"
 	"counter records one a line as perf stat -x, does; records-csv every\n"
@@ -264,7 +279,7 @@ enum report_format cli_format(const char *cmd, const char *val)
 
 	if (report_format_parse(val, &fmt) < 0)
 		cli_usage_error(cmd, "--format '%s': use text, csv, json, records-csv, html, "
-				"ftrace or trace-json",
+				"ftrace, trace-json, tap or junit",
 				val);
 	return fmt;
 }

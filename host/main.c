@@ -5,6 +5,7 @@
 #include "host/cli.h"
 #include "host/db/db.h"
 #include "host/db/db_cli.h"
+#include "host/fleet/fleet.h"
 #include "host/profile/profile_cli.h"
 #include "host/stick/stick.h"
 
@@ -31,6 +32,8 @@ static const struct command {
 	/* db's and history's own usage texts give their codes. */
 	{ "history", cmd_history, usage_history, "" },
 	{ "db", cmd_db, usage_db, "" },
+	/* so does matrix's. */
+	{ "matrix", cmd_matrix, usage_matrix, "" },
 };
 
 static const struct command *find_command(const char *name)

@@ -6,6 +6,8 @@
 #   scripts/deps.sh fuzz     also clang + libFuzzer runtime (make fuzz)
 #   scripts/deps.sh plugin   also QEMU's qemu-plugin.h, fetched once into a cache
 #                            folder (scripts/qemu-plugin-h.sh; make runs it too)
+#   scripts/deps.sh lava     also lava-dispatcher, for lava-run (make lava), and
+#                            the telnet and TFTP server a dispatcher recommends
 set -eu
 
 pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest valgrind libsqlite3-dev"
@@ -13,7 +15,8 @@ for group in "$@"; do
 	case "$group" in
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	plugin) plugin=1 ;;
-	*) echo "deps.sh: unknown group '$group' (known: fuzz, plugin)" >&2; exit 2 ;;
+	lava) pkgs="$pkgs lava-dispatcher telnet tftpd-hpa" ;;
+	*) echo "deps.sh: unknown group '$group' (known: fuzz, plugin, lava)" >&2; exit 2 ;;
 	esac
 done
 

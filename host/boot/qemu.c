@@ -122,7 +122,7 @@ static char *opt_path(const char *prefix, const char *path)
 
 char **qemu_argv(const struct qemu_cfg *c)
 {
-	char icount[64];
+	char icount[64], cpu[256];
 	/* 1 GiB: suite=full chases through 256 MiB of UEFI pages. */
 	const char *fixed_head[] = {
 		c->qemu, "-machine", "q35", "-m", "1024", "-smp", "1", "-no-reboot",
@@ -136,17 +136,18 @@ char **qemu_argv(const struct qemu_cfg *c)
 		return NULL;
 	for (size_t i = 0; i < sizeof(fixed_head) / sizeof(fixed_head[0]); i++)
 		argv[n++] = strdup(fixed_head[i]);
+	qemu_cpu(c, cpu, sizeof(cpu));
 	if (c->kvm) {
 		argv[n++] = strdup("-accel");
 		argv[n++] = strdup("kvm");
 		argv[n++] = strdup("-cpu");
-		argv[n++] = strdup("host,pmu=on");
+		argv[n++] = strdup(cpu);
 	} else {
 		snprintf(icount, sizeof(icount), "shift=%u,sleep=off", c->icount);
 		argv[n++] = strdup("-accel");
 		argv[n++] = strdup("tcg");
 		argv[n++] = strdup("-cpu");
-		argv[n++] = strdup(c->cpu);
+		argv[n++] = strdup(cpu);
 		argv[n++] = strdup("-icount");
 		argv[n++] = strdup(icount);
 		if (c->plugin) {
@@ -180,10 +181,19 @@ void qemu_argv_free(char **argv)
 	free(argv);
 }
 
+void qemu_cpu(const struct qemu_cfg *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", c->cpu, c->kvm ? ",pmu=on" : "",
+		 c->cpu_flags ? "," : "", c->cpu_flags ? c->cpu_flags : "");
+}
+
 void qemu_mode(const struct qemu_cfg *c, char *buf, size_t len)
 {
+	char cpu[256];
+
+	qemu_cpu(c, cpu, sizeof(cpu));
 	if (c->kvm)
-		snprintf(buf, len, "kvm cpu=host,pmu=on");
+		snprintf(buf, len, "kvm cpu=%s", cpu);
 	else
-		snprintf(buf, len, "tcg cpu=%s icount-shift=%u", c->cpu, c->icount);
+		snprintf(buf, len, "tcg cpu=%s icount-shift=%u", cpu, c->icount);
 }

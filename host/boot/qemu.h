@@ -8,7 +8,8 @@
 struct qemu_cfg {
 	const char *qemu;	/* binary */
 	bool kvm;		/* else TCG */
-	const char *cpu;	/* TCG CPU model */
+	const char *cpu;	/* CPU model: host under KVM, else a TCG model */
+	const char *cpu_flags;	/* CPU properties after it (pmu=off), or NULL */
 	unsigned icount;	/* TCG -icount shift */
 	const char *ovmf_code, *ovmf_vars;	/* vars: this run's writable copy */
 	const char *disk;	/* the ESP image */
@@ -27,6 +28,9 @@ bool qemu_kvm_usable(char *why, size_t len);
 char **qemu_argv(const struct qemu_cfg *c);
 void qemu_argv_free(char **argv);
 /* "tcg cpu=Skylake-Client icount-shift=5" or "kvm cpu=host,pmu=on". */
+/* The -cpu value: the model, then pmu=on under KVM (where it is off by
+ * default), then cpu_flags, which win over it. */
+void qemu_cpu(const struct qemu_cfg *c, char *buf, size_t len);
 void qemu_mode(const struct qemu_cfg *c, char *buf, size_t len);
 
 #endif

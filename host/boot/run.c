@@ -28,7 +28,8 @@
 
 struct run_opts {
 	int accel;			/* 0 auto, 1 kvm, 2 tcg */
-	const char *cpu;
+	const char *cpu;		/* NULL: Skylake-Client, host under KVM */
+	const char *cpu_flags;		/* appended to -cpu, or NULL */
 	unsigned icount;
 	char **sets;
 	int nsets;
@@ -115,7 +116,7 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
 
-	*o = (struct run_opts){ .cpu = "Skylake-Client", .icount = 5, .timeout = 120 };
+	*o = (struct run_opts){ .icount = 5, .timeout = 120 };
 	reference_defaults(&o->ref);
 	/* One more slot: the icount_shift the launcher adds (build_esp()). */
 	o->sets = calloc(argc + 1, sizeof(char *));
@@ -132,6 +133,11 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			if (!*v || strpbrk(v, " ,"))
 				cli_usage_error("run", "--cpu '%s': not a QEMU CPU model name", v);
 			o->cpu = v;
+		} else if ((v = cli_opt(argc, argv, &i, "run", "--cpu-flags"))) {
+			if (!*v || strchr(v, ' '))
+				cli_usage_error("run", "--cpu-flags '%s': not QEMU CPU properties "
+						"(pmu=off,+pdcm)", v);
+			o->cpu_flags = v;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--icount"))) {
 			o->icount = cli_uint("run", "--icount", v);
 			if (o->icount > 10)
@@ -420,10 +426,11 @@ int cmd_run(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	qc.qemu = first_of(o.qemu, getenv("PMULAB_QEMU"), "qemu-system-x86_64");
-	qc.cpu = o.cpu;
 	qc.icount = o.icount;
 	kvm_auto = o.accel == 0;
 	qc.kvm = o.accel == 1 || (kvm_auto && qemu_kvm_usable(why, sizeof(why)));
+	qc.cpu = o.cpu ? o.cpu : qc.kvm ? "host" : "Skylake-Client";
+	qc.cpu_flags = o.cpu_flags;
 	if (o.accel == 1 && !qemu_kvm_usable(why, sizeof(why))) {
 		fprintf(stderr, "%s: run: --kvm: KVM is not usable here: %s\n",
 			pmulab_progname, why);

@@ -79,7 +79,7 @@ bool profile_opt(int argc, char **argv, int *i, struct profile_opts *o)
 	if (!is_profile_format(v, &view)) {
 		if (report_format_parse(v, &fmt) < 0)
 			cli_usage_error("report", "--format '%s': use text, csv, json, records-csv, "
-					"html, ftrace, trace-json, folded or perf-script", v);
+					"html, ftrace, trace-json, tap, junit, folded or perf-script", v);
 		o->other_format = fmt != REPORT_TEXT;
 		o->view = PROFILE_NONE;
 		return false;

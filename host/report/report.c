@@ -1,7 +1,9 @@
 /* The report formats by name, each rendered by its own file: text,
  * records-csv and json (records.c), csv (stat.c: perf stat -x,), html
- * (html.c), ftrace and trace-json (ftrace.c, trace_json.c). */
+ * (html.c), ftrace and trace-json (ftrace.c, trace_json.c), tap and junit
+ * (tap.c, junit.c). */
 #include <string.h>
+#include "host/report/ci.h"
 #include "host/report/html.h"
 #include "host/report/records.h"
 #include "host/report/report.h"
@@ -16,6 +18,8 @@ static const char *const format_names[] = {
 	[REPORT_HTML] = "html",
 	[REPORT_FTRACE] = "ftrace",
 	[REPORT_TRACE_JSON] = "trace-json",
+	[REPORT_TAP] = "tap",
+	[REPORT_JUNIT] = "junit",
 };
 
 int report_format_parse(const char *name, enum report_format *out)
@@ -53,6 +57,12 @@ void report_print(FILE *out, const struct stream *s, enum report_format fmt,
 		break;
 	case REPORT_TRACE_JSON:
 		trace_json(out, s);
+		break;
+	case REPORT_TAP:
+		ci_tap(out, s, meta);
+		break;
+	case REPORT_JUNIT:
+		ci_junit(out, s, meta);
 		break;
 	}
 }

@@ -1,5 +1,6 @@
 /* Renders a parsed stream for people (text, html) and programs (csv, json);
- * its function traces as ftrace prints them and as trace-event JSON. */
+ * its function traces as ftrace prints them and as trace-event JSON; its
+ * checks for CI systems (tap, junit). */
 #ifndef PMULAB_REPORT_H
 #define PMULAB_REPORT_H
 
@@ -9,7 +10,7 @@
 
 enum report_format {
 	REPORT_TEXT, REPORT_RECORDS_CSV, REPORT_JSON, REPORT_CSV, REPORT_HTML,
-	REPORT_FTRACE, REPORT_TRACE_JSON,
+	REPORT_FTRACE, REPORT_TRACE_JSON, REPORT_TAP, REPORT_JUNIT,
 };
 
 int report_format_parse(const char *name, enum report_format *out);

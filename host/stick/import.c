@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "host/cli.h"
 #include "host/stick/disk.h"
+#include "host/fleet/fleet.h"
 #include "host/boot/esp.h"
 #include "host/db/db.h"
 #include "host/proc.h"
@@ -22,6 +23,7 @@
 
 const char usage_import[] =
 	"usage: pmulab import SOURCE [--out DIR] [--format F]\n"
+	"       pmulab import --lava LOG [--out DIR] [--format F]\n"
 	"\n"
 	"Reads every \\pmulab\\results-NNN.txt a stick holds -- one per boot, however\n"
 	"many -- from SOURCE: a disk image (build/pmulab.img), a whole-disk device\n"
@@ -31,9 +33,15 @@ const char usage_import[] =
 	"records.txt and results.txt, validated like a serial stream, and is\n"
 	"reported in turn. A failed import leaves no DIR behind.\n"
 	"\n"
-	"  --out DIR         where the runs go (default: a new runs/import-...)\n"
+	"--lava LOG: a LAVA job's log (lava-run's stderr, or the output.yaml\n"
+	"lava-server keeps) holds the device's serial lines; they become DIR's\n"
+	"serial.log and records.txt, with the log as lava.log, validated and\n"
+	"reported like a run (docs/lava.md).\n"
+	"\n"
+	"  --out DIR         where the runs go (default: a new runs/import-...,\n"
+	"                    runs/lava-... for --lava)\n"
 	"  --format F        report format: text (default), csv, json, records-csv,\n"
-	"                    html, ftrace or trace-json\n"
+	"                    html, ftrace, trace-json, tap or junit\n"
 	"\n"
 	"Exit: 0 when every run is complete and ok, 3 when one lost records or has no\n"
 	"end (it is kept and reported), 1 when one ended with errors or SOURCE\n"
@@ -205,7 +213,7 @@ static int find_runs(const char *source, const struct stat *st, char *folder, si
 
 int cmd_import(int argc, char **argv)
 {
-	const char *source = NULL, *out = NULL, *v;
+	const char *source = NULL, *out = NULL, *lava = NULL, *v;
 	enum report_format fmt = REPORT_TEXT;
 	char dir[4096], folder[4096], tmp[4096];
 	struct names ns = { 0 };
@@ -218,6 +226,8 @@ int cmd_import(int argc, char **argv)
 			out = v;
 		else if ((v = cli_opt(argc, argv, &i, "import", "--format")))
 			fmt = cli_format("import", v);
+		else if ((v = cli_opt(argc, argv, &i, "import", "--lava")))
+			lava = v;
 		else if (argv[i][0] == '-' && argv[i][1])
 			cli_usage_error("import", "unknown option '%s'", argv[i]);
 		else if (source)
@@ -225,6 +235,10 @@ int cmd_import(int argc, char **argv)
 		else
 			source = argv[i];
 	}
+	if (lava && source)
+		cli_usage_error("import", "--lava LOG or SOURCE, not both ('%s')", source);
+	if (lava)
+		return lava_import(lava, out, fmt);
 	if (!source)
 		cli_usage_error("import", "no SOURCE: give an image, a device or a directory");
 	if (stat(source, &st) < 0) {

@@ -10,6 +10,7 @@
 #include "kernel-side/explain/explain.h"
 #include "kernel-side/ftrace/ftrace.h"
 #include "kernel-side/lab/section.h"
+#include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/libc.h"
 #include "lib/record.h"
@@ -116,6 +117,7 @@ static bool run_section(const struct lab *lab, const struct section *s)
 	bool ok = true;
 	void *arg;
 
+	check_section(s->name);
 	if (s->begin && !s->begin(lab))
 		return true;
 	lab->platform.flush();

@@ -154,8 +154,7 @@ void selftest_report_restore(const char *section, const struct owned_stats *os,
 		  os->lapic_mismatched == 0 && os->cr0_restored && os->code_refused == 0 &&
 		  fentry_changed <= (int)os->code_kept;
 
-	check_begin(&r, "owned.restore", ok ? CHECK_PASS : CHECK_FAIL);
-	rec_str(&r, "section", section);
+	check_begin_each(&r, "owned.restore", section, ok ? CHECK_PASS : CHECK_FAIL);
 	rec_u64(&r, "idt", os->idt_restored);
 	rec_u64(&r, "if", os->if_restored);
 	rec_u64(&r, "msrs_restored", os->msrs_restored);

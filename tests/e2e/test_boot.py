@@ -58,14 +58,16 @@ def test_boot_reports_capabilities(boot, cpu, vendor, pmu_vendor, reason):
 
     # RDPMC raises #UD under TCG; the exception table takes it.
     rdpmc = run.first("check", name="rdpmc")
-    assert rdpmc == {"name": "rdpmc", "result": "pass", "value": "#UD",
+    assert rdpmc == {"name": "rdpmc", "result": "pass", "section": "selftest", "value": "#UD",
                      "expected": "fault", "handled": "1"}
     for name, vec in (("fixup.ud2", "#UD"), ("fixup.gp", "#GP"), ("fixup.de", "#DE")):
         assert run.first("check", name=name) == {
-            "name": name, "result": "pass", "value": vec, "expected": vec, "fixups": "1"}
-    restores = run.all("check")
-    assert [c["section"] for c in restores if c["name"] == "owned.restore"] == [
-        "caps", "selftest", "ftrace-init", "pmu-check", "lbr-check", "benches"]
+            "name": name, "result": "pass", "section": "selftest", "value": vec,
+            "expected": vec, "fixups": "1"}
+    restores = [c for c in run.all("check") if c["name"].startswith("owned.restore.")]
+    assert [c["section"] for c in restores] == ["caps", "selftest", "ftrace-init", "pmu-check", "lbr-check",
+                                         "benches"]
+    assert all(c["name"] == "owned.restore." + c["section"] for c in restores)
     # The spine's own checks pass; the PMU's and LBR's skip without one
     # (test_pmu.py, test_lbr.py).
     assert all(c["result"] == "pass" for c in run.all("check")
@@ -110,7 +112,7 @@ def test_unexpected_exception_is_reported(boot, fault, vector, name):
     if fault == "gp":
         assert err["error_code"] == "0x0"
     # Leaving the section gave the firmware its IDT and interrupt flag back.
-    restore = run.first("check", name="owned.restore", section="inject")
+    restore = run.first("check", name="owned.restore.inject", section="inject")
     assert restore["result"] == "pass" and restore["idt"] == "1" and restore["if"] == "1"
     assert run.first("end")["status"] == "error"
     assert "isa-debug-exit: status=error" in run.stderr
@@ -126,6 +128,40 @@ def test_console_fallback_without_serial(boot):
     check_results_file(run)
     assert run.first("hello")["console"] == "uefi"
     assert "serial_port" not in run.first("hello")
+
+
+# OVMF's own PXE boots an image from QEMU's TFTP server well within this.
+NETBOOT_S = 120
+
+
+def test_netboot_without_a_boot_volume(pmulab, tmp_path):
+    """Chained from TFTP, as a board farm's iPXE does: no volume to read a
+    config from or write results to, so the defaults run and every record
+    goes over serial, with status=ok (not an error about the results file)."""
+    tftp = tmp_path / "tftp"
+    tftp.mkdir()
+    (tftp / "pmulab.efi").write_bytes((pmulab.parent / "pmulab.efi").read_bytes())
+    vars_fd = tmp_path / "vars.fd"
+    vars_fd.write_bytes(open("/usr/share/OVMF/OVMF_VARS_4M.fd", "rb").read())
+    serial = tmp_path / "serial.log"
+    proc = subprocess.run(
+        ["qemu-system-x86_64", "-machine", "q35", "-m", "1024", "-display", "none",
+         "-monitor", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+         "-accel", "tcg", "-cpu", "Skylake-Client",
+         "-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+         "-drive", f"if=pflash,format=raw,file={vars_fd}",
+         "-netdev", f"user,id=n0,tftp={tftp},bootfile=pmulab.efi",
+         "-device", "virtio-net-pci,netdev=n0", "-serial", f"file:{serial}"],
+        capture_output=True, timeout=NETBOOT_S)
+    data = serial.read_bytes()
+    recs = records_in(data)
+    assert proc.returncode == 1, proc.stderr      # isa-debug-exit: status=ok
+    assert [r["seq"] for r in recs] == list(range(len(recs)))
+    config = next(r["fields"] for r in recs if r["type"] == "config")
+    assert config["source"] == "none" and config["results_file"] == "none"
+    assert b"# no boot volume (loaded over the network)" in data
+    assert not [r for r in recs if r["type"] == "error"]
+    assert recs[-1]["type"] == "end" and recs[-1]["fields"]["status"] == "ok"
 
 
 def test_results_file_off(boot):
@@ -180,6 +216,8 @@ def test_collect_replays_a_capture(boot, pmulab, tmp_path):
     (["run", "--set", "novalue"], "expected key=value"),
     (["run", "--icount", "99"], "--icount"),
     (["run", "--bogus"], "--bogus"),
+    (["run", "--cpu-flags", "pmu off"], "--cpu-flags 'pmu off': not QEMU CPU properties"),
+    (["run", "--format", "tapp"], "trace-json, tap or junit"),
     (["frobnicate"], "unknown command"),
 ])
 def test_usage_errors(pmulab, args, message):

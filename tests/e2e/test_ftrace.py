@@ -31,7 +31,8 @@ def test_sites_become_nops_at_every_boot(boot):
     assert int(ft["sites"]) >= 8 and ft["converted"] == ft["sites"] and ft["refused"] == "0"
     assert ft["nop"] == "0f1f440000"
     assert run.first("check", name="ftrace.sites-nop") == {
-        "name": "ftrace.sites-nop", "result": "pass", "value": "0", "expect": "0"}
+        "name": "ftrace.sites-nop", "result": "pass", "section": "ftrace-init", "value": "0",
+        "expect": "0"}
 
 
 def test_every_ftrace_check_passes(traced):

@@ -12,9 +12,10 @@ def test_lbr_callchain_skips_without_lbr(boot, cpu, reason):
     assert run.rc == 0, run.stderr
     assert run.first("lbr")["present"] == "0"
     check = run.first("check", name="lbr.callchain")
-    assert check == {"name": "lbr.callchain", "result": "skip", "reason": reason}
+    assert check == {"name": "lbr.callchain", "result": "skip", "section": "lbr-check",
+                     "reason": reason}
     assert run.all("lbr_branch") == []
-    restore = run.first("check", name="owned.restore", section="lbr-check")
+    restore = run.first("check", name="owned.restore.lbr-check", section="lbr-check")
     assert restore["result"] == "pass" and restore["msrs_restored"] == "0"
 
 

@@ -72,7 +72,8 @@ def test_kernel_instructions_exact(quick, name):
     icount = quick.first("counter", bench=name, src="icount")
     assert icount["value"] == str(want) and icount["shift"] == "5"
     check = quick.first("check", name=f"icount.{name}")
-    assert check == {"name": f"icount.{name}", "result": "pass", "value": str(want),
+    assert check == {"name": f"icount.{name}", "result": "pass", "section": "benches",
+                     "value": str(want),
                      "expect": str(want)}
     # Under TCG no event is counted, and each says why.
     for c in quick.all("counter"):

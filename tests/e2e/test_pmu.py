@@ -32,14 +32,15 @@ def test_pmu_check_under_tcg(boot, cpu, reason):
     checks = {c["name"]: c for c in run.all("check")}
     assert not [c for c in checks.values() if c["result"] == "fail"]
     for name in HW_CHECKS:
-        assert checks[name] == {"name": name, "result": "skip", "reason": reason}
+        assert checks[name] == {"name": name, "result": "skip", "section": "pmu-check",
+                                "reason": reason}
     for kernel, per_iter in KERNELS.items():
         icount = checks[f"pmu.icount.{kernel}"]
         assert icount["result"] == "pass"
         assert icount["value"] == icount["expect"] == str(ITERS * per_iter)
-    assert checks["msr-restore"] == {"name": "msr-restore", "result": "skip",
+    assert checks["msr-restore"] == {"name": "msr-restore", "result": "skip", "section": "pmu-check",
                                      "reason": "no-msr-written"}
-    assert run.first("check", name="owned.restore", section="pmu-check")["result"] == "pass"
+    assert run.first("check", name="owned.restore.pmu-check", section="pmu-check")["result"] == "pass"
 
     for kernel, per_iter in KERNELS.items():
         bench = run.first("bench", name=f"check-{kernel}")
@@ -127,7 +128,7 @@ def test_pmu_check_under_kvm(boot):
     if run.first("pmu")["present"] == "1":
         assert checks["pmu.instructions.gp"]["result"] == "pass"
         assert checks["pmu.branches"]["result"] == "pass"
-    assert checks["pmu.icount.loop"] == {"name": "pmu.icount.loop", "result": "skip",
+    assert checks["pmu.icount.loop"] == {"name": "pmu.icount.loop", "result": "skip", "section": "pmu-check",
                                          "reason": "no-icount"}
 
 
@@ -143,7 +144,7 @@ def test_skip_pmu_and_lbr_touch_nothing(boot, cpu):
         assert pmu["probe"] == "skipped"
     lbr = run.first("lbr")
     assert lbr["present"] == "0" and lbr["reason"] == "skipped-by-config"
-    assert run.first("check", name="owned.restore", section="caps")["msrs_restored"] == "0"
+    assert run.first("check", name="owned.restore.caps", section="caps")["msrs_restored"] == "0"
     for c in run.all("counter"):
         assert c["src"] == "icount" or c["reason"] == "skipped-by-config"
     assert run.first("check", name="pmu.width")["reason"] == "skipped-by-config"

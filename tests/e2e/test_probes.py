@@ -47,7 +47,7 @@ def test_every_probe_check_passes(probed):
     failed = {k: v for k, v in c.items() if v["result"] != "pass"}
     assert not failed, failed
     assert probed.first("end")["status"] == "ok"
-    assert probed.first("check", name="owned.restore", section="probes")["result"] == "pass"
+    assert probed.first("check", name="owned.restore.probes", section="probes")["result"] == "pass"
 
 
 def test_tr_leaf_hits_and_bytes(probed):
@@ -193,7 +193,7 @@ def test_docs_cost_table_is_this_run(probed):
 def test_skip_probes(boot):
     run = boot("suite=probes", "skip=probes")
     assert run.rc == 0, run.stderr
-    assert run.first("check", name="probes") == {"name": "probes", "result": "skip",
+    assert run.first("check", name="probes") == {"name": "probes", "result": "skip", "section": "probes",
                                                  "reason": "skipped-by-config"}
     assert not run.all("probe")
 

@@ -33,7 +33,7 @@ def test_every_check_passes(sampled):
     checks = {c["name"]: c for c in sampled.all("check")}
     for name in ("sample.workload.steps", "sample.hot-share", "sample.stack", "sample.stray"):
         assert checks[name]["result"] == "pass", checks[name]
-    restore = sampled.first("check", name="owned.restore", section="sample")
+    restore = sampled.first("check", name="owned.restore.sample", section="sample")
     assert restore["result"] == "pass"
     # SPIV, TPR, the six LVT entries of a version-0x14 APIC, TDCR, TMICT.
     assert restore["lapic_restored"] == "10" and restore["lapic_mismatched"] == "0"
@@ -143,7 +143,8 @@ def test_pmi_without_a_pmu_says_why(boot):
     assert head["samples"] == "0" and head["unit"] == "cycles"
     assert not samples(run)
     assert run.first("check", name="sample.hot-share") == {
-        "name": "sample.hot-share", "result": "skip", "reason": "no-arch-pmu"}
+        "name": "sample.hot-share", "result": "skip", "section": "sample",
+        "reason": "no-arch-pmu"}
     assert run.first("end")["status"] == "ok"
 
 

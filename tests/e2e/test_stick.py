@@ -85,7 +85,7 @@ def test_boot_from_usb_without_serial_and_import(stick, pmulab, tmp_path):
     assert config["icount_shift"] == "off"
     # No -icount: nothing claims to be exact, and says why.
     checks = {r["fields"]["name"]: r["fields"] for r in records if r["type"] == "check"}
-    assert checks["icount.loop"] == {"name": "icount.loop", "result": "skip",
+    assert checks["icount.loop"] == {"name": "icount.loop", "result": "skip", "section": "benches",
                                      "reason": "no-icount"}
 
     # A second boot adds results-002 and leaves results-001 as it was.

@@ -69,10 +69,35 @@ static void test_tally(void)
 	CHECK(check_failed(CHECK_FAILED_KEPT) == NULL);
 }
 
+/* Names stay apart once the runner names a section: a repeat gets the
+ * section, then a number; every check says its section. */
+static void test_unique_names(void)
+{
+	struct rec r;
+
+	check_section("caps");
+	check_skip("x", "none");
+	CHECK_STR(body(), "check name=x result=skip section=caps reason=none");
+	check_skip("x", "none");
+	CHECK_STR(body(), "check name=x.caps result=skip section=caps reason=none");
+	check_skip("x", "none");
+	CHECK_STR(body(), "check name=x.caps.2 result=skip section=caps reason=none");
+	check_section("pmu-check");
+	check_skip("x", "none");
+	CHECK_STR(body(), "check name=x.pmu-check result=skip section=pmu-check reason=none");
+	check_begin_each(&r, "owned.restore", "caps", CHECK_PASS);
+	rec_end(&r);
+	CHECK_STR(body(), "check name=owned.restore.caps result=pass section=caps");
+	check_begin_each(&r, "owned.restore", "pmu-check", CHECK_PASS);
+	rec_end(&r);
+	CHECK_STR(body(), "check name=owned.restore.pmu-check result=pass section=pmu-check");
+}
+
 int main(void)
 {
 	rec_set_sink(sink, NULL);
 	test_variants();
 	test_tally();
+	test_unique_names();
 	return unit_done("check");
 }
