@@ -3,8 +3,9 @@
 #                 installs nothing (a missing tool is named, with the command that
 #                 installs it)
 #   make run      install what is missing, build, boot the payload under QEMU
-#   make test     install what is missing, build, the layer check, the C unit
-#                 tests, then the end-to-end QEMU boots (pytest)
+#   make test     install what is missing, build, the C unit tests (in parallel),
+#                 the layer check, the end-to-end QEMU boots (pytest-xdist); prints
+#                 the time each stage took
 #   make bench    boot-to-end wall time of the default TCG run
 #   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
 #   make fuzz     libFuzzer on the record parser (FUZZ_SECONDS, default 60)
@@ -334,14 +335,26 @@ $(BUILD)/unit/tests/unit/lib/test_insn.o: UNIT_CFLAGS += \
 	-DINSN_CORPUS='"$(BUILD)/unit/insn_corpus.dump"' \
 	-DINSN_RANDOM='"$(BUILD)/unit/insn_random.dump"'
 
-unit: $(UNIT_BINS)
-	@set -e; for t in $^; do $$t; done
+# Each unit-test binary is a target of its own, so `make -jN unit` runs N at
+# once; -O keeps each one's output together.
+UNIT_RUNS := $(addsuffix .run,$(UNIT_BINS))
+unit: $(UNIT_RUNS)
+$(UNIT_RUNS): %.run: %
+	@$<
 
 # ------------------------------------------------------------------ tests ----
+# The e2e boots are single-threaded QEMU TCG: one pytest-xdist worker a core.
+# Workers share boots through a file lock (tests/e2e/conftest.py).
+JOBS ?= $(shell nproc)
+STAGES := $(BUILD)/stages.txt
 test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/pmulab.img unit
-	scripts/layers.sh check $(BUILD)
-	$(PYTEST) -q tests/e2e
+	@rm -f $(STAGES)
+	@scripts/stage.sh $(STAGES) build $(MAKE) --no-print-directory -j$(JOBS) \
+		all $(BUILD)/pmulab.img $(UNIT_BINS)
+	@scripts/stage.sh $(STAGES) unit $(MAKE) --no-print-directory -j$(JOBS) -O unit
+	@scripts/stage.sh $(STAGES) layers scripts/layers.sh check $(BUILD)
+	@scripts/stage.sh $(STAGES) e2e $(PYTEST) -q -n $(JOBS) tests/e2e
+	@echo "make test: time per stage"; scripts/stage.sh --summary $(STAGES)
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -380,5 +393,5 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit test run bench lessons crosscheck fuzz image clean
+.PHONY: all deps tools unit $(UNIT_RUNS) test run bench lessons crosscheck fuzz image clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
