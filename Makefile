@@ -344,7 +344,8 @@ $(UNIT_RUNS): %.run: %
 
 # ------------------------------------------------------------------ tests ----
 # The e2e boots are single-threaded QEMU TCG: one pytest-xdist worker a core.
-# Workers share boots through a file lock (tests/e2e/conftest.py).
+# Workers share boots through a file lock (tests/e2e/conftest.py); a module
+# stays on one worker (loadfile), so its own module-scoped setup runs once.
 JOBS ?= $(shell nproc)
 STAGES := $(BUILD)/stages.txt
 test: deps
@@ -353,7 +354,7 @@ test: deps
 		all $(BUILD)/pmulab.img $(UNIT_BINS)
 	@scripts/stage.sh $(STAGES) unit $(MAKE) --no-print-directory -j$(JOBS) -O unit
 	@scripts/stage.sh $(STAGES) layers scripts/layers.sh check $(BUILD)
-	@scripts/stage.sh $(STAGES) e2e $(PYTEST) -q -n $(JOBS) tests/e2e
+	@scripts/stage.sh $(STAGES) e2e $(PYTEST) -q -n $(JOBS) --dist loadfile tests/e2e
 	@echo "make test: time per stage"; scripts/stage.sh --summary $(STAGES)
 
 run: deps
