@@ -3,11 +3,12 @@
 #                 installs nothing (a missing tool is named, with the command that
 #                 installs it)
 #   make run      install what is missing, build, boot the payload under QEMU
-#   make test     install what is missing, build, the layer check, the C unit
-#                 tests, a short run of every fuzz target, then the
-#                 end-to-end QEMU boots (pytest)
-#   make bench    boot-to-end wall time of the default TCG run, and the host
-#                 reading 1, 10 and 100 MB captures
+#   make test     install what is missing, build, the C unit tests (in parallel),
+#                 the layer check, a short run of every fuzz target, the
+#                 end-to-end QEMU boots (pytest-xdist), make lava when root;
+#                 prints the time each stage took
+#   make bench    boot-to-end wall time of the default and full TCG runs, and
+#                 the host reading 1, 10 and 100 MB captures
 #   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
 #   make fuzz     libFuzzer on every host input, FUZZ_SECONDS each (default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
@@ -360,17 +361,33 @@ $(BUILD)/unit/tests/unit/lib/test_insn.o: UNIT_CFLAGS += \
 	-DINSN_CORPUS='"$(BUILD)/unit/insn_corpus.dump"' \
 	-DINSN_RANDOM='"$(BUILD)/unit/insn_random.dump"'
 
-unit: $(UNIT_BINS)
-	@set -e; for t in $^; do $$t; done
+# Each unit-test binary is a target of its own, so `make -jN unit` runs N at
+# once; -O keeps each one's output together.
+UNIT_RUNS := $(addsuffix .run,$(UNIT_BINS))
+unit: $(UNIT_RUNS)
+$(UNIT_RUNS): %.run: %
+	@$<
 
 # ------------------------------------------------------------------ tests ----
+# The e2e boots are single-threaded QEMU TCG: one pytest-xdist worker a core.
+# Workers share boots through a file lock (tests/e2e/conftest.py); a module
+# stays on one worker (loadfile), so its own module-scoped setup runs once.
+JOBS ?= $(shell nproc)
+STAGES := $(BUILD)/stages.txt
 test: deps
 	@scripts/deps.sh fuzz
-	@$(MAKE) --no-print-directory all $(BUILD)/pmulab.img unit fuzz-build
-	scripts/layers.sh check $(BUILD)
-	scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) $(FUZZ_ALL)
-	$(PYTEST) -q tests/e2e --ignore=tests/e2e/test_lava.py
-	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory lava; fi
+	@rm -f $(STAGES)
+	@scripts/stage.sh $(STAGES) build $(MAKE) --no-print-directory -j$(JOBS) \
+		all $(BUILD)/pmulab.img $(UNIT_BINS) fuzz-build
+	@scripts/stage.sh $(STAGES) unit $(MAKE) --no-print-directory -j$(JOBS) -O unit
+	@scripts/stage.sh $(STAGES) layers scripts/layers.sh check $(BUILD)
+	@scripts/stage.sh $(STAGES) fuzz scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) \
+		$(FUZZ_ALL)
+	@scripts/stage.sh $(STAGES) e2e $(PYTEST) -q -n $(JOBS) --dist loadfile tests/e2e \
+		--ignore=tests/e2e/test_lava.py
+	@if [ "$$(id -u)" = 0 ]; then \
+		scripts/stage.sh $(STAGES) lava $(MAKE) --no-print-directory lava; fi
+	@echo "make test: time per stage"; scripts/stage.sh --summary $(STAGES)
 
 # lava-run needs root; test_lava.py skips its lava-run cases without it.
 lava: deps
@@ -440,5 +457,6 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit test run bench lessons lava crosscheck fuzz fuzz-build image clean
+.PHONY: all deps tools unit $(UNIT_RUNS) test run bench lessons lava crosscheck fuzz \
+	fuzz-build image clean
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -10,6 +10,11 @@
 #define WS_MAX		(1024 * MiB)
 #define N_LOOPS		10000	/* iterations of the loop-like kernels */
 #define N_MIN		4096	/* at least this many loads for memory kernels */
+/* A chase visits every line once a cycle whatever it runs for (it goes on
+ * where the last call stopped, microbench/kernels.h), so past 16 MiB's worth
+ * of loads more only cost time: each is a softmmu TLB miss under TCG, and the
+ * sweep to 256 MiB made 48 M of them. */
+#define N_CHASE_MAX	(256 * 1024)
 #define STREAM_WS	MiB	/* stream:STRIDE without @SIZE */
 
 static const u64 quick_strides[] = { 64, 4160 };
@@ -74,6 +79,8 @@ static void size_spec(struct suite_spec *sp)
 	sp->n = N_LOOPS;
 	if (sp->k->param == MB_WS)
 		sp->n = sp->ws / step > N_MIN ? sp->ws / step : N_MIN;
+	if (sp->k->id == MBK_CHASE && sp->n > N_CHASE_MAX)
+		sp->n = N_CHASE_MAX;
 	if (sp->single)
 		sp->n = 1;
 	name_spec(sp);

@@ -7,13 +7,21 @@
 
 #include "lib/catalog.h"
 
-/* Every kernel: rdi = iterations (at least 1), rsi = its argument. */
+/* Every kernel: rdi = iterations (at least 1), rsi = its argument (read only,
+ * but for the place a chase writes back into its struct mb_chase_arg). */
 typedef void mb_fn(u64 n, const void *arg);
 
 mb_fn mb_empty, mb_loop, mb_nop8, mb_add_dep, mb_add_indep;
 mb_fn mb_chase, mb_stream, mb_branch, mb_calls;
 void mb_chain_1(void), mb_chain_2(void), mb_chain_4(void), mb_chain_8(void),
 	mb_chain_16(void);
+
+/* Where a chase is: each call starts at node and leaves the node it stopped
+ * at, so calls in a row go on along the cycle and every line is reused only
+ * after all the others, however few loads one call makes. */
+struct mb_chase_arg {
+	void *node;
+};
 
 struct mb_stream_arg {
 	u64 base, stride, mask;		/* mask: buffer size - 1, a power of two */

@@ -5,16 +5,20 @@ section .text
 ; Every function symbol carries its size (to the ..@NAME_end label, which
 ; symbol tables skip): valgrind and perf attribute code to a function only then.
 
-; Pointer chase: rsi is the first node; each node's first quadword is the
-; address of the next. Per iteration: 3 instructions, 1 load, 1 conditional
-; branch. Every load's address comes from the load before, so nothing
-; overlaps: time per iteration is the load latency of wherever the nodes
-; live (L1, L2, LLC, DRAM), and misses per load show which level that is.
+; Pointer chase: rsi points at struct mb_chase_arg { void *node; }
+; (microbench/kernels.h), the node to start from; each node's first quadword
+; is the address of the next. The node it stops at is written back, so the
+; next call walks on along the cycle. Per iteration: 3 instructions, 1 load,
+; 1 conditional branch. Every load's address comes from the load before, so
+; nothing overlaps: time per iteration is the load latency of wherever the
+; nodes live (L1, L2, LLC, DRAM), and misses per load show which level that is.
 global mb_chase:function (..@mb_chase_end - mb_chase)
 mb_chase:
-.next:	mov rsi, [rsi]
+	mov rax, [rsi]
+.next:	mov rax, [rax]
 	dec rdi
 	jnz .next
+	mov [rsi], rax
 	ret
 ..@mb_chase_end:
 

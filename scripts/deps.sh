@@ -10,7 +10,7 @@
 #                            the telnet and TFTP server a dispatcher recommends
 set -eu
 
-pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest valgrind libsqlite3-dev"
+pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest python3-pytest-xdist valgrind libsqlite3-dev"
 for group in "$@"; do
 	case "$group" in
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "host/cli.h"
+#include "host/boot/budget.h"
 #include "host/boot/esp.h"
 #include "host/db/db.h"
 #include "host/boot/live.h"
@@ -44,6 +45,7 @@ struct run_opts {
 struct run_state {
 	struct live live;
 	double start, end_at;		/* end_at < 0 until the end record */
+	double hello_at;		/* < 0 until the payload's hello */
 	size_t records;
 };
 
@@ -98,6 +100,8 @@ static void on_record(const struct record *rec, void *ctx)
 	live_on_record(rec, &rs->live);
 	if (!strcmp(rec->type, "end") && rs->end_at < 0)
 		rs->end_at = now();
+	if (!strcmp(rec->type, "hello") && rs->hello_at < 0)
+		rs->hello_at = now();
 }
 
 /* A cache geometry as cachegrind takes it: SIZE,ASSOC,LINE in bytes. */
@@ -116,7 +120,8 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
 
-	*o = (struct run_opts){ .icount = 5, .timeout = 120 };
+	/* timeout < 0: not given, it follows the settings (run_timeout_for). */
+	*o = (struct run_opts){ .icount = 5, .timeout = -1 };
 	reference_defaults(&o->ref);
 	/* One more slot: the icount_shift the launcher adds (build_esp()). */
 	o->sets = calloc(argc + 1, sizeof(char *));
@@ -175,7 +180,9 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			cli_usage_error("run", "unexpected argument '%s'", argv[i]);
 		}
 	}
-	if (o->timeout <= 0)
+	if (o->timeout < 0)
+		o->timeout = run_timeout_for(o->sets, o->nsets);
+	if (o->timeout == 0)
 		cli_usage_error("run", "--timeout must be more than 0 s");
 	if (o->reference && o->accel == 1)
 		cli_usage_error("run", "--reference needs TCG: the reference plugin is a QEMU TCG "
@@ -268,7 +275,7 @@ struct boot {
 	int status;
 	const char *why_killed;
 	struct stream *stream;
-	double boot_to_end;
+	double boot_to_end, boot_to_hello;
 	off_t qemu_out_at;		/* where QEMU's own output starts in qemu.log */
 };
 
@@ -338,7 +345,7 @@ static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 		     struct boot *b)
 {
 	char path[4096], cmdline[8192];
-	struct run_state rs = { .end_at = -1 };
+	struct run_state rs = { .end_at = -1, .hello_at = -1 };
 	struct parser *p;
 	char **argv = qemu_argv(qc);
 	int log_fd, qlog;
@@ -381,6 +388,7 @@ static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 	live_done(&rs.live);
 	b->stream = parser_finish(p);
 	b->boot_to_end = rs.end_at >= 0 ? rs.end_at - rs.start : -1;
+	b->boot_to_hello = rs.hello_at >= 0 ? rs.hello_at - rs.start : -1;
 	qemu_argv_free(argv);
 	close(log_fd);
 	close(qlog);
@@ -552,6 +560,7 @@ int cmd_run(int argc, char **argv)
 	meta.source = dir;
 	meta.mode = mode;
 	meta.boot_to_end_s = b.boot_to_end;
+	meta.boot_to_hello_s = b.boot_to_hello;
 	rc = cli_conclude(b.stream, dir, o.fmt, &meta);
 	return db_feed(dir, ref_failed && rc == EXIT_OK ? EXIT_ERROR : rc);
 }

@@ -134,8 +134,10 @@ const void *lx_setup(const struct suite_spec *sp, const struct lx_env *env,
 			*skip = "no-memory";
 			return NULL;
 		}
-		if (sp->k->id == MBK_CHASE)
-			return mb_chase_init(env->mem, sp->ws, env->seed);
+		if (sp->k->id == MBK_CHASE) {
+			store->ch.node = mb_chase_init(env->mem, sp->ws, env->seed);
+			return &store->ch;
+		}
 		store->st = (struct mb_stream_arg){ (u64)(uintptr_t)env->mem, sp->stride,
 						    sp->ws - 1 };
 		return &store->st;

@@ -31,6 +31,7 @@ struct lx_env {
 /* The kernel's argument for sp, set up in env's memory or in *store (which
  * must outlive the calls); NULL *skip when it cannot run (skip says why). */
 struct lx_arg {
+	struct mb_chase_arg ch;
 	struct mb_stream_arg st;
 	struct mb_branch_arg br;
 };

@@ -13,6 +13,8 @@ struct report_meta {
 	const char *source;	/* file, device or run directory */
 	const char *mode;	/* e.g. "tcg cpu=Skylake-Client icount-shift=5" */
 	double boot_to_end_s;	/* < 0 when not measured */
+	double boot_to_hello_s;	/* QEMU start to the payload's hello: the
+				 * firmware's boot; <= 0 when not measured */
 	const char *out_dir;	/* where the run's files went */
 };
 

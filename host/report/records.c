@@ -304,6 +304,8 @@ void records_json(FILE *out, const struct stream *s, const struct report_meta *m
 		fprintf(out, ",\"boot_to_end_s\":%.3f,\n", m->boot_to_end_s);
 	else
 		fputs(",\"boot_to_end_s\":null,\n", out);
+	if (m && isfinite(m->boot_to_hello_s) && m->boot_to_hello_s > 0)
+		fprintf(out, "\"boot_to_hello_s\":%.3f,\n", m->boot_to_hello_s);
 	json_stream(out, s);
 	fputs(",\n\"records\":[", out);
 	for (size_t i = 0; i < s->nrecs; i++) {

@@ -83,6 +83,7 @@ void suite_run_bench(void *arg)
 	const struct lab *lab = job->lab;
 	struct describe_ctx d = { job, 0 };
 	struct mb_stream_arg st;
+	struct mb_chase_arg ch;
 	struct mb_branch_arg br;
 	struct bench b = {
 		.name = sp->name, .suite = sp->suite, .fn = mb_entry(sp->k), .n1 = sp->n,
@@ -96,7 +97,8 @@ void suite_run_bench(void *arg)
 			return report_skipped(job, "no-memory");
 		d.page_size = paging_page_size((u64)(uintptr_t)job->mem);
 		if (sp->k->id == MBK_CHASE) {
-			b.arg = mb_chase_init(job->mem, sp->ws, lab->seed);
+			ch.node = mb_chase_init(job->mem, sp->ws, lab->seed);
+			b.arg = &ch;
 		} else {
 			st = (struct mb_stream_arg){ (u64)(uintptr_t)job->mem, sp->stride,
 						     sp->ws - 1 };

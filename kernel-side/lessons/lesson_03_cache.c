@@ -36,17 +36,17 @@ static void sweep(const struct lab *lab)
 	u8 *mem = lesson_memory(&size);
 
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
-		const void *start;
+		struct mb_chase_arg at;
 
 		if (sizes[i] > size) {
 			lesson_code("%6llu KiB: skipped, not enough memory",
 				   (unsigned long long)(sizes[i] >> 10));
 			continue;
 		}
-		start = mb_chase_init(mem, sizes[i], lab->seed);
+		at.node = mb_chase_init(mem, sizes[i], lab->seed);
 		fmt_snprintf(name, sizeof(name), "lesson3-chase-%lluKiB",
 			     (unsigned long long)(sizes[i] >> 10));
-		lesson_measure(lab, name, mb_chase, start, LOADS, EVENTS, &res[i]);
+		lesson_measure(lab, name, mb_chase, &at, LOADS, EVENTS, &res[i]);
 		ran[i] = true;
 		lesson_code("%6llu KiB: %s TSC ticks a load%s", (unsigned long long)(sizes[i] >> 10),
 			   lesson_ratio(res[i].tsc, (s64)res[i].iters, per, sizeof(per)),

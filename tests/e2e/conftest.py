@@ -1,6 +1,8 @@
 """End-to-end helpers: boot the payload with build/pmulab under QEMU TCG and
 read what came back. Records are re-checked here independently of the C
 parser (zlib's CRC-32, the grammar of docs/record-format.md)."""
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -45,12 +47,12 @@ class Run:
     """What one host-tool run left: its exit code, output and records (a
     boot's serial log, a Linux run's records file)."""
 
-    def __init__(self, out, proc, report):
+    def __init__(self, out, rc, stdout, stderr, report):
         self.dir = out
-        self.rc = proc.returncode
-        self.stdout = proc.stdout
-        self.stderr = proc.stderr
-        self.report = json.loads(proc.stdout) if report and proc.stdout.strip() else None
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.report = json.loads(stdout) if report and stdout.strip() else None
         serial, merged = out / "serial.log", out / "records.txt"
         source = serial if serial.exists() else merged
         self.records = records_in(source.read_bytes()) if source.exists() else []
@@ -88,28 +90,54 @@ STUCK_S = 300
 LINUX_S = 900
 
 
+def share_dir(tmp_path_factory):
+    """The folder where runs are shared: the session's own, or under
+    pytest-xdist the parent all workers' folders have in common."""
+    base = tmp_path_factory.getbasetemp()
+    d = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-runs"
+    d.mkdir(exist_ok=True)
+    return d
+
+
+def run_into(pmulab, args, out, wait):
+    proc = subprocess.run([str(pmulab), *args, "--out", str(out)], capture_output=True,
+                          text=True, timeout=wait, env={**os.environ, "LC_ALL": "C"})
+    return {"rc": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
+
+
 @pytest.fixture(scope="session")
 def shared_run(pmulab, tmp_path_factory):
     """shared_run(args, wait, report, fresh): `pmulab *args --out DIR` once
     per distinct args in the whole session, given wait seconds. A boot is
     most of the suite's time, so every test asking for the same run reads
-    the same directory (a test never changes what a run wrote). fresh=True
-    is a run of the test's own, for a test that compares two runs."""
+    the same directory (a test never changes what a run wrote), in every
+    pytest-xdist worker: the first to ask runs it under a file lock, the
+    others wait for the lock and read what it left. fresh=True is a run of
+    the test's own, for a test that compares two runs."""
     done = {}
+    shared = share_dir(tmp_path_factory)
 
     def get(args, wait, report=True, fresh=False):
         args = tuple(str(a) for a in args)
         if not fresh and args in done:
             return done[args]
         # The arguments name the directory, within a file name's 255 bytes
-        # and with no comma (QEMU's option syntax would need it doubled).
-        name = re.sub(r"[^A-Za-z0-9=.-]+", "_", " ".join(args).replace("--", ""))[:200]
-        out = tmp_path_factory.mktemp(name) / "run"
-        proc = subprocess.run([str(pmulab), *args, "--out", str(out)], capture_output=True,
-                              text=True, timeout=wait, env={**os.environ, "LC_ALL": "C"})
-        result = Run(out, proc, report)
-        if not fresh:
-            done[args] = result
+        # and with no comma (QEMU's option syntax would need it doubled);
+        # a hash of them keeps two long argument lists apart.
+        name = re.sub(r"[^A-Za-z0-9=.-]+", "_", " ".join(args).replace("--", ""))[:180]
+        name += "-" + hashlib.sha1("\0".join(args).encode()).hexdigest()[:10]
+        if fresh:
+            out = tmp_path_factory.mktemp(name) / "run"
+            return Run(out, report=report, **run_into(pmulab, args, out, wait))
+        d = shared / name
+        with open(shared / (name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            meta = shared / (name + ".json")
+            if not meta.exists():
+                d.mkdir(exist_ok=True)
+                meta.write_text(json.dumps(run_into(pmulab, args, d / "run", wait)))
+            result = Run(d / "run", report=report, **json.loads(meta.read_text()))
+        done[args] = result
         return result
 
     return get

@@ -35,7 +35,12 @@ static void test_chase_is_one_cycle(void)
 
 	/* The same seed, the same order; another seed, another. */
 	CHECK(mb_chase_init(buf, ws, 7) == first);
-	mb_chase(3 * nodes, first);	/* runs, stays in the buffer */
+	/* Runs, stays in the buffer, and leaves its place: one step past
+	 * three whole cycles is the first node's successor. */
+	struct mb_chase_arg at = { first };
+
+	mb_chase(3 * nodes + 1, &at);
+	CHECK(at.node == *(void **)first);
 	u8 *other = mb_chase_init(buf, ws, 8);
 	CHECK(other != first || *(u8 **)other != *(u8 **)first);
 	free(seen);
@@ -137,6 +142,12 @@ static void test_plans(void)
 	CHECK_U64(n, 102);
 	CHECK_U64(suite_memory(plan, n), 256 * 1024 * 1024);
 	CHECK(find(n, "branch-period-64") && find(n, "chase-256MiB"));
+	/* Up to 16 MiB a chase walks its whole cycle per call; past it, as many
+	 * loads as 16 MiB's (its place carries over to the next call). */
+	sp = find(n, "chase-16MiB");
+	CHECK(sp && sp->n == 262144);
+	sp = find(n, "chase-256MiB");
+	CHECK(sp && sp->n == 262144 && sp->ws == 256 * 1024 * 1024);
 	CHECK_STR(plan[100].name, "chase-2MiB");
 	CHECK_STR(plan[100].suite, "custom");
 	CHECK_STR(plan[101].name, "branch-period-12");
