@@ -77,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REPORT_TEXT, REPORT_RECORDS_CSV, REPORT_JSON, REPORT_CSV, REPORT_HTML,
 		REPORT_FTRACE, REPORT_TRACE_JSON,
 	};
-	struct report_meta meta = { "fuzz", "fuzz", 1.5, "/nonexistent" };
+	struct report_meta meta = { .source = "fuzz", .mode = "fuzz", .boot_to_end_s = 1.5,
+				    .boot_to_hello_s = 1.0, .out_dir = "/nonexistent" };
 	struct parser *p = parser_new(NULL, NULL);
 	struct stream *whole, *chunked;
 
