@@ -114,6 +114,28 @@ static void text_poke_restore_site(u8 *addr, const u8 *orig, size_t len)
 	narmed = 0;
 }
 
+/* Whether site i holds what the section found there: each byte as the
+ * oldest entry over it logged it. An entry logged over an older one (a JMP
+ * over a probe's INT3) has the older write's bytes as its original, so its
+ * own original would call a site the mechanism put back a changed one. */
+static bool text_poke_as_found(unsigned i)
+{
+	for (unsigned k = 0; k < sites[i].len; k++) {
+		const u8 *b = sites[i].addr + k;
+		u8 was = pool[sites[i].off + k];
+
+		for (unsigned j = 0; j < i; j++) {
+			if (b >= sites[j].addr && b < sites[j].addr + sites[j].len) {
+				was = pool[sites[j].off + (b - sites[j].addr)];
+				break;
+			}
+		}
+		if (*b != was)
+			return false;
+	}
+	return true;
+}
+
 void text_poke_leave(struct owned_stats *st)
 {
 	if (wp_open) {
@@ -127,7 +149,7 @@ void text_poke_leave(struct owned_stats *st)
 	for (unsigned i = nsites; i-- > 0;) {
 		const u8 *orig = pool + sites[i].off;
 
-		if (!memcmp(sites[i].addr, orig, sites[i].len))
+		if (text_poke_as_found(i))
 			continue;
 		if (hand_on && !st->aborted) {
 			st->code_kept++;

@@ -19,7 +19,7 @@ CASES = [
 
 
 def restore_of(run, section):
-    return run.first("check", name="owned.restore", section=section)
+    return run.first("check", name="owned.restore." + section, section=section)
 
 
 @pytest.mark.parametrize("where,settings,section,patched", CASES)

@@ -141,6 +141,32 @@ static void test_reverse_order(void)
 	CHECK_U64(sim_cr0_writes() - writes, 2 * 3 + 2 * 1);
 }
 
+/* The same two writes, each undone by the mechanism in the order Linux
+ * does (the JMP back to INT3 and the original tail, then the INT3 to the
+ * original byte): the site is as the section found it, and a normal leave
+ * writes nothing, though the 5-byte entry's own original began with INT3. */
+static void test_overlap_undone(void)
+{
+	static const u8 int3 = INT3_INSN;
+	static const u8 jmp[POKE_LEN] = { 0xe9, 0x01, 0x02, 0x03, 0x04 };
+	struct poke p = { .addr = sites[0] };
+	struct owned_stats st;
+	unsigned writes;
+
+	setup();
+	text_poke(sites[0], &int3, 1);
+	memcpy(p.insn, jmp, POKE_LEN);
+	text_poke_batch(&p, 1);
+	text_poke(sites[0], &int3, 1);
+	text_poke(sites[0] + 1, nop + 1, POKE_LEN - 1);
+	text_poke(sites[0], nop, 1);
+	writes = sim_cr0_writes();
+	st = leave(false);
+	CHECK_U64(st.code_restored, 0);
+	CHECK_U64(sim_cr0_writes(), writes);
+	CHECK(!memcmp(sites[0], nop, POKE_LEN));
+}
+
 static void test_bound(void)
 {
 	static const u8 int3 = INT3_INSN;
@@ -220,6 +246,7 @@ int main(void)
 	test_normal_leave();
 	test_hand_on();
 	test_reverse_order();
+	test_overlap_undone();
 	test_bound();
 	test_bytes_bound();
 	test_outside_and_commit();
