@@ -118,7 +118,10 @@ def test_hangup_stops_qemu_and_keeps_the_records(pmulab, tmp_path, sig):
     assert "killed (interrupted)" in err
     kept = records_in((out / "records.txt").read_bytes())
     assert kept and kept[0]["type"] == "hello"
-    assert kept == [r for r in records_in((out / "serial.log").read_bytes())]
+    # QEMU killed mid-line leaves the line unfinished: every finished one
+    # is kept.
+    serial = (out / "serial.log").read_bytes()
+    assert kept == records_in(serial[:serial.rfind(b"\n") + 1])
 
 
 @pytest.mark.parametrize("cpu", ["nonsense", "SapphireRapids"])
