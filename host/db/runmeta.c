@@ -91,7 +91,8 @@ void run_meta(const struct stream *s, const char *dir, struct run_meta *m)
 	hv = get(m->cpu, "hypervisor");
 	read_cmdline(dir, m, &cmdline);
 	snprintf(m->kind, sizeof(m->kind), "%s", !strcmp(boot, "linux") ? "linux" :
-		 cmdline ? "run" : has_file(dir, "serial.log") ? "collect" : "import");
+		 cmdline ? "run" : has_file(dir, "lava.log") ? "lava" :
+		 has_file(dir, "serial.log") ? "collect" : "import");
 	if (!*m->accel)
 		snprintf(m->accel, sizeof(m->accel), "%s", !strcmp(hv, PLOT_TCG_SIGNATURE) ? "tcg" :
 			 !strncmp(hv, "KVMKVMKVM", 9) ? "kvm" : !strcmp(boot, "hw") ? "hw" :

@@ -8,7 +8,7 @@
 #include "host/stream/parse.h"
 
 struct run_meta {
-	char kind[16];		/* run, import, collect, linux */
+	char kind[16];		/* run, import, lava, collect, linux */
 	char accel[16];		/* tcg, kvm, hw, native */
 	char qemu_cpu[64];	/* cmdline.txt's -cpu, "" when none */
 	char machine[512];	/* what history and db machines group by */

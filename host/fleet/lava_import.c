@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/cli.h"
+#include "host/db/db.h"
 #include "host/fleet/fleet.h"
 
 /* A record is under 4096 bytes (PARSE_LINE_MAX); JSON escapes can make its
@@ -149,5 +150,5 @@ int lava_import(const char *log, const char *out, enum report_format fmt)
 	meta.out_dir = dir;
 	fprintf(stderr, "%s: import: %ld serial lines of %s -> %s\n", pmulab_progname, n, log,
 		dir);
-	return cli_conclude(s, dir, fmt, &meta);
+	return db_feed(dir, cli_conclude(s, dir, fmt, &meta));
 }

@@ -39,7 +39,8 @@ const char usage_matrix[] =
 	"  suite = pmu-check        the payload's suite= (default its own)\n"
 	"  set = sample_src=timer   a payload setting; repeatable\n"
 	"  icount = 5               TCG's -icount shift\n"
-	"  timeout = 120            seconds before a hung guest is killed\n"
+	"  timeout = 300            seconds before a hung guest is killed (default\n"
+	"                           run's, which follows the suites)\n"
 	"\n"
 	"A model this QEMU does not list (qemu-system-x86_64 -cpu help) is reported\n"
 	"'not in this QEMU' and KVM on a host without it 'unavailable': neither is\n"
@@ -131,8 +132,11 @@ static pid_t start(const char *self, struct matrix_cfg *c, const char *dir)
 		argv[n++] = "--icount";
 		argv[n++] = icount;
 	}
-	argv[n++] = "--timeout";
-	argv[n++] = timeout;
+	/* Not given: run's own, which follows the suites. */
+	if (c->timeout) {
+		argv[n++] = "--timeout";
+		argv[n++] = timeout;
+	}
 	if (c->suite[0]) {
 		snprintf(suite, sizeof(suite), "suite=%s", c->suite);
 		argv[n++] = "--set";

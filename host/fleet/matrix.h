@@ -34,7 +34,7 @@ struct matrix_cfg {
 	char sets[MATRIX_SETS_MAX][MATRIX_VAL_MAX];
 	unsigned nsets;
 	unsigned icount;		/* TCG's shift */
-	unsigned timeout;		/* seconds */
+	unsigned timeout;		/* seconds; 0: run's default */
 
 	/* What running it gave. */
 	enum matrix_state state;

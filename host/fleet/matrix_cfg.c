@@ -13,7 +13,6 @@
 
 #define LINE_MAX_LEN	1024
 #define ICOUNT_MAX	10	/* QEMU's -icount shift */
-#define TIMEOUT_DEFAULT	120	/* pmulab run's own */
 
 static char *trim(char *s)
 {
@@ -161,8 +160,7 @@ int matrix_parse(const char *path, struct matrix_cfg *cfg)
 				fclose(f);
 				return -1;
 			}
-			cfg[n] = (struct matrix_cfg){ .line = lineno, .icount = 5,
-						      .timeout = TIMEOUT_DEFAULT };
+			cfg[n] = (struct matrix_cfg){ .line = lineno, .icount = 5 };
 			strcpy(cfg[n++].name, s);
 			continue;
 		}

@@ -146,6 +146,9 @@ def test_import_lava_output_yaml(pmulab, boot, tmp_path):
     assert records_in((out / "records.txt").read_bytes()) == run.records
     assert (out / "lava.log").read_bytes() == log.read_bytes()
     assert proc.stdout.startswith("TAP version 13\n")
+    # A farm's run goes into the history as one of its own: the run made
+    # here says when it started, the import is its records alone.
+    assert f"{out}: added as run" in proc.stderr
 
 
 def test_import_lava_refuses_a_log_without_serial_lines(pmulab, tmp_path):
