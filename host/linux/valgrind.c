@@ -297,7 +297,7 @@ static void reemit(const struct record *rec)
 
 	rec_begin(&r, rec->type);
 	for (size_t i = 0; i < rec->nfields; i++)
-		rec_strn(&r, rec->fields[i].key, rec->fields[i].val, rec->fields[i].len);
+		rec_strn(&r, field_key(&rec->fields[i]), field_val(&rec->fields[i]), rec->fields[i].len);
 	rec_end(&r);
 }
 

@@ -239,7 +239,7 @@ struct stream *reference_merge(struct stream *s, const char *file, const struct 
 	struct regions rg;
 	struct memtext t;
 	struct parser *p;
-	char params[256], i1[64], d1[64], ll[64], fields[1024];
+	char params[256], i1[64], d1[64], ll[64], fields[1024], line[PARSE_LINE_MAX + 1];
 	uint64_t seq = 0, benches = 0;
 	FILE *f;
 
@@ -251,7 +251,7 @@ struct stream *reference_merge(struct stream *s, const char *file, const struct 
 	snprintf(params, sizeof(params), "model=pmulab-plugin I1=%s D1=%s LL=%s", i1, d1, ll);
 	f = memtext_open(&t);
 	for (size_t i = 0; i < s->nrecs; i++) {
-		fprintf(f, "%s\n", s->recs[i].line);
+		fprintf(f, "%s\n", record_line(&s->recs[i], line));
 		seq = s->recs[i].seq + 1;
 		benches += !strcmp(s->recs[i].type, "bench") &&
 			   record_get(&s->recs[i], "region0");

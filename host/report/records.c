@@ -112,7 +112,7 @@ static void text_hello(FILE *out, const struct record *rec)
 		if (!f)
 			continue;
 		fprintf(out, "%s%s ", sep, *k);
-		report_value(out, f->val, f->len);
+		report_value(out, field_val(f), f->len);
 		sep = ", ";
 		shown++;
 	}
@@ -180,7 +180,7 @@ static void text_checks(FILE *out, const struct stream *s)
 		r = report_check_result(rec);
 		fprintf(out, "  %s    ", tags[r]);
 		if (name)
-			report_value(out, name->val, name->len);
+			report_value(out, field_val(name), name->len);
 		else
 			fputc('?', out);
 		/* An unknown result stays in the line: the tag does not say it. */
@@ -249,9 +249,9 @@ void records_csv(FILE *out, const struct stream *s)
 			fwrite_unlocked(head, 1, n, out);
 			fputs_unlocked(rec->type, out);
 			fputc_unlocked(',', out);
-			fputs_unlocked(rec->fields[j].key, out);
+			fputs_unlocked(field_key(&rec->fields[j]), out);
 			fputc_unlocked(',', out);
-			report_csv_cell(out, rec->fields[j].val, rec->fields[j].len);
+			report_csv_cell(out, field_val(&rec->fields[j]), rec->fields[j].len);
 			fputs_unlocked("\r\n", out);
 		}
 	}
@@ -316,9 +316,9 @@ void records_json(FILE *out, const struct stream *s, const struct report_meta *m
 		fputs(",\"fields\":{", out);
 		for (size_t j = 0; j < rec->nfields; j++) {
 			fputs(j ? "," : "", out);
-			json_opt(out, rec->fields[j].key);
+			json_opt(out, field_key(&rec->fields[j]));
 			fputc(':', out);
-			report_json_str(out, rec->fields[j].val, rec->fields[j].len);
+			report_json_str(out, field_val(&rec->fields[j]), rec->fields[j].len);
 		}
 		fputs("}}", out);
 	}

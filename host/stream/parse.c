@@ -8,6 +8,7 @@
 #include <string.h>
 #include "lib/crc32.h"
 #include "host/stream/parse.h"
+#include "host/stream/text.h"
 
 #define MAGIC "@PL1 "
 #define MAGIC_LEN 5
@@ -133,62 +134,73 @@ static bool is_key_char(unsigned char c)
 	return is_type_char(c) || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	const struct field *fa = a, *fb = b;
-
-	return strcmp(fa->key, fb->key);
-}
-
 /* Records have a dozen fields or so: pairs are cheaper than a sort there. */
 #define DUP_PAIRS_MAX 16
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(field_key(*(const struct field *const *)a),
+		      field_key(*(const struct field *const *)b));
+}
+
 static bool has_duplicate_key(const struct record *r)
 {
-	struct field *sorted;
+	const struct field **sorted;
 	bool dup = false;
 
 	if (r->nfields <= DUP_PAIRS_MAX) {
 		for (size_t i = 1; i < r->nfields; i++)
 			for (size_t j = 0; j < i; j++)
-				if (strcmp(r->fields[i].key, r->fields[j].key) == 0)
+				if (strcmp(field_key(&r->fields[i]), field_key(&r->fields[j])) == 0)
 					return true;
 		return false;
 	}
 	sorted = xrealloc(NULL, r->nfields * sizeof(*sorted));
-	memcpy(sorted, r->fields, r->nfields * sizeof(*sorted));
+	for (size_t i = 0; i < r->nfields; i++)
+		sorted[i] = &r->fields[i];
 	qsort(sorted, r->nfields, sizeof(*sorted), cmp_key);
 	for (size_t i = 1; i < r->nfields && !dup; i++)
-		dup = strcmp(sorted[i - 1].key, sorted[i].key) == 0;
+		dup = strcmp(field_key(sorted[i - 1]), field_key(sorted[i])) == 0;
 	free(sorted);
 	return dup;
 }
 
+/* Fields point forward at most this far: all of a record's entries, its line
+ * and the decoded values (never more than the line) after it. */
+_Static_assert(PARSE_LINE_MAX / 2 * sizeof(struct field) + 2 * (PARSE_LINE_MAX + 1)
+	       <= UINT16_MAX, "field distances fit in 16 bits");
+
 /* Checks a candidate (text starts with the magic, line end removed) and fills
- * r. Its strings and fields live in one block with r->line, so one free
- * releases them: the line, then the decoded strings (decoding only shrinks,
- * and each NUL takes the place of a separator, so they never need more than
- * the line's length), then the fields (at most one a space after the
- * magic's and the seq's, as each but the last ends at one). Returns NULL
- * when the record is good, else the reason. */
-static const char *check_line(const char *t, size_t n, struct record *r)
+ * r, its text and fields at the top of the stream's text blocks: the fields
+ * (at most one a space after the magic's and the seq's, as each but the last
+ * ends at one), the line with its separators as NULs, then the values that
+ * needed decoding (decoding only shrinks, so never more than the line).
+ * Returns NULL when the record is good, with its bytes in used, else the
+ * reason; text_keep() then settles what of block stays. */
+static const char *check_line(struct stream *s, const char *t, size_t n,
+			      struct record *r, char **block, size_t *used)
 {
 	const char *q = t + MAGIC_LEN, *end = t + n, *start, *star;
-	size_t spaces = 0, text;
-	char *w;
+	size_t spaces = 0;
+	struct field *fields;
+	char *line, *w;
 	uint32_t crc = 0;
 
+	*block = NULL;
+	*used = 0;
 	if (n > PARSE_LINE_MAX)
 		return "oversize";
 	for (size_t i = 0; i < n; i++)
 		spaces += t[i] == ' ';
-	text = (2 * n + 2 + _Alignof(struct field) - 1) & ~(_Alignof(struct field) - 1);
 	spaces = spaces > 2 ? spaces - 2 : 0;
-	r->line = xrealloc(NULL, text + spaces * sizeof(struct field));
-	r->fields = (struct field *)(void *)(r->line + text);
-	memcpy(r->line, t, n);
-	r->line[n] = '\0';
-	w = r->line + n + 1;
+	*block = text_alloc(s, spaces * sizeof(struct field) + 2 * n + 2);
+	fields = (struct field *)(void *)*block;
+	line = *block + spaces * sizeof(struct field);
+	memcpy(line, t, n);
+	line[n] = '\0';
+	w = line + n + 1;
+	r->fields = fields;
+	r->len = (uint32_t)n;
 
 	for (start = q; q < end && *q >= '0' && *q <= '9'; q++)
 		;
@@ -198,44 +210,54 @@ static const char *check_line(const char *t, size_t n, struct record *r)
 		;
 	if (q == start || q == end || *q != ' ')
 		return "malformed";
-	r->type = w;
-	memcpy(w, start, q - start);
-	w += q - start;
-	*w++ = '\0';
+	r->type = line + (start - t);
+	r->type_at = (uint16_t)(start - t);
+	line[q - t] = '\0';
 	q++;
 
 	while (q < end && *q != '*') {
-		struct field *f;
+		struct field *f = &fields[r->nfields++];
+		const char *val;
+		bool pct = false;
 
-		f = &r->fields[r->nfields++];
-		f->key = w;
-		while (q < end && is_key_char(*q))
-			*w++ = *q++;
-		if (w == f->key || q == end || *q++ != '=')
+		f->key = (uint16_t)(line + (q - t) - (char *)f);
+		for (start = q; q < end && is_key_char(*q); q++)
+			;
+		if (q == start || q == end || *q != '=')
 			return "malformed";
-		*w++ = '\0';
-		f->val = w;
-		for (; q < end && *q != ' '; q++) {
+		line[q++ - t] = '\0';
+		for (val = q; q < end && *q != ' '; q++) {
 			unsigned char c = *q;
-			int hi, lo;
 
 			if (c < 0x21 || c > 0x7e)
 				return "malformed";
-			if (c != '%') {
-				*w++ = c;
-				continue;
-			}
-			hi = end - q > 2 ? hexval(q[1]) : -1;
-			lo = end - q > 2 ? hexval(q[2]) : -1;
-			if (hi < 0 || lo < 0)
-				return "malformed";
-			*w++ = (char)(hi << 4 | lo);
-			q += 2;
+			pct |= c == '%';
 		}
-		f->len = w - f->val;
-		*w++ = '\0';
 		if (q == end)
 			return "malformed";
+		line[q - t] = '\0';
+		if (!pct) {
+			f->val = (uint16_t)(line + (val - t) - (char *)f);
+			f->len = (uint16_t)(q - val);
+		} else {
+			f->val = (uint16_t)(w - (char *)f);
+			for (const char *v = val; v < q; v++) {
+				int hi, lo;
+
+				if (*v != '%') {
+					*w++ = *v;
+					continue;
+				}
+				hi = q - v > 2 ? hexval(v[1]) : -1;
+				lo = q - v > 2 ? hexval(v[2]) : -1;
+				if (hi < 0 || lo < 0)
+					return "malformed";
+				*w++ = (char)(hi << 4 | lo);
+				v += 2;
+			}
+			f->len = (uint16_t)(w - (char *)f - f->val);
+			*w++ = '\0';
+		}
 		q++;
 	}
 	if (q == end || has_duplicate_key(r))
@@ -251,6 +273,7 @@ static const char *check_line(const char *t, size_t n, struct record *r)
 		return "trailing-bytes";
 	if (crc32_update(0, t, star - 1 - t) != crc)
 		return "bad-crc";
+	*used = (size_t)(w - *block);
 	return NULL;
 }
 
@@ -283,11 +306,6 @@ static char *excerpt(const char *t, size_t n)
 	}
 	*w = '\0';
 	return e;
-}
-
-static void record_free(struct record *r)
-{
-	free(r->line);
 }
 
 static void add_reject(struct parser *p, const char *reason, const char *t,
@@ -340,11 +358,11 @@ static void add_record(struct parser *p, struct record *r)
 		seen_grow(p);
 		slot = seen_slot(p, r->seq);
 		if (p->seen[slot]) {
-			if (strcmp(p->arrived[p->seen[slot] - 1].line, r->line) == 0)
+			if (record_same(&p->arrived[p->seen[slot] - 1], r))
 				p->s->duplicates++;
 			else
 				p->s->conflicts++;
-			record_free(r);
+			text_keep(p->s, (const char *)r->fields, 0);
 			return;
 		}
 		p->s->reordered++;
@@ -368,6 +386,8 @@ static void end_candidate(struct parser *p, size_t len)
 	size_t stored = p->cand_len < CAND_CAP ? p->cand_len : CAND_CAP;
 	struct record r = { 0 };
 	const char *reason;
+	char *block;
+	size_t used;
 
 	if (!p->in_cand)
 		return;
@@ -378,11 +398,13 @@ static void end_candidate(struct parser *p, size_t len)
 	       (p->cand[len - 1] == '\r' || p->cand[len - 1] == '\0'))
 		len--;
 	r.lineno = p->cand_line;
-	reason = check_line(p->cand, len, &r);
+	reason = check_line(p->s, p->cand, len, &r, &block, &used);
 	if (reason) {
+		if (block)
+			text_keep(p->s, block, 0);
 		add_reject(p, reason, p->cand, len, stored);
-		record_free(&r);
 	} else {
+		text_keep(p->s, block, used);
 		add_record(p, &r);
 	}
 }
@@ -533,34 +555,11 @@ void stream_free(struct stream *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nrecs; i++)
-		record_free(&s->recs[i]);
+	text_free(s);
 	for (size_t i = 0; i < s->nrejects; i++)
 		free(s->rejects[i].excerpt);
 	free(s->recs);
 	free(s->rejects);
 	free(s->missing);
 	free(s);
-}
-
-const struct field *record_field(const struct record *rec, const char *key)
-{
-	for (size_t i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].key, key) == 0)
-			return &rec->fields[i];
-	return NULL;
-}
-
-const char *record_get(const struct record *rec, const char *key)
-{
-	const struct field *f = record_field(rec, key);
-
-	return f ? f->val : NULL;
-}
-
-bool record_u64(const struct record *rec, const char *key, uint64_t *out)
-{
-	const struct field *f = record_field(rec, key);
-
-	return f && parse_u64(f->val, f->len, out);
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct text_block;
+
 #define PARSE_LINE_MAX 4096	/* longer candidate records are rejected (oversize) */
 #define PARSE_MISSING_MAX 65536	/* missing[] lists at most this many seqs */
 /* rejects[] lists the first this many rejected lines; a capture of noise
@@ -16,19 +18,37 @@
  * counted in bounded memory. */
 #define PARSE_REJECTS_MAX 1000
 
+/* A record's fields are indexed, not copied: an entry holds the distance
+ * from itself forward to its key and value in the record's text, so a field
+ * costs 6 bytes beside the line (a stream keeps every record). */
 struct field {
-	char *key;
-	char *val;		/* percent-decoded, NUL-terminated */
-	size_t len;		/* bytes in val: %00 decodes to a NUL inside it */
+	uint16_t key;		/* bytes from this entry to its key (NUL-terminated) */
+	uint16_t val;		/* ... to its value, percent-decoded, NUL-terminated */
+	uint16_t len;		/* bytes in the value: %00 decodes to a NUL inside it */
 };
 
+static inline const char *field_key(const struct field *f)
+{
+	return (const char *)f + f->key;
+}
+
+static inline const char *field_val(const struct field *f)
+{
+	return (const char *)f + f->val;
+}
+
+/* The record's text is its line with each separator after the type, a key
+ * and a value turned into a NUL, so the type, keys and values (percent-free
+ * ones in place, the others decoded after the line) are C strings without a
+ * second copy of the line; record_line() gives the line back. */
 struct record {
 	uint64_t seq;
-	char *type;
-	size_t nfields;
-	struct field *fields;
-	char *line;		/* the record exactly as received, without line end */
+	const char *type;
+	const struct field *fields;
 	size_t lineno;		/* 1-based line of the input where it started */
+	uint32_t len;		/* bytes in the line, without line end */
+	uint16_t nfields;
+	uint16_t type_at;	/* offset of the type in the line */
 };
 
 /* A candidate record (it started with the magic) that was not accepted. */
@@ -42,6 +62,7 @@ struct reject {
 struct stream {
 	struct record *recs;	/* good records in seq order (after parser_finish) */
 	size_t nrecs;
+	struct text_block *text; /* the records' text and fields, in blocks */
 	struct reject *rejects;	/* the first PARSE_REJECTS_MAX rejected lines */
 	size_t nrejects;
 	uint64_t rejected;	/* all rejected lines, listed or not */
@@ -91,6 +112,11 @@ int read_capped(const char *path, void (*fn)(const void *buf, size_t n, void *ct
 		void *ctx, char *err, size_t errlen);
 const char *record_get(const struct record *rec, const char *key);
 const struct record *stream_find(const struct stream *s, const char *type);
+/* The record exactly as received, without line end, into buf (at least
+ * PARSE_LINE_MAX + 1 bytes, NUL-terminated); returns buf. */
+char *record_line(const struct record *rec, char *buf);
+/* Both records have the same line. */
+bool record_same(const struct record *a, const struct record *b);
 
 /* The field of rec with this key, or NULL. */
 const struct field *record_field(const struct record *rec, const char *key);
@@ -102,6 +128,8 @@ bool field_is(const struct field *f, const char *s);
 /* f is there and holds "0x" and 1 to 16 hex digits, as the payload writes
  * addresses. */
 bool field_hex(const struct field *f, uint64_t *out);
+/* The same for n bytes of text. */
+bool parse_hex(const char *t, size_t n, uint64_t *out);
 /* Both absent, or the same bytes. */
 bool field_same(const struct field *a, const struct field *b);
 /* n decimal digits within 64 bits (leading zeros allowed, no sign); false
