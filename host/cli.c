@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "host/cli.h"
+#include "host/report/records.h"
 
 const char *pmulab_progname = "pmulab";
 
@@ -439,6 +440,16 @@ int cli_conclude(struct stream *s, const char *dir, enum report_format fmt,
 	char path[4096];
 	int code = stream_exit_code(s);
 
+	if (s->counted) {
+		if (fmt != REPORT_TEXT)
+			fprintf(stderr, "%s: the records were counted, not kept: the report is "
+				"text; pmulab report %s --format gives the others\n",
+				pmulab_progname, dir);
+		records_counted(stdout, s, meta);
+		fflush(stdout);
+		stream_free(s);
+		return code;
+	}
 	if (cli_path(path, sizeof(path), dir, "records.txt") < 0 ||
 	    stream_write_records(s, path) < 0) {
 		fprintf(stderr, "%s: %s/records.txt: %s\n", pmulab_progname, dir,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "lib/crc32.h"
 #include "host/stream/parse.h"
+#include "host/stream/tally.h"
 #include "host/stream/text.h"
 
 #define MAGIC "@PL1 "
@@ -38,42 +39,19 @@ struct parser {
 	size_t seen_mask;
 	size_t rejects_cap;
 	uint64_t max_seq;
+	size_t keep_max;	/* parser_keep_max(), 0: no limit */
+	size_t kept;		/* bytes the kept records take */
+	struct tally *tally;	/* past keep_max: the verdict so far */
 };
 
-/* The host tool has no use for a half-built stream or report: without
- * memory it says so and stops. */
-static void *need(void *p)
-{
-	if (!p) {
-		fputs("pmulab: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	return need(realloc(p, n ? n : 1));
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	return need(calloc(n ? n : 1, size));
-}
-
-FILE *memtext_open(struct memtext *t)
-{
-	t->buf = NULL;
-	t->len = 0;
-	return t->f = need(open_memstream(&t->buf, &t->len));
-}
-
-/* Makes room for one more element of an array that grows by doubling. */
+/* Makes room for one more element of an array that grows by half: the
+ * records' array is a fifth of a stream's memory, doubling would leave up
+ * to as much again unused. */
 static void *grow(void *arr, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
 		return arr;
-	*cap = *cap ? *cap * 2 : 16;
+	*cap = *cap ? *cap + *cap / 2 : 16;
 	return xrealloc(arr, *cap * size);
 }
 
@@ -350,8 +328,39 @@ static void seen_grow(struct parser *p)
 		p->seen[seen_slot(p, p->arrived[i].seq)] = i + 1;
 }
 
-static void add_record(struct parser *p, struct record *r)
+void parser_keep_max(struct parser *p, size_t bytes)
 {
+	p->keep_max = bytes;
+}
+
+/* Over keep_max: the records kept so far go into a tally, then go. */
+static void drop_kept(struct parser *p)
+{
+	p->tally = tally_new();
+	for (size_t i = 0; i < p->narrived; i++)
+		tally_record(p->tally, p->s, &p->arrived[i], false);
+	p->s->counted = p->narrived;
+	free(p->arrived);
+	free(p->seen);
+	p->arrived = NULL;
+	p->seen = NULL;
+	p->narrived = p->arrived_cap = 0;
+	text_free(p->s);
+}
+
+/* r's text (used bytes at r->fields) is the newest in the text blocks. */
+static void add_record(struct parser *p, struct record *r, size_t used)
+{
+	if (p->tally) {
+		if (tally_record(p->tally, p->s, r, true)) {
+			p->s->counted++;
+			p->s->errors += strcmp(r->type, "error") == 0;
+			if (p->on_record)
+				p->on_record(r, p->ctx);
+		}
+		text_keep(p->s, (const char *)r->fields, 0);
+		return;
+	}
 	if (p->narrived && r->seq <= p->max_seq) {
 		size_t slot;
 
@@ -375,9 +384,13 @@ static void add_record(struct parser *p, struct record *r)
 		seen_grow(p);
 		p->seen[seen_slot(p, r->seq)] = p->narrived + 1;
 	}
+	p->s->errors += strcmp(r->type, "error") == 0;
 	if (p->on_record)
 		p->on_record(&p->arrived[p->narrived], p->ctx);
 	p->narrived++;
+	p->kept += used + sizeof(*r);
+	if (p->keep_max && p->kept > p->keep_max)
+		drop_kept(p);
 }
 
 /* The candidate's first len bytes are its text (with a CR still on it). */
@@ -405,7 +418,7 @@ static void end_candidate(struct parser *p, size_t len)
 		add_reject(p, reason, p->cand, len, stored);
 	} else {
 		text_keep(p->s, block, used);
-		add_record(p, &r);
+		add_record(p, &r, used);
 	}
 }
 
@@ -540,6 +553,11 @@ struct stream *parser_finish(struct parser *p)
 	end_candidate(p, p->cand_len);
 	if (p->line_bytes)
 		end_line(p);
+	if (p->tally) {
+		tally_finish(p->tally, s);
+		free(p);
+		return s;
+	}
 	s->nrecs = p->narrived;
 	s->recs = xrealloc(p->arrived, s->nrecs * sizeof(*s->recs));
 	/* Seqs are unique by now: any sort gives the one order. */
@@ -561,5 +579,6 @@ void stream_free(struct stream *s)
 	free(s->recs);
 	free(s->rejects);
 	free(s->missing);
+	free(s->end_text);
 	free(s);
 }

@@ -73,12 +73,18 @@ struct stream {
 	size_t duplicates;	/* same seq, same text: dropped */
 	size_t conflicts;	/* same seq, different text: first kept */
 	size_t reordered;	/* records that arrived after a higher seq */
+	size_t errors;		/* records of type error */
+	uint64_t counted;	/* good records past parser_keep_max(), not kept:
+				 * recs is then empty, the rest of the verdict whole */
+	size_t repeats;		/* ... seqs that came again among them: duplicates
+				 * or conflicts, which only the text tells apart */
 	size_t narration_lines;	/* non-empty lines that held no record start */
 	size_t lines;		/* lines read */
 	bool has_hello;		/* seq 0 present and of type hello */
 	bool has_end;
 	uint64_t end_seq;
 	const char *end_status;	/* the end record's status, or NULL */
+	char *end_text;		/* end_status when the records are not kept */
 	bool end_count_ok;	/* end count == end seq */
 	bool complete;		/* hello..end all present, count ok */
 };
@@ -91,6 +97,10 @@ struct parser *parser_new(record_cb on_record, void *ctx);
  * (in arrival order; duplicates and conflicts are not reported). The record
  * it gets is valid only during the call. */
 void parser_feed(struct parser *p, const void *buf, size_t len);
+/* Past bytes of kept records, the parser keeps none: records are then
+ * only counted and the verdict taken as they arrive (host/stream/tally.c),
+ * so a stream of any length is read in bounded memory. 0: keep all. */
+void parser_keep_max(struct parser *p, size_t bytes);
 /* Ends the input (a trailing unterminated line is parsed too), frees the
  * parser and returns the verdict. */
 struct stream *parser_finish(struct parser *p);

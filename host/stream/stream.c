@@ -74,7 +74,7 @@ const struct record *stream_find(const struct stream *s, const char *type)
 
 int stream_exit_code(const struct stream *s)
 {
-	if (stream_find(s, "error") || (s->end_status && !strcmp(s->end_status, "error")))
+	if (s->errors || (s->end_status && !strcmp(s->end_status, "error")))
 		return 1;
 	if (s->complete && s->end_status && !strcmp(s->end_status, "ok"))
 		return 0;

@@ -537,6 +537,65 @@ static void test_verdict(void)
 	}
 }
 
+/* A parser that keeps at most keep bytes of records gives the verdict of
+ * one that keeps them all. */
+static void check_counted(const char *buf, size_t len, size_t keep)
+{
+	struct parser *p = parser_new(NULL, NULL);
+	struct stream *a = parse(buf, len), *b;
+
+	parser_keep_max(p, keep);
+	parser_feed(p, buf, len);
+	b = parser_finish(p);
+	CHECK_U64(b->nrecs, 0);
+	CHECK_U64(b->counted, a->nrecs);
+	CHECK_U64(b->nlost, a->nlost);
+	CHECK_U64(b->nmissing, a->nmissing);
+	for (size_t i = 0; i < a->nmissing && i < b->nmissing; i++)
+		CHECK_U64(b->missing[i], a->missing[i]);
+	CHECK_U64(b->duplicates + b->conflicts + b->repeats, a->duplicates + a->conflicts);
+	CHECK_U64(b->reordered, a->reordered);
+	CHECK_U64(b->rejected, a->rejected);
+	CHECK_U64(b->lines, a->lines);
+	CHECK(b->has_hello == a->has_hello && b->has_end == a->has_end &&
+	      b->end_count_ok == a->end_count_ok && b->complete == a->complete);
+	CHECK_U64(b->end_seq, a->end_seq);
+	CHECK_STR(b->end_status ? b->end_status : "-", a->end_status ? a->end_status : "-");
+	CHECK_U64(stream_exit_code(b), stream_exit_code(a));
+	stream_free(a);
+	stream_free(b);
+}
+
+static void test_counted(void)
+{
+	static const int order[] = { 0, 1, 3, 2, 1, 4, 3, 5, 9, 7, 12, 8, 7, 10 };
+	static const char *const ends[] = {
+		"end count=13 status=ok", "end count=13 status=error", "end count=013 status=ok",
+		"end count=12 status=ok", "end status=partial", "pmu x=1",
+	};
+	static char buf[8192];
+	size_t n, first = 0;
+
+	n = standard(buf, "\r\n", NULL);
+	check_counted(buf, n, 1);
+	check_counted(buf, n, 600);
+	for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+		n = 0;
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+			n += put_rec(buf + n, order[i], i == 6 ? "pmu other=1" :
+				     i == 9 ? "error kind=late" : bodies[order[i] % NRECS], "\n");
+			if (i == 0)
+				first = n;
+		}
+		n += put_rec(buf + n, 13, ends[e], "\n");
+		n += put_rec(buf + n, 11, bodies[11], "\n");
+		check_counted(buf, n, 1);
+		check_counted(buf, n, 600);
+		/* No hello: the stream starts at seq 1. */
+		check_counted(buf + first, n - first, 1);
+	}
+}
+
 static void test_files(void)
 {
 	char buf[4096], path[] = "/tmp/pmulab-test-XXXXXX", out[64], err[256];
@@ -659,6 +718,7 @@ int main(void)
 	test_noise();
 	test_grammar();
 	test_verdict();
+	test_counted();
 	test_files();
 	test_captures();
 	return unit_done("parse");
