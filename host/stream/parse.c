@@ -67,22 +67,6 @@ struct parser *parser_new(record_cb on_record, void *ctx)
 	return p;
 }
 
-bool parse_u64(const char *d, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned digit = (unsigned char)d[i] - '0';
-		if (digit > 9 || v > (UINT64_MAX - digit) / 10)
-			return false;
-		v = v * 10 + digit;
-	}
-	*out = v;
-	return true;
-}
-
 /* Strict decimal: no sign, no leading zero but "0" itself, no overflow. */
 static bool parse_dec(const char *d, size_t n, uint64_t *out)
 {

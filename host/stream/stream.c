@@ -5,6 +5,22 @@
 #include <string.h>
 #include "host/stream/parse.h"
 
+bool parse_u64(const char *d, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned digit = (unsigned char)d[i] - '0';
+		if (digit > 9 || v > (UINT64_MAX - digit) / 10)
+			return false;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return true;
+}
+
 bool field_is(const struct field *f, const char *s)
 {
 	return f && f->len == strlen(s) && memcmp(field_val(f), s, f->len) == 0;
