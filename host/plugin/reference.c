@@ -88,15 +88,13 @@ static void regions_free(struct regions *rg)
  * region number and its counts, in region order. */
 static int regions_read(const char *file, struct regions *rg, char *err, size_t errlen)
 {
-	FILE *f = fopen(file, "r");
-	char line[4096];
+	char line[4096], *text;
 	size_t lineno = 0;
+	FILE *f;
 
 	memset(rg, 0, sizeof(*rg));
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+	if (!(f = fopen_capped(file, &text, err, errlen)))
 		return -1;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		char *tok, *save;
 		size_t c = 0;
@@ -139,6 +137,7 @@ static int regions_read(const char *file, struct regions *rg, char *err, size_t 
 		rg->n++;
 	}
 	fclose(f);
+	free(text);
 	if (!rg->ncols) {
 		snprintf(err, errlen, "%s: no '# region' column header: not the plugin's file", file);
 		return -1;
@@ -148,6 +147,7 @@ no_memory:
 	snprintf(err, errlen, "out of memory");
 fail:
 	fclose(f);
+	free(text);
 	regions_free(rg);
 	return -1;
 }

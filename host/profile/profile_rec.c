@@ -271,33 +271,6 @@ size_t profile_perf_script(FILE *out, const struct stream *s, const char *run, F
 
 /* ---------------------------------------------------------- any file ---- */
 
-static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	struct memtext t;
-	char buf[65536];
-	size_t n;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	memtext_open(&t);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, t.f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		fclose(t.f);
-		free(t.buf);
-		return NULL;
-	}
-	fclose(f);
-	fclose(t.f);
-	*len = t.len;
-	return t.buf;
-}
-
 /* The samples of a records stream: of run, or of its only run. */
 static struct profile *from_records(const char *path, const char *text, size_t len,
 				    const char *run, char *err, size_t errlen)
@@ -333,7 +306,7 @@ static struct profile *load_file(const char *file, const char *run, char *err, s
 	size_t len;
 	char *text;
 
-	if (!(text = read_all(file, &len, err, errlen)))
+	if (!(text = read_text_capped(file, &len, err, errlen)))
 		return NULL;
 	if (memmem(text, len, "@PL1 ", 5)) {
 		p = from_records(file, text, len, run, err, errlen);

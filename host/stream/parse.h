@@ -120,6 +120,12 @@ struct stream *parse_file(const char *path, char *err, size_t errlen);
  * bytes; 0, or -1 with the reason in err. */
 int read_capped(const char *path, void (*fn)(const void *buf, size_t n, void *ctx),
 		void *ctx, char *err, size_t errlen);
+/* The whole of such a file, NUL-terminated (len without the NUL: the text
+ * may hold NULs); NULL with the reason in err. */
+char *read_text_capped(const char *path, size_t *len, char *err, size_t errlen);
+/* The same text to read as a stream, for parsers of lines; the caller
+ * frees *text after fclose(). */
+FILE *fopen_capped(const char *path, char **text, char *err, size_t errlen);
 const char *record_get(const struct record *rec, const char *key);
 const struct record *stream_find(const struct stream *s, const char *type);
 /* The record exactly as received, without line end, into buf (at least
