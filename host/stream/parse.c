@@ -127,24 +127,26 @@ static bool has_duplicate_key(const struct record *r)
 	return dup;
 }
 
-/* Fields point forward at most this far: all of a record's entries, its line
- * and the decoded values (never more than the line) after it. */
+/* Fields point back at most this far: over the line, the decoded values
+ * (never more than the line) and the entries before them. */
 _Static_assert(PARSE_LINE_MAX / 2 * sizeof(struct field) + 2 * (PARSE_LINE_MAX + 1)
 	       <= UINT16_MAX, "field distances fit in 16 bits");
 
 /* Checks a candidate (text starts with the magic, line end removed) and fills
- * r, its text and fields at the top of the stream's text blocks: the fields
- * (at most one a space after the magic's and the seq's, as each but the last
- * ends at one), the line with its separators as NULs, then the values that
- * needed decoding (decoding only shrinks, so never more than the line).
- * Returns NULL when the record is good, with its bytes in used, else the
- * reason; text_keep() then settles what of block stays. */
+ * r, its text and fields at the top of the stream's text blocks: the line
+ * after the magic with its separators as NULs, the values that needed
+ * decoding (decoding only shrinks, so never more than the line), then the
+ * fields. Room for the most fields a line may hold (one a space after the
+ * magic's and the seq's, as each but the last ends at one) is taken past the
+ * most text; a good record's move down to its text's end. Returns NULL
+ * when the record is good, with its bytes in used, else the reason;
+ * text_keep() then settles what of block stays. */
 static const char *check_line(struct stream *s, const char *t, size_t n,
 			      struct record *r, char **block, size_t *used)
 {
-	const char *q = t + MAGIC_LEN, *end = t + n, *start, *star;
-	size_t spaces = 0;
-	struct field *fields;
+	const char *raw = t + MAGIC_LEN, *q = raw, *end = t + n, *start, *star;
+	size_t spaces = 0, text_max;
+	struct field *fields, *kept;
 	char *line, *w;
 	uint32_t crc = 0;
 
@@ -155,14 +157,13 @@ static const char *check_line(struct stream *s, const char *t, size_t n,
 	for (size_t i = 0; i < n; i++)
 		spaces += t[i] == ' ';
 	spaces = spaces > 2 ? spaces - 2 : 0;
-	*block = text_alloc(s, spaces * sizeof(struct field) + 2 * n + 2);
-	fields = (struct field *)(void *)*block;
-	line = *block + spaces * sizeof(struct field);
-	memcpy(line, t, n);
-	line[n] = '\0';
-	w = line + n + 1;
-	r->fields = fields;
-	r->len = (uint32_t)n;
+	text_max = 2 * (n - MAGIC_LEN + 1);
+	*block = line = text_alloc(s, text_max + 1 + spaces * sizeof(struct field));
+	fields = (struct field *)(void *)(line + ((text_max + 1) & ~(size_t)1));
+	memcpy(line, raw, n - MAGIC_LEN);
+	line[n - MAGIC_LEN] = '\0';
+	w = line + n - MAGIC_LEN + 1;
+	r->len = (uint32_t)(n - MAGIC_LEN);
 
 	for (start = q; q < end && *q >= '0' && *q <= '9'; q++)
 		;
@@ -172,9 +173,9 @@ static const char *check_line(struct stream *s, const char *t, size_t n,
 		;
 	if (q == start || q == end || *q != ' ')
 		return "malformed";
-	r->type = line + (start - t);
-	r->type_at = (uint16_t)(start - t);
-	line[q - t] = '\0';
+	r->type = line + (start - raw);
+	r->type_at = (uint16_t)(start - raw);
+	line[q - raw] = '\0';
 	q++;
 
 	while (q < end && *q != '*') {
@@ -182,12 +183,12 @@ static const char *check_line(struct stream *s, const char *t, size_t n,
 		const char *val;
 		bool pct = false;
 
-		f->key = (uint16_t)(line + (q - t) - (char *)f);
+		f->key = (uint16_t)(q - raw);
 		for (start = q; q < end && is_key_char(*q); q++)
 			;
 		if (q == start || q == end || *q != '=')
 			return "malformed";
-		line[q++ - t] = '\0';
+		line[q++ - raw] = '\0';
 		for (val = q; q < end && *q != ' '; q++) {
 			unsigned char c = *q;
 
@@ -197,12 +198,12 @@ static const char *check_line(struct stream *s, const char *t, size_t n,
 		}
 		if (q == end)
 			return "malformed";
-		line[q - t] = '\0';
+		line[q - raw] = '\0';
 		if (!pct) {
-			f->val = (uint16_t)(line + (val - t) - (char *)f);
+			f->val = (uint16_t)(val - raw);
 			f->len = (uint16_t)(q - val);
 		} else {
-			f->val = (uint16_t)(w - (char *)f);
+			f->val = (uint16_t)(w - line);
 			for (const char *v = val; v < q; v++) {
 				int hi, lo;
 
@@ -217,12 +218,24 @@ static const char *check_line(struct stream *s, const char *t, size_t n,
 				*w++ = (char)(hi << 4 | lo);
 				v += 2;
 			}
-			f->len = (uint16_t)(w - (char *)f - f->val);
+			f->len = (uint16_t)(w - line - f->val);
 			*w++ = '\0';
 		}
 		q++;
 	}
-	if (q == end || has_duplicate_key(r))
+	if (q == end)
+		return "malformed";
+	/* The fields, offsets into the text so far, go right after it. */
+	kept = (struct field *)(void *)(line + ((w - line + 1) & ~(ptrdiff_t)1));
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct field f = fields[i];
+
+		kept[i].key = (uint16_t)((char *)&kept[i] - (line + f.key));
+		kept[i].val = (uint16_t)((char *)&kept[i] - (line + f.val));
+		kept[i].len = f.len;
+	}
+	r->fields = kept;
+	if (has_duplicate_key(r))
 		return "malformed";
 
 	star = q++;
@@ -235,7 +248,7 @@ static const char *check_line(struct stream *s, const char *t, size_t n,
 		return "trailing-bytes";
 	if (crc32_update(0, t, star - 1 - t) != crc)
 		return "bad-crc";
-	*used = (size_t)(w - *block);
+	*used = (size_t)((char *)(kept + r->nfields) - *block);
 	return NULL;
 }
 

@@ -18,37 +18,39 @@ struct text_block;
  * counted in bounded memory. */
 #define PARSE_REJECTS_MAX 1000
 
-/* A record's fields are indexed, not copied: an entry holds the distance
- * from itself forward to its key and value in the record's text, so a field
- * costs 6 bytes beside the line (a stream keeps every record). */
+/* A record's fields are indexed, not copied: an entry, kept after the
+ * record's text, holds the distance from itself back to its key and value
+ * in it, so a field costs 6 bytes beside the line (a stream keeps every
+ * record). */
 struct field {
-	uint16_t key;		/* bytes from this entry to its key (NUL-terminated) */
+	uint16_t key;		/* bytes back from this entry to its key (NUL-terminated) */
 	uint16_t val;		/* ... to its value, percent-decoded, NUL-terminated */
 	uint16_t len;		/* bytes in the value: %00 decodes to a NUL inside it */
 };
 
 static inline const char *field_key(const struct field *f)
 {
-	return (const char *)f + f->key;
+	return (const char *)f - f->key;
 }
 
 static inline const char *field_val(const struct field *f)
 {
-	return (const char *)f + f->val;
+	return (const char *)f - f->val;
 }
 
-/* The record's text is its line with each separator after the type, a key
- * and a value turned into a NUL, so the type, keys and values (percent-free
- * ones in place, the others decoded after the line) are C strings without a
- * second copy of the line; record_line() gives the line back. */
+/* The record's text is its line after the magic with each separator after
+ * the type, a key and a value turned into a NUL, so the type, keys and
+ * values (percent-free ones in place, the others decoded after the line)
+ * are C strings without a second copy of the line; record_line() gives the
+ * line back. */
 struct record {
 	uint64_t seq;
 	const char *type;
 	const struct field *fields;
 	size_t lineno;		/* 1-based line of the input where it started */
-	uint32_t len;		/* bytes in the line, without line end */
+	uint32_t len;		/* bytes in the text */
 	uint16_t nfields;
-	uint16_t type_at;	/* offset of the type in the line */
+	uint16_t type_at;	/* offset of the type in the text */
 };
 
 /* A candidate record (it started with the magic) that was not accepted. */

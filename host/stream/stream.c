@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/record.h"
 #include "host/stream/parse.h"
 
 bool parse_u64(const char *d, size_t n, uint64_t *out)
@@ -62,13 +63,15 @@ bool field_same(const struct field *a, const struct field *b)
  * value's a space, each key's an equals sign, in turn. */
 char *record_line(const struct record *rec, char *buf)
 {
+	char *text = buf + sizeof(REC_MAGIC) - 1;
 	unsigned k = 0;
 
-	memcpy(buf, rec->type - rec->type_at, rec->len);
-	buf[rec->len] = '\0';
+	memcpy(buf, REC_MAGIC, sizeof(REC_MAGIC) - 1);
+	memcpy(text, rec->type - rec->type_at, rec->len);
+	text[rec->len] = '\0';
 	for (size_t i = rec->type_at; i < rec->len; i++)
-		if (!buf[i])
-			buf[i] = k++ & 1 ? '=' : ' ';
+		if (!text[i])
+			text[i] = k++ & 1 ? '=' : ' ';
 	return buf;
 }
 
