@@ -33,7 +33,7 @@ static const struct {
  * this (a soak, a day of serial output) is counted, not kept, so collect
  * reads any length in bounded memory; pmulab report DIR then reads its
  * serial.log whole. */
-#define COLLECT_KEEP_MAX (16u << 20)
+#define COLLECT_KEEP_MAX (8u << 20)
 
 struct collect {
 	struct live live;

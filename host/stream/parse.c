@@ -345,7 +345,7 @@ static void drop_kept(struct parser *p)
 	text_free(p->s);
 }
 
-/* r's text (used bytes at r->fields) is the newest in the text blocks. */
+/* r's text (used bytes from its start) is the newest in the text blocks. */
 static void add_record(struct parser *p, struct record *r, size_t used)
 {
 	if (p->tally) {
@@ -355,7 +355,7 @@ static void add_record(struct parser *p, struct record *r, size_t used)
 			if (p->on_record)
 				p->on_record(r, p->ctx);
 		}
-		text_keep(p->s, (const char *)r->fields, 0);
+		text_keep(p->s, r->type - r->type_at, 0);
 		return;
 	}
 	if (p->narrived && r->seq <= p->max_seq) {
@@ -368,7 +368,7 @@ static void add_record(struct parser *p, struct record *r, size_t used)
 				p->s->duplicates++;
 			else
 				p->s->conflicts++;
-			text_keep(p->s, (const char *)r->fields, 0);
+			text_keep(p->s, r->type - r->type_at, 0);
 			return;
 		}
 		p->s->reordered++;
