@@ -142,7 +142,9 @@ const char usage_collect[] =
 	"stdin is read to its end; a directory is refused. Ctrl-C stops reading and\n"
 	"still reports what came.\n"
 	"DIR gets serial.log (the bytes exactly as read, written as they arrive) and\n"
-	"records.txt (the good records).\n";
+	"records.txt (the good records). Past 8 MiB of records (COLLECT_KEEP_MAX) they\n"
+	"are counted, not kept: the report is then the verdict in text, no records.txt\n"
+	"is written, and pmulab report DIR reports them from serial.log.\n";
 
 const char usage_report[] =
 	"usage: pmulab report [FILE|DIR]\n"
