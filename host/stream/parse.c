@@ -45,8 +45,8 @@ struct parser {
 };
 
 /* Makes room for one more element of an array that grows by half: the
- * records' array is a fifth of a stream's memory, doubling would leave up
- * to as much again unused. */
+ * records' array is a good part of a stream's memory, and doubling could
+ * leave as much again unused. */
 static void *grow(void *arr, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)

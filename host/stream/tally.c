@@ -6,8 +6,9 @@
 #include "host/stream/tally.h"
 
 /* Gaps tracked one by one: as many as missing[] lists. A stream with more
- * gaps than that still counts what each loses, but a record that fills a
- * gap past the first PARSE_MISSING_MAX counts as a repeat. */
+ * gaps than that still counts what each loses, but a record that comes
+ * late into an untracked gap counts as a repeat, and one that would split a
+ * tracked gap leaves its seq counted as lost. */
 #define GAPS_MAX PARSE_MISSING_MAX
 
 struct gap {
@@ -19,7 +20,6 @@ struct tally {
 	uint64_t max_seq;
 	struct gap *gaps;
 	size_t ngaps, cap;
-	bool saw_zero;		/* seq 0 arrived */
 };
 
 struct tally *tally_new(void)
