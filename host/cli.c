@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "host/cli.h"
+#include "host/report/records.h"
 
 const char *pmulab_progname = "pmulab";
 
@@ -141,7 +142,9 @@ const char usage_collect[] =
 	"stdin is read to its end; a directory is refused. Ctrl-C stops reading and\n"
 	"still reports what came.\n"
 	"DIR gets serial.log (the bytes exactly as read, written as they arrive) and\n"
-	"records.txt (the good records).\n";
+	"records.txt (the good records). Past 8 MiB of records (COLLECT_KEEP_MAX) they\n"
+	"are counted, not kept: the report is then the verdict in text, no records.txt\n"
+	"is written, and pmulab report DIR reports them from serial.log.\n";
 
 const char usage_report[] =
 	"usage: pmulab report [FILE|DIR]\n"
@@ -439,6 +442,16 @@ int cli_conclude(struct stream *s, const char *dir, enum report_format fmt,
 	char path[4096];
 	int code = stream_exit_code(s);
 
+	if (s->counted) {
+		if (fmt != REPORT_TEXT)
+			fprintf(stderr, "%s: the records were counted, not kept: the report is "
+				"text; pmulab report %s --format gives the others\n",
+				pmulab_progname, dir);
+		records_counted(stdout, s, meta);
+		fflush(stdout);
+		stream_free(s);
+		return code;
+	}
 	if (cli_path(path, sizeof(path), dir, "records.txt") < 0 ||
 	    stream_write_records(s, path) < 0) {
 		fprintf(stderr, "%s: %s/records.txt: %s\n", pmulab_progname, dir,

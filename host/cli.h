@@ -75,7 +75,9 @@ int cli_write_file(const char *path, const char *text);
 
 /* The common end of run and collect: writes dir/records.txt, prints the
  * report on stdout, frees s and returns the exit code (EXIT_ERROR also when
- * records.txt could not be written). */
+ * records.txt could not be written). A stream whose records were counted,
+ * not kept, gets no records.txt (serial.log stands in for it) and the text
+ * of records_counted() whatever fmt. */
 int cli_conclude(struct stream *s, const char *dir, enum report_format fmt,
 		 const struct report_meta *meta);
 

@@ -40,7 +40,7 @@ static int check_run_dir(const char *dir)
 		seq = a->recs[i].seq;
 		if (j == b->nrecs || b->recs[j].seq != seq)
 			why = "missing from records.txt";
-		else if (strcmp(b->recs[j].line, a->recs[i].line))
+		else if (!record_same(&b->recs[j], &a->recs[i]))
 			why = "different in records.txt";
 	}
 	/* Both are in seq order: one pass finds a records.txt seq the log lacks. */

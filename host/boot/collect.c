@@ -29,6 +29,12 @@ static const struct {
 	{ 3500000, B3500000 }, { 4000000, B4000000 },
 };
 
+/* Records kept for the report: a run's take tens of KiB. A capture past
+ * this (a soak, a day of serial output) is counted, not kept, so collect
+ * reads any length in bounded memory; pmulab report DIR then reads its
+ * serial.log whole. */
+#define COLLECT_KEEP_MAX (8u << 20)
+
 struct collect {
 	struct live live;
 	bool got_end;
@@ -231,6 +237,7 @@ int cmd_collect(int argc, char **argv)
 	live_init(&c.live);
 	c.got_end = c.over = false;
 	p = parser_new(on_record, &c);
+	parser_keep_max(p, COLLECT_KEEP_MAX);
 	read_loop(in, tty, log, log_path, timeout, p, &c);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

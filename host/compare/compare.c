@@ -252,38 +252,21 @@ static void html(FILE *out, const struct cmp_result *res, const char *pa, const 
 	fputs("</table>\n</body></html>\n", out);
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	struct memtext t;
-	int c;
-
-	if (!f)
-		return NULL;
-	if (!memtext_open(&t)) {
-		fclose(f);
-		return NULL;
-	}
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, t.f);
-	fclose(f);
-	fclose(t.f);
-	return t.buf;
-}
-
 int tol_load(const char *who, const char *given, struct tol_table *t)
 {
-	char buf[4096], err[256];
+	char buf[4096], err[4400];
 	const char *path = given ? given : getenv("PMULAB_TOLERANCES");
-	char *text;
+	char *text = NULL;
 	int rc;
 
 	if (!path || !*path)
 		path = esp_beside_self("tolerances.txt", buf, sizeof(buf));
-	if (!path || !(text = read_text(path))) {
+	if (!path)
+		snprintf(err, sizeof(err), "tolerances.txt: not found beside pmulab");
+	if (!path || !(text = read_text_capped(path, NULL, err, sizeof(err)))) {
 		fprintf(stderr, "%s %s: cannot read the tolerance file %s: give "
 			"--tolerance FILE (host/compare/tolerances.txt)\n", pmulab_progname, who,
-			path ? path : "tolerances.txt");
+			err);
 		return -1;
 	}
 	rc = tol_parse(text, t, err, sizeof(err));

@@ -75,7 +75,7 @@ static void bind_field(sqlite3_stmt *st, int i, const struct record *r, const ch
 	const struct field *f = r ? record_field(r, key) : NULL;
 
 	if (f)
-		sqlite3_bind_text(st, i, f->val, (int)f->len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, field_val(f), (int)f->len, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
 }
@@ -175,19 +175,20 @@ enum { ST_REC, ST_FIELD, ST_CHECK, ST_COUNTER, ST_N };
 
 static int insert_record(struct db *db, sqlite3_stmt **st, int64_t run, const struct record *r)
 {
+	char line[PARSE_LINE_MAX + 1];
 	const char *why;
 
 	sqlite3_bind_int64(st[ST_REC], 1, run);
 	sqlite3_bind_int64(st[ST_REC], 2, (int64_t)r->seq);
 	sqlite3_bind_text(st[ST_REC], 3, r->type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st[ST_REC], 4, r->line, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[ST_REC], 4, record_line(r, line), -1, SQLITE_TRANSIENT);
 	if (step_done(db, st[ST_REC]) < 0)
 		return -1;
 	for (size_t k = 0; k < r->nfields; k++) {
 		sqlite3_bind_int64(st[ST_FIELD], 1, run);
 		sqlite3_bind_int64(st[ST_FIELD], 2, (int64_t)r->seq);
-		sqlite3_bind_text(st[ST_FIELD], 3, r->fields[k].key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st[ST_FIELD], 4, r->fields[k].val, (int)r->fields[k].len,
+		sqlite3_bind_text(st[ST_FIELD], 3, field_key(&r->fields[k]), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[ST_FIELD], 4, field_val(&r->fields[k]), (int)r->fields[k].len,
 				  SQLITE_STATIC);
 		if (step_done(db, st[ST_FIELD]) < 0)
 			return -1;

@@ -49,12 +49,13 @@ static bool has_file(const char *dir, const char *name)
  * type and the CRC. */
 static void settings(const struct record *config, char *out, size_t len)
 {
+	char line[PARSE_LINE_MAX + 1];
 	const char *body, *crc;
 
 	if (!config)
 		return;
-	body = strstr(config->line, " config ");
-	crc = strrchr(config->line, '*');
+	body = strstr(record_line(config, line), " config ");
+	crc = strrchr(line, '*');
 	if (body && crc && crc > body + 8)
 		snprintf(out, len, "%.*s", (int)(crc - 1 - (body + 8)), body + 8);
 }

@@ -132,34 +132,6 @@ static int spawn(char *const argv[], const char *out, const char *err)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	do {
-		if (*len + 65536 + 1 > cap) {
-			char *nb = realloc(buf, cap = cap ? 2 * cap : 1 << 20);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + *len, 1, cap - *len - 1, f);
-		*len += n;
-	} while (n);
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
-}
-
 /* Says what is missing, on stderr and as an error record; ends the stream
  * and keeps it. */
 static int refuse(const char *dir, const char *reason, const char *detail)
@@ -248,20 +220,20 @@ static double self_share(const struct profile *p, const char *fn)
 static int fold(const char *dir, const char *src, const char *event, const struct lxp_opts *o,
 		bool pmu, long long recorded)
 {
-	char path[4200], err[512];
+	char path[4200], err[4400], detail[4500];
 	size_t len;
 	char *text;
 	struct profile *p;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/perf.script", dir);
-	if (!(text = slurp(path, &len)))
-		return refuse(dir, "perf-script-unreadable", "cannot read perf.script");
+	if (!(text = read_text_capped(path, &len, err, sizeof(err)))) {
+		snprintf(detail, sizeof(detail), "cannot read perf.script: %s", err);
+		return refuse(dir, "perf-script-unreadable", detail);
+	}
 	p = profile_from_perf_script(text, len, err, sizeof(err));
 	free(text);
 	if (!p) {
-		char detail[700];
-
 		snprintf(detail, sizeof(detail), "perf.script cannot be folded: %s", err);
 		return refuse(dir, "perf-script-unfoldable", detail);
 	}
@@ -284,7 +256,7 @@ static int fold(const char *dir, const char *src, const char *event, const struc
 int lxp_run(const struct lxp_opts *o)
 {
 	char dir[4096], self[4096], data[4200], log[4200], script[4200], event[128], src[64];
-	char ms[24], cpu_s[24], detail[4800], *lt;
+	char ms[24], cpu_s[24], detail[4800], err[4400], *lt;
 	const char *why;
 	long cpu = o->cpu >= 0 ? o->cpu : sched_getcpu();
 	long paranoid = read_long("/proc/sys/kernel/perf_event_paranoid", 2);
@@ -335,7 +307,7 @@ int lxp_run(const struct lxp_opts *o)
 			"CPU %ld\n", pmulab_progname, event, LXP_FREQ, cg, cpu);
 		rc = spawn(argv, NULL, log);
 	}
-	lt = slurp(log, &len);
+	lt = read_text_capped(log, &len, err, sizeof(err));
 	recorded = lt ? lxp_recorded(lt) : -1;
 	if (rc != 0) {
 		snprintf(detail, sizeof(detail), "perf record failed (exit %d); its messages are "

@@ -20,35 +20,6 @@
 #define UPROBE_GROUP	"pmulab"
 #define UPROBE_REPS	3	/* timings: the fastest of 3 */
 
-static char *slurp(const char *path)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	do {
-		if (len + 4096 + 1 > cap) {
-			char *nb = realloc(buf, cap = cap ? 2 * cap : 65536);
-
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n > 0)
-			len += n;
-	} while (n > 0);
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
 static int put(const char *path, const char *text, int flags)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC | flags);
@@ -123,7 +94,7 @@ static void fmt2(char *buf, size_t len, double v)
 
 int uprobe_measure(unsigned long calls)
 {
-	char *maps, *prof, path[4096], def[4400], ev[64], inst[128], en[256], s[32];
+	char *maps, *prof, path[4096], err[4400], def[4400], ev[64], inst[128], en[256], s[32];
 	char rm[128];
 	uint64_t off;
 	long long before, after;
@@ -138,7 +109,7 @@ int uprobe_measure(unsigned long calls)
 		return need("needs tracefs at " UPROBE_TRACEFS " with uprobe events "
 			    "(CONFIG_UPROBE_EVENTS): mount -t tracefs nodev " UPROBE_TRACEFS,
 			    "no-tracefs-uprobe_events");
-	maps = slurp("/proc/self/maps");
+	maps = read_text_capped("/proc/self/maps", NULL, err, sizeof(err));
 	if (!maps || uprobe_file_offset(maps, (uintptr_t)tr_leaf, path, sizeof(path), &off) < 0) {
 		free(maps);
 		return need("cannot find tr_leaf's file offset in /proc/self/maps",
@@ -160,12 +131,12 @@ int uprobe_measure(unsigned long calls)
 		put(UPROBE_TRACEFS "/uprobe_events", rm, O_APPEND);
 		return need("cannot arm the uprobe in a tracefs instance", "enable-failed");
 	}
-	prof = slurp(UPROBE_TRACEFS "/uprobe_profile");
+	prof = read_text_capped(UPROBE_TRACEFS "/uprobe_profile", NULL, err, sizeof(err));
 	before = prof ? uprobe_profile_hits(prof, ev) : -1;
 	free(prof);
 	/* One timed pass per repetition: hits = calls * UPROBE_REPS. */
 	probed = ns_per_call(calls);
-	prof = slurp(UPROBE_TRACEFS "/uprobe_profile");
+	prof = read_text_capped(UPROBE_TRACEFS "/uprobe_profile", NULL, err, sizeof(err));
 	after = prof ? uprobe_profile_hits(prof, ev) : -1;
 	free(prof);
 	put(en, "0", 0);

@@ -167,7 +167,7 @@ static void cachegrind_start(struct vg_run *v, unsigned b, uint64_t n, struct cg
 static int cachegrind_finish(struct vg_run *v, unsigned b, struct cg_job *j,
 			     struct vg_costs *c)
 {
-	char err[4400];
+	char err[4400], *text;
 	struct want_ctx w;
 	FILE *f;
 	int rc = proc_wait(j->pid);
@@ -178,13 +178,13 @@ static int cachegrind_finish(struct vg_run *v, unsigned b, struct cg_job *j,
 		return -1;
 	}
 	want_init(&w, &v->plan[b]);
-	if (!(f = fopen(j->out, "r"))) {
-		snprintf(err, sizeof(err), "%s: %s", j->out, strerror(errno));
+	if (!(f = fopen_capped(j->out, &text, err, sizeof(err)))) {
 		fail("cachegrind", err);
 		return -1;
 	}
 	rc = vg_cachegrind_sum(f, want, &w, c, err, sizeof(err));
 	fclose(f);
+	free(text);
 	if (rc == 0 && !c->fns) {
 		snprintf(err, sizeof(err), "no function %s in %s", w.sym, j->out);
 		rc = -1;
@@ -297,7 +297,7 @@ static void reemit(const struct record *rec)
 
 	rec_begin(&r, rec->type);
 	for (size_t i = 0; i < rec->nfields; i++)
-		rec_strn(&r, rec->fields[i].key, rec->fields[i].val, rec->fields[i].len);
+		rec_strn(&r, field_key(&rec->fields[i]), field_val(&rec->fields[i]), rec->fields[i].len);
 	rec_end(&r);
 }
 
@@ -358,6 +358,7 @@ int vg_measure(struct vg_run *v)
 	struct stream *s;
 	double t0 = now();
 	long nrg;
+	char *text;
 	FILE *f;
 	int rc;
 
@@ -377,14 +378,14 @@ int vg_measure(struct vg_run *v)
 		fail("callgrind", err);
 		return -1;
 	}
-	if (!(f = fopen(out, "r"))) {
-		snprintf(err, sizeof(err), "%s: %s", out, strerror(errno));
+	if (!(f = fopen_capped(out, &text, err, sizeof(err)))) {
 		fail("callgrind", err);
 		stream_free(s);
 		return -1;
 	}
 	nrg = vg_callgrind_regions(f, &rg, err, sizeof(err));
 	fclose(f);
+	free(text);
 	if (nrg < 0) {
 		fail("callgrind", err);
 		stream_free(s);

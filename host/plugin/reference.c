@@ -88,15 +88,13 @@ static void regions_free(struct regions *rg)
  * region number and its counts, in region order. */
 static int regions_read(const char *file, struct regions *rg, char *err, size_t errlen)
 {
-	FILE *f = fopen(file, "r");
-	char line[4096];
+	char line[4096], *text;
 	size_t lineno = 0;
+	FILE *f;
 
 	memset(rg, 0, sizeof(*rg));
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+	if (!(f = fopen_capped(file, &text, err, errlen)))
 		return -1;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		char *tok, *save;
 		size_t c = 0;
@@ -139,6 +137,7 @@ static int regions_read(const char *file, struct regions *rg, char *err, size_t 
 		rg->n++;
 	}
 	fclose(f);
+	free(text);
 	if (!rg->ncols) {
 		snprintf(err, errlen, "%s: no '# region' column header: not the plugin's file", file);
 		return -1;
@@ -148,6 +147,7 @@ no_memory:
 	snprintf(err, errlen, "out of memory");
 fail:
 	fclose(f);
+	free(text);
 	regions_free(rg);
 	return -1;
 }
@@ -239,7 +239,7 @@ struct stream *reference_merge(struct stream *s, const char *file, const struct 
 	struct regions rg;
 	struct memtext t;
 	struct parser *p;
-	char params[256], i1[64], d1[64], ll[64], fields[1024];
+	char params[256], i1[64], d1[64], ll[64], fields[1024], line[PARSE_LINE_MAX + 1];
 	uint64_t seq = 0, benches = 0;
 	FILE *f;
 
@@ -251,7 +251,7 @@ struct stream *reference_merge(struct stream *s, const char *file, const struct 
 	snprintf(params, sizeof(params), "model=pmulab-plugin I1=%s D1=%s LL=%s", i1, d1, ll);
 	f = memtext_open(&t);
 	for (size_t i = 0; i < s->nrecs; i++) {
-		fprintf(f, "%s\n", s->recs[i].line);
+		fprintf(f, "%s\n", record_line(&s->recs[i], line));
 		seq = s->recs[i].seq + 1;
 		benches += !strcmp(s->recs[i].type, "bench") &&
 			   record_get(&s->recs[i], "region0");

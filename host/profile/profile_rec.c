@@ -66,7 +66,7 @@ static const char *sample_read(const struct record *rec, struct psample *ps, cha
 		return why;
 	}
 	for (size_t i = 0; stack && i < stack->len; i++)
-		cap += stack->val[i] == ',';
+		cap += field_val(stack)[i] == ',';
 	ps->raw = xcalloc(cap, sizeof(*ps->raw));
 	ps->name = xcalloc(cap, sizeof(*ps->name));
 	/* A symbol the payload could not name is its address, as perf shows one. */
@@ -78,7 +78,7 @@ static const char *sample_read(const struct record *rec, struct psample *ps, cha
 		snprintf(addr, sizeof(addr), "0x%" PRIx64, ps->rip);
 		bad = push_frame(ps, addr, strlen(addr));
 	} else {
-		bad = push_frame(ps, sym->val, sym->len);
+		bad = push_frame(ps, field_val(sym), sym->len);
 	}
 	if (bad) {
 		snprintf(why, len, "sym: %s", bad);
@@ -90,7 +90,7 @@ static const char *sample_read(const struct record *rec, struct psample *ps, cha
 	if (field_is(stack, "none"))
 		stack = NULL;
 	for (size_t at = 0, n = 1; stack && stack->len && at <= stack->len; n++) {
-		const char *v = stack->val + at;
+		const char *v = field_val(stack) + at;
 		const char *comma = memchr(v, ',', stack->len - at);
 		size_t flen = comma ? (size_t)(comma - v) : stack->len - at;
 
@@ -121,7 +121,7 @@ static void sample_bad(FILE *errs, const struct record *rec, const char *why)
 		f = record_field(rec, "sym");
 	if (f) {
 		fputs(" in ", errs);
-		report_value(errs, f->val, f->len);
+		report_value(errs, field_val(f), f->len);
 	}
 	fputc('\n', errs);
 }
@@ -225,18 +225,16 @@ static void script_sample(FILE *out, const struct record *rec, const struct psam
 	if (hdr)
 		record_u64(hdr, "period", &period);
 	script_event(event, sizeof(event), hdr);
-	report_value(out, ps->run->val, ps->run->len);
+	report_value(out, field_val(ps->run), ps->run->len);
 	/* No per-sample time is recorded: the index stands in, as microseconds. */
 	fprintf(out, " 0/0 %" PRIu64 ".%06" PRIu64 ": %" PRIu64 " %s:\n", idx / 1000000,
 		idx % 1000000, period, event);
 	for (size_t d = 0; d < ps->depth; d++) {
 		uint64_t addr = 0;
-		struct field f = { .val = ps->raw[d], .len = strlen(ps->raw[d]) };
-
 		if (d == 0 && ps->has_rip)
 			addr = ps->rip;
 		else
-			field_hex(&f, &addr);
+			parse_hex(ps->raw[d], strlen(ps->raw[d]), &addr);
 		fprintf(out, "\t%16" PRIx64 " %s (pmulab.efi)\n", addr, ps->raw[d]);
 	}
 	fputc('\n', out);
@@ -273,33 +271,6 @@ size_t profile_perf_script(FILE *out, const struct stream *s, const char *run, F
 
 /* ---------------------------------------------------------- any file ---- */
 
-static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	struct memtext t;
-	char buf[65536];
-	size_t n;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	memtext_open(&t);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, t.f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		fclose(t.f);
-		free(t.buf);
-		return NULL;
-	}
-	fclose(f);
-	fclose(t.f);
-	*len = t.len;
-	return t.buf;
-}
-
 /* The samples of a records stream: of run, or of its only run. */
 static struct profile *from_records(const char *path, const char *text, size_t len,
 				    const char *run, char *err, size_t errlen)
@@ -335,7 +306,7 @@ static struct profile *load_file(const char *file, const char *run, char *err, s
 	size_t len;
 	char *text;
 
-	if (!(text = read_all(file, &len, err, errlen)))
+	if (!(text = read_text_capped(file, &len, err, errlen)))
 		return NULL;
 	if (memmem(text, len, "@PL1 ", 5)) {
 		p = from_records(file, text, len, run, err, errlen);

@@ -53,10 +53,10 @@ void report_fields(FILE *out, const struct record *rec, const char *const *skip)
 {
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct field *f = &rec->fields[i];
-		if (report_listed(f->key, skip))
+		if (report_listed(field_key(f), skip))
 			continue;
-		fprintf(out, " %s=", f->key);
-		report_value(out, f->val, f->len);
+		fprintf(out, " %s=", field_key(f));
+		report_value(out, field_val(f), f->len);
 	}
 }
 

@@ -36,7 +36,7 @@ static void put_label(FILE *out, const struct label *l)
 static void put_name(FILE *out, const struct field *name)
 {
 	if (name)
-		report_value(out, name->val, name->len);
+		report_value(out, field_val(name), name->len);
 	else
 		fputs("(no name)", out);
 }
@@ -119,7 +119,7 @@ static void trace_clock_note(FILE *out, const struct trace *t)
 	fputs("# times are TSC ticks (tk), not seconds: the TSC frequency is unknown", out);
 	if (hz) {
 		fputs(" (tsc_hz=", out);
-		report_value(out, hz->val, hz->len);
+		report_value(out, field_val(hz), hz->len);
 		fputc(')', out);
 	}
 	fputc('\n', out);
@@ -136,7 +136,7 @@ static void trace_bad_counts(FILE *out, const struct record *hdr)
 		if (!f || record_u64(hdr, *k, &v))
 			continue;
 		fprintf(out, "# header: %s=", *k);
-		report_value(out, f->val, f->len);
+		report_value(out, field_val(f), f->len);
 		fputs(" is not a count\n", out);
 	}
 }
@@ -155,7 +155,7 @@ static void trace_lost_note(FILE *out, const struct record *hdr)
 		fputs(" (mode=stop: tracing stopped when the buffer was full)", out);
 	else if (mode) {
 		fputs(" (mode=", out);
-		report_value(out, mode->val, mode->len);
+		report_value(out, field_val(mode), mode->len);
 		fputc(')', out);
 	}
 	fputc('\n', out);
@@ -172,11 +172,11 @@ static void trace_filter_note(FILE *out, const struct record *hdr)
 	fputc('#', out);
 	if (filter) {
 		fputs(" filter: ", out);
-		report_value(out, filter->val, filter->len);
+		report_value(out, field_val(filter), filter->len);
 	}
 	if (notrace) {
 		fputs(" notrace: ", out);
-		report_value(out, notrace->val, notrace->len);
+		report_value(out, field_val(notrace), notrace->len);
 	}
 	fputc('\n', out);
 }
@@ -207,7 +207,7 @@ static void section_head(FILE *out, const struct trace *t, int k)
 		fputs("# the header names no tracer\n", out);
 	} else if (t->hdr && trace_header_kind(t) != k) {
 		fputs("# the header says tracer=", out);
-		report_value(out, tracer->val, tracer->len);
+		report_value(out, field_val(tracer), tracer->len);
 		fputc('\n', out);
 	} else if (k != PROFILE && t->hdr && record_u64(t->hdr, "entries", &entries) &&
 		   entries != t->count[k]) {
@@ -459,7 +459,7 @@ static void ftrace_trace(FILE *out, const struct trace *t)
 		return;
 	fputs("# tracer: ", out);
 	if (tracer)
-		report_value(out, tracer->val, tracer->len);
+		report_value(out, field_val(tracer), tracer->len);
 	else
 		fputs("(none)", out);
 	fputs("\n# no entries, and no tracer but function, function_graph and "

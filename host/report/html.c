@@ -90,12 +90,12 @@ static void put_fields(FILE *out, const struct record *rec, const char *const *s
 
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct field *f = &rec->fields[i];
-		if (report_listed(f->key, skip))
+		if (report_listed(field_key(f), skip))
 			continue;
 		fputs(sep, out);
-		html_str(out, f->key);
+		html_str(out, field_key(f));
 		fputc('=', out);
-		html_value(out, f->val, f->len);
+		html_value(out, field_val(f), f->len);
 		sep = " ";
 	}
 }
@@ -254,9 +254,9 @@ static void put_kv_table(FILE *out, const struct record *rec)
 	fprintf(out, " <span class=\"note\">seq %" PRIu64 "</span></h3>\n<table>\n", rec->seq);
 	for (size_t i = 0; i < rec->nfields; i++) {
 		fputs("<tr><th>", out);
-		html_str(out, rec->fields[i].key);
+		html_str(out, field_key(&rec->fields[i]));
 		fputs("</th><td class=\"v\">", out);
-		html_value(out, rec->fields[i].val, rec->fields[i].len);
+		html_value(out, field_val(&rec->fields[i]), rec->fields[i].len);
 		fputs("</td></tr>\n", out);
 	}
 	if (!rec->nfields)
@@ -315,7 +315,7 @@ static void count_cell(FILE *out, const struct record *rec, const char *key)
 	if (record_u64(rec, key, &v))
 		stat_grouped(out, v);
 	else if (f)
-		html_value(out, f->val, f->len);
+		html_value(out, field_val(f), f->len);
 	fputs("</td>", out);
 }
 
@@ -336,12 +336,12 @@ static void source_cell(FILE *out, const struct stat_ctr *c)
 
 	fputs("<td class=\"v\">", out);
 	if (c->src)
-		html_value(out, c->src->val, c->src->len);
+		html_value(out, field_val(c->src), c->src->len);
 	else
 		fputs("no src", out);
 	if (field_is(c->src, "none") && reason) {
 		fputs(": ", out);
-		html_value(out, reason->val, reason->len);
+		html_value(out, field_val(reason), reason->len);
 	}
 	if (stat_counted(c) && field_is(c->src, "icount"))
 		fputs(" (exact)", out);
@@ -354,7 +354,7 @@ static void text_cell(FILE *out, const struct record *rec, const char *key)
 
 	fputs("<td class=\"v\">", out);
 	if (f)
-		html_value(out, f->val, f->len);
+		html_value(out, field_val(f), f->len);
 	fputs("</td>", out);
 }
 
@@ -365,7 +365,7 @@ static void counter_row(FILE *out, const struct stat_block *b, const struct stat
 
 	fputs("<tr><td class=\"v\">", out);
 	if (c->event)
-		html_value(out, c->event->val, c->event->len);
+		html_value(out, field_val(c->event), c->event->len);
 	else
 		fputs("(no event)", out);
 	fputs("</td>", out);
@@ -551,7 +551,7 @@ static void check_row(FILE *out, const struct record *rec)
 
 	fprintf(out, "<tr><td class=\"%s\">%s</td><td class=\"v\">", cls[r], tags[r]);
 	if (name)
-		html_value(out, name->val, name->len);
+		html_value(out, field_val(name), name->len);
 	else
 		fputc('?', out);
 	fputs("</td><td class=\"v\">", out);

@@ -76,7 +76,7 @@ static void record_properties(FILE *out, const struct stream *s, const char *typ
 		return;
 	snprintf(prefix, sizeof(prefix), "%s.", type);
 	for (size_t i = 0; i < rec->nfields; i++)
-		property(out, prefix, rec->fields[i].key, rec->fields[i].val, rec->fields[i].len);
+		property(out, prefix, field_key(&rec->fields[i]), field_val(&rec->fields[i]), rec->fields[i].len);
 }
 
 /* The section of the first check after record i: a bench's counters come
@@ -111,7 +111,7 @@ static void properties(FILE *out, const struct stream *s, const struct report_me
 		    strcmp(at ? at : NO_SECTION, section))
 			continue;
 		snprintf(name, sizeof(name), "%s.%s.%s", bench, event, src);
-		property(out, "counter.", name, value->val, value->len);
+		property(out, "counter.", name, field_val(value), value->len);
 	}
 	fputs("    </properties>\n", out);
 }
@@ -132,10 +132,10 @@ static void failure_message(FILE *out, const struct record *rec)
 		xml_str(out, expected);
 	} else {
 		for (size_t i = 0, n = 0; i < rec->nfields; i++) {
-			if (report_listed(rec->fields[i].key, skip))
+			if (report_listed(field_key(&rec->fields[i]), skip))
 				continue;
-			fprintf(out, "%s%s=", n++ ? " " : "", rec->fields[i].key);
-			xml(out, rec->fields[i].val, rec->fields[i].len);
+			fprintf(out, "%s%s=", n++ ? " " : "", field_key(&rec->fields[i]));
+			xml(out, field_val(&rec->fields[i]), rec->fields[i].len);
 		}
 	}
 	fputc('"', out);
@@ -146,6 +146,7 @@ static void testcase(FILE *out, const struct record *rec, const char *prefix,
 		     const char *section)
 {
 	const char *name = record_get(rec, "name"), *reason;
+	char line[PARSE_LINE_MAX + 1];
 
 	fputs("    <testcase classname=\"pmulab.", out);
 	if (prefix) {
@@ -174,7 +175,7 @@ static void testcase(FILE *out, const struct record *rec, const char *prefix,
 		fputs("      <error type=\"result\" message=\"no known result\"/>\n", out);
 	}
 	fputs("      <system-out>", out);
-	xml_str(out, rec->line);
+	xml_str(out, record_line(rec, line));
 	fputs("</system-out>\n    </testcase>\n", out);
 }
 

@@ -25,8 +25,8 @@ static bool get_signed(const struct record *rec, const char *key, double *out)
 
 	if (!f)
 		return false;
-	neg = f->len && f->val[0] == '-';
-	if (!parse_u64(f->val + neg, f->len - neg, &v))
+	neg = f->len && field_val(f)[0] == '-';
+	if (!parse_u64(field_val(f) + neg, f->len - neg, &v))
 		return false;
 	*out = neg ? -(double)v : (double)v;
 	return true;
@@ -196,7 +196,7 @@ static bool branch_reason(const struct stream *s, const size_t *own, size_t b,
 		const struct field *why = record_field(r, "reason");
 		if (own[i] != b || !value_is(r, "event", "branch-misses"))
 			continue;
-		bp->reason = why ? why->val : "the branch-misses records hold no value";
+		bp->reason = why ? field_val(why) : "the branch-misses records hold no value";
 		bp->reason_len = why ? why->len : strlen(bp->reason);
 		return true;
 	}

@@ -38,7 +38,7 @@ static void put_bench_name(FILE *f, const struct record *bench)
 
 	fputs(" # ", f);
 	if (name)
-		plot_put_safe(f, name->val, name->len);
+		plot_put_safe(f, field_val(name), name->len);
 	else
 		fputs("(no name)", f);
 }

@@ -40,7 +40,7 @@ static void item(FILE *out, const char **sep, const char *fmt, ...)
 	*sep = ", ";
 }
 
-static const char *plural(size_t n)
+static const char *plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
 }
@@ -49,7 +49,9 @@ static void text_stream(FILE *out, const struct stream *s)
 {
 	const char *sep = ": ";
 
-	fprintf(out, LABEL "%zu record%s, %s", "stream", s->nrecs, plural(s->nrecs),
+	uint64_t n = s->nrecs + s->counted;
+
+	fprintf(out, LABEL "%" PRIu64 " record%s, %s", "stream", n, plural(n),
 		s->complete ? "complete" : "INCOMPLETE");
 	if (s->nlost)
 		item(out, &sep, "%" PRIu64 " lost", s->nlost);
@@ -77,7 +79,7 @@ static void text_stream(FILE *out, const struct stream *s)
 	if (s->rejected > s->nrejects)
 		fprintf(out, LABEL "%" PRIu64 " more lines, not listed\n", "rejected",
 			s->rejected - s->nrejects);
-	if (s->duplicates || s->conflicts || s->reordered) {
+	if (s->duplicates || s->conflicts || s->reordered || s->repeats) {
 		fprintf(out, LABEL, "repeats");
 		sep = "";
 		if (s->duplicates)
@@ -86,6 +88,9 @@ static void text_stream(FILE *out, const struct stream *s)
 		if (s->conflicts)
 			item(out, &sep, "%zu conflict%s (the first kept)", s->conflicts,
 			     plural(s->conflicts));
+		if (s->repeats)
+			item(out, &sep, "%zu seq%s repeated, duplicate or conflict untold",
+			     s->repeats, plural(s->repeats));
 		if (s->reordered)
 			item(out, &sep, "%zu out of order", s->reordered);
 		fputc('\n', out);
@@ -112,7 +117,7 @@ static void text_hello(FILE *out, const struct record *rec)
 		if (!f)
 			continue;
 		fprintf(out, "%s%s ", sep, *k);
-		report_value(out, f->val, f->len);
+		report_value(out, field_val(f), f->len);
 		sep = ", ";
 		shown++;
 	}
@@ -180,7 +185,7 @@ static void text_checks(FILE *out, const struct stream *s)
 		r = report_check_result(rec);
 		fprintf(out, "  %s    ", tags[r]);
 		if (name)
-			report_value(out, name->val, name->len);
+			report_value(out, field_val(name), name->len);
 		else
 			fputc('?', out);
 		/* An unknown result stays in the line: the tag does not say it. */
@@ -189,12 +194,10 @@ static void text_checks(FILE *out, const struct stream *s)
 	}
 }
 
-void records_text(FILE *out, const struct stream *s, const struct report_meta *m)
-{
-	static const char *const verdicts[] = { "ok", "ERROR", "", "PARTIAL" };
-	const struct record *end = NULL;
-	bool errors = false;
+static const char *const verdicts[] = { "ok", "ERROR", "", "PARTIAL" };
 
+static void text_meta(FILE *out, const struct report_meta *m)
+{
 	if (m && m->source)
 		fprintf(out, LABEL "%s\n", "source", m->source);
 	if (m && m->mode)
@@ -203,6 +206,30 @@ void records_text(FILE *out, const struct stream *s, const struct report_meta *m
 		fprintf(out, LABEL "%s\n", "output", m->out_dir);
 	if (m && isfinite(m->boot_to_end_s) && m->boot_to_end_s >= 0)
 		fprintf(out, LABEL "%.2f s boot to end\n", "time", m->boot_to_end_s);
+}
+
+void records_counted(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	text_meta(out, m);
+	text_stream(out, s);
+	fprintf(out, "\n" LABEL "%" PRIu64 " counted, not kept: pmulab report %s reports "
+		"them from serial.log\n", "records", s->counted,
+		m && m->out_dir ? m->out_dir : "DIR");
+	fprintf(out, "\n" FIELDS_LABEL, "end");
+	if (s->has_end)
+		fprintf(out, " seq %" PRIu64 " status=%s", s->end_seq,
+			s->end_status ? s->end_status : "(none)");
+	else
+		fputs(" none: the stream stops before its end record", out);
+	fprintf(out, "\n" LABEL "%s\n", "result", verdicts[stream_exit_code(s)]);
+}
+
+void records_text(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	const struct record *end = NULL;
+	bool errors = false;
+
+	text_meta(out, m);
 	text_stream(out, s);
 
 	for (size_t i = 0; i < s->nrecs; i++) {
@@ -249,9 +276,9 @@ void records_csv(FILE *out, const struct stream *s)
 			fwrite_unlocked(head, 1, n, out);
 			fputs_unlocked(rec->type, out);
 			fputc_unlocked(',', out);
-			fputs_unlocked(rec->fields[j].key, out);
+			fputs_unlocked(field_key(&rec->fields[j]), out);
 			fputc_unlocked(',', out);
-			report_csv_cell(out, rec->fields[j].val, rec->fields[j].len);
+			report_csv_cell(out, field_val(&rec->fields[j]), rec->fields[j].len);
 			fputs_unlocked("\r\n", out);
 		}
 	}
@@ -316,9 +343,9 @@ void records_json(FILE *out, const struct stream *s, const struct report_meta *m
 		fputs(",\"fields\":{", out);
 		for (size_t j = 0; j < rec->nfields; j++) {
 			fputs(j ? "," : "", out);
-			json_opt(out, rec->fields[j].key);
+			json_opt(out, field_key(&rec->fields[j]));
 			fputc(':', out);
-			report_json_str(out, rec->fields[j].val, rec->fields[j].len);
+			report_json_str(out, field_val(&rec->fields[j]), rec->fields[j].len);
 		}
 		fputs("}}", out);
 	}

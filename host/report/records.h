@@ -10,6 +10,10 @@
 /* The stream, the errors, the records by type (hello first), the bench
  * blocks of stat_text(), the checks, the end record and the verdict. */
 void records_text(FILE *out, const struct stream *s, const struct report_meta *m);
+/* What is known of a stream whose records were counted, not kept
+ * (parser_keep_max): the stream's lines of records_text(), the count, the
+ * end record's seq and status, the verdict. */
+void records_counted(FILE *out, const struct stream *s, const struct report_meta *m);
 /* "seq,type,key,value", then one row per field (a record without fields:
  * one row with key and value empty); CRLF line ends. */
 void records_csv(FILE *out, const struct stream *s);

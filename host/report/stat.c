@@ -76,7 +76,7 @@ static size_t name_hash(const struct field *f)
 	if (!f)
 		return 0;
 	for (size_t i = 0; i < f->len; i++)
-		h = (h ^ (unsigned char)f->val[i]) * 1099511628211ull;
+		h = (h ^ (unsigned char)field_val(f)[i]) * 1099511628211ull;
 	return (size_t)(h ^ h >> 32);
 }
 
@@ -355,7 +355,7 @@ void stat_value(FILE *out, const struct stat_ctr *c)
 	else if (no_count(c))
 		fputs(no_count(c), out);
 	else
-		report_value(out, raw->val, raw->len);
+		report_value(out, field_val(raw), raw->len);
 }
 
 /* 'name' when it is a plain word, else report_value's quoted form. */
@@ -364,14 +364,14 @@ static void put_name(FILE *out, const struct field *f)
 	bool plain = f->len > 0;
 
 	for (size_t i = 0; i < f->len; i++) {
-		unsigned char ch = f->val[i];
+		unsigned char ch = field_val(f)[i];
 		if (ch < 0x21 || ch > 0x7e || ch == '"' || ch == '\\' || ch == '\'')
 			plain = false;
 	}
 	if (plain)
-		fprintf(out, "'%s'", f->val);
+		fprintf(out, "'%s'", field_val(f));
 	else
-		report_value(out, f->val, f->len);
+		report_value(out, field_val(f), f->len);
 }
 
 void stat_title(FILE *out, const struct stat_block *b)
@@ -396,13 +396,13 @@ void stat_title(FILE *out, const struct stat_block *b)
 	fputs(" (", out);
 	if (suite) {
 		fputs("suite ", out);
-		report_value(out, suite->val, suite->len);
+		report_value(out, field_val(suite), suite->len);
 	}
 	fputs(suite && reps ? ", " : "", out);
 	if (reps && record_u64(b->bench, "reps", &n))
 		fprintf(out, "%" PRIu64 " run%s", n, n == 1 ? "" : "s");
 	else if (reps)
-		report_value(out, reps->val, reps->len);
+		report_value(out, field_val(reps), reps->len);
 	fputc(')', out);
 }
 
@@ -450,13 +450,13 @@ static void text_source(FILE *out, const struct stat_ctr *c)
 	if (!c->src)
 		fputs("no src", out);
 	else
-		report_value(out, c->src->val, c->src->len);
+		report_value(out, field_val(c->src), c->src->len);
 	if (field_is(c->src, "none") && reason) {
 		fputs(": ", out);
-		report_value(out, reason->val, reason->len);
+		report_value(out, field_val(reason), reason->len);
 	} else if (counter) {
 		fputc(' ', out);
-		report_value(out, counter->val, counter->len);
+		report_value(out, field_val(counter), counter->len);
 	}
 }
 
@@ -471,7 +471,7 @@ static void text_row(FILE *out, const struct stat_block *b, const struct stat_ct
 	row_free(&val);
 	row_pad(&r, EVENT_COL, 1);
 	if (c->event)
-		report_value(r.f, c->event->val, c->event->len);
+		report_value(r.f, field_val(c->event), c->event->len);
 	else
 		fputs("(no event)", r.f);
 	row_pad(&r, NOTE_COL, 1);
@@ -532,10 +532,10 @@ static void csv_row(FILE *out, const struct stat_block *b, const struct stat_ctr
 	else if (no_count(c))
 		fputs(no_count(c), out);
 	else
-		report_csv_cell(out, raw->val, raw->len);
+		report_csv_cell(out, field_val(raw), raw->len);
 	fputs(",,", out);
 	if (c->event)
-		report_csv_cell(out, c->event->val, c->event->len);
+		report_csv_cell(out, field_val(c->event), c->event->len);
 	fputc(',', out);
 	if (c->has_running)
 		fprintf(out, "%" PRIu64, c->running);

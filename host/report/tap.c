@@ -53,7 +53,7 @@ static void diagnostics(FILE *out, const struct record *rec, const char *source)
 	fputs("  ---\n", out);
 	if (value) {
 		fputs("  value: ", out);
-		yaml_str(out, value->val, value->len);
+		yaml_str(out, field_val(value), value->len);
 		fputc('\n', out);
 	}
 	if (ci_expected(rec, expected, sizeof(expected))) {
@@ -67,10 +67,10 @@ static void diagnostics(FILE *out, const struct record *rec, const char *source)
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const struct field *f = &rec->fields[i];
 
-		if (report_listed(f->key, shown))
+		if (report_listed(field_key(f), shown))
 			continue;
-		fprintf(out, "  %s: ", f->key);
-		yaml_str(out, f->val, f->len);
+		fprintf(out, "  %s: ", field_key(f));
+		yaml_str(out, field_val(f), f->len);
 		fputc('\n', out);
 	}
 	fputs("  ...\n", out);

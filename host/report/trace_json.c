@@ -19,7 +19,7 @@ static void json_label(FILE *out, const struct label *l)
 static void json_name(FILE *out, const struct field *name)
 {
 	if (name)
-		report_json_str(out, name->val, name->len);
+		report_json_str(out, field_val(name), name->len);
 	else
 		fputs("\"(no name)\"", out);
 }
@@ -81,7 +81,7 @@ static void json_fn_args(FILE *out, const struct record *rec)
 		if (!f)
 			continue;
 		fprintf(out, ",\"%s\":", keys[i][1]);
-		report_json_str(out, f->val, f->len);
+		report_json_str(out, field_val(f), f->len);
 	}
 	fputc('}', out);
 }
@@ -125,9 +125,9 @@ static void json_header(FILE *out, const struct record *hdr)
 	fputc('{', out);
 	for (size_t i = 0; i < hdr->nfields; i++) {
 		fputs(i ? "," : "", out);
-		report_json_str(out, hdr->fields[i].key, strlen(hdr->fields[i].key));
+		report_json_str(out, field_key(&hdr->fields[i]), strlen(field_key(&hdr->fields[i])));
 		fputc(':', out);
-		report_json_str(out, hdr->fields[i].val, hdr->fields[i].len);
+		report_json_str(out, field_val(&hdr->fields[i]), hdr->fields[i].len);
 	}
 	fputc('}', out);
 }

@@ -36,7 +36,7 @@ static int name_cmp(const struct field *a, const struct field *b)
 	if (!a || !b)
 		return (a != NULL) - (b != NULL);
 	n = a->len < b->len ? a->len : b->len;
-	c = memcmp(a->val, b->val, n);
+	c = memcmp(field_val(a), field_val(b), n);
 	if (c)
 		return c;
 	return (a->len > b->len) - (a->len < b->len);
@@ -224,7 +224,7 @@ bool trace_fn_label(struct label *l, const struct record *rec, const char *sym_k
 	const struct field *sym = record_field(rec, sym_key);
 
 	if (sym && sym->len && !field_is(sym, "?")) {
-		*l = (struct label){ .s = sym->val, .len = strip_offset(sym->val, sym->len) };
+		*l = (struct label){ .s = field_val(sym), .len = strip_offset(field_val(sym), sym->len) };
 		return true;
 	}
 	*l = (struct label){ 0 };

@@ -1,8 +1,10 @@
 /* Files the host reads whole: regular files only, at most PARSE_FILE_MAX
- * bytes, read in blocks so a capture's parse needs no copy of it. */
+ * bytes, read in blocks so a capture's parse needs no copy of it; any other
+ * text the host reads (tolerances, tool outputs) comes the same way. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,6 +70,43 @@ too_big:
 static void feed(const void *buf, size_t n, void *ctx)
 {
 	parser_feed(ctx, buf, n);
+}
+
+static void put(const void *buf, size_t n, void *ctx)
+{
+	fwrite(buf, 1, n, ctx);
+}
+
+char *read_text_capped(const char *path, size_t *len, char *err, size_t errlen)
+{
+	struct memtext t;
+	int rc;
+
+	memtext_open(&t);
+	rc = read_capped(path, put, t.f, err, errlen);
+	fclose(t.f);
+	if (rc < 0) {
+		free(t.buf);
+		return NULL;
+	}
+	if (len)
+		*len = t.len;
+	return t.buf;
+}
+
+FILE *fopen_capped(const char *path, char **text, char *err, size_t errlen)
+{
+	size_t len;
+	FILE *f;
+
+	if (!(*text = read_text_capped(path, &len, err, errlen)))
+		return NULL;
+	if (!(f = fmemopen(*text, len, "r"))) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(*text);
+		*text = NULL;
+	}
+	return f;
 }
 
 struct stream *parse_file(const char *path, char *err, size_t errlen)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include "lib/crc32.h"
 #include "host/stream/parse.h"
+#include "host/stream/tally.h"
+#include "host/stream/text.h"
 
 #define MAGIC "@PL1 "
 #define MAGIC_LEN 5
@@ -37,42 +39,19 @@ struct parser {
 	size_t seen_mask;
 	size_t rejects_cap;
 	uint64_t max_seq;
+	size_t keep_max;	/* parser_keep_max(), 0: no limit */
+	size_t kept;		/* bytes the kept records take */
+	struct tally *tally;	/* past keep_max: the verdict so far */
 };
 
-/* The host tool has no use for a half-built stream or report: without
- * memory it says so and stops. */
-static void *need(void *p)
-{
-	if (!p) {
-		fputs("pmulab: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	return need(realloc(p, n ? n : 1));
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	return need(calloc(n ? n : 1, size));
-}
-
-FILE *memtext_open(struct memtext *t)
-{
-	t->buf = NULL;
-	t->len = 0;
-	return t->f = need(open_memstream(&t->buf, &t->len));
-}
-
-/* Makes room for one more element of an array that grows by doubling. */
+/* Makes room for one more element of an array that grows by half: the
+ * records' array is a good part of a stream's memory, and doubling could
+ * leave as much again unused. */
 static void *grow(void *arr, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
 		return arr;
-	*cap = *cap ? *cap * 2 : 16;
+	*cap = *cap ? *cap + *cap / 2 : 16;
 	return xrealloc(arr, *cap * size);
 }
 
@@ -86,22 +65,6 @@ struct parser *parser_new(record_cb on_record, void *ctx)
 	p->s = xrealloc(NULL, sizeof(*p->s));
 	memset(p->s, 0, sizeof(*p->s));
 	return p;
-}
-
-bool parse_u64(const char *d, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned digit = (unsigned char)d[i] - '0';
-		if (digit > 9 || v > (UINT64_MAX - digit) / 10)
-			return false;
-		v = v * 10 + digit;
-	}
-	*out = v;
-	return true;
 }
 
 /* Strict decimal: no sign, no leading zero but "0" itself, no overflow. */
@@ -133,62 +96,74 @@ static bool is_key_char(unsigned char c)
 	return is_type_char(c) || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	const struct field *fa = a, *fb = b;
-
-	return strcmp(fa->key, fb->key);
-}
-
 /* Records have a dozen fields or so: pairs are cheaper than a sort there. */
 #define DUP_PAIRS_MAX 16
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(field_key(*(const struct field *const *)a),
+		      field_key(*(const struct field *const *)b));
+}
+
 static bool has_duplicate_key(const struct record *r)
 {
-	struct field *sorted;
+	const struct field **sorted;
 	bool dup = false;
 
 	if (r->nfields <= DUP_PAIRS_MAX) {
 		for (size_t i = 1; i < r->nfields; i++)
 			for (size_t j = 0; j < i; j++)
-				if (strcmp(r->fields[i].key, r->fields[j].key) == 0)
+				if (strcmp(field_key(&r->fields[i]), field_key(&r->fields[j])) == 0)
 					return true;
 		return false;
 	}
 	sorted = xrealloc(NULL, r->nfields * sizeof(*sorted));
-	memcpy(sorted, r->fields, r->nfields * sizeof(*sorted));
+	for (size_t i = 0; i < r->nfields; i++)
+		sorted[i] = &r->fields[i];
 	qsort(sorted, r->nfields, sizeof(*sorted), cmp_key);
 	for (size_t i = 1; i < r->nfields && !dup; i++)
-		dup = strcmp(sorted[i - 1].key, sorted[i].key) == 0;
+		dup = strcmp(field_key(sorted[i - 1]), field_key(sorted[i])) == 0;
 	free(sorted);
 	return dup;
 }
 
+/* Fields point back at most this far: over the line, the decoded values
+ * (never more than the line) and the entries before them. */
+_Static_assert(PARSE_LINE_MAX / 2 * sizeof(struct field) + 2 * (PARSE_LINE_MAX + 1)
+	       <= UINT16_MAX, "field distances fit in 16 bits");
+
 /* Checks a candidate (text starts with the magic, line end removed) and fills
- * r. Its strings and fields live in one block with r->line, so one free
- * releases them: the line, then the decoded strings (decoding only shrinks,
- * and each NUL takes the place of a separator, so they never need more than
- * the line's length), then the fields (at most one a space after the
- * magic's and the seq's, as each but the last ends at one). Returns NULL
- * when the record is good, else the reason. */
-static const char *check_line(const char *t, size_t n, struct record *r)
+ * r, its text and fields at the top of the stream's text blocks: the line
+ * after the magic with its separators as NULs, the values that needed
+ * decoding (decoding only shrinks, so never more than the line), then the
+ * fields. Room for the most fields a line may hold (one a space after the
+ * magic's and the seq's, as each but the last ends at one) is taken past the
+ * most text; a good record's move down to its text's end. Returns NULL
+ * when the record is good, with its bytes in used, else the reason;
+ * text_keep() then settles what of block stays. */
+static const char *check_line(struct stream *s, const char *t, size_t n,
+			      struct record *r, char **block, size_t *used)
 {
-	const char *q = t + MAGIC_LEN, *end = t + n, *start, *star;
-	size_t spaces = 0, text;
-	char *w;
+	const char *raw = t + MAGIC_LEN, *q = raw, *end = t + n, *start, *star;
+	size_t spaces = 0, text_max;
+	struct field *fields, *kept;
+	char *line, *w;
 	uint32_t crc = 0;
 
+	*block = NULL;
+	*used = 0;
 	if (n > PARSE_LINE_MAX)
 		return "oversize";
 	for (size_t i = 0; i < n; i++)
 		spaces += t[i] == ' ';
-	text = (2 * n + 2 + _Alignof(struct field) - 1) & ~(_Alignof(struct field) - 1);
 	spaces = spaces > 2 ? spaces - 2 : 0;
-	r->line = xrealloc(NULL, text + spaces * sizeof(struct field));
-	r->fields = (struct field *)(void *)(r->line + text);
-	memcpy(r->line, t, n);
-	r->line[n] = '\0';
-	w = r->line + n + 1;
+	text_max = 2 * (n - MAGIC_LEN + 1);
+	*block = line = text_alloc(s, text_max + 1 + spaces * sizeof(struct field));
+	fields = (struct field *)(void *)(line + ((text_max + 1) & ~(size_t)1));
+	memcpy(line, raw, n - MAGIC_LEN);
+	line[n - MAGIC_LEN] = '\0';
+	w = line + n - MAGIC_LEN + 1;
+	r->len = (uint32_t)(n - MAGIC_LEN);
 
 	for (start = q; q < end && *q >= '0' && *q <= '9'; q++)
 		;
@@ -198,47 +173,69 @@ static const char *check_line(const char *t, size_t n, struct record *r)
 		;
 	if (q == start || q == end || *q != ' ')
 		return "malformed";
-	r->type = w;
-	memcpy(w, start, q - start);
-	w += q - start;
-	*w++ = '\0';
+	r->type = line + (start - raw);
+	r->type_at = (uint16_t)(start - raw);
+	line[q - raw] = '\0';
 	q++;
 
 	while (q < end && *q != '*') {
-		struct field *f;
+		struct field *f = &fields[r->nfields++];
+		const char *val;
+		bool pct = false;
 
-		f = &r->fields[r->nfields++];
-		f->key = w;
-		while (q < end && is_key_char(*q))
-			*w++ = *q++;
-		if (w == f->key || q == end || *q++ != '=')
+		f->key = (uint16_t)(q - raw);
+		for (start = q; q < end && is_key_char(*q); q++)
+			;
+		if (q == start || q == end || *q != '=')
 			return "malformed";
-		*w++ = '\0';
-		f->val = w;
-		for (; q < end && *q != ' '; q++) {
+		line[q++ - raw] = '\0';
+		for (val = q; q < end && *q != ' '; q++) {
 			unsigned char c = *q;
-			int hi, lo;
 
 			if (c < 0x21 || c > 0x7e)
 				return "malformed";
-			if (c != '%') {
-				*w++ = c;
-				continue;
-			}
-			hi = end - q > 2 ? hexval(q[1]) : -1;
-			lo = end - q > 2 ? hexval(q[2]) : -1;
-			if (hi < 0 || lo < 0)
-				return "malformed";
-			*w++ = (char)(hi << 4 | lo);
-			q += 2;
+			pct |= c == '%';
 		}
-		f->len = w - f->val;
-		*w++ = '\0';
 		if (q == end)
 			return "malformed";
+		line[q - raw] = '\0';
+		if (!pct) {
+			f->val = (uint16_t)(val - raw);
+			f->len = (uint16_t)(q - val);
+		} else {
+			f->val = (uint16_t)(w - line);
+			for (const char *v = val; v < q; v++) {
+				int hi, lo;
+
+				if (*v != '%') {
+					*w++ = *v;
+					continue;
+				}
+				hi = q - v > 2 ? hexval(v[1]) : -1;
+				lo = q - v > 2 ? hexval(v[2]) : -1;
+				if (hi < 0 || lo < 0)
+					return "malformed";
+				*w++ = (char)(hi << 4 | lo);
+				v += 2;
+			}
+			f->len = (uint16_t)(w - line - f->val);
+			*w++ = '\0';
+		}
 		q++;
 	}
-	if (q == end || has_duplicate_key(r))
+	if (q == end)
+		return "malformed";
+	/* The fields, offsets into the text so far, go right after it. */
+	kept = (struct field *)(void *)(line + ((w - line + 1) & ~(ptrdiff_t)1));
+	for (size_t i = 0; i < r->nfields; i++) {
+		struct field f = fields[i];
+
+		kept[i].key = (uint16_t)((char *)&kept[i] - (line + f.key));
+		kept[i].val = (uint16_t)((char *)&kept[i] - (line + f.val));
+		kept[i].len = f.len;
+	}
+	r->fields = kept;
+	if (has_duplicate_key(r))
 		return "malformed";
 
 	star = q++;
@@ -251,6 +248,7 @@ static const char *check_line(const char *t, size_t n, struct record *r)
 		return "trailing-bytes";
 	if (crc32_update(0, t, star - 1 - t) != crc)
 		return "bad-crc";
+	*used = (size_t)((char *)(kept + r->nfields) - *block);
 	return NULL;
 }
 
@@ -283,11 +281,6 @@ static char *excerpt(const char *t, size_t n)
 	}
 	*w = '\0';
 	return e;
-}
-
-static void record_free(struct record *r)
-{
-	free(r->line);
 }
 
 static void add_reject(struct parser *p, const char *reason, const char *t,
@@ -332,19 +325,50 @@ static void seen_grow(struct parser *p)
 		p->seen[seen_slot(p, p->arrived[i].seq)] = i + 1;
 }
 
-static void add_record(struct parser *p, struct record *r)
+void parser_keep_max(struct parser *p, size_t bytes)
 {
+	p->keep_max = bytes;
+}
+
+/* Over keep_max: the records kept so far go into a tally, then go. */
+static void drop_kept(struct parser *p)
+{
+	p->tally = tally_new();
+	for (size_t i = 0; i < p->narrived; i++)
+		tally_record(p->tally, p->s, &p->arrived[i], false);
+	p->s->counted = p->narrived;
+	free(p->arrived);
+	free(p->seen);
+	p->arrived = NULL;
+	p->seen = NULL;
+	p->narrived = p->arrived_cap = 0;
+	text_free(p->s);
+}
+
+/* r's text (used bytes from its start) is the newest in the text blocks. */
+static void add_record(struct parser *p, struct record *r, size_t used)
+{
+	if (p->tally) {
+		if (tally_record(p->tally, p->s, r, true)) {
+			p->s->counted++;
+			p->s->errors += strcmp(r->type, "error") == 0;
+			if (p->on_record)
+				p->on_record(r, p->ctx);
+		}
+		text_keep(p->s, r->type - r->type_at, 0);
+		return;
+	}
 	if (p->narrived && r->seq <= p->max_seq) {
 		size_t slot;
 
 		seen_grow(p);
 		slot = seen_slot(p, r->seq);
 		if (p->seen[slot]) {
-			if (strcmp(p->arrived[p->seen[slot] - 1].line, r->line) == 0)
+			if (record_same(&p->arrived[p->seen[slot] - 1], r))
 				p->s->duplicates++;
 			else
 				p->s->conflicts++;
-			record_free(r);
+			text_keep(p->s, r->type - r->type_at, 0);
 			return;
 		}
 		p->s->reordered++;
@@ -357,9 +381,13 @@ static void add_record(struct parser *p, struct record *r)
 		seen_grow(p);
 		p->seen[seen_slot(p, r->seq)] = p->narrived + 1;
 	}
+	p->s->errors += strcmp(r->type, "error") == 0;
 	if (p->on_record)
 		p->on_record(&p->arrived[p->narrived], p->ctx);
 	p->narrived++;
+	p->kept += used + sizeof(*r);
+	if (p->keep_max && p->kept > p->keep_max)
+		drop_kept(p);
 }
 
 /* The candidate's first len bytes are its text (with a CR still on it). */
@@ -368,6 +396,8 @@ static void end_candidate(struct parser *p, size_t len)
 	size_t stored = p->cand_len < CAND_CAP ? p->cand_len : CAND_CAP;
 	struct record r = { 0 };
 	const char *reason;
+	char *block;
+	size_t used;
 
 	if (!p->in_cand)
 		return;
@@ -378,12 +408,14 @@ static void end_candidate(struct parser *p, size_t len)
 	       (p->cand[len - 1] == '\r' || p->cand[len - 1] == '\0'))
 		len--;
 	r.lineno = p->cand_line;
-	reason = check_line(p->cand, len, &r);
+	reason = check_line(p->s, p->cand, len, &r, &block, &used);
 	if (reason) {
+		if (block)
+			text_keep(p->s, block, 0);
 		add_reject(p, reason, p->cand, len, stored);
-		record_free(&r);
 	} else {
-		add_record(p, &r);
+		text_keep(p->s, block, used);
+		add_record(p, &r, used);
 	}
 }
 
@@ -518,6 +550,11 @@ struct stream *parser_finish(struct parser *p)
 	end_candidate(p, p->cand_len);
 	if (p->line_bytes)
 		end_line(p);
+	if (p->tally) {
+		tally_finish(p->tally, s);
+		free(p);
+		return s;
+	}
 	s->nrecs = p->narrived;
 	s->recs = xrealloc(p->arrived, s->nrecs * sizeof(*s->recs));
 	/* Seqs are unique by now: any sort gives the one order. */
@@ -533,34 +570,12 @@ void stream_free(struct stream *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nrecs; i++)
-		record_free(&s->recs[i]);
+	text_free(s);
 	for (size_t i = 0; i < s->nrejects; i++)
 		free(s->rejects[i].excerpt);
 	free(s->recs);
 	free(s->rejects);
 	free(s->missing);
+	free(s->end_text);
 	free(s);
-}
-
-const struct field *record_field(const struct record *rec, const char *key)
-{
-	for (size_t i = 0; i < rec->nfields; i++)
-		if (strcmp(rec->fields[i].key, key) == 0)
-			return &rec->fields[i];
-	return NULL;
-}
-
-const char *record_get(const struct record *rec, const char *key)
-{
-	const struct field *f = record_field(rec, key);
-
-	return f ? f->val : NULL;
-}
-
-bool record_u64(const struct record *rec, const char *key, uint64_t *out)
-{
-	const struct field *f = record_field(rec, key);
-
-	return f && parse_u64(f->val, f->len, out);
 }

@@ -40,14 +40,16 @@ static struct stream *parse_chunked(const uint8_t *data, size_t size)
 
 static void check_same(const struct stream *a, const struct stream *b)
 {
+	static char line[PARSE_LINE_MAX + 1];
+
 	if (a->nrecs != b->nrecs || a->nrejects != b->nrejects || a->lines != b->lines ||
 	    a->rejected != b->rejected || a->nlost != b->nlost ||
 	    a->duplicates != b->duplicates || a->conflicts != b->conflicts ||
 	    a->reordered != b->reordered || a->complete != b->complete)
 		abort();
 	for (size_t i = 0; i < a->nrecs; i++) {
-		if (strcmp(a->recs[i].line, b->recs[i].line) != 0 ||
-		    strncmp(a->recs[i].line, "@PL1 ", 5) != 0 ||
+		if (!record_same(&a->recs[i], &b->recs[i]) ||
+		    strncmp(record_line(&a->recs[i], line), "@PL1 ", 5) != 0 ||
 		    (i && a->recs[i].seq <= a->recs[i - 1].seq))
 			abort();
 	}

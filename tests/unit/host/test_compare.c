@@ -1,6 +1,9 @@
 /* pmulab compare's logic: the tolerance file and the pairing verdicts. */
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "host/compare/pair.h"
 #include "lib/record.h"
 #include "tests/unit/models/streams.h"
@@ -195,11 +198,29 @@ static void test_exact_needs_equal(void)
 	tol_free(&t);
 }
 
+/* The tolerance file is read as captures are: a FIFO without a writer
+ * would never end, and a file has at most PARSE_FILE_MAX bytes. */
+static void test_tolerance_file(void)
+{
+	char path[] = "/tmp/pmulab-test-tol-XXXXXX";
+	struct tol_table t;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && ftruncate(fd, PARSE_FILE_MAX + 1) == 0);
+	close(fd);
+	CHECK(tol_load("test", path, &t) == -1);
+	unlink(path);
+	CHECK(mkfifo(path, 0600) == 0);
+	CHECK(tol_load("test", path, &t) == -1);
+	unlink(path);
+}
+
 int main(void)
 {
 	streams_init();
 	test_tolerance_parse();
 	test_tolerance_errors();
+	test_tolerance_file();
 	test_pairing();
 	test_exact_needs_equal();
 	return unit_done("compare");

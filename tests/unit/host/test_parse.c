@@ -10,6 +10,9 @@
 #include "host/stream/parse.h"
 #include "tests/unit/unit.h"
 
+/* Lines rebuilt from records, for comparing them. */
+static char la[PARSE_LINE_MAX + 1], lb[PARSE_LINE_MAX + 1];
+
 #define NRECS 20
 
 static const char *const bodies[NRECS] = {
@@ -102,7 +105,7 @@ static bool same_stream(const struct stream *a, const struct stream *b)
 	    a->has_end != b->has_end || a->has_hello != b->has_hello)
 		return false;
 	for (size_t i = 0; i < a->nrecs; i++)
-		if (strcmp(a->recs[i].line, b->recs[i].line) != 0 ||
+		if (!record_same(&a->recs[i], &b->recs[i]) ||
 		    a->recs[i].lineno != b->recs[i].lineno)
 			return false;
 	for (size_t i = 0; i < a->nrejects; i++)
@@ -153,7 +156,7 @@ static void test_good(void)
 	CHECK_U64(t->nrecs, NRECS);
 	CHECK(t->complete);
 	for (size_t i = 0; i < t->nrecs; i++)
-		CHECK_STR(t->recs[i].line, s->recs[i].line);
+		CHECK_STR(record_line(&t->recs[i], la), record_line(&s->recs[i], lb));
 	stream_free(t);
 	t = parse(lf, standard(lf, "\r", NULL));
 	CHECK_U64(t->nrecs, NRECS);
@@ -270,7 +273,7 @@ static void test_order(void)
 	CHECK(s->complete);
 	for (size_t i = 0; i < s->nrecs; i++)
 		CHECK_U64(s->recs[i].seq, i);
-	CHECK(strstr(s->recs[3].line, bodies[3]) != NULL);
+	CHECK(strstr(record_line(&s->recs[3], la), bodies[3]) != NULL);
 	CHECK_U64(calls, 7);
 	CHECK_U64(seqs[2], 3);
 	CHECK_U64(seqs[3], 2);
@@ -482,7 +485,7 @@ static void test_grammar(void)
 	if (s->nrecs) {
 		CHECK_STR(record_get(&s->recs[0], "a"), "Ab++");
 		CHECK(s->recs[0].fields[1].len == 2 &&
-		      memcmp(s->recs[0].fields[1].val, "\0z", 2) == 0);
+		      memcmp(field_val(&s->recs[0].fields[1]), "\0z", 2) == 0);
 	}
 	stream_free(s);
 
@@ -534,6 +537,65 @@ static void test_verdict(void)
 	}
 }
 
+/* A parser that keeps at most keep bytes of records gives the verdict of
+ * one that keeps them all. */
+static void check_counted(const char *buf, size_t len, size_t keep)
+{
+	struct parser *p = parser_new(NULL, NULL);
+	struct stream *a = parse(buf, len), *b;
+
+	parser_keep_max(p, keep);
+	parser_feed(p, buf, len);
+	b = parser_finish(p);
+	CHECK_U64(b->nrecs, 0);
+	CHECK_U64(b->counted, a->nrecs);
+	CHECK_U64(b->nlost, a->nlost);
+	CHECK_U64(b->nmissing, a->nmissing);
+	for (size_t i = 0; i < a->nmissing && i < b->nmissing; i++)
+		CHECK_U64(b->missing[i], a->missing[i]);
+	CHECK_U64(b->duplicates + b->conflicts + b->repeats, a->duplicates + a->conflicts);
+	CHECK_U64(b->reordered, a->reordered);
+	CHECK_U64(b->rejected, a->rejected);
+	CHECK_U64(b->lines, a->lines);
+	CHECK(b->has_hello == a->has_hello && b->has_end == a->has_end &&
+	      b->end_count_ok == a->end_count_ok && b->complete == a->complete);
+	CHECK_U64(b->end_seq, a->end_seq);
+	CHECK_STR(b->end_status ? b->end_status : "-", a->end_status ? a->end_status : "-");
+	CHECK_U64(stream_exit_code(b), stream_exit_code(a));
+	stream_free(a);
+	stream_free(b);
+}
+
+static void test_counted(void)
+{
+	static const int order[] = { 0, 1, 3, 2, 1, 4, 3, 5, 9, 7, 12, 8, 7, 10 };
+	static const char *const ends[] = {
+		"end count=13 status=ok", "end count=13 status=error", "end count=013 status=ok",
+		"end count=12 status=ok", "end status=partial", "pmu x=1",
+	};
+	static char buf[8192];
+	size_t n, first = 0;
+
+	n = standard(buf, "\r\n", NULL);
+	check_counted(buf, n, 1);
+	check_counted(buf, n, 600);
+	for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+		n = 0;
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+			n += put_rec(buf + n, order[i], i == 6 ? "pmu other=1" :
+				     i == 9 ? "error kind=late" : bodies[order[i] % NRECS], "\n");
+			if (i == 0)
+				first = n;
+		}
+		n += put_rec(buf + n, 13, ends[e], "\n");
+		n += put_rec(buf + n, 11, bodies[11], "\n");
+		check_counted(buf, n, 1);
+		check_counted(buf, n, 600);
+		/* No hello: the stream starts at seq 1. */
+		check_counted(buf + first, n - first, 1);
+	}
+}
+
 static void test_files(void)
 {
 	char buf[4096], path[] = "/tmp/pmulab-test-XXXXXX", out[64], err[256];
@@ -559,7 +621,7 @@ static void test_files(void)
 	t = parse_file(out, err, sizeof(err));
 	CHECK(s && t && t->nrecs == s->nrecs && t->lines == s->lines - 1);
 	for (size_t i = 0; s && t && i < s->nrecs; i++)
-		CHECK_STR(t->recs[i].line, s->recs[i].line);
+		CHECK_STR(record_line(&t->recs[i], la), record_line(&s->recs[i], lb));
 	stream_free(s);
 	stream_free(t);
 	unlink(path);
@@ -656,6 +718,7 @@ int main(void)
 	test_noise();
 	test_grammar();
 	test_verdict();
+	test_counted();
 	test_files();
 	test_captures();
 	return unit_done("parse");

@@ -1,8 +1,11 @@
 /* pmulab run --reference's merge (host/plugin/reference.c): plugin regions
  * paired with the benches that state them (region0), n2 - n1 per measured run,
  * warm-up left out, median/min/max, signed differences, single benches,
- * regions the plugin never saw, and files that are not the plugin's. */
+ * regions the plugin never saw, and files that are not the plugin's (nor
+ * regular, nor under PARSE_FILE_MAX). */
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "host/plugin/reference.h"
 #include "tests/unit/models/streams.h"
 
@@ -143,6 +146,19 @@ static void test_bad_files(void)
 	remove(file);
 	file = tmpfile_with("# region insns\n0 -5\n");
 	CHECK(!reference_merge(s, file, &ref, err, sizeof(err)) && strstr(err, ":2:"));
+	remove(file);
+	/* Read as captures are: a FIFO without a writer would never end, and a
+	 * file has at most PARSE_FILE_MAX bytes. */
+	file = tmpfile_with("");
+	remove(file);
+	CHECK(mkfifo(file, 0600) == 0);
+	CHECK(!reference_merge(s, file, &ref, err, sizeof(err)) &&
+	      strstr(err, ": a FIFO, not a regular file"));
+	remove(file);
+	file = tmpfile_with("");
+	CHECK(truncate(file, PARSE_FILE_MAX + 1) == 0);
+	CHECK(!reference_merge(s, file, &ref, err, sizeof(err)) &&
+	      strstr(err, ": over 256 MiB, the most pmulab reads of one file"));
 	remove(file);
 	/* The stream is the caller's, untouched, until a merge succeeds. */
 	CHECK_U64(s->nrecs, 2);

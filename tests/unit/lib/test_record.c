@@ -61,9 +61,9 @@ static void round_trip(const char *type, const struct kv *kv, size_t n)
 	CHECK_U64(s->recs[0].nfields, n);
 	for (size_t i = 0; i < n && i < s->recs[0].nfields; i++) {
 		const struct field *f = &s->recs[0].fields[i];
-		CHECK_STR(f->key, kv[i].key);
+		CHECK_STR(field_key(f), kv[i].key);
 		CHECK_U64(f->len, kv[i].len);
-		CHECK(f->len == kv[i].len && memcmp(f->val, kv[i].val, f->len) == 0);
+		CHECK(f->len == kv[i].len && memcmp(field_val(f), kv[i].val, f->len) == 0);
 	}
 	stream_free(s);
 }
