@@ -1,5 +1,5 @@
-"""pmulab run --reference: the TCG reference plugin (host/plugin/) counts
-each measured region of the quick suite, and its counts, merged as
+"""The reference model, on by default under TCG: the TCG reference plugin
+(host/plugin/) counts each measured region of the quick suite, and its counts, merged as
 `counter src=model` records, equal what is known exactly: the icount
 instruction counts, and the branches, loads and stores written from the .asm
 files (independently of microbench/kernels.c, as in test_microbench.py)."""
@@ -40,7 +40,7 @@ def test_markers_only_where_bench_c_puts_them(pmulab):
 
 @pytest.fixture(scope="module")
 def ref(boot):
-    run = boot(reference=True)
+    run = boot()
     assert run.rc == 0, run.stderr
     return run.dir
 
@@ -58,6 +58,23 @@ def model(recs, bench, event):
     assert c["model"] == "pmulab-plugin"
     assert (c["I1"], c["D1"], c["LL"]) == ("32768,8,64", "32768,8,64", "8388608,16,64")
     return int(c["value"]), int(c["min"]), int(c["max"])
+
+
+def test_model_is_stated_whole_and_off_on_request(ref, boot):
+    """A default TCG run has the model; its record states the caches and the
+    predictor, so every count can be reproduced; --no-reference has none."""
+    f = [r["fields"] for r in records(ref) if r["type"] == "reference"]
+    assert len(f) == 1
+    assert {k: f[0][k] for k in ("plugin", "I1", "D1", "LL", "predictor", "cond_counters",
+                                 "cond_history_bits", "cond_addr_bits", "indirect_targets")} == {
+        "plugin": "pmulab-plugin", "I1": "32768,8,64", "D1": "32768,8,64",
+        "LL": "8388608,16,64", "predictor": "cachegrind", "cond_counters": "16384",
+        "cond_history_bits": "7", "cond_addr_bits": "7", "indirect_targets": "512"}
+    off = boot("suite=pmu-check", reference=False)
+    assert off.rc == 0, off.stderr
+    assert not (off.dir / "reference.txt").exists()
+    assert not [r for r in records(off.dir) if r["type"] == "reference" or
+                r["fields"].get("src") == "model"]
 
 
 def test_merged_run_keeps_every_payload_record(ref):
