@@ -16,9 +16,14 @@ def check_stream(run):
     assert recs[-1]["type"] == "end"
     assert recs[-1]["fields"]["count"] == str(len(recs) - 1)
     assert run.report["stream"]["complete"] is True
-    assert run.report["stream"]["records"] == len(recs)
-    # records.txt holds exactly the records of the serial stream.
-    assert records_in((run.dir / "records.txt").read_bytes()) == recs
+    # records.txt holds exactly the records of the serial stream, then the
+    # reference model's (a reference record and its src=model counters).
+    merged = records_in((run.dir / "records.txt").read_bytes())
+    assert run.report["stream"]["records"] == len(merged)
+    assert merged[:len(recs)] == recs
+    model = merged[len(recs):]
+    assert not model or model[0]["type"] == "reference"
+    assert all(r["type"] == "counter" and r["fields"]["src"] == "model" for r in model[1:])
 
 
 def check_results_file(run):
@@ -193,7 +198,11 @@ def test_collect_replays_a_capture(boot, pmulab, tmp_path):
     proc = subprocess.run([str(pmulab), "collect", str(run.dir / "serial.log"), "--out",
                            str(out), "--format", "json"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert (out / "records.txt").read_bytes() == (run.dir / "records.txt").read_bytes()
+    # The serial log holds the payload's records, the run's records.txt the
+    # reference model's after them.
+    collected = (out / "records.txt").read_bytes()
+    assert (run.dir / "records.txt").read_bytes().startswith(collected)
+    assert collected.endswith(b"\n") and b" end " in collected.splitlines()[-1]
 
     # One flipped byte inside the fifth record loses exactly that record.
     data = bytearray((run.dir / "serial.log").read_bytes())
