@@ -215,6 +215,31 @@ static void script_event(char *buf, size_t len, const struct record *hdr)
 }
 
 /* One sample as perf script prints a sample with a callchain. */
+/* Caller k's address: the k-th of the record's stack_ip (the payload's
+ * return addresses, one per stack frame), else the frame itself when it is
+ * an address; 0 when neither says. */
+static uint64_t caller_ip(const struct record *rec, const struct psample *ps, size_t k)
+{
+	const struct field *ips = record_field(rec, "stack_ip");
+	struct field f = { .val = ps->raw[k + 1], .len = strlen(ps->raw[k + 1]) };
+	uint64_t addr = 0;
+
+	for (size_t at = 0, i = 0; ips && at < ips->len; i++) {
+		const char *comma = memchr(ips->val + at, ',', ips->len - at);
+		size_t n = comma ? (size_t)(comma - ips->val) - at : ips->len - at;
+
+		if (i == k) {
+			struct field one = { .val = ips->val + at, .len = n };
+			if (field_hex(&one, &addr))
+				return addr;
+			break;
+		}
+		at += n + 1;
+	}
+	field_hex(&f, &addr);
+	return addr;
+}
+
 static void script_sample(FILE *out, const struct record *rec, const struct psample *ps,
 			  const struct record *hdr)
 {
@@ -233,7 +258,9 @@ static void script_sample(FILE *out, const struct record *rec, const struct psam
 		uint64_t addr = 0;
 		struct field f = { .val = ps->raw[d], .len = strlen(ps->raw[d]) };
 
-		if (d == 0 && ps->has_rip)
+		if (d > 0)
+			addr = caller_ip(rec, ps, d - 1);
+		else if (ps->has_rip)
 			addr = ps->rip;
 		else
 			field_hex(&f, &addr);
