@@ -243,8 +243,8 @@ void trace_json(FILE *out, const struct stream *s)
 	for (size_t i = 0; i < set.n; i++)
 		json_trace_events(out, &set.t[i], i);
 	fputs(set.n ? "\n]," : "],", out);
-	fputs("\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"generator\":\"pmulab\","
-	      "\"traces\":[", out);
+	fprintf(out, "\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"generator\":\"pmulab\","
+		"\"schema\":%d,\"traces\":[", REPORT_JSON_SCHEMA);
 	for (size_t i = 0; i < set.n; i++)
 		json_trace_info(out, &set.t[i], i);
 	fputs(set.n ? "\n]}}\n" : "]}}\n", out);

@@ -248,3 +248,24 @@ def test_report_of_missing_file(pmulab, tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert "nothing.txt" in proc.stderr
+
+
+def test_report_json_schema_and_utf8(pmulab, tmp_path):
+    """The report's JSON: a schema version, typed report-level values,
+    record values as strings, UTF-8 passed through and any other byte as
+    \\u00XX (docs/record-format.md, JSON)."""
+    import json
+    import zlib
+    lines = []
+    for seq, body in enumerate([b"hello format=1 note=caf%C3%A9%E9", b"end count=1 status=ok"]):
+        line = b"@PL1 %d " % seq + body
+        lines.append(line + b" *%08x" % zlib.crc32(line))
+    (tmp_path / "r.txt").write_bytes(b"\n".join(lines) + b"\n")
+    proc = subprocess.run([str(pmulab), "report", str(tmp_path / "r.txt"), "--format", "json"],
+                          capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert b"caf\xc3\xa9\\u00e9" in proc.stdout
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == 1 and doc["stream"]["complete"] is True
+    assert doc["stream"]["records"] == 2
+    assert doc["records"][0]["fields"] == {"format": "1", "note": "caf\u00e9\u00e9"}

@@ -710,7 +710,7 @@ static void test_empty(void)
 	char *json = check_ftrace(s, "");
 
 	CHECK_STR(json, "{\"traceEvents\":[],\"displayTimeUnit\":\"ns\",\n"
-		  "\"otherData\":{\"generator\":\"pmulab\",\"traces\":[]}}\n");
+		  "\"otherData\":{\"generator\":\"pmulab\",\"schema\":1,\"traces\":[]}}\n");
 	CHECK(json_valid(json));
 	free(json);
 	stream_free(s);
@@ -739,7 +739,7 @@ static void test_json_exact(void)
 		"{\"name\":\"f\",\"cat\":\"u\",\"ph\":\"i\",\"ts\":7,\"pid\":1,\"tid\":0,\"s\":\"t\","
 		"\"args\":{\"parent\":\"g\",\"ip\":\"0x1\",\"parent_ip\":\"0x2\",\"parent_sym\":\"g+0x1\"}}\n"
 		"],\"displayTimeUnit\":\"ns\",\n"
-		"\"otherData\":{\"generator\":\"pmulab\",\"traces\":[\n"
+		"\"otherData\":{\"generator\":\"pmulab\",\"schema\":1,\"traces\":[\n"
 		"{\"pid\":0,\"name\":\"t\",\"header\":{\"name\":\"t\",\"tracer\":\"function_graph\","
 		"\"entries\":\"2\",\"written\":\"2\",\"lost\":\"0\",\"tsc_hz\":\"3000000000\","
 		"\"mode\":\"stop\",\"filter\":\"*\",\"notrace\":\"none\"},\"ts_unit\":\"us\","
