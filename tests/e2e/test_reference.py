@@ -3,6 +3,7 @@
 `counter src=model` records, equal what is known exactly: the icount
 instruction counts, and the branches, loads and stores written from the .asm
 files (independently of microbench/kernels.c, as in test_microbench.py)."""
+import os
 import subprocess
 
 import pytest
@@ -75,6 +76,23 @@ def test_model_is_stated_whole_and_off_on_request(ref, boot):
     assert not (off.dir / "reference.txt").exists()
     assert not [r for r in records(off.dir) if r["type"] == "reference" or
                 r["fields"].get("src") == "model"]
+
+
+def test_no_plugin_built_no_model_unless_asked(pmulab, tmp_path):
+    """Where the plugin was not built a default run goes on without the
+    model; --reference then is an error before QEMU starts."""
+    env = {**os.environ, "PMULAB_PLUGIN": str(tmp_path / "absent.so")}
+    args = [str(pmulab), "run", "--tcg", "--set", "suite=none", "--format", "json"]
+    proc = subprocess.run(args + ["--out", str(tmp_path / "a")], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "a" / "reference.txt").exists()
+    assert not [r for r in records(tmp_path / "a") if r["type"] == "reference"]
+    proc = subprocess.run(args + ["--reference", "--out", str(tmp_path / "b")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1
+    assert "--reference: no plugin at " + str(tmp_path / "absent.so") in proc.stderr
+    assert not (tmp_path / "b" / "serial.log").exists()
 
 
 def test_merged_run_keeps_every_payload_record(ref):
