@@ -556,7 +556,12 @@ int cmd_run(int argc, char **argv)
 		unlink(disk);
 
 	free((char *)qc.plugin);
-	if (o.reference) {
+	/* The model's records follow the payload's end record: a run cut short
+	 * keeps its records as they came (reference.txt stays beside them). */
+	if (o.reference && !b.stream->has_end)
+		fprintf(stderr, "%s: run: reference model: not merged: the payload sent no end "
+			"record\n", pmulab_progname);
+	if (o.reference && b.stream->has_end) {
 		struct stream *merged = reference_merge(b.stream, ref_file, &o.ref, err,
 							sizeof(err));
 		/* The payload's records are kept whatever the plugin left. */
