@@ -37,7 +37,7 @@ struct run_opts {
 	double timeout;
 	const char *out, *efi, *ovmf_code, *ovmf_vars, *qemu;
 	enum report_format fmt;
-	bool reference;			/* the TCG reference plugin */
+	int reference;			/* the TCG reference plugin: -1 under TCG when built, 0 off, 1 on */
 	bool keep_esp;			/* leave esp.img in the run directory */
 	struct reference ref;
 };
@@ -121,7 +121,7 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 	const char *v;
 
 	/* timeout < 0: not given, it follows the settings (run_timeout_for). */
-	*o = (struct run_opts){ .icount = 5, .timeout = -1 };
+	*o = (struct run_opts){ .icount = 5, .timeout = -1, .reference = -1 };
 	reference_defaults(&o->ref);
 	/* One more slot: the icount_shift the launcher adds (build_esp()). */
 	o->sets = calloc(argc + 1, sizeof(char *));
@@ -169,7 +169,9 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 		} else if (!strcmp(argv[i], "--keep-esp")) {
 			o->keep_esp = true;
 		} else if (!strcmp(argv[i], "--reference")) {
-			o->reference = true;
+			o->reference = 1;
+		} else if (!strcmp(argv[i], "--no-reference")) {
+			o->reference = 0;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--I1"))) {
 			cache_opt("--I1", v, &o->ref.i1);
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--D1"))) {
@@ -184,13 +186,15 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 		o->timeout = run_timeout_for(o->sets, o->nsets);
 	if (o->timeout == 0)
 		cli_usage_error("run", "--timeout must be more than 0 s");
-	if (o->reference && o->accel == 1)
+	if (o->reference == 1 && o->accel == 1)
 		cli_usage_error("run", "--reference needs TCG: the reference plugin is a QEMU TCG "
 				"plugin, which KVM does not run; drop --kvm");
-	if (o->reference && (o->ref.i1.line != o->ref.ll.line || o->ref.d1.line != o->ref.ll.line))
+	if (o->reference != 0 && (o->ref.i1.line != o->ref.ll.line || o->ref.d1.line != o->ref.ll.line))
 		cli_usage_error("run", "--I1, --D1 and --LL need one line size");
-	if (o->reference)
+	if (o->reference == 1)
 		o->accel = 2;
+	if (o->accel == 1)
+		o->reference = 0;
 }
 
 /* QEMU leads its own process group (proc_spawn_tied): the group is
@@ -420,13 +424,16 @@ int cmd_run(int argc, char **argv)
 		o.ref.plugin = first_of(getenv("PMULAB_PLUGIN"), NULL,
 					esp_beside_self("pmulab-plugin.so", plugin_buf,
 							sizeof(plugin_buf)));
-		if (!o.ref.plugin || access(o.ref.plugin, R_OK) < 0) {
-			fprintf(stderr, "%s: run: --reference: no plugin at %s: build it with "
-				"'make' (it needs QEMU's qemu-plugin.h, docs/reference-plugin.md)\n",
-				pmulab_progname, o.ref.plugin ? o.ref.plugin : "(unknown)");
-			free(o.sets);
-			return EXIT_ERROR;
-		}
+		/* By default the model runs wherever the plugin was built. */
+		if (o.reference < 0 && (!o.ref.plugin || access(o.ref.plugin, R_OK) < 0))
+			o.reference = 0;
+	}
+	if (o.reference > 0 && (!o.ref.plugin || access(o.ref.plugin, R_OK) < 0)) {
+		fprintf(stderr, "%s: run: --reference: no plugin at %s: build it with "
+			"'make' (it needs QEMU's qemu-plugin.h, docs/reference-plugin.md)\n",
+			pmulab_progname, o.ref.plugin ? o.ref.plugin : "(unknown)");
+		free(o.sets);
+		return EXIT_ERROR;
 	}
 	if (qemu_find_ovmf(o.ovmf_code, o.ovmf_vars, &code, &vars_tmpl, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
@@ -439,6 +446,9 @@ int cmd_run(int argc, char **argv)
 	qc.kvm = o.accel == 1 || (kvm_auto && qemu_kvm_usable(why, sizeof(why)));
 	qc.cpu = o.cpu ? o.cpu : qc.kvm ? "host" : "Skylake-Client";
 	qc.cpu_flags = o.cpu_flags;
+	/* The plugin is TCG's; a KVM retry that falls back to TCG runs without it. */
+	if (qc.kvm)
+		o.reference = 0;
 	if (o.accel == 1 && !qemu_kvm_usable(why, sizeof(why))) {
 		fprintf(stderr, "%s: run: --kvm: KVM is not usable here: %s\n",
 			pmulab_progname, why);
@@ -546,14 +556,19 @@ int cmd_run(int argc, char **argv)
 		unlink(disk);
 
 	free((char *)qc.plugin);
-	if (o.reference) {
+	/* The model's records follow the payload's end record: a run cut short
+	 * keeps its records as they came (reference.txt stays beside them). */
+	if (o.reference && !b.stream->has_end)
+		fprintf(stderr, "%s: run: reference model: not merged: the payload sent no end "
+			"record\n", pmulab_progname);
+	if (o.reference && b.stream->has_end) {
 		struct stream *merged = reference_merge(b.stream, ref_file, &o.ref, err,
 							sizeof(err));
 		/* The payload's records are kept whatever the plugin left. */
 		if (merged) {
 			b.stream = merged;
 		} else {
-			fprintf(stderr, "%s: run: --reference: %s\n", pmulab_progname, err);
+			fprintf(stderr, "%s: run: reference model: %s\n", pmulab_progname, err);
 			ref_failed = true;
 		}
 	}

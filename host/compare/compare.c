@@ -127,18 +127,7 @@ static void csv(FILE *out, const struct cmp_result *res)
 
 static void json_s(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c > 0x7e)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	report_json_str(out, s ? s : "", s ? strlen(s) : 0);
 }
 
 static void json_opt(FILE *out, const char *key, const char *s)
@@ -152,7 +141,7 @@ static void json_opt(FILE *out, const char *key, const char *s)
 
 static void json(FILE *out, const struct cmp_result *res, const char *pa, const char *pb)
 {
-	fputs("{\"a\": ", out);
+	fprintf(out, "{\"schema\": %d, \"a\": ", REPORT_JSON_SCHEMA);
 	json_s(out, pa);
 	fputs(", \"b\": ", out);
 	json_s(out, pb);

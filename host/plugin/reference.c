@@ -256,8 +256,14 @@ struct stream *reference_merge(struct stream *s, const char *file, const struct 
 		benches += !strcmp(s->recs[i].type, "bench") &&
 			   record_get(&s->recs[i], "region0");
 	}
-	snprintf(fields, sizeof(fields), "plugin=pmulab-plugin %s regions=%zu benches=%" PRIu64,
-		 params + strlen("model=pmulab-plugin "), rg.n, benches);
+	/* The predictor's geometry is fixed (cachesim.h), but a run's records
+	 * say it all so its counts can be reproduced without the source. */
+	snprintf(fields, sizeof(fields),
+		 "plugin=pmulab-plugin %s predictor=cachegrind cond_counters=%u "
+		 "cond_history_bits=%u cond_addr_bits=%u indirect_targets=%u regions=%zu "
+		 "benches=%" PRIu64,
+		 params + strlen("model=pmulab-plugin "), 1u << (BP_HIST_BITS + BP_IADD_BITS),
+		 BP_HIST_BITS, BP_IADD_BITS, 1u << BP_BTAC_BITS, rg.n, benches);
 	emit(f, &seq, "reference", fields);
 	for (size_t i = 0; i < s->nrecs; i++)
 		if (!strcmp(s->recs[i].type, "bench"))

@@ -215,6 +215,30 @@ static void script_event(char *buf, size_t len, const struct record *hdr)
 }
 
 /* One sample as perf script prints a sample with a callchain. */
+/* Caller k's address: the k-th of the record's stack_ip (the payload's
+ * return addresses, one per stack frame), else the frame itself when it is
+ * an address; 0 when neither says. */
+static uint64_t caller_ip(const struct record *rec, const struct psample *ps, size_t k)
+{
+	const struct field *ips = record_field(rec, "stack_ip");
+	const char *v = ips ? field_val(ips) : NULL;
+	uint64_t addr = 0;
+
+	for (size_t at = 0, i = 0; ips && at < ips->len; i++) {
+		const char *comma = memchr(v + at, ',', ips->len - at);
+		size_t n = comma ? (size_t)(comma - v) - at : ips->len - at;
+
+		if (i == k) {
+			if (parse_hex(v + at, n, &addr))
+				return addr;
+			break;
+		}
+		at += n + 1;
+	}
+	parse_hex(ps->raw[k + 1], strlen(ps->raw[k + 1]), &addr);
+	return addr;
+}
+
 static void script_sample(FILE *out, const struct record *rec, const struct psample *ps,
 			  const struct record *hdr)
 {
@@ -231,7 +255,10 @@ static void script_sample(FILE *out, const struct record *rec, const struct psam
 		idx % 1000000, period, event);
 	for (size_t d = 0; d < ps->depth; d++) {
 		uint64_t addr = 0;
-		if (d == 0 && ps->has_rip)
+
+		if (d > 0)
+			addr = caller_ip(rec, ps, d - 1);
+		else if (ps->has_rip)
 			addr = ps->rip;
 		else
 			parse_hex(ps->raw[d], strlen(ps->raw[d]), &addr);

@@ -5,8 +5,8 @@
 #include "host/report/fields.h"
 
 /* In double quotes, with '"' and '\\' backslashed and each byte outside
- * printable ASCII written by fmt: "\\x%02x" for people, "\\u%04x" for JSON. */
-static void put_quoted(FILE *out, const char *val, size_t len, const char *fmt)
+ * printable ASCII as \\xHH. */
+static void put_quoted(FILE *out, const char *val, size_t len)
 {
 	fputc('"', out);
 	for (size_t i = 0; i < len; i++) {
@@ -16,7 +16,7 @@ static void put_quoted(FILE *out, const char *val, size_t len, const char *fmt)
 		else if (c >= 0x20 && c <= 0x7e)
 			fputc(c, out);
 		else
-			fprintf(out, fmt, c);
+			fprintf(out, "\\x%02x", c);
 	}
 	fputc('"', out);
 }
@@ -33,12 +33,50 @@ void report_value(FILE *out, const char *val, size_t len)
 	if (bare)
 		fwrite(val, 1, len, out);
 	else
-		put_quoted(out, val, len, "\\x%02x");
+		put_quoted(out, val, len);
+}
+
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * form, no surrogate, nothing past U+10FFFF), 0 when there is none. */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	unsigned cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4 || len < n)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
 }
 
 void report_json_str(FILE *out, const char *val, size_t len)
 {
-	put_quoted(out, val, len, "\\u%04x");
+	const unsigned char *s = (const unsigned char *)val;
+
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		size_t n = s[i] >= 0x80 ? utf8_len(s + i, len - i) : 0;
+
+		if (n) {
+			fwrite(s + i, 1, n, out);
+			i += n - 1;
+		} else if (s[i] == '"' || s[i] == '\\') {
+			fprintf(out, "\\%c", s[i]);
+		} else if (s[i] >= 0x20 && s[i] <= 0x7e) {
+			fputc(s[i], out);
+		} else {
+			fprintf(out, "\\u%04x", s[i]);
+		}
+	}
+	fputc('"', out);
 }
 
 bool report_listed(const char *key, const char *const *keys)

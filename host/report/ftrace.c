@@ -114,6 +114,9 @@ static void trace_clock_note(FILE *out, const struct trace *t)
 {
 	const struct field *hz = t->hdr ? record_field(t->hdr, "tsc_hz") : NULL;
 
+	if (t->clk.icount)
+		fputs("# clock: QEMU -icount time (the TSC advances 2^shift ns an instruction), "
+		      "not wall time\n", out);
 	if (t->clk.known)
 		return;
 	fputs("# times are TSC ticks (tk), not seconds: the TSC frequency is unknown", out);

@@ -18,6 +18,10 @@
 #define CHASE_NMISS 3
 extern const char *const chase_miss_events[CHASE_NMISS];
 
+/* Where a miss count comes from: the CPU's PMU (src=pmu) or the reference
+ * model (src=model, the TCG plugin's cachegrind-style caches and predictor). */
+enum plot_src { PLOT_PMU, PLOT_MODEL, PLOT_NSRC };
+
 /* The cpu record's hypervisor signature under QEMU TCG. */
 #define PLOT_TCG_SIGNATURE "TCGTCGTCGTCG"
 
@@ -26,8 +30,8 @@ struct chase_point {
 	uint64_t ws;			/* working set, bytes */
 	bool has_lat;
 	double lat;			/* cycles or TSC ticks per load */
-	bool has_miss[CHASE_NMISS];
-	double miss[CHASE_NMISS];	/* misses per load */
+	bool has_miss[PLOT_NSRC][CHASE_NMISS];
+	double miss[PLOT_NSRC][CHASE_NMISS];	/* misses per load */
 };
 
 struct chase_plot {
@@ -39,8 +43,11 @@ struct chase_plot {
 	bool cycles;
 	bool some_cycles;	/* a bench had pmu cycles (cycles false: not all) */
 	bool has_lat;		/* a point has a latency */
-	bool series[CHASE_NMISS];	/* a point has this miss event */
+	bool series[PLOT_NSRC][CHASE_NMISS];	/* a point has this source's event */
 	bool tcg;
+	/* The model's L1d and LL sizes (the reference record's D1 and LL), 0
+	 * when not known: marked on the x axis. */
+	uint64_t model_l1, model_ll;
 };
 
 struct branch_point {
@@ -50,6 +57,8 @@ struct branch_point {
 	uint64_t period;	/* x: the period; always is 1, alternate 2 */
 	bool has_y;
 	double y;		/* branch-misses or TSC ticks per iteration */
+	bool has_model;
+	double model;		/* the reference model's branch-misses per iteration */
 };
 
 struct branch_plot {
@@ -58,7 +67,9 @@ struct branch_plot {
 	size_t npts;
 	size_t nbenches;	/* family=branch benches, of any pattern */
 	bool misses;		/* y is branch-misses (a bench has a src=pmu
-				 * count), else TSC ticks */
+				 * count), else TSC ticks (none has a model count
+				 * either) */
+	bool model;		/* a bench has a src=model branch-misses count */
 	const char *reason;	/* why there are no miss counts: a counter
 				 * record's reason (decoded), or the tool's */
 	size_t reason_len;
@@ -71,8 +82,9 @@ void plot_chase(const struct stream *s, struct chase_plot *c);
 void plot_branch(const struct stream *s, struct branch_plot *b);
 void plot_chase_free(struct chase_plot *c);
 void plot_branch_free(struct branch_plot *b);
-/* Whether a point has a miss count, of any of the chase_miss_events. */
-bool plot_chase_has_misses(const struct chase_plot *c);
+/* Whether a point has a miss count, of any of the chase_miss_events (of
+ * source src; PLOT_NSRC: of any). */
+bool plot_chase_has_misses(const struct chase_plot *c, enum plot_src src);
 /* Whether the plot has anything to draw. */
 bool plot_chase_drawable(const struct chase_plot *c);
 bool plot_branch_drawable(const struct branch_plot *b);

@@ -37,14 +37,16 @@ static bool is_type(const struct record *rec, const char *type)
 	return strcmp(rec->type, type) == 0;
 }
 
+static const char *const src_names[PLOT_NSRC] = { "pmu", "model" };
+
 /* The value of the first counter of bench b that counted event (or one of
- * perf's other names for it) with src=pmu. */
-static bool pmu_value(const struct stream *s, const size_t *own, size_t b,
-		      const char *event, double *val)
+ * perf's other names for it) with src. */
+static bool src_value(const struct stream *s, const size_t *own, size_t b,
+		      const char *event, enum plot_src src, double *val)
 {
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *r = &s->recs[i];
-		if (own[i] != b || !value_is(r, "src", "pmu"))
+		if (own[i] != b || !value_is(r, "src", src_names[src]))
 			continue;
 		if (stat_event_is(record_field(r, "event"), event) &&
 		    get_signed(r, "value", val))
@@ -79,13 +81,15 @@ static void chase_point(const struct stream *s, const size_t *own, size_t b,
 	    !iters || !loads)
 		return;
 	per = (double)iters * (double)loads;
-	if ((raw->has_cyc = pmu_value(s, own, b, "cycles", &v)))
+	if ((raw->has_cyc = src_value(s, own, b, "cycles", PLOT_PMU, &v)))
 		raw->cyc = v / per;
 	if ((raw->has_tsc = record_u64(rec, "tsc_median", &ticks)))
 		raw->tsc = (double)ticks / per;
-	for (size_t m = 0; m < CHASE_NMISS; m++) {
-		if ((p->has_miss[m] = pmu_value(s, own, b, chase_miss_events[m], &v)))
-			p->miss[m] = v / per;
+	for (int src = 0; src < PLOT_NSRC; src++) {
+		for (size_t m = 0; m < CHASE_NMISS; m++) {
+			if ((p->has_miss[src][m] = src_value(s, own, b, chase_miss_events[m], src, &v)))
+				p->miss[src][m] = v / per;
+		}
 	}
 }
 
@@ -113,8 +117,30 @@ static void chase_pick(struct chase_plot *c, const struct chase_raw *raw)
 		p->has_lat = c->cycles ? raw[i].has_cyc : raw[i].has_tsc;
 		p->lat = c->cycles ? raw[i].cyc : raw[i].tsc;
 		c->has_lat |= p->has_lat;
-		for (size_t m = 0; m < CHASE_NMISS; m++)
-			c->series[m] |= p->has_miss[m];
+		for (int src = 0; src < PLOT_NSRC; src++)
+			for (size_t m = 0; m < CHASE_NMISS; m++)
+				c->series[src][m] |= p->has_miss[src][m];
+	}
+}
+
+/* A cache's size from cachegrind's "size,assoc,line"; 0 when not one. */
+static uint64_t geom_size(const struct record *rec, const char *key)
+{
+	const struct field *f = record_field(rec, key);
+	const char *v = f ? field_val(f) : NULL;
+	const char *comma = v ? memchr(v, ',', f->len) : NULL;
+	uint64_t size;
+
+	return comma && parse_u64(v, (size_t)(comma - v), &size) ? size : 0;
+}
+
+static void model_sizes(const struct stream *s, struct chase_plot *c)
+{
+	const struct record *ref = stream_find(s, "reference");
+
+	if (ref) {
+		c->model_l1 = geom_size(ref, "D1");
+		c->model_ll = geom_size(ref, "LL");
 	}
 }
 
@@ -126,6 +152,7 @@ void plot_chase(const struct stream *s, struct chase_plot *c)
 	memset(c, 0, sizeof(*c));
 	c->pts = xcalloc(s->nrecs, sizeof(*c->pts));
 	c->tcg = is_tcg(s);
+	model_sizes(s, c);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
 		uint64_t ws;
@@ -153,18 +180,19 @@ void plot_chase_free(struct chase_plot *c)
 	c->npts = 0;
 }
 
-bool plot_chase_has_misses(const struct chase_plot *c)
+bool plot_chase_has_misses(const struct chase_plot *c, enum plot_src src)
 {
 	bool any = false;
 
-	for (size_t m = 0; m < CHASE_NMISS; m++)
-		any |= c->series[m];
+	for (int k = 0; k < PLOT_NSRC; k++)
+		for (size_t m = 0; m < CHASE_NMISS; m++)
+			any |= c->series[k][m] && (src == PLOT_NSRC || src == (enum plot_src)k);
 	return any;
 }
 
 bool plot_chase_drawable(const struct chase_plot *c)
 {
-	return c->has_lat || plot_chase_has_misses(c);
+	return c->has_lat || plot_chase_has_misses(c, PLOT_NSRC);
 }
 
 /* Where a branch bench goes on the x axis; false for a pattern this plot
@@ -224,9 +252,12 @@ static void branch_values(const struct stream *s, const size_t *own, size_t b,
 
 	if (!record_u64(rec, "iters", &iters) || !iters)
 		return;
-	if ((p->has_y = pmu_value(s, own, b, "branch-misses", &v)))
+	if ((p->has_y = src_value(s, own, b, "branch-misses", PLOT_PMU, &v)))
 		p->y = v / (double)iters;
 	bp->misses |= p->has_y;
+	if ((p->has_model = src_value(s, own, b, "branch-misses", PLOT_MODEL, &v)))
+		p->model = v / (double)iters;
+	bp->model |= p->has_model;
 	if ((*has_tsc = record_u64(rec, "tsc_median", &ticks)))
 		*tsc = (double)ticks / (double)iters;
 }
@@ -261,12 +292,12 @@ void plot_branch(const struct stream *s, struct branch_plot *bp)
 		bp->npts++;
 	}
 	/* TSC ticks only when no bench has a miss count: one unit per plot. */
-	for (size_t i = 0; !bp->misses && i < bp->npts; i++) {
+	for (size_t i = 0; !bp->misses && !bp->model && i < bp->npts; i++) {
 		bp->pts[i].has_y = has_tsc[i];
 		bp->pts[i].y = tsc[i];
 	}
-	if (bp->misses || !reason) {
-		bp->reason = bp->misses ? NULL : "no branch-misses counter records";
+	if (bp->misses || bp->model || !reason) {
+		bp->reason = bp->misses || bp->model ? NULL : "no branch-misses counter records";
 		bp->reason_len = bp->reason ? strlen(bp->reason) : 0;
 	}
 	qsort(bp->pts, bp->npts, sizeof(*bp->pts), by_period);
@@ -295,7 +326,7 @@ bool plot_has_benches(const struct stream *s)
 bool plot_branch_drawable(const struct branch_plot *b)
 {
 	for (size_t i = 0; i < b->npts; i++)
-		if (b->pts[i].has_y)
+		if (b->pts[i].has_y || b->pts[i].has_model)
 			return true;
 	return false;
 }

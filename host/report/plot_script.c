@@ -8,7 +8,9 @@
 #include "host/report/plot.h"
 
 #define TCG_CHASE_NOTE "QEMU TCG: emulated timing — latency means nothing for caches here"
+#define TCG_MODEL_CHASE_NOTE "QEMU TCG: misses from the reference model, emulated latency not drawn"
 #define TCG_BRANCH_NOTE "QEMU TCG: emulated timing — no branch predictor is modelled here"
+#define TCG_MODEL_BRANCH_NOTE "QEMU TCG: misses from the reference model (cachegrind predictor)"
 #define MAX_LABELLED_TICS 8
 
 static char *text_close(struct memtext *t)
@@ -119,23 +121,40 @@ static void put_head(FILE *f, const char *name, const char *what, const char *ex
 		"set grid\n", name, ext);
 }
 
+/* The reference model's columns follow the PMU's, only when it counted. */
+static bool has_model(const struct chase_plot *c)
+{
+	return plot_chase_has_misses(c, PLOT_MODEL);
+}
+
+/* Under TCG the TSC is emulated: with the model's misses to show, the
+ * latency is left out rather than drawn as if it meant something. */
+static bool draw_latency(const struct chase_plot *c)
+{
+	return c->has_lat && !(c->tcg && has_model(c));
+}
+
 char *plot_chase_dat(const struct chase_plot *c)
 {
+	int nsrc = has_model(c) ? PLOT_NSRC : 1;
 	struct memtext t;
 	FILE *f = memtext_open(&t);
 
 	fprintf(f, "# pmulab plot: pointer chase, a line per family=chase bench; "
 		"? = not measured\n# ws_bytes %s_per_load",
 		c->cycles ? "cycles" : "tsc_ticks");
-	for (size_t m = 0; m < CHASE_NMISS; m++)
-		fprintf(f, " %s_per_load", chase_miss_events[m]);
+	for (int src = 0; src < nsrc; src++)
+		for (size_t m = 0; m < CHASE_NMISS; m++)
+			fprintf(f, " %s%s_per_load", src == PLOT_MODEL ? "model_" : "",
+				chase_miss_events[m]);
 	fputs(" # bench\n", f);
 	for (size_t i = 0; i < c->npts; i++) {
 		const struct chase_point *p = &c->pts[i];
 		fprintf(f, "%" PRIu64, p->ws);
 		put_num(f, p->has_lat, p->lat);
-		for (size_t m = 0; m < CHASE_NMISS; m++)
-			put_num(f, p->has_miss[m], p->miss[m]);
+		for (int src = 0; src < nsrc; src++)
+			for (size_t m = 0; m < CHASE_NMISS; m++)
+				put_num(f, p->has_miss[src][m], p->miss[src][m]);
 		put_bench_name(f, p->bench);
 		fputc('\n', f);
 	}
@@ -144,6 +163,11 @@ char *plot_chase_dat(const struct chase_plot *c)
 
 static const char *chase_source(const struct chase_plot *c)
 {
+	bool pmu = plot_chase_has_misses(c, PLOT_PMU);
+
+	if (has_model(c) && !draw_latency(c))
+		return pmu ? "pointer chase: misses per load (PMU and reference model)"
+			   : "pointer chase: misses per load (reference model: cachegrind-style caches)";
 	if (c->cycles)
 		return "pointer chase: cycles per load (PMU cycles)";
 	if (c->some_cycles)
@@ -151,27 +175,54 @@ static const char *chase_source(const struct chase_plot *c)
 	return "pointer chase: TSC ticks per load (no PMU cycles counted)";
 }
 
+/* A dotted line and a label at each of the model's cache sizes in range. */
+static void put_cache_marks(FILE *f, const struct chase_plot *c, double lo, double hi)
+{
+	const uint64_t size[] = { c->model_l1, c->model_ll };
+	const char *const name[] = { "model L1d", "model LL" };
+
+	for (size_t i = 0; i < 2; i++) {
+		unsigned k = 0;
+		char label[24];
+
+		if (!size[i] || (double)size[i] < lo || (double)size[i] > hi)
+			continue;
+		while (k < 63 && (1ULL << k) < size[i])
+			k++;
+		if ((1ULL << k) == size[i])
+			plot_size_label(label, sizeof(label), k);
+		else
+			snprintf(label, sizeof(label), "%" PRIu64, size[i]);
+		fprintf(f, "set arrow from %" PRIu64 ", graph 0 to %" PRIu64 ", graph 1 nohead "
+			"front lw 2 dt 2 lc rgb '#606060'\n"
+			"set label '%s %s' at %" PRIu64 ", graph 0.97 right offset -0.5, 0 "
+			"tc rgb '#606060'\n", size[i], size[i], name[i], label, size[i]);
+	}
+}
+
 static void put_chase_axes(FILE *f, const struct chase_plot *c)
 {
 	double lo = (double)c->pts[0].ws / 2, hi = (double)c->pts[c->npts - 1].ws * 2;
 	const char *lat = c->cycles ? "cycles per load" : "TSC ticks per load";
-	bool lat_negative = false, miss_negative = false;
+	bool lat_negative = false, miss_negative = false, latency = draw_latency(c);
 
 	for (size_t i = 0; i < c->npts; i++) {
 		const struct chase_point *p = &c->pts[i];
 		lat_negative |= p->has_lat && p->lat < 0;
-		for (size_t m = 0; m < CHASE_NMISS; m++)
-			miss_negative |= p->has_miss[m] && p->miss[m] < 0;
+		for (int src = 0; src < PLOT_NSRC; src++)
+			for (size_t m = 0; m < CHASE_NMISS; m++)
+				miss_negative |= p->has_miss[src][m] && p->miss[src][m] < 0;
 	}
 
 	fprintf(f, "set xlabel 'working set (bytes)'\n"
 		"set logscale x 2\n"
 		"set xrange [%.15g:%.15g]\n", lo, hi);
 	put_log2_tics(f, lo, hi);
+	put_cache_marks(f, c, lo, hi);
 	/* Misses share the left axis only when there is no latency on it. */
-	fprintf(f, "set ylabel '%s'\n", c->has_lat ? lat : "misses per load");
-	put_yrange(f, "y", c->has_lat ? lat_negative : miss_negative);
-	if (c->has_lat && plot_chase_has_misses(c)) {
+	fprintf(f, "set ylabel '%s'\n", latency ? lat : "misses per load");
+	put_yrange(f, "y", latency ? lat_negative : miss_negative);
+	if (latency && plot_chase_has_misses(c, PLOT_NSRC)) {
 		fputs("set ytics nomirror\n"
 		      "set y2label 'misses per load'\n"
 		      "set y2tics\n", f);
@@ -181,8 +232,12 @@ static void put_chase_axes(FILE *f, const struct chase_plot *c)
 
 char *plot_chase_script(const struct chase_plot *c, const char *ext)
 {
-	static const char *const styles[CHASE_NMISS] = { "dt 2 pt 6", "dt 3 pt 4", "dt 4 pt 8" };
+	static const char *const styles[PLOT_NSRC][CHASE_NMISS] = {
+		{ "dt 2 pt 6", "dt 3 pt 4", "dt 4 pt 8" },
+		{ "lw 2 pt 7", "lw 2 pt 5", "lw 2 pt 9" },
+	};
 	const char *sep = "plot ";
+	bool latency = draw_latency(c);
 	struct memtext t;
 	FILE *f = memtext_open(&t);
 
@@ -190,22 +245,25 @@ char *plot_chase_script(const struct chase_plot *c, const char *ext)
 		 ext);
 	fprintf(f, "set title '%s'", chase_source(c));
 	if (c->tcg)
-		fputs(".\"\\n\".'" TCG_CHASE_NOTE "'", f);
+		fprintf(f, ".\"\\n\".'%s'", latency ? TCG_CHASE_NOTE : TCG_MODEL_CHASE_NOTE);
 	fputc('\n', f);
 	if (c->npts)
 		put_chase_axes(f, c);
-	if (c->has_lat) {
+	if (latency) {
 		fprintf(f, "%s'chase.dat' using 1:2 axes x1y1 with linespoints lw 2 pt 7 "
 			"title '%s'", sep, c->cycles ? "cycles per load" : "TSC ticks per load");
 		sep = ", \\\n     ";
 	}
-	for (size_t m = 0; m < CHASE_NMISS; m++) {
-		if (!c->series[m])
-			continue;
-		fprintf(f, "%s'chase.dat' using 1:%zu axes x1%s with linespoints %s "
-			"title '%s per load'", sep, m + 3, c->has_lat ? "y2" : "y1",
-			styles[m], chase_miss_events[m]);
-		sep = ", \\\n     ";
+	for (int src = 0; src < PLOT_NSRC; src++) {
+		for (size_t m = 0; m < CHASE_NMISS; m++) {
+			if (!c->series[src][m])
+				continue;
+			fprintf(f, "%s'chase.dat' using 1:%zu axes x1%s with linespoints %s "
+				"title '%s%s per load'", sep, 3 + src * CHASE_NMISS + m,
+				latency ? "y2" : "y1", styles[src][m],
+				src == PLOT_MODEL ? "model " : "", chase_miss_events[m]);
+			sep = ", \\\n     ";
+		}
 	}
 	fputc('\n', f);
 	return text_close(&t);
@@ -230,7 +288,7 @@ static void branch_range(const struct branch_plot *b, double *lo, double *hi)
 	for (int random = 0; random < 2 && !max; random++) {
 		for (size_t i = 0; i < b->npts; i++) {
 			const struct branch_point *p = &b->pts[i];
-			if (p->random != random || !p->has_y || !p->has_period)
+			if (p->random != random || !(p->has_y || p->has_model) || !p->has_period)
 				continue;
 			min = p->period < min ? p->period : min;
 			max = p->period > max ? p->period : max;
@@ -251,11 +309,14 @@ char *plot_branch_dat(const struct branch_plot *b)
 
 	branch_range(b, &lo, &hi);
 	fprintf(f, "# pmulab plot: branch patterns, a line per family=branch bench; "
-		"? = not measured\n# period %s_per_iteration # bench\n",
-		b->misses ? "branch_misses" : "tsc_ticks");
+		"? = not measured\n# period %s_per_iteration%s # bench\n",
+		b->misses || b->model ? "branch_misses" : "tsc_ticks",
+		b->model ? " model_branch_misses_per_iteration" : "");
 	for (size_t i = 0; i < np; i++) {
 		fprintf(f, "%" PRIu64, b->pts[i].period);
 		put_num(f, b->pts[i].has_y, b->pts[i].y);
+		if (b->model)
+			put_num(f, b->pts[i].has_model, b->pts[i].model);
 		put_bench_name(f, b->pts[i].bench);
 		fputc('\n', f);
 	}
@@ -263,20 +324,33 @@ char *plot_branch_dat(const struct branch_plot *b)
 	 * of its own (after two blank lines: gnuplot's index). */
 	for (size_t i = np; i < b->npts; i++) {
 		const struct branch_point *p = &b->pts[i];
-		if (!p->has_y)
+		if (!p->has_y && !p->has_model)
 			continue;
 		fputs(blocks++ ? "\n\n" : "", f);
-		fprintf(f, "# random pattern: a level line across the plot\n%.15g %.6g", lo,
-			p->y);
-		put_bench_name(f, p->bench);
-		fprintf(f, "\n%.15g %.6g\n", hi, p->y);
+		fprintf(f, "# random pattern: a level line across the plot\n%.15g", lo);
+		for (int end = 0; end < 2; end++) {
+			if (end)
+				fprintf(f, "\n%.15g", hi);
+			put_num(f, p->has_y, p->y);
+			if (b->model)
+				put_num(f, p->has_model, p->model);
+			if (!end)
+				put_bench_name(f, p->bench);
+		}
+		fputc('\n', f);
 	}
 	return text_close(&t);
 }
 
 static void put_branch_title(FILE *f, const struct branch_plot *b)
 {
-	if (b->misses) {
+	if (b->misses && b->model) {
+		fputs("set title 'branch patterns: branch-misses per iteration (PMU and reference "
+		      "model)", f);
+	} else if (b->model) {
+		fputs("set title 'branch patterns: branch-misses per iteration (reference model: "
+		      "cachegrind predictor)", f);
+	} else if (b->misses) {
 		fputs("set title 'branch patterns: branch-misses per iteration (PMU)", f);
 	} else {
 		fputs("set title 'branch patterns: TSC ticks per iteration "
@@ -286,19 +360,24 @@ static void put_branch_title(FILE *f, const struct branch_plot *b)
 	}
 	fputc('\'', f);
 	if (b->tcg)
-		fputs(".\"\\n\".'" TCG_BRANCH_NOTE "'", f);
+		fprintf(f, ".\"\\n\".'%s'", b->model ? TCG_MODEL_BRANCH_NOTE : TCG_BRANCH_NOTE);
 	fputc('\n', f);
 }
 
 /* "repeating pattern (always = 1, alternate = 2)" as far as they are there. */
-static void put_periodic_title(FILE *f, const struct branch_plot *b)
+static void put_periodic_title(FILE *f, const struct branch_plot *b, const char *who)
 {
-	fputs("title 'repeating pattern", f);
+	fprintf(f, "title '%srepeating pattern", who);
 	if (b->has_always || b->has_alternate)
 		fprintf(f, " (%s%s%s)", b->has_always ? "always = 1" : "",
 			b->has_always && b->has_alternate ? ", " : "",
 			b->has_alternate ? "alternate = 2" : "");
 	fputc('\'', f);
+}
+
+static bool branch_has(const struct branch_point *p, int col)
+{
+	return col == 2 ? p->has_y : p->has_model;
 }
 
 char *plot_branch_script(const struct branch_plot *b, const char *ext)
@@ -312,8 +391,9 @@ char *plot_branch_script(const struct branch_plot *b, const char *ext)
 
 	branch_range(b, &lo, &hi);
 	for (size_t i = 0; i < b->npts; i++)
-		negative |= b->pts[i].has_y && b->pts[i].y < 0;
-	unit = b->misses ? "branch-misses per iteration" : "TSC ticks per iteration";
+		negative |= (b->pts[i].has_y && b->pts[i].y < 0) ||
+			    (b->pts[i].has_model && b->pts[i].model < 0);
+	unit = b->misses || b->model ? "branch-misses per iteration" : "TSC ticks per iteration";
 	put_head(f, "branch", "branch mispredictions against the period of the pattern",
 		 ext);
 	put_branch_title(f, b);
@@ -323,24 +403,33 @@ char *plot_branch_script(const struct branch_plot *b, const char *ext)
 	put_log2_tics(f, lo, hi);
 	fprintf(f, "set ylabel '%s'\n", unit);
 	put_yrange(f, "y", negative);
-	for (size_t i = 0; i < np; i++) {
-		if (!b->pts[i].has_y)
-			continue;
-		fprintf(f, "%s'branch.dat' index 0 using 1:2 with linespoints lw 2 pt 7 ", sep);
-		put_periodic_title(f, b);
-		sep = ", \\\n     ";
-		break;
+	/* Column 2: the PMU's misses (or TSC ticks), 3: the model's. */
+	for (int col = 2; col <= 3; col++) {
+		for (size_t i = 0; i < np; i++) {
+			if (!branch_has(&b->pts[i], col))
+				continue;
+			fprintf(f, "%s'branch.dat' index 0 using 1:%d with linespoints lw 2 pt %d ",
+				sep, col, col == 2 ? 7 : 5);
+			put_periodic_title(f, b, col == 3 ? "model " : "");
+			sep = ", \\\n     ";
+			break;
+		}
 	}
 	for (size_t i = np; i < b->npts; i++) {
 		const struct branch_point *p = &b->pts[i];
-		if (!p->has_y)
+		if (!p->has_y && !p->has_model)
 			continue;
-		fprintf(f, "%s'branch.dat' index %zu using 1:2 with lines dt 2 lw 2 "
-			"title 'random pattern", sep, block++);
-		if (p->has_period)
-			fprintf(f, " (period %" PRIu64 ")", p->period);
-		fputc('\'', f);
-		sep = ", \\\n     ";
+		for (int col = 2; col <= 3; col++) {
+			if (!branch_has(p, col))
+				continue;
+			fprintf(f, "%s'branch.dat' index %zu using 1:%d with lines dt %d lw 2 "
+				"title '%srandom pattern", sep, block, col, col, col == 3 ? "model " : "");
+			if (p->has_period)
+				fprintf(f, " (period %" PRIu64 ")", p->period);
+			fputc('\'', f);
+			sep = ", \\\n     ";
+		}
+		block++;
 	}
 	fputc('\n', f);
 	return text_close(&t);

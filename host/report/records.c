@@ -321,7 +321,7 @@ static void json_stream(FILE *out, const struct stream *s)
 
 void records_json(FILE *out, const struct stream *s, const struct report_meta *m)
 {
-	fputs("{\"format\":1,\"source\":", out);
+	fprintf(out, "{\"schema\":%d,\"format\":1,\"source\":", REPORT_JSON_SCHEMA);
 	json_opt(out, m ? m->source : NULL);
 	fputs(",\"mode\":", out);
 	json_opt(out, m ? m->mode : NULL);

@@ -521,31 +521,54 @@ void stat_text(FILE *out, const struct stream *s)
 	stat_view_free(&v);
 }
 
-static void csv_row(FILE *out, const struct stat_block *b, const struct stat_ctr *c)
+/* A value column perf's -x, grammar takes: a count, a signed or decimal
+ * number as the record has it, else what perf writes for no count. */
+static void csv_value(FILE *out, const struct stat_ctr *c)
 {
 	const struct field *raw = record_field(c->rec, "value");
+	char buf[64], *end;
+
+	if (c->has_value) {
+		fprintf(out, "%" PRIu64, c->value);
+		return;
+	}
+	if (raw && raw->len && raw->len < sizeof(buf)) {
+		memcpy(buf, field_val(raw), raw->len);
+		buf[raw->len] = 0;
+		strtod(buf, &end);
+		if (!*end && (buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9'))) {
+			fputs(buf, out);
+			return;
+		}
+	}
+	fputs(no_count(c) ? no_count(c) : "<not counted>", out);
+}
+
+/* perf stat -x, 6.1's seven fields (value, unit, event, run-time, % running,
+ * metric value, metric unit), then pmulab's: the bench and the source. */
+static void csv_row(FILE *out, const struct stat_block *b, const struct stat_ctr *c)
+{
+	const struct field *bench = record_field(c->rec, "bench");
 	const struct stat_metric *m;
 	double x;
 
-	if (c->has_value)
-		fprintf(out, "%" PRIu64, c->value);
-	else if (no_count(c))
-		fputs(no_count(c), out);
-	else
-		report_csv_cell(out, field_val(raw), raw->len);
+	csv_value(out, c);
 	fputs(",,", out);
 	if (c->event)
 		report_csv_cell(out, field_val(c->event), c->event->len);
-	fputc(',', out);
-	if (c->has_running)
-		fprintf(out, "%" PRIu64, c->running);
-	fprintf(out, ",%.2f,", pct_running(c));
+	fprintf(out, ",%" PRIu64 ",%.2f,", c->has_running ? c->running : 0, pct_running(c));
 	/* perf -x drops the % of a percentage metric: the unit says it */
 	m = stat_metric(b, c, &x);
 	if (m)
 		fprintf(out, "%.2f,%s", x, m->unit);
 	else
 		fputc(',', out);
+	fputc(',', out);
+	if (bench)
+		report_csv_cell(out, field_val(bench), bench->len);
+	fputc(',', out);
+	if (c->src)
+		report_csv_cell(out, field_val(c->src), c->src->len);
 	fputc('\n', out);
 }
 
@@ -556,9 +579,6 @@ void stat_perf_csv(FILE *out, const struct stream *s)
 	stat_view_init(&v, s);
 	for (size_t b = 0; b < v.nblocks; b++) {
 		const struct stat_block *k = &v.blocks[b];
-		fputs("# ", out);
-		stat_title(out, k);
-		fputc('\n', out);
 		for (size_t i = 0; i < k->nctrs; i++)
 			csv_row(out, k, &k->ctrs[i]);
 	}

@@ -84,9 +84,9 @@ bool stat_emulated(const struct stream *s);
  * line; nothing when the stream holds no bench or counter record. */
 void stat_text(FILE *out, const struct stream *s);
 
-/* One line per counter record in perf stat -x, column order: value, unit,
- * event, run time, % of time counted, metric value, metric unit; each
- * bench's lines under a "# bench ..." comment line. LF line ends. */
+/* One line per counter record, perf stat -x, 6.1's seven fields (value,
+ * unit, event, run time (0 when not known), % of time counted, metric value,
+ * metric unit) then the counter's bench and src (docs/host.md). LF ends. */
 void stat_perf_csv(FILE *out, const struct stream *s);
 
 #endif

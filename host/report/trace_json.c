@@ -8,6 +8,10 @@
 #include "host/report/trace.h"
 #include "host/report/trace_set.h"
 
+/* Nesting followed for B/E spans: the payload's FTRACE_GRAPH_DEPTH, one bit
+ * each in a u64. */
+#define TRACE_JSON_DEPTH 64
+
 static void json_label(FILE *out, const struct label *l)
 {
 	if (l->s)
@@ -101,19 +105,51 @@ static void json_event(FILE *out, const struct trace *t, size_t pid, const struc
 	fputc('}', out);
 }
 
+/* The exit's duration is the call's as the tracer measured it, without
+ * the tracer's own time between the entry's and the exit's timestamps: E
+ * is put at entry + duration so a span is the text trace's duration. An
+ * exit whose entry is not in the trace (or on another cpu) keeps its own
+ * timestamp. */
+struct open_calls {
+	uint64_t ts[TRACE_JSON_DEPTH], cpu[TRACE_JSON_DEPTH];
+	uint64_t entered;	/* bit d: an entry at depth d is open */
+};
+
+static void graph_span(const struct record *rec, struct jev *ev, struct open_calls *oc)
+{
+	uint64_t depth, dur;
+
+	if (!record_u64(rec, "depth", &depth) || depth >= TRACE_JSON_DEPTH)
+		return;
+	if (ev->ph[0] == 'B') {
+		oc->ts[depth] = ev->ts;
+		oc->cpu[depth] = ev->cpu;
+		oc->entered |= 1ull << depth;
+	} else if (oc->entered >> depth & 1 && oc->cpu[depth] == ev->cpu &&
+		   record_u64(rec, "duration", &dur)) {
+		ev->ts = oc->ts[depth] + dur;
+		oc->entered &= ~(1ull << depth);
+	}
+}
+
 /* A process per trace, named after it, so that traces, each timed from
  * its own start, do not overlap on one timeline. */
 static void json_trace_events(FILE *out, const struct trace *t, size_t pid)
 {
+	struct open_calls oc = { .entered = 0 };
 	struct jev ev;
 
 	fprintf(out, "%s{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%zu,\"tid\":0,"
 		"\"args\":{\"name\":", pid ? ",\n" : "\n", pid);
 	json_name(out, t->name);
 	fputs("}}", out);
-	for (size_t i = 0; i < t->nents; i++)
-		if (trace_kind_of(t->ents[i]->type) != PROFILE && !json_read(t->ents[i], &ev))
-			json_event(out, t, pid, t->ents[i], &ev);
+	for (size_t i = 0; i < t->nents; i++) {
+		if (trace_kind_of(t->ents[i]->type) == PROFILE || json_read(t->ents[i], &ev))
+			continue;
+		if (trace_kind_of(t->ents[i]->type) == GRAPH)
+			graph_span(t->ents[i], &ev, &oc);
+		json_event(out, t, pid, t->ents[i], &ev);
+	}
 }
 
 static void json_header(FILE *out, const struct record *hdr)
@@ -185,8 +221,9 @@ static void json_trace_info(FILE *out, const struct trace *t, size_t pid)
 	json_name(out, t->name);
 	fputs(",\"header\":", out);
 	json_header(out, t->hdr);
-	fprintf(out, ",\"ts_unit\":\"%s\",\"skipped_seqs\":[", t->clk.known ? "us" :
-		"TSC ticks, used as microseconds: the TSC frequency (tsc_hz) is unknown");
+	fprintf(out, ",\"ts_unit\":\"%s%s\",\"skipped_seqs\":[", t->clk.known ? "us" :
+		"TSC ticks, used as microseconds: the TSC frequency (tsc_hz) is unknown",
+		t->clk.icount ? " of QEMU -icount time, not wall time" : "");
 	for (size_t i = 0; i < t->nents; i++)
 		if (json_usable(out, t->ents[i], &sep) &&
 		    trace_kind_of(t->ents[i]->type) != PROFILE)
@@ -206,8 +243,8 @@ void trace_json(FILE *out, const struct stream *s)
 	for (size_t i = 0; i < set.n; i++)
 		json_trace_events(out, &set.t[i], i);
 	fputs(set.n ? "\n]," : "],", out);
-	fputs("\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"generator\":\"pmulab\","
-	      "\"traces\":[", out);
+	fprintf(out, "\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"generator\":\"pmulab\","
+		"\"schema\":%d,\"traces\":[", REPORT_JSON_SCHEMA);
 	for (size_t i = 0; i < set.n; i++)
 		json_trace_info(out, &set.t[i], i);
 	fputs(set.n ? "\n]}}\n" : "]}}\n", out);

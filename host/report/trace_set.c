@@ -142,6 +142,8 @@ void trace_set_init(struct trace_set *set, const struct stream *s)
 {
 	struct item *it = xcalloc(s->nrecs + 1, sizeof(*it));
 	size_t n = collect_items(it, s);
+	const struct record *hello;
+	bool icount;
 
 	set->t = xcalloc(n + 1, sizeof(*set->t));
 	set->ents = xcalloc(n + 1, sizeof(*set->ents));
@@ -154,9 +156,12 @@ void trace_set_init(struct trace_set *set, const struct stream *s)
 	}
 	qsort(set->t, set->n, sizeof(*set->t), by_pos);
 	fill_entries(set, s, it, n);
+	hello = stream_find(s, "hello");
+	icount = hello && field_is(record_field(hello, "tsc_hz_src"), "icount");
 	for (size_t i = 0; i < set->n; i++) {
 		struct trace *t = &set->t[i];
 		t->clk.known = t->hdr && record_u64(t->hdr, "tsc_hz", &t->clk.hz) && t->clk.hz;
+		t->clk.icount = icount;
 	}
 	free(it);
 }

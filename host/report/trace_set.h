@@ -20,6 +20,7 @@ extern const char *const trace_tracers[NKINDS];
 
 struct clock {
 	bool known;		/* tsc_hz given, a count, not 0 */
+	bool icount;		/* the run's TSC is QEMU -icount's (hello tsc_hz_src) */
 	uint64_t hz;
 };
 

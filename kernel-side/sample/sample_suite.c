@@ -26,6 +26,8 @@
 #define BENCH_N		100		/* iterations for the icount cross-check */
 #define SYM_MAX		96
 #define STACK_TEXT_MAX	768
+/* "0x" and 16 hex digits and a comma a frame: the callers' addresses */
+#define STACK_IP_TEXT_MAX ((SAMPLE_STACK_MAX + 1) * 19 + 1)
 
 static struct sampler sampler;
 static struct sample *buffer;		/* UEFI pages, SAMPLE_BUF_MAX or fewer */
@@ -145,24 +147,26 @@ static bool emit_sample(const struct lab *lab, unsigned i, const char *src, unsi
 {
 	const struct sample *sm = &sampler.buf[i];
 	u64 callers[SAMPLE_STACK_MAX + 1], off = 0;
-	char sym[SYM_MAX], stack[STACK_TEXT_MAX], idx[16];
+	char sym[SYM_MAX], stack[STACK_TEXT_MAX], ips[STACK_IP_TEXT_MAX], idx[16];
 	const char *name = fn_name(lab, sm->rip, &off);
 	enum sampled_fn fn = sampled_fn_of(sm->rip, lab->image.base);
 	bool lbr = sm->nlbr > 0, entry = false;
 	unsigned n = lbr ? lbr_callchain(sm->lbr, sm->nlbr, callers, ARRAY_SIZE(callers)) :
 		     sample_callers(sm, name ? sm->rip - off : 0, lab->image.text_lo,
 				    lab->image.text_hi, callers, ARRAY_SIZE(callers));
-	size_t len = 0;
+	size_t len = 0, ilen = 0;
 	struct rec r;
 
 	hits[fn]++;
 	symtab_format(sm->rip, lab->image.base, sym, sizeof(sym));
-	stack[0] = '\0';
+	stack[0] = ips[0] = '\0';
 	for (unsigned k = 0; k < n && len + SYM_MAX + 1 < sizeof(stack); k++) {
 		if (k)
 			stack[len++] = ',';
 		symtab_format(callers[k], lab->image.base, stack + len, sizeof(stack) - len);
 		len += strlen(stack + len);
+		ilen += fmt_snprintf(ips + ilen, sizeof(ips) - ilen, "%s0x%llx", k ? "," : "",
+				     (unsigned long long)callers[k]);
 		entry |= !strcmp(fn_name(lab, callers[k], &off) ?: "", "sample_suite_run");
 	}
 	rec_begin(&r, "sample");
@@ -173,6 +177,8 @@ static bool emit_sample(const struct lab *lab, unsigned i, const char *src, unsi
 	rec_str(&r, "sym", sym);
 	rec_str(&r, "stack", n ? stack : "none");
 	rec_str(&r, "stack_src", lbr ? "lbr" : "fp");
+	if (n)
+		rec_str(&r, "stack_ip", ips);
 	rec_end(&r);
 	if (lbr) {
 		fmt_snprintf(idx, sizeof(idx), "%u", i);

@@ -148,17 +148,19 @@ def boot(shared_run):
     """boot(*settings, cpu=, icount=, explain=, reference=, kvm=, timeout=,
     lesson=, fresh=): a `pmulab run` with each "key=value" setting as a
     --set (in the order given: config errors are reported by line), or with
-    lesson=N a `pmulab lesson N`, as a Run. The same arguments give the same
+    lesson=N a `pmulab lesson N`, as a Run. reference=None is what users
+    get (the reference model under TCG when the plugin is built), True
+    --reference, False --no-reference. The same arguments give the same
     boot, shared by every test and module that asks (see shared_run)."""
 
-    def run(*settings, cpu="Skylake-Client", icount=5, explain=False, reference=False,
+    def run(*settings, cpu="Skylake-Client", icount=5, explain=False, reference=None,
             kvm=False, timeout=RUN_TIMEOUT_S, lesson=None, fresh=False):
         args = ["lesson", lesson] if lesson is not None else ["run", "--format", "json"]
         args += ["--kvm"] if kvm else ["--tcg", "--cpu", cpu, "--icount", icount]
         if explain:
             args.append("--explain")
-        if reference:
-            args.append("--reference")
+        if reference is not None:
+            args.append("--reference" if reference else "--no-reference")
         args += ["--timeout", timeout]
         for s in settings:
             args += ["--set", s]

@@ -16,9 +16,14 @@ def check_stream(run):
     assert recs[-1]["type"] == "end"
     assert recs[-1]["fields"]["count"] == str(len(recs) - 1)
     assert run.report["stream"]["complete"] is True
-    assert run.report["stream"]["records"] == len(recs)
-    # records.txt holds exactly the records of the serial stream.
-    assert records_in((run.dir / "records.txt").read_bytes()) == recs
+    # records.txt holds exactly the records of the serial stream, then the
+    # reference model's (a reference record and its src=model counters).
+    merged = records_in((run.dir / "records.txt").read_bytes())
+    assert run.report["stream"]["records"] == len(merged)
+    assert merged[:len(recs)] == recs
+    model = merged[len(recs):]
+    assert not model or model[0]["type"] == "reference"
+    assert all(r["type"] == "counter" and r["fields"]["src"] == "model" for r in model[1:])
 
 
 def check_results_file(run):
@@ -193,7 +198,11 @@ def test_collect_replays_a_capture(boot, pmulab, tmp_path):
     proc = subprocess.run([str(pmulab), "collect", str(run.dir / "serial.log"), "--out",
                            str(out), "--format", "json"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert (out / "records.txt").read_bytes() == (run.dir / "records.txt").read_bytes()
+    # The serial log holds the payload's records, the run's records.txt the
+    # reference model's after them.
+    collected = (out / "records.txt").read_bytes()
+    assert (run.dir / "records.txt").read_bytes().startswith(collected)
+    assert collected.endswith(b"\n") and b" end " in collected.splitlines()[-1]
 
     # One flipped byte inside the fifth record loses exactly that record.
     data = bytearray((run.dir / "serial.log").read_bytes())
@@ -239,3 +248,24 @@ def test_report_of_missing_file(pmulab, tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert "nothing.txt" in proc.stderr
+
+
+def test_report_json_schema_and_utf8(pmulab, tmp_path):
+    """The report's JSON: a schema version, typed report-level values,
+    record values as strings, UTF-8 passed through and any other byte as
+    \\u00XX (docs/record-format.md, JSON)."""
+    import json
+    import zlib
+    lines = []
+    for seq, body in enumerate([b"hello format=1 note=caf%C3%A9%E9", b"end count=1 status=ok"]):
+        line = b"@PL1 %d " % seq + body
+        lines.append(line + b" *%08x" % zlib.crc32(line))
+    (tmp_path / "r.txt").write_bytes(b"\n".join(lines) + b"\n")
+    proc = subprocess.run([str(pmulab), "report", str(tmp_path / "r.txt"), "--format", "json"],
+                          capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert b"caf\xc3\xa9\\u00e9" in proc.stdout
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == 1 and doc["stream"]["complete"] is True
+    assert doc["stream"]["records"] == 2
+    assert doc["records"][0]["fields"] == {"format": "1", "note": "caf\u00e9\u00e9"}

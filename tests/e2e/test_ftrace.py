@@ -141,6 +141,26 @@ def test_trace_json_opens_in_perfetto(traced, pmulab):
         depth += 1 if e["ph"] == "B" else -1
         assert depth >= 0
     assert depth == 0
+    # A span is the call's duration as the text trace shows it: E - B is the
+    # exit record's duration, not the distance between the two records'
+    # timestamps (which holds the tracer's own time).
+    hz = int(traced.first("trace", name="graph")["tsc_hz"])
+    exits = [r for r in traced.all("trace_graph") if r["trace"] == "graph" and r["type"] == "exit"]
+    opened, spans = [], []
+    for e in events:
+        if e["ph"] == "B":
+            opened.append(e["ts"])
+        else:
+            spans.append(e["ts"] - opened.pop())
+    assert len(spans) == len(exits)
+    for span, x in zip(spans, exits):
+        # ts are microseconds with three decimals, each rounded once
+        assert abs(span - int(x["duration"]) * 1e6 / hz) < 0.002, (span, x)
+    # Under -icount the TSC is QEMU's instruction clock, and the text says so.
+    text = subprocess.run([str(pmulab), "report", str(traced.dir), "--format", "ftrace"],
+                          capture_output=True, text=True).stdout
+    assert "# clock: QEMU -icount time" in text
+    assert doc["otherData"]["traces"][0]["ts_unit"].endswith("of QEMU -icount time, not wall time")
 
 
 def test_stop_mode_takes_the_c_path(boot):

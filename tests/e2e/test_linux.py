@@ -20,7 +20,8 @@ from conftest import records_in
 # measures the method itself and is never compared.
 KERNELS = (["loop", "nop8", "add-dep", "add-indep"]
            + [f"chase-{s}" for s in ("4KiB", "8KiB", "16KiB", "32KiB", "64KiB", "128KiB",
-                                     "256KiB", "512KiB", "1MiB")]
+                                     "256KiB", "512KiB", "1MiB", "2MiB", "4MiB", "8MiB",
+                                     "16MiB")]
            + ["stream-64-1MiB", "stream-4160-1MiB", "branch-always", "branch-alternate",
               "branch-period-4", "branch-period-8", "branch-period-16", "branch-period-32",
               "branch-random", "calls-1", "calls-4", "calls-16"])

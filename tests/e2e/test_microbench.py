@@ -36,7 +36,8 @@ def expected_iters(bench):
 
 QUICK = (["loop", "nop8", "add-dep", "add-indep"]
          + [f"chase-{s}" for s in ("4KiB", "8KiB", "16KiB", "32KiB", "64KiB", "128KiB",
-                                   "256KiB", "512KiB", "1MiB")]
+                                   "256KiB", "512KiB", "1MiB", "2MiB", "4MiB", "8MiB",
+                                   "16MiB")]
          + ["stream-64-1MiB", "stream-4160-1MiB", "branch-always", "branch-alternate",
             "branch-period-4", "branch-period-8", "branch-period-16", "branch-period-32",
             "branch-random", "calls-1", "calls-4", "calls-16"])
@@ -148,7 +149,7 @@ def test_plot_and_html_from_a_tcg_run(quick, pmulab, tmp_path):
     chase = (tmp_path / "chase.svg").read_text()
     assert "<svg" in chase and "QEMU TCG" in chase
     data = (tmp_path / "chase.dat").read_text()
-    assert len([l for l in data.splitlines() if l and not l.startswith("#")]) == 9
+    assert len([l for l in data.splitlines() if l and not l.startswith("#")]) == 13
     assert "<svg" in (tmp_path / "branch.svg").read_text()
     proc = subprocess.run([str(pmulab), "plot", str(quick.dir), "--out", str(tmp_path / "png"),
                            "--format", "png"], capture_output=True, text=True)

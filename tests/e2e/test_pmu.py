@@ -1,9 +1,12 @@
 """suite=pmu-check booted under QEMU: TCG has no PMU, so every hardware check
 skips with the probe's reason and every counter record is src=none, while the
 known loops' instruction counts come out exact through -icount's RDTSC."""
+import re
 import subprocess
 
 import pytest
+
+from conftest import records_in
 
 # (N2 - N1) iterations of each known loop (kernel-side/pmu/pmu_check.c) times its
 # instructions per iteration (microbench/loops.asm).
@@ -113,9 +116,45 @@ def test_report_shows_perf_stat_tables(boot, pmulab):
                           "--format", "csv"], capture_output=True, text=True)
     assert csv.returncode == 0, csv.stderr
     lines = csv.stdout.splitlines()
-    assert "# bench 'check-nop8' (suite pmu-check, 3 runs)" in lines
-    assert "20000,,instructions,,100.00,," in lines
-    assert "<not supported>,,cycles,,100.00,," in lines
+    assert "20000,,instructions,0,100.00,,,check-nop8,icount" in lines
+    assert "<not supported>,,cycles,0,100.00,,,check-nop8,none" in lines
+
+
+NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
+
+
+def perf_stat_csv_row(line):
+    """A line read as a strict `perf stat -x,` (6.1) reader does: value (a
+    number, <not supported> or <not counted>), unit, event, run-time (a whole
+    number, 0 when not counted), percentage (NN.NN), metric value and metric
+    unit (both or neither); then pmulab's bench and src columns."""
+    f = line.split(",")
+    assert len(f) == 9, line
+    value, unit, event, runtime, pct, mval, munit, bench, src = f
+    assert value in ("<not supported>", "<not counted>") or re.fullmatch(NUMBER, value), line
+    assert unit == "" and event, line
+    assert re.fullmatch(r"[0-9]+", runtime), line
+    assert re.fullmatch(r"[0-9]+\.[0-9]{2}", pct), line
+    assert (mval, munit) == ("", "") or (re.fullmatch(NUMBER, mval) and munit), line
+    assert src in ("pmu", "icount", "model", "none", "perf", "valgrind"), line
+    return {"value": value, "event": event, "bench": bench, "src": src}
+
+
+def test_csv_parses_as_perf_stat_and_keeps_source(boot, pmulab):
+    """Every row of the default run's csv (the payload's counters and the
+    reference model's) parses strictly, with its bench and source."""
+    run = boot()
+    assert run.rc == 0, run.stderr
+    csv = subprocess.run([str(pmulab), "report", str(run.dir / "records.txt"),
+                          "--format", "csv"], capture_output=True, text=True)
+    assert csv.returncode == 0, csv.stderr
+    rows = [perf_stat_csv_row(line) for line in csv.stdout.splitlines()]
+    counters = records_in((run.dir / "records.txt").read_bytes())
+    counters = [r["fields"] for r in counters if r["type"] == "counter"]
+    # Rows come grouped by bench, each counter record once.
+    assert sorted((r["bench"], r["event"], r["src"]) for r in rows) == sorted(
+        (c["bench"], c["event"], c["src"]) for c in counters)
+    assert {r["src"] for r in rows} >= {"icount", "model", "none"}
 
 
 def test_pmu_check_under_kvm(boot):

@@ -1,8 +1,9 @@
-"""pmulab run --reference: the TCG reference plugin (host/plugin/) counts
-each measured region of the quick suite, and its counts, merged as
+"""The reference model, on by default under TCG: the TCG reference plugin
+(host/plugin/) counts each measured region of the quick suite, and its counts, merged as
 `counter src=model` records, equal what is known exactly: the icount
 instruction counts, and the branches, loads and stores written from the .asm
 files (independently of microbench/kernels.c, as in test_microbench.py)."""
+import os
 import subprocess
 
 import pytest
@@ -40,7 +41,7 @@ def test_markers_only_where_bench_c_puts_them(pmulab):
 
 @pytest.fixture(scope="module")
 def ref(boot):
-    run = boot(reference=True)
+    run = boot()
     assert run.rc == 0, run.stderr
     return run.dir
 
@@ -58,6 +59,40 @@ def model(recs, bench, event):
     assert c["model"] == "pmulab-plugin"
     assert (c["I1"], c["D1"], c["LL"]) == ("32768,8,64", "32768,8,64", "8388608,16,64")
     return int(c["value"]), int(c["min"]), int(c["max"])
+
+
+def test_model_is_stated_whole_and_off_on_request(ref, boot):
+    """A default TCG run has the model; its record states the caches and the
+    predictor, so every count can be reproduced; --no-reference has none."""
+    f = [r["fields"] for r in records(ref) if r["type"] == "reference"]
+    assert len(f) == 1
+    assert {k: f[0][k] for k in ("plugin", "I1", "D1", "LL", "predictor", "cond_counters",
+                                 "cond_history_bits", "cond_addr_bits", "indirect_targets")} == {
+        "plugin": "pmulab-plugin", "I1": "32768,8,64", "D1": "32768,8,64",
+        "LL": "8388608,16,64", "predictor": "cachegrind", "cond_counters": "16384",
+        "cond_history_bits": "7", "cond_addr_bits": "7", "indirect_targets": "512"}
+    off = boot("suite=pmu-check", reference=False)
+    assert off.rc == 0, off.stderr
+    assert not (off.dir / "reference.txt").exists()
+    assert not [r for r in records(off.dir) if r["type"] == "reference" or
+                r["fields"].get("src") == "model"]
+
+
+def test_no_plugin_built_no_model_unless_asked(pmulab, tmp_path):
+    """Where the plugin was not built a default run goes on without the
+    model; --reference then is an error before QEMU starts."""
+    env = {**os.environ, "PMULAB_PLUGIN": str(tmp_path / "absent.so")}
+    args = [str(pmulab), "run", "--tcg", "--set", "suite=none", "--format", "json"]
+    proc = subprocess.run(args + ["--out", str(tmp_path / "a")], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "a" / "reference.txt").exists()
+    assert not [r for r in records(tmp_path / "a") if r["type"] == "reference"]
+    proc = subprocess.run(args + ["--reference", "--out", str(tmp_path / "b")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1
+    assert "--reference: no plugin at " + str(tmp_path / "absent.so") in proc.stderr
+    assert not (tmp_path / "b" / "serial.log").exists()
 
 
 def test_merged_run_keeps_every_payload_record(ref):
@@ -119,26 +154,86 @@ def test_model_taken_branches(ref):
     assert model(recs, "branch-alternate", "branches-conditional-taken")[0] == 15000
 
 
+# The shape of the default run's curves from first principles, with the
+# tolerances each allows (docs/reference-plugin.md):
+# - a random chase over a working set that fits a level misses it only on a
+#   line's first touch, the same at n1 and n2: 0 misses per access, exactly;
+# - past a level's size, a random chase is a cycle of more lines per set than
+#   the set has ways, which LRU misses on every access: 1 per access, exactly;
+# - the random branch pattern is 4096 fair coin flips (mb_pattern_init,
+#   microbench/kernels.c), far more than 7 bits of history can learn: its
+#   branch mispredicts half the time, 0.5 +- RANDOM_MISS_TOL over the 10,000
+#   iterations (a binomial standard deviation of 0.005: TOL is ten of
+#   them), while the loop's own branch is always predicted.
+RANDOM_MISS_TOL = 0.05
+D1_SIZE, LL_SIZE = 32768, 8388608
+
+
+def chase_ws(name):
+    size = name.split("-")[1]
+    return int(size[:-3]) * (1024 if size.endswith("KiB") else 1024 * 1024)
+
+
 def test_model_cache_misses(ref):
     """Chase and stream against 32 KiB 8-way D1 and 8 MiB LL, LRU, every
-    region starting with empty caches."""
+    region starting with empty caches: the quick sweep crosses both."""
     recs = records(ref)
-    # Working sets of 64 KiB and more are a cycle of 16+ lines per 8-way
-    # set in one fixed order: LRU misses every load. A stride of 64 or 4160
-    # over 1 MiB touches a new line every load.
-    for name in ("chase-64KiB", "chase-128KiB", "chase-256KiB", "chase-512KiB", "chase-1MiB",
-                 "stream-64-1MiB", "stream-4160-1MiB"):
+    chases = [n for n in QUICK if n.startswith("chase-")]
+    assert {chase_ws(n) <= D1_SIZE for n in chases} == {True, False}
+    assert {chase_ws(n) <= LL_SIZE for n in chases} == {True, False}
+    for name in chases:
+        loads = model(recs, name, "L1-dcache-loads")[0]
+        for event, size in (("L1-dcache-load-misses", D1_SIZE), ("LLC-load-misses", LL_SIZE)):
+            want = loads if chase_ws(name) > size else 0
+            assert model(recs, name, event) == (want, want, want), (name, event)
+    # A stride of 64 or 4160 over 1 MiB touches a new line every load.
+    for name in ("stream-64-1MiB", "stream-4160-1MiB"):
         loads = model(recs, name, "L1-dcache-loads")[0]
         assert model(recs, name, "L1-dcache-load-misses") == (loads, loads, loads), name
-    # D1 or less: n1 and n2 both miss each line once, then hit.
-    for name in ("chase-4KiB", "chase-8KiB", "chase-16KiB", "chase-32KiB"):
-        assert model(recs, name, "L1-dcache-load-misses") == (0, 0, 0), name
-    # Everything of the quick suite fits LL, so LL misses only a line's first
-    # touch, the same at n1 and n2 -- except a stride of 4160 (65 lines,
-    # prime to the 16384 lines of 1 MiB): n2 touches 8192 lines, n1 4096.
-    for name in QUICK:
+    # Streams fit LL, so LL misses only a line's first touch, the same at n1
+    # and n2 -- except a stride of 4160 (65 lines, prime to the 16384 lines
+    # of 1 MiB): n2 touches 8192 lines, n1 4096.
+    for name in ("stream-64-1MiB", "stream-4160-1MiB"):
         want = 4096 if name == "stream-4160-1MiB" else 0
         assert model(recs, name, "LLC-load-misses") == (want, want, want), name
+
+
+def test_model_branch_predictor_learns_periods(ref):
+    """Misses per iteration (one patterned branch an iteration): a fair coin
+    is mispredicted half the time; a repeating pattern is learnt (always,
+    alternate, short periods exactly), so random > period-32 > always."""
+    recs = records(ref)
+    iters = {b["fields"]["name"]: int(b["fields"]["iters"]) for b in recs
+             if b["type"] == "bench" and "iters" in b["fields"]}
+
+    def rate(name):
+        return model(recs, name, "branch-misses")[0] / iters[name]
+
+    assert abs(rate("branch-random") - 0.5) <= RANDOM_MISS_TOL
+    for name in ("branch-always", "branch-alternate", "branch-period-4"):
+        assert model(recs, name, "branch-misses") == (0, 0, 0), name
+    assert rate("branch-random") > rate("branch-period-32") > rate("branch-always")
+
+
+def test_plot_draws_the_model(ref, pmulab, tmp_path):
+    """The default TCG run's plots: the model's misses per load rise across
+    its L1d and LL sizes (both marked), and its branch misses order the
+    patterns; the titles say the source."""
+    proc = subprocess.run([str(pmulab), "plot", str(ref), "--out", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / "chase.dat").read_text().splitlines()
+    cols = lines[1].lstrip("# ").split()
+    rows = {l.split(" # ")[1]: dict(zip(cols, l.split(" # ")[0].split()))
+            for l in lines[2:] if l and not l.startswith("#")}
+    l1, ll = "model_L1-dcache-load-misses_per_load", "model_LLC-load-misses_per_load"
+    assert float(rows["chase-32KiB"][l1]) == 0 and float(rows["chase-64KiB"][l1]) == 1
+    assert float(rows["chase-8MiB"][ll]) == 0 and float(rows["chase-16MiB"][ll]) == 1
+    gp = (tmp_path / "chase.gp").read_text()
+    assert "reference model" in gp and "'model L1d 32K'" in gp and "'model LL 8M'" in gp
+    branch = (tmp_path / "branch.gp").read_text()
+    assert "(reference model: cachegrind predictor)" in branch
+    assert "no branch predictor is modelled" not in branch
 
 
 def test_report_reads_the_merged_run(ref, pmulab):

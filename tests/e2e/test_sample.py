@@ -86,7 +86,7 @@ def test_stacks_are_the_call_chain(sampled):
     """Innermost caller first: a hot() or cold() sample was called by work(),
     which sampled_run() called, down to efi_main; each caller is named by its
     return address, one per call site."""
-    folded, sites = {}, {"hot": set(), "cold": set()}
+    folded, sites, bases = {}, {"hot": set(), "cold": set()}, {}
     for r in samples(sampled):
         leaf = fn(r["sym"])
         if leaf not in sites:
@@ -94,6 +94,12 @@ def test_stacks_are_the_call_chain(sampled):
         stack = r["stack"].split(",")
         assert [fn(s) for s in stack] == ["work"] + STACK_OUTER, r
         assert r["stack_src"] == "fp"
+        # Each caller's return address, frame for frame: one function, one
+        # start address (the address less the symbol's offset).
+        ips = [int(a, 16) for a in r["stack_ip"].split(",")]
+        assert len(ips) == len(stack), r
+        for sym, ip in zip(stack, ips):
+            bases.setdefault(fn(sym), set()).add(ip - int(sym.rsplit("+", 1)[1], 16))
         sites[leaf].add(stack[0])
         key = ";".join(reversed([fn(s) for s in stack])) + ";" + leaf
         folded[key] = folded.get(key, 0) + 1
@@ -101,6 +107,17 @@ def test_stacks_are_the_call_chain(sampled):
         "efi_main;lab_run;owned_run;owned_call;sample_suite_run;sampled_timed_run;sampled_run;work;hot",
         "efi_main;lab_run;owned_run;owned_call;sample_suite_run;sampled_timed_run;sampled_run;work;cold"}
     assert len(sites["hot"]) == len(sites["cold"]) == 1 and sites["hot"] != sites["cold"]
+    assert all(len(b) == 1 for b in bases.values()), bases
+
+
+def test_perf_script_frames_carry_addresses(sampled, pmulab):
+    """perf script text: every frame of a sample with a stack has its address."""
+    import subprocess
+    proc = subprocess.run([str(pmulab), "report", str(sampled.dir), "--format", "perf-script"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    frames = [l for l in proc.stdout.splitlines() if l.startswith("\t")]
+    assert frames and not [l for l in frames if l.split()[0] == "0"], frames[:20]
 
 
 def test_two_boots_give_the_same_stream(sampled, boot):

@@ -41,13 +41,13 @@ static void test_chase_pmu(void)
 	CHECK_U64(c.npts, 3);
 	CHECK_U64(c.nbenches, 3);
 	CHECK(c.cycles && c.some_cycles && c.has_lat && !c.tcg);
-	CHECK(c.series[0] && c.series[1] && !c.series[2]);
+	CHECK(c.series[PLOT_PMU][0] && c.series[PLOT_PMU][1] && !c.series[PLOT_PMU][2]);
 	CHECK(plot_chase_drawable(&c));
 	CHECK_U64(c.pts[0].ws, 4096);
 	CHECK_U64(c.pts[2].ws, 1048576);
 	CHECK(c.pts[0].has_lat && c.pts[0].lat == 4.0);
-	CHECK(!c.pts[1].has_miss[0] && !c.pts[1].has_miss[1]);
-	CHECK(c.pts[2].has_miss[1] && c.pts[2].miss[1] == -0.001);
+	CHECK(!c.pts[1].has_miss[PLOT_PMU][0] && !c.pts[1].has_miss[PLOT_PMU][1]);
+	CHECK(c.pts[2].has_miss[PLOT_PMU][1] && c.pts[2].miss[PLOT_PMU][1] == -0.001);
 
 	dat = plot_chase_dat(&c);
 	CHECK_STR(dat,
@@ -113,7 +113,7 @@ static void test_chase_tcg(void)
 
 	plot_chase(s, &c);
 	CHECK(!c.cycles && !c.some_cycles && c.has_lat && c.tcg);
-	CHECK(!c.series[0] && !c.series[1] && !c.series[2]);
+	CHECK(!plot_chase_has_misses(&c, PLOT_NSRC));
 	dat = plot_chase_dat(&c);
 	CHECK_STR(dat,
 		"# pmulab plot: pointer chase, a line per family=chase bench; ? = not measured\n"
@@ -201,8 +201,8 @@ static void test_chase_partial(void)
 
 	s = stream_of(misses_only);
 	plot_chase(s, &c);
-	CHECK(!c.has_lat && c.series[2] && plot_chase_drawable(&c));
-	CHECK(c.pts[0].miss[2] == 0.25);
+	CHECK(!c.has_lat && c.series[PLOT_PMU][2] && plot_chase_drawable(&c));
+	CHECK(c.pts[0].miss[PLOT_PMU][2] == 0.25);
 	gp = plot_chase_script(&c, "svg");
 	CHECK(strstr(gp, "\nset ylabel 'misses per load'\nset yrange [0:*]\n"
 			 "plot 'chase.dat' using 1:5 axes x1y1 with linespoints dt 4 pt 8 "
@@ -344,6 +344,105 @@ static void test_branch_tsc(void)
 	stream_free(s);
 }
 
+/* Under TCG with the reference model: its misses per load, the latency
+ * left out, the model's L1d and LL sizes marked, the source in the title. */
+static void test_chase_model(void)
+{
+	static const char *const bodies[] = {
+		"cpu vendor=GenuineIntel hypervisor=TCGTCGTCGTCG",
+		CHASE("chase-4KiB", "4096", "192000"),
+		"counter bench=chase-4KiB event=L1-dcache-load-misses src=none reason=no-arch-pmu",
+		CHASE("chase-64KiB", "65536", "192000"),
+		"end count=9",
+		"reference plugin=pmulab-plugin I1=32768,8,64 D1=32768,8,64 LL=8388608,16,64 "
+		"predictor=cachegrind",
+		"counter bench=chase-4KiB event=L1-dcache-load-misses src=model value=0",
+		"counter bench=chase-4KiB event=LLC-load-misses src=model value=0",
+		"counter bench=chase-64KiB event=L1-dcache-load-misses src=model value=2000",
+		"counter bench=chase-64KiB event=LLC-load-misses src=model value=-1",
+		NULL,
+	};
+	struct stream *s = stream_of(bodies);
+	struct chase_plot c;
+	char *dat, *gp;
+
+	plot_chase(s, &c);
+	CHECK(c.tcg && c.has_lat && c.model_l1 == 32768 && c.model_ll == 8388608);
+	CHECK(!plot_chase_has_misses(&c, PLOT_PMU) && plot_chase_has_misses(&c, PLOT_MODEL));
+	dat = plot_chase_dat(&c);
+	CHECK_STR(dat,
+		"# pmulab plot: pointer chase, a line per family=chase bench; ? = not measured\n"
+		"# ws_bytes tsc_ticks_per_load L1-dcache-load-misses_per_load "
+		"LLC-load-misses_per_load cache-misses_per_load "
+		"model_L1-dcache-load-misses_per_load model_LLC-load-misses_per_load "
+		"model_cache-misses_per_load # bench\n"
+		"4096 96 ? ? ? 0 0 ? # chase-4KiB\n"
+		"65536 96 ? ? ? 1 -0.0005 ? # chase-64KiB\n");
+	gp = plot_chase_script(&c, "svg");
+	CHECK(strstr(gp, "\nset title 'pointer chase: misses per load (reference model: "
+			 "cachegrind-style caches)'.\"\\n\".'QEMU TCG: misses from the reference "
+			 "model, emulated latency not drawn'\n") != NULL);
+	/* 32K is inside [2K, 128K], 8M is not */
+	CHECK(strstr(gp, "\nset arrow from 32768, graph 0 to 32768, graph 1 nohead front "
+			 "lw 2 dt 2 lc rgb '#606060'\nset label 'model L1d 32K' at 32768, graph 0.97 "
+			 "right offset -0.5, 0 tc rgb '#606060'\n") != NULL);
+	CHECK(strstr(gp, "label 'model LL") == NULL);
+	CHECK(strstr(gp, "\nset ylabel 'misses per load'\nset yrange [*:*]\n"
+			 "plot 'chase.dat' using 1:6 axes x1y1 with linespoints lw 2 pt 7 "
+			 "title 'model L1-dcache-load-misses per load', \\\n"
+			 "     'chase.dat' using 1:7 axes x1y1 with linespoints lw 2 pt 5 "
+			 "title 'model LLC-load-misses per load'\n") != NULL);
+	free(dat);
+	free(gp);
+	plot_chase_free(&c);
+	stream_free(s);
+}
+
+/* The model's branch misses beside the PMU's: a curve and a level line
+ * each, in one unit. */
+static void test_branch_model(void)
+{
+	static const char *const bodies[] = {
+		BRANCH("branch-always", "always", "1", "5000"),
+		"counter bench=branch-always event=branch-misses src=pmu value=1",
+		"counter bench=branch-always event=branch-misses src=model value=0",
+		BRANCH("branch-period-32", "period", "32", "5000"),
+		"counter bench=branch-period-32 event=branch-misses src=model value=40",
+		BRANCH("branch-random", "random", "4096", "9000"),
+		"counter bench=branch-random event=branch-misses src=model value=500",
+		NULL,
+	};
+	struct stream *s = stream_of(bodies);
+	struct branch_plot b;
+	char *dat, *gp;
+
+	plot_branch(s, &b);
+	CHECK(b.misses && b.model && !b.reason);
+	dat = plot_branch_dat(&b);
+	CHECK_STR(dat,
+		"# pmulab plot: branch patterns, a line per family=branch bench; ? = not measured\n"
+		"# period branch_misses_per_iteration model_branch_misses_per_iteration # bench\n"
+		"1 0.001 0 # branch-always\n"
+		"32 ? 0.04 # branch-period-32\n"
+		"\n\n"
+		"# random pattern: a level line across the plot\n"
+		"0.5 ? 0.5 # branch-random\n"
+		"64 ? 0.5\n");
+	gp = plot_branch_script(&b, "svg");
+	CHECK(strstr(gp, "\nset title 'branch patterns: branch-misses per iteration (PMU and "
+			 "reference model)'\n") != NULL);
+	CHECK(strstr(gp, "\nplot 'branch.dat' index 0 using 1:2 with linespoints lw 2 pt 7 "
+			 "title 'repeating pattern (always = 1)', \\\n"
+			 "     'branch.dat' index 0 using 1:3 with linespoints lw 2 pt 5 "
+			 "title 'model repeating pattern (always = 1)', \\\n"
+			 "     'branch.dat' index 1 using 1:3 with lines dt 3 lw 2 "
+			 "title 'model random pattern (period 4096)'\n") != NULL);
+	free(dat);
+	free(gp);
+	plot_branch_free(&b);
+	stream_free(s);
+}
+
 static void test_labels(void)
 {
 	static const struct { unsigned k; const char *label; } cases[] = {
@@ -430,6 +529,8 @@ int main(void)
 	test_chase_partial();
 	test_branch_pmu();
 	test_branch_tsc();
+	test_chase_model();
+	test_branch_model();
 	test_labels();
 	test_gnuplot();
 	return unit_done("plot");

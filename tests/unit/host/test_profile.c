@@ -298,6 +298,33 @@ static const char perf_text[] =
 	"bench 4242/4242 [001] 12.346700:          1 cycles:u: \n"
 	"\t    7f3a8c0a1234 [unknown] (x)\n";
 
+/* The callers' addresses come from stack_ip, frame for frame; a frame the
+ * field does not reach (the record was full) has none: 0, as before. */
+static void test_perf_script_caller_ips(void)
+{
+	static const char *const st[] = {
+		"sampling run=pmi src=pmi event=cycles period=7 samples=1",
+		"sample run=pmi src=pmi idx=0 rip=0xffff0012 sym=hot+0x12 "
+		"stack=work+0x33,efi_main+0x99 stack_src=fp stack_ip=0xffff1033",
+		NULL,
+	};
+	struct stream *s = stream_of(st);
+	char *buf = NULL;
+	size_t len = 0, bad;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK_U64(profile_perf_script(f, s, NULL, NULL, &bad), 1);
+	fclose(f);
+	CHECK_STR(buf,
+		  "pmi 0/0 0.000000: 7 cycles:\n"
+		  "\t        ffff0012 hot+0x12 (pmulab.efi)\n"
+		  "\t        ffff1033 work+0x33 (pmulab.efi)\n"
+		  "\t               0 efi_main+0x99 (pmulab.efi)\n"
+		  "\n");
+	free(buf);
+	stream_free(s);
+}
+
 static void test_perf_script_in(void)
 {
 	static const struct { const char *text, *err; } bad[] = {
@@ -709,6 +736,7 @@ int main(void)
 	test_bad_samples();
 	test_runs();
 	test_perf_script_out();
+	test_perf_script_caller_ips();
 	test_perf_script_in();
 	test_folded_in();
 	test_compare();

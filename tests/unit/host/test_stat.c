@@ -40,10 +40,9 @@ static void test_pmu_ipc(void)
 		"             2,000      instructions               # pmu fixed0   0.49 insn per cycle\n"
 		"             4,100      cycles                     # pmu fixed1\n"
 		"         1,234,567      branches                   # pmu gp0\n",
-		"# bench 'loop' (suite pmu-check, 5 runs)\n"
-		"2000,,instructions,50000,100.00,0.49,insn per cycle\n"
-		"4100,,cycles,50000,100.00,,\n"
-		"1234567,,branches,,100.00,,\n");
+		"2000,,instructions,50000,100.00,0.49,insn per cycle,loop,pmu\n"
+		"4100,,cycles,50000,100.00,,,loop,pmu\n"
+		"1234567,,branches,0,100.00,,,loop,pmu\n");
 }
 
 /* src=none is <not supported> with its reason; a measuring source without
@@ -65,11 +64,10 @@ static void test_not_supported(void)
 		"   <not supported>      ref-cycles                 # none: needs-fixed-counter-2\n"
 		"   <not supported>      raw:0x01c0                 # none\n"
 		"     <not counted>      instructions               # pmu fixed0\n",
-		"# bench 'nop' (1 run)\n"
-		"<not supported>,,cycles,,100.00,,\n"
-		"<not supported>,,ref-cycles,,100.00,,\n"
-		"<not supported>,,raw:0x01c0,,100.00,,\n"
-		"<not counted>,,instructions,,100.00,,\n");
+		"<not supported>,,cycles,0,100.00,,,nop,none\n"
+		"<not supported>,,ref-cycles,0,100.00,,,nop,none\n"
+		"<not supported>,,raw:0x01c0,0,100.00,,,nop,none\n"
+		"<not counted>,,instructions,0,100.00,,,nop,pmu\n");
 }
 
 /* running < enabled: perf's "(NN.NN%)" of time counted; equal: nothing. */
@@ -97,11 +95,10 @@ static void test_multiplexed(void)
 		"                 7      cycles                     # pmu fixed1\n"
 		"                 8      cache-misses               # pmu gp2"
 		"                                      (0.00%)\n",
-		"# bench 'mux' (suite s, 3 runs)\n"
-		"1000,,branches,60000,66.67,,\n"
-		"3,,branch-misses,30000,33.33,0.30,of all branches\n"
-		"7,,cycles,90000,100.00,,\n"
-		"8,,cache-misses,0,0.00,,\n");
+		"1000,,branches,60000,66.67,,,mux,pmu\n"
+		"3,,branch-misses,30000,33.33,0.30,of all branches,mux,pmu\n"
+		"7,,cycles,90000,100.00,,,mux,pmu\n"
+		"8,,cache-misses,0,0.00,,,mux,pmu\n");
 }
 
 /* An exact icount instruction count beside an unsupported PMU row for the
@@ -124,11 +121,10 @@ static void test_icount(void)
 		"   <not supported>      instructions               # none: no-arch-pmu\n"
 		"   <not supported>      cycles                     # none: no-arch-pmu\n"
 		"             4,100      cycles                     # pmu fixed1\n",
-		"# bench 'loop' (suite pmu-check, 5 runs)\n"
-		"2000,,instructions,,100.00,0.49,insn per cycle\n"
-		"<not supported>,,instructions,,100.00,,\n"
-		"<not supported>,,cycles,,100.00,,\n"
-		"4100,,cycles,,100.00,,\n");
+		"2000,,instructions,0,100.00,0.49,insn per cycle,loop,icount\n"
+		"<not supported>,,instructions,0,100.00,,,loop,none\n"
+		"<not supported>,,cycles,0,100.00,,,loop,none\n"
+		"4100,,cycles,0,100.00,,,loop,pmu\n");
 }
 
 /* Counters of a bench with no bench record get a block of that name, in
@@ -158,16 +154,11 @@ static void test_orphans(void)
 		"                10      cycles                     # pmu fixed1\n"
 		"\n Performance counter stats for counters without a bench:\n\n"
 		"                 1      branches                   # pmu\n",
-		"# bench 'early' (no bench record)\n"
-		"5,,instructions,,100.00,0.50,insn per cycle\n"
-		"10,,cycles,,100.00,,\n"
-		"# bench 'empty'\n"
-		"# bench 'late' (suite x)\n"
-		"20,,cycles,,100.00,,\n"
-		"# bench 'ghost' (no bench record)\n"
-		"10,,cycles,,100.00,,\n"
-		"# counters without a bench\n"
-		"1,,branches,,100.00,,\n");
+		"5,,instructions,0,100.00,0.50,insn per cycle,early,pmu\n"
+		"10,,cycles,0,100.00,,,early,pmu\n"
+		"20,,cycles,0,100.00,,,late,pmu\n"
+		"10,,cycles,0,100.00,,,ghost,pmu\n"
+		"1,,branches,0,100.00,,,,pmu\n");
 }
 
 /* A bench run twice: each counter belongs to the latest bench record of its
@@ -187,10 +178,8 @@ static void test_repeated_bench(void)
 		"                10      instructions               # pmu\n"
 		"\n Performance counter stats for bench 'b' (2 runs):\n\n"
 		"                 5      cycles                     # pmu\n",
-		"# bench 'b' (1 run)\n"
-		"10,,instructions,,100.00,,\n"
-		"# bench 'b' (2 runs)\n"
-		"5,,cycles,,100.00,,\n");
+		"10,,instructions,0,100.00,,,b,pmu\n"
+		"5,,cycles,0,100.00,,,b,pmu\n");
 }
 
 /* No metric without both operands counted: a missing denominator, one from
@@ -222,16 +211,15 @@ static void test_metric_suppressed(void)
 		"                 6      cycles                     # pmu\n"
 		"                 9      dTLB-load-misses           # none\n"
 		"                90      dTLB-loads                 # pmu\n",
-		"# bench 'm'\n"
-		"3,,branch-misses,,100.00,,\n"
-		"4,,cache-misses,,100.00,,\n"
-		"<not supported>,,cache-references,,100.00,,\n"
-		"2,,LLC-load-misses,,100.00,,\n"
-		"0,,LLC-loads,,100.00,,\n"
-		"12x,,instructions,,100.00,,\n"
-		"6,,cycles,,100.00,,\n"
-		"9,,dTLB-load-misses,,100.00,,\n"
-		"90,,dTLB-loads,,100.00,,\n");
+		"3,,branch-misses,0,100.00,,,m,pmu\n"
+		"4,,cache-misses,0,100.00,,,m,pmu\n"
+		"<not supported>,,cache-references,0,100.00,,,m,none\n"
+		"2,,LLC-load-misses,0,100.00,,,m,pmu\n"
+		"0,,LLC-loads,0,100.00,,,m,pmu\n"
+		"<not counted>,,instructions,0,100.00,,,m,pmu\n"
+		"6,,cycles,0,100.00,,,m,pmu\n"
+		"9,,dTLB-load-misses,0,100.00,,,m,none\n"
+		"90,,dTLB-loads,0,100.00,,,m,pmu\n");
 }
 
 /* Every metric perf shows for these events, perf's aliases included, and
@@ -272,20 +260,19 @@ static void test_metrics(void)
 		"                 3      dTLB-loads                 # pmu\n"
 		"                 1      dTLB-load-misses           # pmu         33.33% of all dTLB cache accesses\n"
 		"                50      cycles                     # icount                                       (exact)\n",
-		"# bench 'all'\n"
-		"400,,cpu-cycles,,100.00,,\n"
-		"100,,instructions,,100.00,2.00,insn per cycle\n"
-		"200,,branch-instructions,,100.00,,\n"
-		"1,,branch-misses,,100.00,0.50,of all branches\n"
-		"50,,cache-references,,100.00,,\n"
-		"5,,cache-misses,,100.00,10.00,of all cache refs\n"
-		"1000,,L1-dcache-loads,,100.00,,\n"
-		"333,,L1-dcache-load-misses,,100.00,33.30,of all L1-dcache accesses\n"
-		"8,,LLC-loads,,100.00,,\n"
-		"8,,LLC-load-misses,,100.00,100.00,of all LL-cache accesses\n"
-		"3,,dTLB-loads,,100.00,,\n"
-		"1,,dTLB-load-misses,,100.00,33.33,of all dTLB cache accesses\n"
-		"50,,cycles,,100.00,,\n");
+		"400,,cpu-cycles,0,100.00,,,all,pmu\n"
+		"100,,instructions,0,100.00,2.00,insn per cycle,all,icount\n"
+		"200,,branch-instructions,0,100.00,,,all,pmu\n"
+		"1,,branch-misses,0,100.00,0.50,of all branches,all,pmu\n"
+		"50,,cache-references,0,100.00,,,all,pmu\n"
+		"5,,cache-misses,0,100.00,10.00,of all cache refs,all,pmu\n"
+		"1000,,L1-dcache-loads,0,100.00,,,all,pmu\n"
+		"333,,L1-dcache-load-misses,0,100.00,33.30,of all L1-dcache accesses,all,pmu\n"
+		"8,,LLC-loads,0,100.00,,,all,pmu\n"
+		"8,,LLC-load-misses,0,100.00,100.00,of all LL-cache accesses,all,pmu\n"
+		"3,,dTLB-loads,0,100.00,,,all,pmu\n"
+		"1,,dTLB-load-misses,0,100.00,33.33,of all dTLB cache accesses,all,pmu\n"
+		"50,,cycles,0,100.00,,,all,icount\n");
 }
 
 /* Names and values with spaces, quotes, commas and control bytes reach
@@ -309,8 +296,27 @@ static void test_escaping(void)
 	CHECK_VIEWS(none,
 		"\n Performance counter stats for bench \"two words\" (suite \"a\\x1b[2Jb\"):\n\n"
 		"            \"1\\\"2\"      cpu/event=0x3c,umask=0/    # pmu \"gp\\x0a0\"\n",
-		"# bench \"two words\" (suite \"a\\x1b[2Jb\")\n"
-		"\"1\"\"2\",,\"cpu/event=0x3c,umask=0/\",,100.00,,\n");
+		"<not counted>,,\"cpu/event=0x3c,umask=0/\",0,100.00,,,two words,pmu\n");
+}
+
+/* A signed count (a model's n2 - n1 can be below 0) is still a number
+ * for perf's grammar; a value that is no number is <not counted>. */
+static void test_csv_values(void)
+{
+	static const char *const bodies[] = {
+		"counter bench=m event=branch-misses src=model value=-3",
+		"counter bench=m event=branches src=model value=1.5",
+		"counter bench=m event=cycles src=pmu value=-",
+		NULL,
+	};
+	struct stream *s = stream_of(bodies);
+	char *buf = render(stat_perf_csv, s);
+
+	CHECK_STR(buf, "-3,,branch-misses,0,100.00,,,m,model\n"
+		       "1.5,,branches,0,100.00,,,m,model\n"
+		       "<not counted>,,cycles,0,100.00,,,m,pmu\n");
+	free(buf);
+	stream_free(s);
 }
 
 /* The format's name, where the text report puts the blocks, and streams
@@ -435,6 +441,7 @@ int main(void)
 	test_metric_suppressed();
 	test_metrics();
 	test_escaping();
+	test_csv_values();
 	test_report();
 	test_owners();
 	test_emulated_note();

@@ -710,7 +710,7 @@ static void test_empty(void)
 	char *json = check_ftrace(s, "");
 
 	CHECK_STR(json, "{\"traceEvents\":[],\"displayTimeUnit\":\"ns\",\n"
-		  "\"otherData\":{\"generator\":\"pmulab\",\"traces\":[]}}\n");
+		  "\"otherData\":{\"generator\":\"pmulab\",\"schema\":1,\"traces\":[]}}\n");
 	CHECK(json_valid(json));
 	free(json);
 	stream_free(s);
@@ -739,7 +739,7 @@ static void test_json_exact(void)
 		"{\"name\":\"f\",\"cat\":\"u\",\"ph\":\"i\",\"ts\":7,\"pid\":1,\"tid\":0,\"s\":\"t\","
 		"\"args\":{\"parent\":\"g\",\"ip\":\"0x1\",\"parent_ip\":\"0x2\",\"parent_sym\":\"g+0x1\"}}\n"
 		"],\"displayTimeUnit\":\"ns\",\n"
-		"\"otherData\":{\"generator\":\"pmulab\",\"traces\":[\n"
+		"\"otherData\":{\"generator\":\"pmulab\",\"schema\":1,\"traces\":[\n"
 		"{\"pid\":0,\"name\":\"t\",\"header\":{\"name\":\"t\",\"tracer\":\"function_graph\","
 		"\"entries\":\"2\",\"written\":\"2\",\"lost\":\"0\",\"tsc_hz\":\"3000000000\","
 		"\"mode\":\"stop\",\"filter\":\"*\",\"notrace\":\"none\"},\"ts_unit\":\"us\","
@@ -749,6 +749,51 @@ static void test_json_exact(void)
 		"(tsc_hz) is unknown\",\"skipped_seqs\":[],\"events\":1}\n"
 		"]}}\n");
 	CHECK(json_valid(json));
+	free(json);
+	stream_free(s);
+}
+
+/* A B-E span is the exit's duration, the text trace's, not the distance
+ * between the records' timestamps, which holds the tracer's own time. */
+static void test_json_span_is_duration(void)
+{
+	static const char *const bodies[] = {
+		"trace name=t tracer=function_graph entries=4 written=4 lost=0 "
+		"tsc_hz=1000000000 mode=stop filter=* notrace=none",
+		"trace_graph trace=t ts=1000 cpu=0 type=entry depth=0 sym=top",
+		"trace_graph trace=t ts=2600 cpu=0 type=entry depth=1 sym=leaf",
+		"trace_graph trace=t ts=5200 cpu=0 type=exit depth=1 sym=leaf duration=1000",
+		"trace_graph trace=t ts=8400 cpu=0 type=exit depth=0 sym=top duration=5000",
+		NULL,
+	};
+	struct stream *s = stream_of(bodies);
+	char *json = render(trace_json, s);
+
+	CHECK(strstr(json, "{\"name\":\"leaf\",\"cat\":\"t\",\"ph\":\"E\",\"ts\":3.600,") != NULL);
+	CHECK(strstr(json, "{\"name\":\"top\",\"cat\":\"t\",\"ph\":\"E\",\"ts\":6.000,") != NULL);
+	free(json);
+	stream_free(s);
+}
+
+/* Under QEMU -icount the TSC is the emulator's instruction clock: the
+ * text header and the JSON's unit say so, as nothing else would. */
+static void test_icount_clock_said(void)
+{
+	static const char *const bodies[] = {
+		"hello format=1 tsc_hz=1000000000 tsc_hz_src=icount",
+		"trace name=t tracer=function_graph entries=2 written=2 lost=0 "
+		"tsc_hz=1000000000 mode=stop filter=* notrace=none",
+		"trace_graph trace=t ts=1000 cpu=0 type=entry depth=0 sym=top",
+		"trace_graph trace=t ts=2000 cpu=0 type=exit depth=0 sym=top duration=900",
+		NULL,
+	};
+	struct stream *s = stream_of(bodies);
+	char *text = render(trace_ftrace, s), *json = render(trace_json, s);
+
+	CHECK(strstr(text, "# trace: t\n# clock: QEMU -icount time (the TSC advances 2^shift "
+			   "ns an instruction), not wall time\n") != NULL);
+	CHECK(strstr(json, "\"ts_unit\":\"us of QEMU -icount time, not wall time\"") != NULL);
+	free(text);
 	free(json);
 	stream_free(s);
 }
@@ -1034,6 +1079,8 @@ int main(void)
 	test_hostile();
 	test_empty();
 	test_json_exact();
+	test_json_span_is_duration();
+	test_icount_clock_said();
 	test_parser();
 	return unit_done("trace");
 }
