@@ -115,6 +115,28 @@ static void cache_opt(const char *opt, const char *v, struct cs_geom *g)
 	cli_usage_error("run", "%s '%s': %s", opt, v, why ? why : "not SIZE,ASSOC,LINE");
 }
 
+/* The config the payload will read, parsed here first with the payload's own
+ * parser: a bad value is refused in an instant, not after a whole boot of the
+ * default suite. */
+static void check_settings(const struct run_opts *o)
+{
+	char tmpl_buf[4096], err[4400];
+	const char *tmpl = esp_beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
+	char *text = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o->sets,
+				o->nsets, err, sizeof(err));
+	unsigned problems;
+
+	if (!text) {
+		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
+		exit(EXIT_ERROR);
+	}
+	problems = esp_check_config("run", text);
+	free(text);
+	if (problems)
+		cli_usage_error("run", "%u bad setting%s: nothing booted", problems,
+				problems == 1 ? "" : "s");
+}
+
 /* A payload setting: key=value, the key a config word, one line. */
 static void parse_opts(int argc, char **argv, struct run_opts *o)
 {
@@ -180,6 +202,7 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			cli_usage_error("run", "unexpected argument '%s'", argv[i]);
 		}
 	}
+	check_settings(o);
 	if (o->timeout < 0)
 		o->timeout = run_timeout_for(o->sets, o->nsets);
 	if (o->timeout == 0)
