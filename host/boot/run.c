@@ -394,6 +394,7 @@ static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 	}
 
 	live_init(&rs.live);
+	live_phase(&rs.live, "starting QEMU");
 	p = parser_new(on_record, &rs);
 	rs.start = now();
 	b->qemu_out_at = lseek(qlog, 0, SEEK_END);
@@ -407,6 +408,9 @@ static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 		b->stream = parser_finish(p);
 		return -1;
 	}
+	/* Until the payload's hello, the firmware is booting: most of a
+	 * short run under TCG. */
+	live_phase(&rs.live, "firmware booting");
 	b->status = follow(pid, log_fd, p, &rs, timeout, &b->why_killed);
 	live_done(&rs.live);
 	b->stream = parser_finish(p);

@@ -1,5 +1,7 @@
 """Boots under QEMU TCG: the spine's promises, record by record."""
 import os
+import pty
+import re
 import shlex
 import subprocess
 
@@ -113,6 +115,46 @@ def test_bad_config_key_and_value(pmulab, tmp_path):
     assert first_of["config"]["exit_wait"] == "30"
     assert first_of["cpu"]["vendor"] == "GenuineIntel"
     assert first_of["end"]["status"] == "error"
+
+
+PHASES = ["starting QEMU", "firmware booting", "payload hello", "section 1: caps",
+          "section 2: selftest", "section 3: ftrace-init", "section 4: pmu-check",
+          "section 5: lbr-check", "end"]
+
+
+def test_progress_off_a_terminal_is_a_line_per_phase(boot):
+    run = boot("suite=pmu-check")
+    assert run.rc == 0, run.stderr
+    lines = [m.groups() for m in re.finditer(r"^\[pmulab\] ([0-9.]+) s: (.*)$", run.stderr,
+                                              re.M)]
+    assert [phase for _, phase in lines] == PHASES
+    times = [float(t) for t, _ in lines]
+    assert times == sorted(times)
+
+
+def test_progress_on_a_terminal_redraws_one_line(pmulab, tmp_path):
+    """stderr a terminal: the phases on one status line, rewritten with \\r."""
+    main, sub = pty.openpty()
+    proc = subprocess.Popen([str(pmulab), "run", "--tcg", "--set", "suite=pmu-check",
+                             "--out", str(tmp_path / "run")], stdout=subprocess.DEVNULL,
+                            stderr=sub, stdin=subprocess.DEVNULL)
+    os.close(sub)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:         # EIO: the last writer has gone
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=RUN_TIMEOUT_S + STUCK_S) == 0
+    os.close(main)
+    text = shown.decode()
+    drawn = [d.split(" · ")[0].removeprefix("[pmulab] ")
+             for d in re.findall(r"\r(\[pmulab\] [^\r\n]*?)\x1b\[K", text)]
+    assert [p for i, p in enumerate(drawn) if i == 0 or drawn[i - 1] != p] == PHASES
+    assert not re.search(r"^\[pmulab\] [0-9.]+ s: ", text, re.M)
 
 
 def test_bad_settings_are_refused_before_the_boot(refused):
