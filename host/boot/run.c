@@ -39,6 +39,7 @@ struct run_opts {
 	enum report_format fmt;
 	bool reference;			/* the TCG reference plugin */
 	bool keep_esp;			/* leave esp.img in the run directory */
+	bool verbose;			/* text report: every check and sample */
 	struct reference ref;
 };
 
@@ -188,6 +189,8 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			o->ovmf_vars = v;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--qemu"))) {
 			o->qemu = v;
+		} else if (!strcmp(argv[i], "--verbose")) {
+			o->verbose = true;
 		} else if (!strcmp(argv[i], "--keep-esp")) {
 			o->keep_esp = true;
 		} else if (!strcmp(argv[i], "--reference")) {
@@ -588,6 +591,7 @@ int cmd_run(int argc, char **argv)
 	meta.mode = mode;
 	meta.boot_to_end_s = b.boot_to_end;
 	meta.boot_to_hello_s = b.boot_to_hello;
+	meta.verbose = o.verbose;
 	rc = cli_conclude(b.stream, dir, o.fmt, &meta);
 	return db_feed(dir, ref_failed && rc == EXIT_OK ? EXIT_ERROR : rc);
 }

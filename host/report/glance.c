@@ -1,0 +1,435 @@
+/* The default text report, read at a glance (docs/host.md): a table per
+ * suite, a row per bench and a column per counted event with each cell's
+ * source marked, the events nothing counted folded into one line saying
+ * why, the checks tallied with only the failures and skips named, and a
+ * sampled run's profile. Every record stays in --format records. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host/profile/profile.h"
+#include "host/report/glance.h"
+#include "host/report/records.h"
+#include "host/report/stat.h"
+
+#define LINE_W 100	/* a name list is cut here: a glance, not the list */
+#define CELL_GAP 2
+
+/* A count's source as one letter beside it; the legend says which. */
+static const struct {
+	const char *src, *letter;
+} sources[] = {
+	{ "pmu", "p" }, { "icount", "i" }, { "model", "m" }, { "perf", "f" },
+	{ "valgrind", "v" },
+};
+
+/* Why the payload could not count an event (counter reason=), in words. */
+static const struct {
+	const char *reason, *words;
+} reasons[] = {
+	{ "no-arch-pmu", "this CPU has no architectural PMU (CPUID.0AH)" },
+	{ "no-counters", "the PMU has no counters" },
+	{ "no-counter-for-event", "no counter left that can count it" },
+	{ "needs-fixed-counter-2", "only fixed counter 2 counts it, and there is none" },
+	{ "unknown-event", "no encoding of it for this CPU" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *letter(const struct field *src)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sources); i++)
+		if (field_is(src, sources[i].src))
+			return sources[i].letter;
+	return "?";
+}
+
+/* Has a value from a source that measured it (not src=none). */
+static bool counted(const struct stat_ctr *c)
+{
+	return record_field(c->rec, "value") && c->src && !field_is(c->src, "none");
+}
+
+static bool same_field(const struct field *a, const struct field *b)
+{
+	return a && b ? field_same(a, b) : a == b;
+}
+
+/* A column: an event from one source. */
+struct column {
+	const struct field *event, *src;
+	int width;
+};
+
+static void add_column(struct column *cols, size_t *n, const struct stat_ctr *c)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (same_field(cols[i].event, c->event) && same_field(cols[i].src, c->src))
+			return;
+	cols[*n] = (struct column){ .event = c->event, .src = c->src,
+				    .width = c->event ? (int)c->event->len : 1 };
+	(*n)++;
+}
+
+static bool in_suite(const struct stat_block *b, const char *suite)
+{
+	const char *s = b->bench ? record_get(b->bench, "suite") : NULL;
+
+	return strcmp(s ? s : "", suite) == 0;
+}
+
+/* A cell: the count per iteration (the bench's iters), its source letter. */
+static void cell(char *buf, size_t len, const struct stat_block *b, const struct column *col)
+{
+	uint64_t iters = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < b->nctrs; i++) {
+		const struct stat_ctr *c = &b->ctrs[i];
+		const struct field *raw = record_field(c->rec, "value");
+		double per;
+
+		if (!counted(c) || !same_field(c->event, col->event) ||
+		    !same_field(c->src, col->src))
+			continue;
+		if (!c->has_value || !b->bench || !record_u64(b->bench, "iters", &iters) ||
+		    !iters) {
+			snprintf(buf, len, "%.*s %s", (int)raw->len, raw->val, letter(c->src));
+			return;
+		}
+		per = (double)c->value / (double)iters;
+		if (c->value % iters == 0)
+			snprintf(buf, len, "%" PRIu64 " %s", c->value / iters, letter(c->src));
+		else
+			snprintf(buf, len, "%.2f %s", per, letter(c->src));
+		return;
+	}
+	snprintf(buf, len, "-");
+}
+
+static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
+{
+	struct column *cols = calloc(v->nctrs + 1, sizeof(*cols));
+	size_t ncols = 0, nbench = 0;
+	int name_w = 5;
+	char buf[64];
+
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const struct stat_block *k = &v->blocks[b];
+
+		if (!in_suite(k, suite))
+			continue;
+		nbench++;
+		if (k->name && (int)k->name->len > name_w)
+			name_w = (int)k->name->len;
+		for (size_t i = 0; i < k->nctrs; i++)
+			if (counted(&k->ctrs[i]))
+				add_column(cols, &ncols, &k->ctrs[i]);
+	}
+	for (size_t b = 0; b < v->nblocks; b++)
+		for (size_t c = 0; c < ncols && in_suite(&v->blocks[b], suite); c++) {
+			cell(buf, sizeof(buf), &v->blocks[b], &cols[c]);
+			if ((int)strlen(buf) > cols[c].width)
+				cols[c].width = (int)strlen(buf);
+		}
+	fprintf(out, "\nsuite %s: %zu bench%s, counts per iteration\n", suite[0] ? suite : "?",
+		nbench, nbench == 1 ? "" : "es");
+	fprintf(out, "  %-*s", name_w, "bench");
+	for (size_t c = 0; c < ncols; c++)
+		fprintf(out, "%*s%*.*s", CELL_GAP, "", cols[c].width,
+			cols[c].event ? (int)cols[c].event->len : 1,
+			cols[c].event ? cols[c].event->val : "?");
+	if (!ncols)
+		fputs("  (nothing counted)", out);
+	fputc('\n', out);
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const struct stat_block *k = &v->blocks[b];
+
+		if (!in_suite(k, suite))
+			continue;
+		fprintf(out, "  %-*.*s", name_w, k->name ? (int)k->name->len : 1,
+			k->name ? k->name->val : "?");
+		for (size_t c = 0; c < ncols; c++) {
+			cell(buf, sizeof(buf), k, &cols[c]);
+			fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width, buf);
+		}
+		fputc('\n', out);
+	}
+	free(cols);
+}
+
+/* names (n of them) on one line from col, cut at LINE_W with "… N more". */
+static void name_list(FILE *out, size_t col, const struct field *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i && col + names[i]->len + 2 > LINE_W)
+			break;
+		fprintf(out, "%s%.*s", i ? ", " : "", (int)names[i]->len, names[i]->val);
+		col += names[i]->len + 2;
+	}
+	if (i < n)
+		fprintf(out, ", … %zu more", n - i);
+}
+
+/* The events no bench counted, a line per reason, each event once. */
+static void not_counted(FILE *out, const struct stat_view *v)
+{
+	const struct field **names = calloc(v->nctrs + 1, sizeof(*names));
+	const struct field **why = calloc(v->nctrs + 1, sizeof(*why));
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->nctrs; i++) {
+		const struct stat_ctr *c = &v->ctrs[i];
+		bool seen = false;
+
+		for (size_t j = 0; j < v->nctrs && !seen; j++)
+			seen = counted(&v->ctrs[j]) && same_field(v->ctrs[j].event, c->event);
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = same_field(names[j], c->event);
+		if (seen || !c->event)
+			continue;
+		names[n] = c->event;
+		why[n++] = record_field(c->rec, "reason");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct field **group = calloc(n, sizeof(*group));
+		size_t g = 0;
+		const char *words = NULL;
+		bool done = false;
+
+		for (size_t j = 0; j < i && !done; j++)
+			done = same_field(why[j], why[i]);
+		if (done) {
+			free(group);
+			continue;
+		}
+		for (size_t j = i; j < n; j++)
+			if (same_field(why[j], why[i]))
+				group[g++] = names[j];
+		fputs("not counted: ", out);
+		for (size_t j = 0; j < g; j++)
+			fprintf(out, "%s%.*s", j ? ", " : "", (int)group[j]->len, group[j]->val);
+		for (size_t r = 0; why[i] && r < ARRAY_SIZE(reasons); r++)
+			if (field_is(why[i], reasons[r].reason))
+				words = reasons[r].words;
+		if (why[i])
+			fprintf(out, " (%.*s%s%s)", (int)why[i]->len, why[i]->val,
+				words ? ": " : "", words ? words : "");
+		else
+			fputs(" (no reason given)", out);
+		fputc('\n', out);
+		free(group);
+	}
+	free(names);
+	free(why);
+}
+
+static void legend(FILE *out, const struct stat_view *v)
+{
+	const char *sep = "";
+
+	fputs("\nsources: ", out);
+	for (size_t i = 0; i < ARRAY_SIZE(sources); i++) {
+		bool used = false;
+
+		for (size_t c = 0; c < v->nctrs && !used; c++)
+			used = counted(&v->ctrs[c]) && field_is(v->ctrs[c].src, sources[i].src);
+		if (used) {
+			fprintf(out, "%s%s=%s", sep, sources[i].letter, sources[i].src);
+			sep = ", ";
+		}
+	}
+	fputs(sep[0] ? "\n" : "none counted\n", out);
+}
+
+static void tables(FILE *out, const struct stream *s)
+{
+	struct stat_view v;
+	const char **suites;
+	size_t nsuites = 0;
+
+	stat_view_init(&v, s);
+	if (!v.nblocks) {
+		stat_view_free(&v);
+		return;
+	}
+	suites = calloc(v.nblocks, sizeof(*suites));
+	for (size_t b = 0; b < v.nblocks; b++) {
+		const char *suite = v.blocks[b].bench ? record_get(v.blocks[b].bench, "suite") : NULL;
+		size_t i = 0;
+
+		suite = suite ? suite : "";
+		while (i < nsuites && strcmp(suites[i], suite))
+			i++;
+		if (i == nsuites)
+			suites[nsuites++] = suite;
+	}
+	if (stat_emulated(s))
+		fputs("\nNote: QEMU TCG emulates this CPU: its timings mean nothing for caches, "
+		      "branch\npredictors or pipelines; icount counts are exact.\n", out);
+	legend(out, &v);
+	for (size_t i = 0; i < nsuites; i++)
+		suite_table(out, &v, suites[i]);
+	fputc('\n', out);
+	not_counted(out, &v);
+	free(suites);
+	stat_view_free(&v);
+}
+
+/* A field's value, or dflt when the record or the field is missing. */
+static const char *get(const struct record *rec, const char *key, const char *dflt)
+{
+	const char *v = rec ? record_get(rec, key) : NULL;
+
+	return v ? v : dflt;
+}
+
+/* What the machine has: hello, cpu, pmu and lbr on three lines. */
+static void machine(FILE *out, const struct stream *s)
+{
+	const struct record *hello = stream_find(s, "hello"), *cpu = stream_find(s, "cpu");
+	const struct record *pmu = stream_find(s, "pmu"), *lbr = stream_find(s, "lbr");
+
+	if (hello)
+		fprintf(out, "\n%-10s%s, firmware %s, boot %s\n", "payload",
+			get(hello, "payload", "?"), get(hello, "firmware", "?"),
+			get(hello, "boot", "?"));
+	if (cpu)
+		fprintf(out, "%-10s%s (%s, hypervisor %s)\n", "cpu", get(cpu, "brand", "?"),
+			get(cpu, "signature", "?"), get(cpu, "hypervisor", "?"));
+	if (!pmu)
+		return;
+	if (!strcmp(get(pmu, "present", "0"), "1"))
+		fprintf(out, "%-10sversion %s, %s general, %s fixed counters", "pmu",
+			get(pmu, "version", "?"), get(pmu, "gp", "?"), get(pmu, "fixed", "?"));
+	else
+		fprintf(out, "%-10snone (%s)", "pmu", get(pmu, "reason", "no reason given"));
+	if (lbr)
+		fprintf(out, "; lbr %s", !strcmp(get(lbr, "present", "0"), "1") ? "present" :
+			get(lbr, "reason", "none"));
+	fputc('\n', out);
+}
+
+/* The profile of each sampled run that has samples; verbose: every sample
+ * record too. */
+static void profiles(FILE *out, const struct stream *s, bool verbose)
+{
+	const char **runs;
+	size_t n = profile_runs(s, &runs);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t bad = 0;
+		struct profile *p = profile_from_stream(s, runs[i], stderr, &bad);
+
+		if (p->total) {
+			fputc('\n', out);
+			profile_run_text(out, s, runs[i], p);
+		}
+		profile_free(p);
+	}
+	free(runs);
+	for (size_t i = 0; verbose && i < s->nrecs; i++) {
+		if (strcmp(s->recs[i].type, "sample"))
+			continue;
+		fprintf(out, "%-9s", "sample");
+		report_fields(out, &s->recs[i], NULL);
+		fputc('\n', out);
+	}
+}
+
+/* The checks: the tally, then each failure in full and the skips a line per
+ * reason; the passes are only counted. verbose: every check in full. */
+static void checks(FILE *out, const struct stream *s, bool verbose)
+{
+	const struct field **names = calloc(s->nrecs + 1, sizeof(*names));
+	const struct field **why = calloc(s->nrecs + 1, sizeof(*why));
+	size_t n = 0;
+
+	if (!report_check_tally(out, s, "\nchecks    ")) {
+		free(names);
+		free(why);
+		return;
+	}
+	fputc('\n', out);
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+		size_t r;
+
+		if (strcmp(rec->type, "check"))
+			continue;
+		r = report_check_result(rec);
+		if (r == 1 || r == 3 || verbose) {
+			fputs((const char *const[]){ "  PASS   ", "  FAIL   ", "  SKIP   ",
+						     "  ????   " }[r], out);
+			report_fields(out, rec, (const char *const[]){ "result", NULL });
+			fputc('\n', out);
+		} else if (r == 2 && record_field(rec, "name")) {
+			names[n] = record_field(rec, "name");
+			why[n++] = record_field(rec, "reason");
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct field **group = calloc(n, sizeof(*group));
+		size_t g = 0;
+		bool done = false;
+
+		for (size_t j = 0; j < i && !done; j++)
+			done = same_field(why[j], why[i]);
+		for (size_t j = i; j < n && !done; j++)
+			if (same_field(why[j], why[i]))
+				group[g++] = names[j];
+		if (!done) {
+			int col = fprintf(out, "  skip %zu (%.*s): ", g, why[i] ? (int)why[i]->len : 9,
+					  why[i] ? why[i]->val : "no reason");
+
+			name_list(out, (size_t)col, group, g);
+			fputc('\n', out);
+		}
+		free(group);
+	}
+	free(names);
+	free(why);
+}
+
+/* The record types this view does not show, counted. */
+static void others(FILE *out, const struct stream *s)
+{
+	static const char *const shown[] = { "hello", "config", "cpu", "pmu", "lbr", "debug",
+					     "bench", "counter", "check", "error", "end",
+					     "sample", "sampling", NULL };
+	const char **types = calloc(s->nrecs + 1, sizeof(*types));
+	size_t *counts = calloc(s->nrecs + 1, sizeof(*counts));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		size_t t = 0;
+
+		if (report_listed(s->recs[i].type, shown))
+			continue;
+		while (t < n && strcmp(types[t], s->recs[i].type))
+			t++;
+		types[t] = s->recs[i].type;
+		counts[t]++;
+		n += t == n;
+	}
+	if (n) {
+		fprintf(out, "\n%-10s", "records");
+		for (size_t t = 0; t < n; t++)
+			fprintf(out, "%s%s %zu", t ? ", " : "", types[t], counts[t]);
+		fputs(" (--format records shows them)\n", out);
+	}
+	free(types);
+	free(counts);
+}
+
+void glance_text(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	records_head(out, s, m);
+	machine(out, s);
+	tables(out, s);
+	profiles(out, s, m && m->verbose);
+	others(out, s);
+	checks(out, s, m && m->verbose);
+	records_tail(out, s);
+}
