@@ -35,7 +35,7 @@ static const struct {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *letter(const struct field *src)
+const char *glance_letter(const struct field *src)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sources); i++)
 		if (field_is(src, sources[i].src))
@@ -54,31 +54,24 @@ static bool same_field(const struct field *a, const struct field *b)
 	return a && b ? field_same(a, b) : a == b;
 }
 
-/* A column: an event from one source. */
-struct column {
-	const struct field *event, *src;
-	int width;
-};
-
-static void add_column(struct column *cols, size_t *n, const struct stat_ctr *c)
+static void add_column(struct glance_col *cols, size_t *n, const struct stat_ctr *c)
 {
 	for (size_t i = 0; i < *n; i++)
 		if (same_field(cols[i].event, c->event) && same_field(cols[i].src, c->src))
 			return;
-	cols[*n] = (struct column){ .event = c->event, .src = c->src,
+	cols[*n] = (struct glance_col){ .event = c->event, .src = c->src,
 				    .width = c->event ? (int)c->event->len : 1 };
 	(*n)++;
 }
 
-static bool in_suite(const struct stat_block *b, const char *suite)
+bool glance_in_suite(const struct stat_block *b, const char *suite)
 {
 	const char *s = b->bench ? record_get(b->bench, "suite") : NULL;
 
 	return strcmp(s ? s : "", suite) == 0;
 }
 
-/* A cell: the count per iteration (the bench's iters), its source letter. */
-static void cell(char *buf, size_t len, const struct stat_block *b, const struct column *col)
+void glance_cell(char *buf, size_t len, const struct stat_block *b, const struct glance_col *col)
 {
 	uint64_t iters = 0;
 
@@ -93,41 +86,69 @@ static void cell(char *buf, size_t len, const struct stat_block *b, const struct
 			continue;
 		if (!c->has_value || !b->bench || !record_u64(b->bench, "iters", &iters) ||
 		    !iters) {
-			snprintf(buf, len, "%.*s %s", (int)raw->len, raw->val, letter(c->src));
+			snprintf(buf, len, "%.*s %s", (int)raw->len, raw->val, glance_letter(c->src));
 			return;
 		}
 		per = (double)c->value / (double)iters;
 		if (c->value % iters == 0)
-			snprintf(buf, len, "%" PRIu64 " %s", c->value / iters, letter(c->src));
+			snprintf(buf, len, "%" PRIu64 " %s", c->value / iters, glance_letter(c->src));
 		else
-			snprintf(buf, len, "%.2f %s", per, letter(c->src));
+			snprintf(buf, len, "%.2f %s", per, glance_letter(c->src));
 		return;
 	}
 	snprintf(buf, len, "-");
 }
 
+size_t glance_columns(const struct stat_view *v, const char *suite, struct glance_col *cols)
+{
+	size_t ncols = 0;
+
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const struct stat_block *k = &v->blocks[b];
+
+		for (size_t i = 0; i < k->nctrs && glance_in_suite(k, suite); i++)
+			if (counted(&k->ctrs[i]))
+				add_column(cols, &ncols, &k->ctrs[i]);
+	}
+	return ncols;
+}
+
+size_t glance_suites(const struct stat_view *v, const char **suites)
+{
+	size_t n = 0;
+
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const char *suite = v->blocks[b].bench ? record_get(v->blocks[b].bench, "suite") : NULL;
+		size_t i = 0;
+
+		suite = suite ? suite : "";
+		while (i < n && strcmp(suites[i], suite))
+			i++;
+		if (i == n)
+			suites[n++] = suite;
+	}
+	return n;
+}
+
 static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
 {
-	struct column *cols = calloc(v->nctrs + 1, sizeof(*cols));
-	size_t ncols = 0, nbench = 0;
+	struct glance_col *cols = calloc(v->nctrs + 1, sizeof(*cols));
+	size_t ncols = glance_columns(v, suite, cols), nbench = 0;
 	int name_w = 5;
 	char buf[64];
 
 	for (size_t b = 0; b < v->nblocks; b++) {
 		const struct stat_block *k = &v->blocks[b];
 
-		if (!in_suite(k, suite))
+		if (!glance_in_suite(k, suite))
 			continue;
 		nbench++;
 		if (k->name && (int)k->name->len > name_w)
 			name_w = (int)k->name->len;
-		for (size_t i = 0; i < k->nctrs; i++)
-			if (counted(&k->ctrs[i]))
-				add_column(cols, &ncols, &k->ctrs[i]);
 	}
 	for (size_t b = 0; b < v->nblocks; b++)
-		for (size_t c = 0; c < ncols && in_suite(&v->blocks[b], suite); c++) {
-			cell(buf, sizeof(buf), &v->blocks[b], &cols[c]);
+		for (size_t c = 0; c < ncols && glance_in_suite(&v->blocks[b], suite); c++) {
+			glance_cell(buf, sizeof(buf), &v->blocks[b], &cols[c]);
 			if ((int)strlen(buf) > cols[c].width)
 				cols[c].width = (int)strlen(buf);
 		}
@@ -144,12 +165,12 @@ static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
 	for (size_t b = 0; b < v->nblocks; b++) {
 		const struct stat_block *k = &v->blocks[b];
 
-		if (!in_suite(k, suite))
+		if (!glance_in_suite(k, suite))
 			continue;
 		fprintf(out, "  %-*.*s", name_w, k->name ? (int)k->name->len : 1,
 			k->name ? k->name->val : "?");
 		for (size_t c = 0; c < ncols; c++) {
-			cell(buf, sizeof(buf), k, &cols[c]);
+			glance_cell(buf, sizeof(buf), k, &cols[c]);
 			fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width, buf);
 		}
 		fputc('\n', out);
@@ -172,8 +193,7 @@ static void name_list(FILE *out, size_t col, const struct field *const *names, s
 		fprintf(out, ", … %zu more", n - i);
 }
 
-/* The events no bench counted, a line per reason, each event once. */
-static void not_counted(FILE *out, const struct stat_view *v)
+void glance_not_counted(FILE *out, const struct stat_view *v)
 {
 	const struct field **names = calloc(v->nctrs + 1, sizeof(*names));
 	const struct field **why = calloc(v->nctrs + 1, sizeof(*why));
@@ -247,7 +267,7 @@ static void tables(FILE *out, const struct stream *s)
 {
 	struct stat_view v;
 	const char **suites;
-	size_t nsuites = 0;
+	size_t nsuites;
 
 	stat_view_init(&v, s);
 	if (!v.nblocks) {
@@ -255,16 +275,7 @@ static void tables(FILE *out, const struct stream *s)
 		return;
 	}
 	suites = calloc(v.nblocks, sizeof(*suites));
-	for (size_t b = 0; b < v.nblocks; b++) {
-		const char *suite = v.blocks[b].bench ? record_get(v.blocks[b].bench, "suite") : NULL;
-		size_t i = 0;
-
-		suite = suite ? suite : "";
-		while (i < nsuites && strcmp(suites[i], suite))
-			i++;
-		if (i == nsuites)
-			suites[nsuites++] = suite;
-	}
+	nsuites = glance_suites(&v, suites);
 	if (stat_emulated(s))
 		fputs("\nNote: QEMU TCG emulates this CPU: its timings mean nothing for caches, "
 		      "branch\npredictors or pipelines; icount counts are exact.\n", out);
@@ -272,7 +283,7 @@ static void tables(FILE *out, const struct stream *s)
 	for (size_t i = 0; i < nsuites; i++)
 		suite_table(out, &v, suites[i]);
 	fputc('\n', out);
-	not_counted(out, &v);
+	glance_not_counted(out, &v);
 	free(suites);
 	stat_view_free(&v);
 }
