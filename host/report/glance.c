@@ -13,6 +13,7 @@
 
 #define LINE_W 100	/* a name list is cut here: a glance, not the list */
 #define CELL_GAP 2
+#define NAME_MAX_SHOWN 64	/* a name or value longer than this is cut */
 
 /* A count's source as one letter beside it; the legend says which. */
 static const struct {
@@ -49,6 +50,27 @@ static bool counted(const struct stat_ctr *c)
 	return record_field(c->rec, "value") && c->src && !field_is(c->src, "none");
 }
 
+/* A value as the text report shows it (report_value: bare, or quoted with C
+ * escapes), into buf, cut to fit: no byte a record carries reaches the
+ * terminal unescaped. */
+static const char *shown(char *buf, size_t len, const char *val, size_t n)
+{
+	FILE *m = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (m) {
+		report_value(m, val, n);
+		fclose(m);
+	}
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+static const char *shown_field(char *buf, size_t len, const struct field *f)
+{
+	return f ? shown(buf, len, f->val, f->len) : "?";
+}
+
 static bool same_field(const struct field *a, const struct field *b)
 {
 	return a && b ? field_same(a, b) : a == b;
@@ -56,11 +78,14 @@ static bool same_field(const struct field *a, const struct field *b)
 
 static void add_column(struct glance_col *cols, size_t *n, const struct stat_ctr *c)
 {
+	char name[NAME_MAX_SHOWN];
+
 	for (size_t i = 0; i < *n; i++)
 		if (same_field(cols[i].event, c->event) && same_field(cols[i].src, c->src))
 			return;
 	cols[*n] = (struct glance_col){ .event = c->event, .src = c->src,
-				    .width = c->event ? (int)c->event->len : 1 };
+				    .width = (int)strlen(shown_field(name, sizeof(name),
+								     c->event)) };
 	(*n)++;
 }
 
@@ -86,7 +111,10 @@ void glance_cell(char *buf, size_t len, const struct stat_block *b, const struct
 			continue;
 		if (!c->has_value || !b->bench || !record_u64(b->bench, "iters", &iters) ||
 		    !iters) {
-			snprintf(buf, len, "%.*s %s", (int)raw->len, raw->val, glance_letter(c->src));
+			char val[NAME_MAX_SHOWN];
+
+			snprintf(buf, len, "%s %s", shown(val, sizeof(val), raw->val, raw->len),
+				 glance_letter(c->src));
 			return;
 		}
 		per = (double)c->value / (double)iters;
@@ -135,7 +163,7 @@ static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
 	struct glance_col *cols = calloc(v->nctrs + 1, sizeof(*cols));
 	size_t ncols = glance_columns(v, suite, cols), nbench = 0;
 	int name_w = 5;
-	char buf[64];
+	char buf[NAME_MAX_SHOWN * 2], name[NAME_MAX_SHOWN];
 
 	for (size_t b = 0; b < v->nblocks; b++) {
 		const struct stat_block *k = &v->blocks[b];
@@ -143,8 +171,8 @@ static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
 		if (!glance_in_suite(k, suite))
 			continue;
 		nbench++;
-		if (k->name && (int)k->name->len > name_w)
-			name_w = (int)k->name->len;
+		if ((int)strlen(shown_field(name, sizeof(name), k->name)) > name_w)
+			name_w = (int)strlen(name);
 	}
 	for (size_t b = 0; b < v->nblocks; b++)
 		for (size_t c = 0; c < ncols && glance_in_suite(&v->blocks[b], suite); c++) {
@@ -152,13 +180,13 @@ static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
 			if ((int)strlen(buf) > cols[c].width)
 				cols[c].width = (int)strlen(buf);
 		}
-	fprintf(out, "\nsuite %s: %zu bench%s, counts per iteration\n", suite[0] ? suite : "?",
-		nbench, nbench == 1 ? "" : "es");
+	fprintf(out, "\nsuite %s: %zu bench%s, counts per iteration\n",
+		suite[0] ? shown(name, sizeof(name), suite, strlen(suite)) : "?", nbench,
+		nbench == 1 ? "" : "es");
 	fprintf(out, "  %-*s", name_w, "bench");
 	for (size_t c = 0; c < ncols; c++)
-		fprintf(out, "%*s%*.*s", CELL_GAP, "", cols[c].width,
-			cols[c].event ? (int)cols[c].event->len : 1,
-			cols[c].event ? cols[c].event->val : "?");
+		fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width,
+			shown_field(name, sizeof(name), cols[c].event));
 	if (!ncols)
 		fputs("  (nothing counted)", out);
 	fputc('\n', out);
@@ -167,8 +195,7 @@ static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
 
 		if (!glance_in_suite(k, suite))
 			continue;
-		fprintf(out, "  %-*.*s", name_w, k->name ? (int)k->name->len : 1,
-			k->name ? k->name->val : "?");
+		fprintf(out, "  %-*s", name_w, shown_field(name, sizeof(name), k->name));
 		for (size_t c = 0; c < ncols; c++) {
 			glance_cell(buf, sizeof(buf), k, &cols[c]);
 			fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width, buf);
@@ -181,13 +208,15 @@ static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
 /* names (n of them) on one line from col, cut at LINE_W with "… N more". */
 static void name_list(FILE *out, size_t col, const struct field *const *names, size_t n)
 {
+	char name[NAME_MAX_SHOWN];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (i && col + names[i]->len + 2 > LINE_W)
+		shown_field(name, sizeof(name), names[i]);
+		if (i && col + strlen(name) + 2 > LINE_W)
 			break;
-		fprintf(out, "%s%.*s", i ? ", " : "", (int)names[i]->len, names[i]->val);
-		col += names[i]->len + 2;
+		fprintf(out, "%s%s", i ? ", " : "", name);
+		col += strlen(name) + 2;
 	}
 	if (i < n)
 		fprintf(out, ", … %zu more", n - i);
@@ -195,16 +224,28 @@ static void name_list(FILE *out, size_t col, const struct field *const *names, s
 
 void glance_not_counted(FILE *out, const struct stat_view *v)
 {
+	char name[NAME_MAX_SHOWN];
 	const struct field **names = calloc(v->nctrs + 1, sizeof(*names));
 	const struct field **why = calloc(v->nctrs + 1, sizeof(*why));
-	size_t n = 0;
+	const struct field **done = calloc(v->nctrs + 1, sizeof(*done));
+	size_t n = 0, ndone = 0;
 
+	/* The distinct events are few, the counters maybe millions: each
+	 * counter is looked up in the short lists only. */
+	for (size_t i = 0; i < v->nctrs; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < ndone && !seen; j++)
+			seen = same_field(done[j], v->ctrs[i].event);
+		if (!seen && counted(&v->ctrs[i]))
+			done[ndone++] = v->ctrs[i].event;
+	}
 	for (size_t i = 0; i < v->nctrs; i++) {
 		const struct stat_ctr *c = &v->ctrs[i];
 		bool seen = false;
 
-		for (size_t j = 0; j < v->nctrs && !seen; j++)
-			seen = counted(&v->ctrs[j]) && same_field(v->ctrs[j].event, c->event);
+		for (size_t j = 0; j < ndone && !seen; j++)
+			seen = same_field(done[j], c->event);
 		for (size_t j = 0; j < n && !seen; j++)
 			seen = same_field(names[j], c->event);
 		if (seen || !c->event)
@@ -216,11 +257,11 @@ void glance_not_counted(FILE *out, const struct stat_view *v)
 		const struct field **group = calloc(n, sizeof(*group));
 		size_t g = 0;
 		const char *words = NULL;
-		bool done = false;
+		bool earlier = false;
 
-		for (size_t j = 0; j < i && !done; j++)
-			done = same_field(why[j], why[i]);
-		if (done) {
+		for (size_t j = 0; j < i && !earlier; j++)
+			earlier = same_field(why[j], why[i]);
+		if (earlier) {
 			free(group);
 			continue;
 		}
@@ -229,12 +270,13 @@ void glance_not_counted(FILE *out, const struct stat_view *v)
 				group[g++] = names[j];
 		fputs("not counted: ", out);
 		for (size_t j = 0; j < g; j++)
-			fprintf(out, "%s%.*s", j ? ", " : "", (int)group[j]->len, group[j]->val);
+			fprintf(out, "%s%s", j ? ", " : "",
+				shown_field(name, sizeof(name), group[j]));
 		for (size_t r = 0; why[i] && r < ARRAY_SIZE(reasons); r++)
 			if (field_is(why[i], reasons[r].reason))
 				words = reasons[r].words;
 		if (why[i])
-			fprintf(out, " (%.*s%s%s)", (int)why[i]->len, why[i]->val,
+			fprintf(out, " (%s%s%s)", shown_field(name, sizeof(name), why[i]),
 				words ? ": " : "", words ? words : "");
 		else
 			fputs(" (no reason given)", out);
@@ -243,6 +285,7 @@ void glance_not_counted(FILE *out, const struct stat_view *v)
 	}
 	free(names);
 	free(why);
+	free(done);
 }
 
 static void legend(FILE *out, const struct stat_view *v)
@@ -288,12 +331,23 @@ static void tables(FILE *out, const struct stream *s)
 	stat_view_free(&v);
 }
 
-/* A field's value, or dflt when the record or the field is missing. */
-static const char *get(const struct record *rec, const char *key, const char *dflt)
+/* A field's value as the text report shows it, or dflt when the record or
+ * the field is missing. */
+static void put(FILE *out, const struct record *rec, const char *key, const char *dflt)
 {
-	const char *v = rec ? record_get(rec, key) : NULL;
+	const struct field *f = rec ? record_field(rec, key) : NULL;
 
-	return v ? v : dflt;
+	if (f)
+		report_value(out, f->val, f->len);
+	else
+		fputs(dflt, out);
+}
+
+static bool present(const struct record *rec)
+{
+	const char *v = record_get(rec, "present");
+
+	return v && !strcmp(v, "1");
 }
 
 /* What the machine has: hello, cpu, pmu and lbr on three lines. */
@@ -302,23 +356,46 @@ static void machine(FILE *out, const struct stream *s)
 	const struct record *hello = stream_find(s, "hello"), *cpu = stream_find(s, "cpu");
 	const struct record *pmu = stream_find(s, "pmu"), *lbr = stream_find(s, "lbr");
 
-	if (hello)
-		fprintf(out, "\n%-10s%s, firmware %s, boot %s\n", "payload",
-			get(hello, "payload", "?"), get(hello, "firmware", "?"),
-			get(hello, "boot", "?"));
-	if (cpu)
-		fprintf(out, "%-10s%s (%s, hypervisor %s)\n", "cpu", get(cpu, "brand", "?"),
-			get(cpu, "signature", "?"), get(cpu, "hypervisor", "?"));
+	if (hello) {
+		fprintf(out, "\n%-10s", "payload");
+		put(out, hello, "payload", "?");
+		fputs(", firmware ", out);
+		put(out, hello, "firmware", "?");
+		fputs(", boot ", out);
+		put(out, hello, "boot", "?");
+		fputc('\n', out);
+	}
+	if (cpu) {
+		fprintf(out, "%-10s", "cpu");
+		put(out, cpu, "brand", "?");
+		fputs(" (", out);
+		put(out, cpu, "signature", "?");
+		fputs(", hypervisor ", out);
+		put(out, cpu, "hypervisor", "?");
+		fputs(")\n", out);
+	}
 	if (!pmu)
 		return;
-	if (!strcmp(get(pmu, "present", "0"), "1"))
-		fprintf(out, "%-10sversion %s, %s general, %s fixed counters", "pmu",
-			get(pmu, "version", "?"), get(pmu, "gp", "?"), get(pmu, "fixed", "?"));
-	else
-		fprintf(out, "%-10snone (%s)", "pmu", get(pmu, "reason", "no reason given"));
-	if (lbr)
-		fprintf(out, "; lbr %s", !strcmp(get(lbr, "present", "0"), "1") ? "present" :
-			get(lbr, "reason", "none"));
+	fprintf(out, "%-10s", "pmu");
+	if (present(pmu)) {
+		fputs("version ", out);
+		put(out, pmu, "version", "?");
+		fputs(", ", out);
+		put(out, pmu, "gp", "?");
+		fputs(" general, ", out);
+		put(out, pmu, "fixed", "?");
+		fputs(" fixed counters", out);
+	} else {
+		fputs("none (", out);
+		put(out, pmu, "reason", "no reason given");
+		fputc(')', out);
+	}
+	if (lbr && present(lbr)) {
+		fputs("; lbr present", out);
+	} else if (lbr) {
+		fputs("; lbr ", out);
+		put(out, lbr, "reason", "none");
+	}
 	fputc('\n', out);
 }
 
@@ -353,13 +430,16 @@ static void profiles(FILE *out, const struct stream *s, bool verbose)
  * reason; the passes are only counted. verbose: every check in full. */
 static void checks(FILE *out, const struct stream *s, bool verbose)
 {
+	char name[NAME_MAX_SHOWN];
 	const struct field **names = calloc(s->nrecs + 1, sizeof(*names));
 	const struct field **why = calloc(s->nrecs + 1, sizeof(*why));
-	size_t n = 0;
+	const struct field **reasons_seen = calloc(s->nrecs + 1, sizeof(*reasons_seen));
+	size_t n = 0, nreasons = 0;
 
 	if (!report_check_tally(out, s, "\nchecks    ")) {
 		free(names);
 		free(why);
+		free(reasons_seen);
 		return;
 	}
 	fputc('\n', out);
@@ -380,27 +460,31 @@ static void checks(FILE *out, const struct stream *s, bool verbose)
 			why[n++] = record_field(rec, "reason");
 		}
 	}
+	/* A line per distinct reason (few), each over the skips (many). */
 	for (size_t i = 0; i < n; i++) {
-		const struct field **group = calloc(n, sizeof(*group));
+		bool earlier = false;
 		size_t g = 0;
-		bool done = false;
+		const struct field **group;
+		int col;
 
-		for (size_t j = 0; j < i && !done; j++)
-			done = same_field(why[j], why[i]);
-		for (size_t j = i; j < n && !done; j++)
+		for (size_t j = 0; j < nreasons && !earlier; j++)
+			earlier = same_field(reasons_seen[j], why[i]);
+		if (earlier)
+			continue;
+		reasons_seen[nreasons++] = why[i];
+		group = calloc(n, sizeof(*group));
+		for (size_t j = i; j < n; j++)
 			if (same_field(why[j], why[i]))
 				group[g++] = names[j];
-		if (!done) {
-			int col = fprintf(out, "  skip %zu (%.*s): ", g, why[i] ? (int)why[i]->len : 9,
-					  why[i] ? why[i]->val : "no reason");
-
-			name_list(out, (size_t)col, group, g);
-			fputc('\n', out);
-		}
+		col = fprintf(out, "  skip %zu (%s): ", g, why[i] ?
+			      shown_field(name, sizeof(name), why[i]) : "no reason");
+		name_list(out, (size_t)col, group, g);
+		fputc('\n', out);
 		free(group);
 	}
 	free(names);
 	free(why);
+	free(reasons_seen);
 }
 
 /* The record types this view does not show, counted. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/report/report.h"
+#include "lib/record.h"
 #include "tests/unit/models/streams.h"
 #include "tests/unit/unit.h"
 
@@ -132,11 +133,54 @@ static void test_profile(void)
 	stream_free(s);
 }
 
+/* Bytes a record carries reach the terminal escaped, as report_value shows
+ * them: names, values, reasons and the machine's fields. */
+static void test_hostile(void)
+{
+	static const char *const none[] = { NULL };
+	struct stream *s;
+	struct rec r;
+	char *text;
+
+	rec_begin(&r, "cpu");
+	rec_str(&r, "brand", "\x1b[2J");
+	rec_end(&r);
+	rec_begin(&r, "bench");
+	rec_str(&r, "name", "b\x1b]0;x\x07");
+	rec_str(&r, "suite", "s\x1b");
+	rec_end(&r);
+	rec_begin(&r, "counter");
+	rec_str(&r, "bench", "b\x1b]0;x\x07");
+	rec_str(&r, "event", "e\x1b");
+	rec_str(&r, "src", "icount");
+	rec_str(&r, "value", "1\x1b");
+	rec_end(&r);
+	rec_begin(&r, "counter");
+	rec_str(&r, "bench", "b\x1b]0;x\x07");
+	rec_str(&r, "event", "f\x1b");
+	rec_str(&r, "src", "none");
+	rec_str(&r, "reason", "r\x1b");
+	rec_end(&r);
+	rec_begin(&r, "check");
+	rec_str(&r, "name", "c\x1b");
+	rec_str(&r, "result", "skip");
+	rec_str(&r, "reason", "q\x1b");
+	rec_end(&r);
+	s = stream_of(none);
+	text = print(s, REPORT_TEXT, false);
+	CHECK(strchr(text, 0x1b) == NULL && strchr(text, 0x07) == NULL);
+	CHECK(strstr(text, "\"b\\x1b]0;x\\x07\"") != NULL);
+	CHECK(strstr(text, "not counted: \"f\\x1b\" (\"r\\x1b\")\n") != NULL);
+	free(text);
+	stream_free(s);
+}
+
 int main(void)
 {
 	streams_init();
 	test_tables();
 	test_checks();
 	test_profile();
+	test_hostile();
 	return unit_done("glance");
 }
