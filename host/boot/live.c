@@ -62,6 +62,7 @@ static void enter_section(struct live *lv, const char *name)
 		return;
 	snprintf(lv->section, sizeof(lv->section), "%s", name);
 	lv->sections++;
+	lv->benches = 0;
 	snprintf(phase, sizeof(phase), "section %u: %s", lv->sections, name);
 	live_phase(lv, phase);
 }

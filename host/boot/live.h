@@ -17,7 +17,7 @@ struct live {
 	char phase[96];		/* what is happening, as shown */
 	char section[64];	/* the section whose records arrive */
 	unsigned sections;	/* sections seen so far */
-	unsigned benches;	/* bench records seen so far */
+	unsigned benches;	/* bench records seen in this section */
 	double start;		/* monotonic seconds at live_init */
 	double drawn_at;	/* ... at the latest redraw, < 0 before the first */
 };
