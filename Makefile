@@ -375,7 +375,7 @@ $(UNIT_RUNS): %.run: %
 JOBS ?= $(shell nproc)
 STAGES := $(BUILD)/stages.txt
 test: deps
-	@scripts/deps.sh fuzz
+	@scripts/deps.sh fuzz browser
 	@rm -f $(STAGES)
 	@scripts/stage.sh $(STAGES) build $(MAKE) --no-print-directory -j$(JOBS) \
 		all $(BUILD)/pmulab.img $(UNIT_BINS) fuzz-build

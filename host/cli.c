@@ -46,8 +46,8 @@ const char usage_run[] =
 	"usage: pmulab run [--tcg|--kvm] [--cpu MODEL] [--cpu-flags F] [--icount N]\n"
 	"                  [--set key=value]...\n"
 	"                  [--explain] [--timeout S] [--out DIR] [--keep-esp]\n"
-	"                  [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
-	"                   tap|junit]\n"
+	"                  [--format text|records|perf-stat|csv|json|records-csv|\n"
+	"                   html|ftrace|trace-json|tap|junit] [--verbose]\n"
 	"                  [--efi FILE] [--ovmf-code FILE] [--ovmf-vars FILE] [--qemu BIN]\n"
 	"                  [--reference|--no-reference] [--I1 S,A,L] [--D1 S,A,L]\n"
 	"                  [--LL S,A,L]\n"
@@ -65,7 +65,8 @@ const char usage_run[] =
 	"                    instruction (default 5)\n"
 	"  --set key=value   a payload setting for this run (a key of\n"
 	"                    \\pmulab\\config.txt, see images/config.txt); repeatable,\n"
-	"                    the last one of a key wins\n"
+	"                    the last one of a key wins; checked with the payload's\n"
+	"                    parser before the boot (a bad one exits 2)\n"
 	"  --explain         explain mode (explain=1): every MSR access and code patch\n"
 	"                    narrated, decoded; slows the run (docs/explain.md)\n"
 	"  --timeout S       kill a hung guest after S seconds and mark the run\n"
@@ -75,7 +76,11 @@ const char usage_run[] =
 	"                    runs/latest then points at it); a reused DIR first loses\n"
 	"                    the previous run's files\n"
 	"  --keep-esp        keep esp.img, the 16 MiB boot volume the guest saw\n"
-	"  --format F        report format: text (default), csv, json, records-csv,\n"
+	"  --verbose         the text report lists every check and sample record too\n"
+	"  --format F        report format: text (default: a table per suite, the\n"
+	"                    events nothing counted on one line with the reason, a\n"
+	"                    sampled run's profile), records (every record), perf-stat\n"
+	"                    (a perf stat block per bench), csv, json, records-csv,\n"
 	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
 	"                    point per check) or junit (JUnit XML: a testsuite per\n"
 	"                    section, a testcase per check)\n"
@@ -127,8 +132,8 @@ const char usage_lesson[] =
 
 const char usage_collect[] =
 	"usage: pmulab collect FILE|TTY|- [--baud N] [--timeout S] [--out DIR]\n"
-	"                      [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
-	"                       tap|junit]\n"
+	"                      [--format text|records|perf-stat|csv|json|\n"
+	"                       records-csv|html|ftrace|trace-json|tap|junit]\n"
 	"\n"
 	"Reads the payload's records from a serial device (TTY), a capture file\n"
 	"(FILE) or standard input (-), shows progress live and reports them.\n"
@@ -136,7 +141,10 @@ const char usage_collect[] =
 	"  --baud N          line speed of a TTY (default 115200)\n"
 	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
 	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default), csv, json, records-csv,\n"
+	"  --format F        report format: text (default: a table per suite, the\n"
+	"                    events nothing counted on one line with the reason, a\n"
+	"                    sampled run's profile), records (every record), perf-stat\n"
+	"                    (a perf stat block per bench), csv, json, records-csv,\n"
 	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
 	"                    point per check) or junit (JUnit XML: a testsuite per\n"
 	"                    section, a testcase per check)\n"
@@ -151,8 +159,8 @@ const char usage_collect[] =
 
 const char usage_report[] =
 	"usage: pmulab report [FILE|DIR]\n"
-	"                     [--format text|csv|json|records-csv|html|ftrace|trace-json|\n"
-	"                      tap|junit]\n"
+	"                     [--format text|records|perf-stat|csv|json|\n"
+	"                      records-csv|html|ftrace|trace-json|tap|junit] [--verbose]\n"
 	"       pmulab report FILE|DIR [--sort symbol] [--callgraph[=caller|callee]]\n"
 	"                     [--format folded|perf-script] [--run NAME]\n"
 	"\n"
@@ -161,15 +169,17 @@ const char usage_report[] =
 	"runs/latest, the newest run under runs/. A DIR whose records.txt and\n"
 	"serial.log disagree (records.txt left by an earlier run) is an error.\n"
 	"\n"
-	"  --format F        report format: text (default), csv, json, records-csv,\n"
+	"  --format F        report format: text (default: a table per suite, the\n"
+	"                    events nothing counted on one line with the reason, a\n"
+	"                    sampled run's profile), records (every record), perf-stat\n"
+	"                    (a perf stat block per bench), csv, json, records-csv,\n"
 	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
 	"                    point per check) or junit (JUnit XML: a testsuite per\n"
 	"                    section, a testcase per check)\n"
 	"\n"
-	"The text report shows a perf stat style block per bench; csv prints the\n"
-	"counter records one a line as perf stat -x, does, then bench and source;\n"
-	"records-csv every\n"
-	"record, one row per field; html one self-contained page with the tables\n"
+	"--verbose adds every check and every sample record to the text report.\n"
+	"csv prints the counter records one a line as perf stat -x, does, then\n"
+	"bench and source; records-csv every\n"	"record, one row per field; html one self-contained page with the tables\n"
 	"and, when gnuplot is installed, the plots of pmulab plot inline; ftrace\n"
 	"the function traces as /sys/kernel/tracing/trace shows them (function,\n"
 	"function_graph) and as trace_stat/function0 (function_profile);\n"
@@ -288,8 +298,8 @@ enum report_format cli_format(const char *cmd, const char *val)
 	enum report_format fmt;
 
 	if (report_format_parse(val, &fmt) < 0)
-		cli_usage_error(cmd, "--format '%s': use text, csv, json, records-csv, html, "
-				"ftrace, trace-json, tap or junit",
+		cli_usage_error(cmd, "--format '%s': use text, records, perf-stat, csv, json, "
+				"records-csv, html, ftrace, trace-json, tap or junit",
 				val);
 	return fmt;
 }

@@ -82,6 +82,8 @@ int cmd_report(int argc, char **argv)
 			continue;
 		if ((v = cli_opt(argc, argv, &i, "report", "--format")))
 			fmt = cli_format("report", v);
+		else if (!strcmp(argv[i], "--verbose"))
+			meta.verbose = true;
 		else if (argv[i][0] == '-' && argv[i][1])
 			cli_usage_error("report", "unknown option '%s'", argv[i]);
 		else if (!arg)

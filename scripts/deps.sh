@@ -6,6 +6,8 @@
 #   scripts/deps.sh fuzz     also clang + libFuzzer runtime (make fuzz)
 #   scripts/deps.sh plugin   also QEMU's qemu-plugin.h, fetched once into a cache
 #                            folder (scripts/qemu-plugin-h.sh; make runs it too)
+#   scripts/deps.sh browser  also chromium, which the html report's e2e test
+#                            renders the page in (headless; make test)
 #   scripts/deps.sh lava     also lava-dispatcher, for lava-run (make lava), and
 #                            the telnet and TFTP server a dispatcher recommends
 set -eu
@@ -15,8 +17,9 @@ for group in "$@"; do
 	case "$group" in
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	plugin) plugin=1 ;;
+	browser) pkgs="$pkgs chromium" ;;
 	lava) pkgs="$pkgs lava-dispatcher telnet tftpd-hpa" ;;
-	*) echo "deps.sh: unknown group '$group' (known: fuzz, plugin, lava)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown group '$group' (known: fuzz, plugin, browser, lava)" >&2; exit 2 ;;
 	esac
 done
 

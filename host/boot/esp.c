@@ -218,6 +218,41 @@ void esp_check_set(const char *cmd, const char *s)
 		cli_usage_error(cmd, "--set '%s': a value cannot hold a line break or '#'", s);
 }
 
+struct check_ctx {
+	const char *cmd, *text;
+	unsigned problems;
+};
+
+/* One bad line, named with its text: a --set line's number means nothing to
+ * whoever typed it, its text does. */
+static void config_problem(void *ctx, unsigned line, const char *key, const char *reason,
+			   const char *detail)
+{
+	struct check_ctx *c = ctx;
+	const char *s = c->text;
+	int len;
+
+	for (unsigned n = 1; n < line && s; n++) {
+		s = strchr(s, '\n');
+		s = s ? s + 1 : NULL;
+	}
+	len = s ? (int)strcspn(s, "\n") : 0;
+	fprintf(stderr, "%s: %s: config line %u '%.*s': %s%s%s%s%s\n", pmulab_progname,
+		c->cmd, line, len, s ? s : "", key[0] ? key : "", key[0] ? ": " : "", reason,
+		detail[0] ? ": " : "", detail);
+	c->problems++;
+}
+
+unsigned esp_check_config(const char *cmd, const char *text)
+{
+	struct check_ctx c = { .cmd = cmd, .text = text };
+	struct config cfg;
+
+	config_defaults(&cfg);
+	config_parse(&cfg, text, strlen(text), config_problem, &c);
+	return c.problems;
+}
+
 const char *esp_beside_self(const char *name, char *buf, size_t len)
 {
 	char self[PATH_MAX];

@@ -24,6 +24,10 @@ int esp_extract(const char *img, const char *inner, const char *path, int log_fd
 /* Checks a --set argument: key=value, the key lower-case letters, digits
  * and '_', no line break or '#' in the value; exits with a usage error. */
 void esp_check_set(const char *cmd, const char *s);
+/* Parses text with the payload's own parser (lib/config.c), as the payload
+ * will; says on stderr what each bad line is and what it takes (an enum's
+ * valid values). The number of bad lines. */
+unsigned esp_check_config(const char *cmd, const char *text);
 /* name next to this program (build/pmulab finds build/pmulab.efi and
  * build/esp/), into buf; NULL when it does not fit. */
 const char *esp_beside_self(const char *name, char *buf, size_t len);

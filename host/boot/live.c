@@ -1,5 +1,7 @@
 /* Live progress display. Redraws are rate-limited: a fast stream of records
- * must not cost a terminal write each. */
+ * must not cost a terminal write each. The payload flushes its records after
+ * each part of a section, so the section a check names (section=) is the
+ * one running or just done. */
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,11 +34,61 @@ static void draw(struct live *lv, bool force)
 	if (!lv->tty || (!force && lv->drawn_at >= 0 && t - lv->drawn_at < REDRAW_S))
 		return;
 	lv->drawn_at = t;
-	fprintf(lv->out, "\r[pmulab] %zu record%s", lv->records, lv->records == 1 ? "" : "s");
-	if (lv->records)
-		fprintf(lv->out, " · last: %s", lv->last);
-	fprintf(lv->out, " · %.1f s\033[K", t - lv->start);
+	fprintf(lv->out, "\r[pmulab] %s · %zu record%s · %.1f s\033[K",
+		lv->phase[0] ? lv->phase : "waiting for records", lv->records,
+		lv->records == 1 ? "" : "s", t - lv->start);
 	fflush(lv->out);
+}
+
+void live_phase(struct live *lv, const char *phase)
+{
+	if (!strcmp(lv->phase, phase))
+		return;
+	snprintf(lv->phase, sizeof(lv->phase), "%s", phase);
+	if (lv->tty) {
+		draw(lv, true);
+		return;
+	}
+	fprintf(lv->out, "[pmulab] %.1f s: %s\n", now() - lv->start, phase);
+	fflush(lv->out);
+}
+
+/* A new section: "section k: name". */
+static void enter_section(struct live *lv, const char *name)
+{
+	char phase[sizeof(lv->phase)];
+
+	if (!strcmp(lv->section, name))
+		return;
+	snprintf(lv->section, sizeof(lv->section), "%s", name);
+	lv->sections++;
+	lv->benches = 0;
+	snprintf(phase, sizeof(phase), "section %u: %s", lv->sections, name);
+	live_phase(lv, phase);
+}
+
+static void follow_phase(struct live *lv, const struct record *rec)
+{
+	const char *v;
+
+	if (!strcmp(rec->type, "hello")) {
+		live_phase(lv, "payload hello");
+	} else if (!strcmp(rec->type, "bench")) {
+		char phase[sizeof(lv->phase)];
+
+		lv->benches++;
+		/* Per bench on the status line only: off a terminal a line
+		 * each would be the whole suite again. */
+		if (lv->tty && (v = record_get(rec, "name"))) {
+			snprintf(phase, sizeof(phase), "section %u: %s · bench %u: %s",
+				 lv->sections, lv->section, lv->benches, v);
+			snprintf(lv->phase, sizeof(lv->phase), "%s", phase);
+		}
+	} else if (!strcmp(rec->type, "check") && (v = record_get(rec, "section"))) {
+		enter_section(lv, v);
+	} else if (!strcmp(rec->type, "end")) {
+		live_phase(lv, "end");
+	}
 }
 
 void live_on_record(const struct record *rec, void *ctx)
@@ -44,7 +96,7 @@ void live_on_record(const struct record *rec, void *ctx)
 	struct live *lv = ctx;
 
 	lv->records++;
-	snprintf(lv->last, sizeof(lv->last), "%s", rec->type);
+	follow_phase(lv, rec);
 	if (lv->tty && strcmp(rec->type, "error") == 0) {
 		fprintf(lv->out, "\r\033[K[pmulab] ERROR seq %llu:", (unsigned long long)rec->seq);
 		report_fields(lv->out, rec, NULL);

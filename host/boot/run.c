@@ -39,6 +39,7 @@ struct run_opts {
 	enum report_format fmt;
 	int reference;			/* the TCG reference plugin: -1 under TCG when built, 0 off, 1 on */
 	bool keep_esp;			/* leave esp.img in the run directory */
+	bool verbose;			/* text report: every check and sample */
 	struct reference ref;
 };
 
@@ -115,6 +116,28 @@ static void cache_opt(const char *opt, const char *v, struct cs_geom *g)
 	cli_usage_error("run", "%s '%s': %s", opt, v, why ? why : "not SIZE,ASSOC,LINE");
 }
 
+/* The config the payload will read, parsed here first with the payload's own
+ * parser: a bad value is refused in an instant, not after a whole boot of the
+ * default suite. */
+static void check_settings(const struct run_opts *o)
+{
+	char tmpl_buf[4096], err[4400];
+	const char *tmpl = esp_beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
+	char *text = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o->sets,
+				o->nsets, err, sizeof(err));
+	unsigned problems;
+
+	if (!text) {
+		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
+		exit(EXIT_ERROR);
+	}
+	problems = esp_check_config("run", text);
+	free(text);
+	if (problems)
+		cli_usage_error("run", "%u bad setting%s: nothing booted", problems,
+				problems == 1 ? "" : "s");
+}
+
 /* A payload setting: key=value, the key a config word, one line. */
 static void parse_opts(int argc, char **argv, struct run_opts *o)
 {
@@ -166,6 +189,8 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			o->ovmf_vars = v;
 		} else if ((v = cli_opt(argc, argv, &i, "run", "--qemu"))) {
 			o->qemu = v;
+		} else if (!strcmp(argv[i], "--verbose")) {
+			o->verbose = true;
 		} else if (!strcmp(argv[i], "--keep-esp")) {
 			o->keep_esp = true;
 		} else if (!strcmp(argv[i], "--reference")) {
@@ -182,6 +207,7 @@ static void parse_opts(int argc, char **argv, struct run_opts *o)
 			cli_usage_error("run", "unexpected argument '%s'", argv[i]);
 		}
 	}
+	check_settings(o);
 	if (o->timeout < 0)
 		o->timeout = run_timeout_for(o->sets, o->nsets);
 	if (o->timeout == 0)
@@ -375,6 +401,7 @@ static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 	}
 
 	live_init(&rs.live);
+	live_phase(&rs.live, "starting QEMU");
 	p = parser_new(on_record, &rs);
 	rs.start = now();
 	b->qemu_out_at = lseek(qlog, 0, SEEK_END);
@@ -388,6 +415,9 @@ static int boot_once(const struct qemu_cfg *qc, const char *dir, double timeout,
 		b->stream = parser_finish(p);
 		return -1;
 	}
+	/* Until the payload's hello, the firmware is booting: most of a
+	 * short run under TCG. */
+	live_phase(&rs.live, "firmware booting");
 	b->status = follow(pid, log_fd, p, &rs, timeout, &b->why_killed);
 	live_done(&rs.live);
 	b->stream = parser_finish(p);
@@ -576,6 +606,7 @@ int cmd_run(int argc, char **argv)
 	meta.mode = mode;
 	meta.boot_to_end_s = b.boot_to_end;
 	meta.boot_to_hello_s = b.boot_to_hello;
+	meta.verbose = o.verbose;
 	rc = cli_conclude(b.stream, dir, o.fmt, &meta);
 	return db_feed(dir, ref_failed && rc == EXIT_OK ? EXIT_ERROR : rc);
 }

@@ -14,7 +14,7 @@
 #define EXIT_DIFFER 4
 
 const char usage_compare[] =
-	"usage: pmulab compare A B [--tolerance FILE] [--format text|csv|json|html]\n"
+	"usage: pmulab compare A B [--tolerance FILE] [--format text|csv|json|html] [--all]\n"
 	"\n"
 	"Puts two runs side by side: A and B are run directories or records files\n"
 	"(pmulab run, pmulab linux, an imported stick run). Benches pair by name,\n"
@@ -36,6 +36,7 @@ const char usage_compare[] =
 	"  --tolerance FILE  per-event tolerances (default $PMULAB_TOLERANCES, else\n"
 	"                    tolerances.txt beside this program; host/compare/tolerances.txt)\n"
 	"  --format F        text (default), csv, json or html\n"
+	"  --all             the text lists the n/a rows too (else only counted)\n"
 	"\n"
 	"exit codes:\n"
 	"  0  every paired row agrees\n"
@@ -65,7 +66,9 @@ static void pct(char *buf, size_t len, const struct cmp_row *r)
 		snprintf(buf, len, "%.3f%%", r->pct);
 }
 
-static void text(FILE *out, const struct cmp_result *res, const char *pa, const char *pb)
+/* all: every row; else the n/a ones only counted, with how to list them. */
+static void text(FILE *out, const struct cmp_result *res, const char *pa, const char *pb,
+		 bool all)
 {
 	fprintf(out, "A: %s\nB: %s\n\n", pa, pb);
 	fprintf(out, "%-22s %-26s %14s %-9s %14s %-9s %12s %10s  %s\n", "bench", "event", "A",
@@ -74,6 +77,8 @@ static void text(FILE *out, const struct cmp_result *res, const char *pa, const 
 		const struct cmp_row *r = &res->rows[i];
 		char a[24], b[24], p[24], d[32];
 
+		if (r->verdict == CMP_NA && !all)
+			continue;
 		snprintf(a, sizeof(a), "%lld", (long long)r->a);
 		snprintf(b, sizeof(b), "%lld", (long long)r->b);
 		snprintf(d, sizeof(d), "%+.0f", r->diff);
@@ -94,6 +99,9 @@ static void text(FILE *out, const struct cmp_result *res, const char *pa, const 
 		res->counts[CMP_MATCH], res->counts[CMP_WITHIN], res->counts[CMP_DIFFER],
 		res->counts[CMP_NA]);
 	fprintf(out, "; benches only in A: %zu, only in B: %zu\n", res->only_a, res->only_b);
+	if (res->counts[CMP_NA] && !all)
+		fprintf(out, "%zu n/a row%s not shown: nothing to compare (--all lists them)\n",
+			res->counts[CMP_NA], res->counts[CMP_NA] == 1 ? "" : "s");
 }
 
 static void csv(FILE *out, const struct cmp_result *res)
@@ -298,10 +306,13 @@ int cmd_compare(int argc, char **argv)
 	const struct tol_entry *sh_tol;
 	char perr[4400];
 	int n = 0, code;
+	bool all = false;
 
 	for (int i = 1; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "compare", "--tolerance")))
 			tol = v;
+		else if (!strcmp(argv[i], "--all"))
+			all = true;
 		else if ((v = cli_opt(argc, argv, &i, "compare", "--format")))
 			fmt_name = v;
 		else if (argv[i][0] == '-' && argv[i][1])
@@ -344,7 +355,7 @@ int cmd_compare(int argc, char **argv)
 	for (size_t i = 0; i < nsh; i++)
 		sh_counts[sh[i].verdict]++;
 	if (fmt == CMP_TEXT) {
-		text(stdout, &res, pa, pb);
+		text(stdout, &res, pa, pb, all);
 		if (fa && fb)
 			profile_share_print(stdout, sh, nsh, sh_tol);
 		text_profiles(stdout, args[0], args[1]);

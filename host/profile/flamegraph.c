@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/profile/flamegraph.h"
-#include "host/report/html.h"
+#include "host/report/html_text.h"
 
 #define FRAME_H 16	/* px a level; the rectangle is 1 px less */
 #define FONT_PX 12

@@ -99,6 +99,10 @@ void profile_syms_free(struct profile_sym *rows, size_t n);
 void profile_folded(FILE *out, const struct profile *p);
 /* perf report --stdio's histogram lines: overhead, samples, symbol. */
 void profile_histogram(FILE *out, const struct profile *p);
+/* One run's profile of stream s as perf report prints it: the "# Samples"
+ * header (with its sampling record) and profile_histogram(). */
+void profile_run_text(FILE *out, const struct stream *s, const char *run,
+		      const struct profile *p);
 /* The call tree as indented lines: share of all samples, samples, name
  * (and self samples where some are); caller-based (outermost first, as
  * perf report -G) or callee-based (each sampled function, then its callers,

@@ -29,4 +29,5 @@ int profile_report(FILE *out, const struct stream *s, const struct profile_opts 
 		   const char *path, const char *arg);
 int cmd_flamegraph(int argc, char **argv);
 
+
 #endif

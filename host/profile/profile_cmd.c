@@ -186,28 +186,6 @@ static struct profile *run_profile(const struct stream *s, const char *cmd, cons
 	return NULL;
 }
 
-static void text_header(FILE *out, const struct stream *s, const char *run,
-			const struct profile *p)
-{
-	static const char *const skip[] = { "run", NULL };
-	const struct record *hdr = profile_sampling(s, run);
-	uint64_t sampled;
-
-	fputs("# Samples: ", out);
-	fprintf(out, "%" PRIu64 " of run '%s'\n", p->total, run);
-	if (!hdr) {
-		fputs("# no sampling record for this run: its source, period and losses are "
-		      "unknown\n", out);
-		return;
-	}
-	fputs("# sampling:", out);
-	report_fields(out, hdr, skip);
-	fputc('\n', out);
-	if (record_u64(hdr, "samples", &sampled) && sampled != p->total)
-		fprintf(out, "# the payload took %" PRIu64 " samples; %" PRIu64 " are shown here "
-			"(sample records lost, or unreadable)\n", sampled, p->total);
-}
-
 int profile_report(FILE *out, const struct stream *s, const struct profile_opts *o,
 		   const char *path, const char *arg)
 {
@@ -235,9 +213,7 @@ int profile_report(FILE *out, const struct stream *s, const struct profile_opts 
 			} else {
 				if (i)
 					fputc('\n', out);
-				text_header(out, s, runs[i], p);
-				fputs("#\n", out);
-				profile_histogram(out, p);
+				profile_run_text(out, s, runs[i], p);
 				if (o->callgraph) {
 					fputc('\n', out);
 					profile_callgraph(out, p, o->callee);

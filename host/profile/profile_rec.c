@@ -372,3 +372,33 @@ struct profile *profile_load(const char *path, const char *run, char *err, size_
 			 "perf.script", path);
 	return NULL;
 }
+
+static void text_header(FILE *out, const struct stream *s, const char *run,
+			const struct profile *p)
+{
+	static const char *const skip[] = { "run", NULL };
+	const struct record *hdr = profile_sampling(s, run);
+	uint64_t sampled;
+
+	fputs("# Samples: ", out);
+	fprintf(out, "%" PRIu64 " of run '%s'\n", p->total, run);
+	if (!hdr) {
+		fputs("# no sampling record for this run: its source, period and losses are "
+		      "unknown\n", out);
+		return;
+	}
+	fputs("# sampling:", out);
+	report_fields(out, hdr, skip);
+	fputc('\n', out);
+	if (record_u64(hdr, "samples", &sampled) && sampled != p->total)
+		fprintf(out, "# the payload took %" PRIu64 " samples; %" PRIu64 " are shown here "
+			"(sample records lost, or unreadable)\n", sampled, p->total);
+}
+
+void profile_run_text(FILE *out, const struct stream *s, const char *run,
+		      const struct profile *p)
+{
+	text_header(out, s, run, p);
+	fputs("#\n", out);
+	profile_histogram(out, p);
+}

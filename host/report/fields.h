@@ -16,6 +16,7 @@ struct report_meta {
 	double boot_to_hello_s;	/* QEMU start to the payload's hello: the
 				 * firmware's boot; <= 0 when not measured */
 	const char *out_dir;	/* where the run's files went */
+	bool verbose;		/* text: every check and sample record too */
 };
 
 /* A decoded value as the text report shows it: bare when it is one printable

@@ -1,6 +1,7 @@
 /* The html report: one page, inline CSS and SVG, nothing fetched from
- * anywhere, so it can be mailed or archived as one file. It shows what the
- * text report shows, as tables. Every byte a record carries goes through
+ * anywhere, so it can be mailed or archived as one file. Results lead (the
+ * checks' tally, the suite tables, plots, profile, trace: html_run.c); the
+ * capabilities and configuration come last. Every byte a record carries goes through
  * html_value(): the text report's form of the value, HTML-escaped. */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 #include "host/report/fields.h"
 #include "host/report/html.h"
+#include "host/report/html_run.h"
 #include "host/report/plot.h"
 #include "host/report/stat.h"
 
@@ -35,31 +37,14 @@ static const char css[] =
 	".note{color:#555;font-style:italic}\n"
 	"figure.plot{margin:1em 0}\n"
 	"figure.plot svg{display:block;width:100%;max-width:900px;height:auto}\n"
+	"pre{white-space:pre-wrap;font-size:.9em}\n"
+	"div.flame svg{display:block;width:100%;height:auto}\n"
 	"footer{margin-top:3em;color:#777;font-size:.9em}\n";
 
 /* Capability records: a key/value table each. */
 static const char *const caps[] = { "hello", "config", "cpu", "pmu", "lbr", "debug", NULL };
 /* Types with a place of their own; the rest are listed as other records. */
 static const char *const own[] = { "bench", "counter", "check", "error", "end", NULL };
-
-void html_text(FILE *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-		switch (c) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default:
-			if (c >= 0x20 && c <= 0x7e)
-				fputc(c, out);
-			else
-				fprintf(out, "\\x%02x", c);
-		}
-	}
-}
 
 static void html_str(FILE *out, const char *s)
 {
@@ -73,31 +58,6 @@ static void put_captured(FILE *out, struct memtext *t)
 	fclose(t->f);
 	html_text(out, t->buf, t->len);
 	free(t->buf);
-}
-
-void html_value(FILE *out, const char *val, size_t len)
-{
-	struct memtext t;
-
-	report_value(memtext_open(&t), val, len);
-	put_captured(out, &t);
-}
-
-/* " key=value" for each field not in skip, as the text report. */
-static void put_fields(FILE *out, const struct record *rec, const char *const *skip)
-{
-	const char *sep = "";
-
-	for (size_t i = 0; i < rec->nfields; i++) {
-		const struct field *f = &rec->fields[i];
-		if (report_listed(field_key(f), skip))
-			continue;
-		fputs(sep, out);
-		html_str(out, field_key(f));
-		fputc('=', out);
-		html_value(out, field_val(f), f->len);
-		sep = " ";
-	}
 }
 
 /* ------------------------------------------------------------ summary ---- */
@@ -216,7 +176,7 @@ static void put_summary(FILE *out, const struct stream *s, const struct report_m
 			end = &s->recs[i];
 	fputs("<tr><th>end</th><td class=\"v\">", out);
 	if (end)
-		put_fields(out, end, NULL);
+		html_fields(out, end, NULL);
 	else
 		fputs("none: the stream stops before its end record", out);
 	fputs("</td></tr>\n", out);
@@ -240,7 +200,7 @@ static void put_errors(FILE *out, const struct stream *s)
 		open = true;
 		fprintf(out, "<tr><td class=\"n\">%" PRIu64 "</td><td class=\"v fail\">",
 			rec->seq);
-		put_fields(out, rec, NULL);
+		html_fields(out, rec, NULL);
 		fputs("</td></tr>\n", out);
 	}
 	if (open)
@@ -284,11 +244,16 @@ static void put_caps(FILE *out, const struct stream *s)
 static void put_others(FILE *out, const struct stream *s)
 {
 	bool open = false;
+	size_t folded = 0;
 
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
 		if (report_listed(rec->type, caps) || report_listed(rec->type, own))
 			continue;
+		if (html_collapsed(rec->type)) {
+			folded++;
+			continue;
+		}
 		if (!open)
 			fputs("<h2 id=\"other\">Other records</h2>\n<table>\n"
 			      "<tr><th>seq</th><th>type</th><th>fields</th></tr>\n", out);
@@ -296,11 +261,15 @@ static void put_others(FILE *out, const struct stream *s)
 		fprintf(out, "<tr><td class=\"n\">%" PRIu64 "</td><td>", rec->seq);
 		html_str(out, rec->type);
 		fputs("</td><td class=\"v\">", out);
-		put_fields(out, rec, NULL);
+		html_fields(out, rec, NULL);
 		fputs("</td></tr>\n", out);
 	}
 	if (open)
 		fputs("</table>\n", out);
+	if (folded)
+		fprintf(out, "<p class=\"note\">%zu sample and trace record%s, shown above as "
+			"the profile and the trace, are not listed a row each: pmulab report RUN "
+			"--format records lists them.</p>\n", folded, plural(folded));
 }
 
 /* ------------------------------------------------------------- benches ---- */
@@ -397,7 +366,7 @@ static void put_block(FILE *out, const struct stat_block *b)
 	fputs("</h3>\n", out);
 	if (b->bench) {
 		fputs("<p class=\"fields\">", out);
-		put_fields(out, b->bench, NULL);
+		html_fields(out, b->bench, NULL);
 		fputs("</p>\n", out);
 	}
 	if (!b->nctrs) {
@@ -539,39 +508,6 @@ static void put_plots(FILE *out, const struct stream *s)
 	remove_plots(dir, files);
 }
 
-/* -------------------------------------------------------------- checks ---- */
-
-static void check_row(FILE *out, const struct record *rec)
-{
-	static const char *const tags[] = { "PASS", "FAIL", "SKIP", "????" };
-	static const char *const cls[] = { "pass", "fail", "skip", "unknown" };
-	static const char *const in_tag[] = { "result", "name", NULL };
-	const struct field *name = record_field(rec, "name");
-	size_t r = report_check_result(rec);
-
-	fprintf(out, "<tr><td class=\"%s\">%s</td><td class=\"v\">", cls[r], tags[r]);
-	if (name)
-		html_value(out, field_val(name), name->len);
-	else
-		fputc('?', out);
-	fputs("</td><td class=\"v\">", out);
-	/* An unknown result stays in the details: the tag does not say it. */
-	put_fields(out, rec, r < 3 ? in_tag : in_tag + 1);
-	fputs("</td></tr>\n", out);
-}
-
-static void put_checks(FILE *out, const struct stream *s)
-{
-	if (!report_check_tally(out, s, "<h2 id=\"checks\">Checks</h2>\n<p>"))
-		return;
-	fputs("</p>\n<table class=\"checks\">\n"
-	      "<tr><th>result</th><th>name</th><th>details</th></tr>\n", out);
-	for (size_t i = 0; i < s->nrecs; i++)
-		if (strcmp(s->recs[i].type, "check") == 0)
-			check_row(out, &s->recs[i]);
-	fputs("</table>\n", out);
-}
-
 void html_report(FILE *out, const struct stream *s, const struct report_meta *meta)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -583,12 +519,18 @@ void html_report(FILE *out, const struct stream *s, const struct report_meta *me
 	}
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
 		"<h1>pmulab report</h1>\n", css);
+	/* Results first: what a reader came for; how the machine and the
+	 * payload were set up last. */
 	put_summary(out, s, meta);
+	html_failures(out, s);
 	put_errors(out, s);
-	put_caps(out, s);
-	put_benches(out, s);
+	html_results(out, s);
 	put_plots(out, s);
-	put_checks(out, s);
+	html_profile(out, s);
+	html_trace(out, s);
+	html_checks(out, s);
+	put_benches(out, s);
+	put_caps(out, s);
 	put_others(out, s);
 	fputs("<footer>pmulab " PMULAB_VERSION "</footer>\n</body>\n</html>\n", out);
 }

@@ -224,9 +224,8 @@ void records_counted(FILE *out, const struct stream *s, const struct report_meta
 	fprintf(out, "\n" LABEL "%s\n", "result", verdicts[stream_exit_code(s)]);
 }
 
-void records_text(FILE *out, const struct stream *s, const struct report_meta *m)
+void records_head(FILE *out, const struct stream *s, const struct report_meta *m)
 {
-	const struct record *end = NULL;
 	bool errors = false;
 
 	text_meta(out, m);
@@ -234,8 +233,7 @@ void records_text(FILE *out, const struct stream *s, const struct report_meta *m
 
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
-		if (strcmp(rec->type, "end") == 0)
-			end = rec;
+
 		if (strcmp(rec->type, "error") != 0)
 			continue;
 		text_section(out, &errors);
@@ -243,16 +241,37 @@ void records_text(FILE *out, const struct stream *s, const struct report_meta *m
 		report_fields(out, rec, NULL);
 		fputc('\n', out);
 	}
-	text_records(out, s);
-	stat_text(out, s);
-	text_checks(out, s);
+}
 
+void records_tail(FILE *out, const struct stream *s)
+{
+	const struct record *end = NULL;
+
+	for (size_t i = 0; i < s->nrecs; i++)
+		if (strcmp(s->recs[i].type, "end") == 0)
+			end = &s->recs[i];
 	fprintf(out, "\n" FIELDS_LABEL, "end");
 	if (end)
 		report_fields(out, end, NULL);
 	else
 		fputs(" none: the stream stops before its end record", out);
 	fprintf(out, "\n" LABEL "%s\n", "result", verdicts[stream_exit_code(s)]);
+}
+
+void records_text(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	records_head(out, s, m);
+	text_records(out, s);
+	stat_text(out, s);
+	text_checks(out, s);
+	records_tail(out, s);
+}
+
+void records_perf_stat(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	records_head(out, s, m);
+	stat_text(out, s);
+	records_tail(out, s);
 }
 
 /* A row a field: millions of rows for a big capture, so the seq is formatted

@@ -7,13 +7,21 @@
 #include "host/report/fields.h"
 #include "host/stream/parse.h"
 
-/* The stream, the errors, the records by type (hello first), the bench
- * blocks of stat_text(), the checks, the end record and the verdict. */
+/* --format records: the stream, the errors, the records by type (hello
+ * first), the bench blocks of stat_text(), every check, the end record and
+ * the verdict. */
 void records_text(FILE *out, const struct stream *s, const struct report_meta *m);
 /* What is known of a stream whose records were counted, not kept
  * (parser_keep_max): the stream's lines of records_text(), the count, the
  * end record's seq and status, the verdict. */
 void records_counted(FILE *out, const struct stream *s, const struct report_meta *m);
+/* --format perf-stat: the stream, the errors, stat_text()'s blocks, the end. */
+void records_perf_stat(FILE *out, const struct stream *s, const struct report_meta *m);
+/* What every text view opens with: where the stream came from, its verdict
+ * (records, lost, rejected) and its error records. */
+void records_head(FILE *out, const struct stream *s, const struct report_meta *m);
+/* What every text view ends with: the end record and the result. */
+void records_tail(FILE *out, const struct stream *s);
 /* "seq,type,key,value", then one row per field (a record without fields:
  * one row with key and value empty); CRLF line ends. */
 void records_csv(FILE *out, const struct stream *s);

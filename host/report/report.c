@@ -1,9 +1,10 @@
-/* The report formats by name, each rendered by its own file: text,
- * records-csv and json (records.c), csv (stat.c: perf stat -x,), html
+/* The report formats by name, each rendered by its own file: text
+ * (glance.c), records, perf-stat, records-csv and json (records.c), csv (stat.c: perf stat -x,), html
  * (html.c), ftrace and trace-json (ftrace.c, trace_json.c), tap and junit
  * (tap.c, junit.c). */
 #include <string.h>
 #include "host/report/ci.h"
+#include "host/report/glance.h"
 #include "host/report/html.h"
 #include "host/report/records.h"
 #include "host/report/report.h"
@@ -20,6 +21,8 @@ static const char *const format_names[] = {
 	[REPORT_TRACE_JSON] = "trace-json",
 	[REPORT_TAP] = "tap",
 	[REPORT_JUNIT] = "junit",
+	[REPORT_RECORDS] = "records",
+	[REPORT_PERF_STAT] = "perf-stat",
 };
 
 int report_format_parse(const char *name, enum report_format *out)
@@ -38,7 +41,13 @@ void report_print(FILE *out, const struct stream *s, enum report_format fmt,
 {
 	switch (fmt) {
 	case REPORT_TEXT:
+		glance_text(out, s, meta);
+		break;
+	case REPORT_RECORDS:
 		records_text(out, s, meta);
+		break;
+	case REPORT_PERF_STAT:
+		records_perf_stat(out, s, meta);
 		break;
 	case REPORT_RECORDS_CSV:
 		records_csv(out, s);

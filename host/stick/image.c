@@ -46,23 +46,12 @@ struct image_opts {
 	int nsets;
 };
 
-static void config_problem(void *ctx, unsigned line, const char *key, const char *reason,
-			   const char *detail)
-{
-	unsigned *n = ctx;
-
-	fprintf(stderr, "%s: image: config line %u: %s%s%s%s%s\n", pmulab_progname, line,
-		key[0] ? key : "", key[0] ? ": " : "", reason, detail[0] ? ": " : "", detail);
-	(*n)++;
-}
-
 /* The settings the stick will carry, checked: NULL after saying why. */
 static char *image_config(const struct image_opts *o)
 {
 	char tmpl_buf[4096], err[4400];
 	const char *tmpl = o->config;
-	struct config cfg;
-	unsigned problems = 0;
+	unsigned problems;
 	char *text;
 
 	if (!tmpl)
@@ -77,8 +66,7 @@ static char *image_config(const struct image_opts *o)
 		fprintf(stderr, "%s: image: %s: no image made\n", pmulab_progname, err);
 		return NULL;
 	}
-	config_defaults(&cfg);
-	config_parse(&cfg, text, strlen(text), config_problem, &problems);
+	problems = esp_check_config("image", text);
 	if (problems) {
 		fprintf(stderr, "%s: image: %u bad line%s in %s%s: no image made\n",
 			pmulab_progname, problems, problems == 1 ? "" : "s", tmpl,

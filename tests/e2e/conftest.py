@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import zlib
 from pathlib import Path
 
@@ -166,6 +167,36 @@ def boot(shared_run):
             args += ["--set", s]
         # A lesson's stdout is its transcript; a run's is the json report.
         return shared_run(args, timeout + STUCK_S, report=lesson is None, fresh=fresh)
+
+    return run
+
+
+# A setting refused before the boot costs one parse of config.txt: far under
+# this even on a busy machine, where a boot takes tens of seconds.
+REFUSE_S = 1.0
+
+
+@pytest.fixture
+def refused(pmulab, tmp_path):
+    """refused(*settings): a `pmulab run` with those --set lines, which must
+    exit 2 at once without starting QEMU (its --qemu would leave a mark);
+    the CompletedProcess."""
+
+    def run(*settings):
+        mark = tmp_path / "qemu-started"
+        qemu = tmp_path / "qemu"
+        qemu.write_text(f"#!/bin/sh\ntouch {mark}\n")
+        qemu.chmod(0o755)
+        args = [str(pmulab), "run", "--tcg", "--qemu", str(qemu), "--out", str(tmp_path / "run")]
+        for s in settings:
+            args += ["--set", s]
+        t0 = time.monotonic()
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        took = time.monotonic() - t0
+        assert proc.returncode == 2, proc.stderr
+        assert took < REFUSE_S and not mark.exists(), (took, proc.stderr)
+        assert "nothing booted" in proc.stderr
+        return proc
 
     return run
 

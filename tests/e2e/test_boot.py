@@ -1,9 +1,13 @@
 """Boots under QEMU TCG: the spine's promises, record by record."""
+import os
+import pty
+import re
+import shlex
 import subprocess
 
 import pytest
 
-from conftest import records_in
+from conftest import RUN_TIMEOUT_S, STUCK_S, records_in
 
 
 def check_stream(run):
@@ -81,22 +85,94 @@ def test_boot_reports_capabilities(boot, cpu, vendor, pmu_vendor, reason):
     assert not run.all("error")
 
 
-def test_bad_config_key_and_value(boot):
-    run = boot("bogus_key=1", "exit_wait=soon")
-    check_stream(run)
-    config = (run.dir / "esp" / "pmulab" / "config.txt").read_text().splitlines()
-    errors = run.all("error")
+def test_bad_config_key_and_value(pmulab, tmp_path):
+    """pmulab refuses such a config before the boot (test_bad_settings_...);
+    a stick written by other means gets one. The payload reports each bad
+    line by number, keeps the setting's default and ends with status=error."""
+    out = tmp_path / "run"
+    first = subprocess.run([str(pmulab), "run", "--tcg", "--set", "suite=none", "--keep-esp",
+                            "--out", str(out)], capture_output=True, text=True,
+                           timeout=RUN_TIMEOUT_S + STUCK_S)
+    assert first.returncode == 0, first.stderr
+    text = (out / "esp" / "pmulab" / "config.txt").read_text()
+    assert "\nexit_wait=30\n" in text
+    text = text.replace("\nexit_wait=30\n", "\nexit_wait=soon\n") + "bogus_key=1\n"
+    bad = tmp_path / "config.txt"
+    bad.write_text(text)
+    env = {**os.environ, "MTOOLS_SKIP_CHECK": "1"}
+    subprocess.run(["mcopy", "-o", "-i", str(out / "esp.img"), str(bad),
+                    "::/pmulab/config.txt"], check=True, env=env)
+    (out / "serial.log").write_bytes(b"")
+    qemu = subprocess.run(shlex.split((out / "cmdline.txt").read_text()), capture_output=True,
+                          timeout=RUN_TIMEOUT_S + STUCK_S)
+    assert qemu.returncode == (2 << 1) | 1, qemu.stderr     # status=error
+    records = records_in((out / "serial.log").read_bytes())
+    config = text.splitlines()
+    errors = [r["fields"] for r in records if r["type"] == "error"]
     assert [e["reason"] for e in errors] == ["bad-value", "unknown-key"]
     bad_value, unknown = errors
     assert unknown["kind"] == "config" and unknown["key"] == "bogus_key"
     assert config[int(unknown["line"]) - 1] == "bogus_key=1"
     assert bad_value["key"] == "exit_wait" and bad_value["detail"] == "expected 0..3600"
     assert config[int(bad_value["line"]) - 1] == "exit_wait=soon"
-    # The run went on with the default for the bad setting, and says it failed.
-    assert run.first("config")["exit_wait"] == "30"
-    assert run.first("cpu")["vendor"] == "GenuineIntel"
-    assert run.first("end")["status"] == "error"
-    assert run.rc == 1
+    # The run went on with the default for the bad setting.
+    first_of = {r["type"]: r["fields"] for r in reversed(records)}
+    assert first_of["config"]["exit_wait"] == "30"
+    assert first_of["cpu"]["vendor"] == "GenuineIntel"
+    assert first_of["end"]["status"] == "error"
+
+
+PHASES = ["starting QEMU", "firmware booting", "payload hello", "section 1: caps",
+          "section 2: selftest", "section 3: ftrace-init", "section 4: pmu-check",
+          "section 5: lbr-check", "end"]
+
+
+def test_progress_off_a_terminal_is_a_line_per_phase(boot):
+    run = boot("suite=pmu-check")
+    assert run.rc == 0, run.stderr
+    lines = [m.groups() for m in re.finditer(r"^\[pmulab\] ([0-9.]+) s: (.*)$", run.stderr,
+                                              re.M)]
+    assert [phase for _, phase in lines] == PHASES
+    times = [float(t) for t, _ in lines]
+    assert times == sorted(times)
+
+
+def test_progress_on_a_terminal_redraws_one_line(pmulab, tmp_path):
+    """stderr a terminal: the phases on one status line, rewritten with \\r."""
+    main, sub = pty.openpty()
+    proc = subprocess.Popen([str(pmulab), "run", "--tcg", "--set", "suite=pmu-check",
+                             "--out", str(tmp_path / "run")], stdout=subprocess.DEVNULL,
+                            stderr=sub, stdin=subprocess.DEVNULL)
+    os.close(sub)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:         # EIO: the last writer has gone
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait(timeout=RUN_TIMEOUT_S + STUCK_S) == 0
+    os.close(main)
+    text = shown.decode()
+    drawn = [d.split(" · ")[0].removeprefix("[pmulab] ")
+             for d in re.findall(r"\r(\[pmulab\] [^\r\n]*?)\x1b\[K", text)]
+    assert [p for i, p in enumerate(drawn) if i == 0 or drawn[i - 1] != p] == PHASES
+    assert not re.search(r"^\[pmulab\] [0-9.]+ s: ", text, re.M)
+
+
+def test_bad_settings_are_refused_before_the_boot(refused):
+    proc = refused("bogus_key=1", "exit_wait=soon")
+    assert "'exit_wait=soon': exit_wait: bad-value: expected 0..3600" in proc.stderr
+    assert "'bogus_key=1': bogus_key: unknown-key" in proc.stderr
+    assert "2 bad settings: nothing booted" in proc.stderr
+
+
+def test_a_misspelt_suite_names_the_suites(refused):
+    proc = refused("suite=quik")
+    assert ("'suite=quik': suite: bad-value: expected none or a comma-separated list of "
+            "pmu-check|quick|full|ftrace|probes|sample") in proc.stderr
 
 
 @pytest.mark.parametrize("fault,vector,name", [

@@ -165,7 +165,6 @@ def test_pmi_without_a_pmu_says_why(boot):
     assert run.first("end")["status"] == "ok"
 
 
-def test_bad_period_is_a_config_error(boot):
-    run = boot("suite=none", "sample_period=10")
-    err = run.first("error", kind="config", key="sample_period")
-    assert err["reason"] == "bad-value" and err["detail"] == "expected 1000..2147483647"
+def test_bad_period_is_refused_before_the_boot(refused):
+    proc = refused("suite=none", "sample_period=10")
+    assert "sample_period: bad-value: expected 1000..2147483647" in proc.stderr

@@ -139,10 +139,10 @@ static void test_hostile(void)
 	CHECK(strstr(page, "<tr><td class=\"fail\">FAIL</td><td class=\"v\">"
 			   "&quot;\\&quot;&gt;&lt;script&gt;&quot;</td><td class=\"v\">"
 			   "detail=&quot;\\x0d\\x0a&amp;amp;&quot;</td></tr>\n"));
-	CHECK(strstr(page, "<h2 id=\"other\">Other records</h2>\n<table>\n"
-			   "<tr><th>seq</th><th>type</th><th>fields</th></tr>\n<tr><td class=\"n\">"));
-	CHECK(strstr(page, "</td><td>sample</td><td class=\"v\">sym=&lt;main+0x1&gt;</td>"
-			   "</tr>\n</table>\n"));
+	/* A sample record is the profile's, not a row of its own. */
+	CHECK(strstr(page, "<h2 id=\"other\">") == NULL);
+	CHECK(strstr(page, "<p class=\"note\">1 sample and trace record, shown above as the "
+			   "profile and the trace, are not listed a row each"));
 	free(page);
 	stream_free(s);
 }
@@ -349,6 +349,47 @@ static void test_format(void)
 	CHECK(report_format_parse("HTML", &fmt) < 0);
 }
 
+/* Results lead: the tally and failures, the suite tables, the profile of a
+ * sampled run with its flame graph inline; capabilities last; the samples
+ * counted, not listed a row each. */
+static void test_order(void)
+{
+	static const char *const bodies[] = {
+		"hello format=1 payload=0.1.0 firmware=EDK_II boot=qemu",
+		"cpu vendor=GenuineIntel hypervisor=TCGTCGTCGTCG",
+		"bench name=loop suite=quick reps=3 iters=10",
+		"counter bench=loop event=instructions src=icount value=20",
+		"counter bench=loop event=cycles src=none reason=no-arch-pmu",
+		"sampling run=spin src=timer period=1000 unit=tsc-ticks samples=2",
+		"sample run=spin src=timer idx=0 rip=0x1 sym=hot+0x1 stack=main+0x5",
+		"sample run=spin src=timer idx=1 rip=0x2 sym=cold+0x2 stack=main+0x9",
+		"check name=a result=fail section=benches value=1 expect=2",
+		"end count=9 status=error",
+		NULL,
+	};
+	struct stream *s = stream_of(bodies);
+	char *page = page_of(s, NULL);
+	const char *tally = strstr(page, "<p class=\"tally\">"),
+		   *results = strstr(page, "<h2 id=\"results\">"),
+		   *profile = strstr(page, "<h2 id=\"profile\">"),
+		   *checks = strstr(page, "<h2 id=\"checks\">"),
+		   *caps = strstr(page, "<h2 id=\"capabilities\">");
+
+	CHECK(tally && results && profile && checks && caps);
+	CHECK(tally < results && results < profile && profile < checks && checks < caps);
+	/* The failure under the tally, before any table of results. */
+	CHECK(strstr(tally, "<td class=\"fail\">FAIL</td>") < results);
+	CHECK(strstr(page, "<tr><td>loop</td><td class=\"n\">2 i</td></tr>\n"));
+	CHECK(strstr(page, "not counted: cycles (no-arch-pmu: "));
+	CHECK(strstr(page, "# Samples: 2 of run &#39;spin&#39;\n"));
+	CHECK(strstr(profile, "<div class=\"flame\">\n<svg") != NULL);
+	CHECK(strstr(page, "<?xml") == NULL);
+	CHECK(strstr(page, "<td>sample</td>") == NULL);
+	CHECK(strstr(page, "<p class=\"note\">2 sample and trace records, shown above"));
+	free(page);
+	stream_free(s);
+}
+
 int main(void)
 {
 	streams_init();
@@ -359,5 +400,6 @@ int main(void)
 	test_no_benches();
 	test_plots();
 	test_format();
+	test_order();
 	return unit_done("html");
 }

@@ -342,6 +342,8 @@ static void test_report(void)
 	CHECK(report_format_parse("csv", &fmt) == 0 && fmt == REPORT_CSV);
 	CHECK(report_format_parse("records-csv", &fmt) == 0 && fmt == REPORT_RECORDS_CSV);
 	CHECK(report_format_parse("perf", &fmt) < 0);
+	CHECK(report_format_parse("perf-stat", &fmt) == 0 && fmt == REPORT_PERF_STAT);
+	CHECK(report_format_parse("records", &fmt) == 0 && fmt == REPORT_RECORDS);
 
 	s = stream_of(plain);
 	buf = render(stat_text, s);
@@ -354,7 +356,7 @@ static void test_report(void)
 
 	s = stream_of(counters);
 	f = open_memstream(&buf, &len);
-	report_print(f, s, REPORT_TEXT, NULL);
+	report_print(f, s, REPORT_PERF_STAT, NULL);
 	fclose(f);
 	/* The tables come before the end record's line: the verdict stays last. */
 	CHECK(len > 0 && strstr(buf, "\n\n Performance counter stats "

@@ -1,0 +1,530 @@
+/* The default text report, read at a glance (docs/host.md): a table per
+ * suite, a row per bench and a column per counted event with each cell's
+ * source marked, the events nothing counted folded into one line saying
+ * why, the checks tallied with only the failures and skips named, and a
+ * sampled run's profile. Every record stays in --format records. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host/profile/profile.h"
+#include "host/report/glance.h"
+#include "host/report/records.h"
+#include "host/report/stat.h"
+
+#define LINE_W 100	/* a name list is cut here: a glance, not the list */
+#define CELL_GAP 2
+#define NAME_MAX_SHOWN 64	/* a name or value longer than this is cut */
+
+/* A count's source as one letter beside it; the legend says which. */
+static const struct {
+	const char *src, *letter;
+} sources[] = {
+	{ "pmu", "p" }, { "icount", "i" }, { "model", "m" }, { "perf", "f" },
+	{ "valgrind", "v" },
+};
+
+/* Why the payload could not count an event (counter reason=), in words. */
+static const struct {
+	const char *reason, *words;
+} reasons[] = {
+	{ "no-arch-pmu", "this CPU has no architectural PMU (CPUID.0AH)" },
+	{ "no-counters", "the PMU has no counters" },
+	{ "no-counter-for-event", "no counter left that can count it" },
+	{ "needs-fixed-counter-2", "only fixed counter 2 counts it, and there is none" },
+	{ "unknown-event", "no encoding of it for this CPU" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *glance_letter(const struct field *src)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sources); i++)
+		if (field_is(src, sources[i].src))
+			return sources[i].letter;
+	return "?";
+}
+
+/* Has a value from a source that measured it (not src=none). */
+static bool counted(const struct stat_ctr *c)
+{
+	return record_field(c->rec, "value") && c->src && !field_is(c->src, "none");
+}
+
+/* A value as the text report shows it (report_value: bare, or quoted with C
+ * escapes), into buf, cut to fit: no byte a record carries reaches the
+ * terminal unescaped. */
+static const char *shown(char *buf, size_t len, const char *val, size_t n)
+{
+	FILE *m = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (m) {
+		report_value(m, val, n);
+		fclose(m);
+	}
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+static const char *shown_field(char *buf, size_t len, const struct field *f)
+{
+	return f ? shown(buf, len, field_val(f), f->len) : "?";
+}
+
+static bool same_field(const struct field *a, const struct field *b)
+{
+	return a && b ? field_same(a, b) : a == b;
+}
+
+static void add_column(struct glance_col *cols, size_t *n, const struct stat_ctr *c)
+{
+	char name[NAME_MAX_SHOWN];
+
+	for (size_t i = 0; i < *n; i++)
+		if (same_field(cols[i].event, c->event) && same_field(cols[i].src, c->src))
+			return;
+	cols[*n] = (struct glance_col){ .event = c->event, .src = c->src,
+				    .width = (int)strlen(shown_field(name, sizeof(name),
+								     c->event)) };
+	(*n)++;
+}
+
+bool glance_in_suite(const struct stat_block *b, const char *suite)
+{
+	const char *s = b->bench ? record_get(b->bench, "suite") : NULL;
+
+	return strcmp(s ? s : "", suite) == 0;
+}
+
+void glance_cell(char *buf, size_t len, const struct stat_block *b, const struct glance_col *col)
+{
+	uint64_t iters = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < b->nctrs; i++) {
+		const struct stat_ctr *c = &b->ctrs[i];
+		const struct field *raw = record_field(c->rec, "value");
+		double per;
+
+		if (!counted(c) || !same_field(c->event, col->event) ||
+		    !same_field(c->src, col->src))
+			continue;
+		if (!c->has_value || !b->bench || !record_u64(b->bench, "iters", &iters) ||
+		    !iters) {
+			char val[NAME_MAX_SHOWN];
+
+			snprintf(buf, len, "%s %s", shown(val, sizeof(val), field_val(raw), raw->len),
+				 glance_letter(c->src));
+			return;
+		}
+		per = (double)c->value / (double)iters;
+		if (c->value % iters == 0)
+			snprintf(buf, len, "%" PRIu64 " %s", c->value / iters, glance_letter(c->src));
+		else
+			snprintf(buf, len, "%.2f %s", per, glance_letter(c->src));
+		return;
+	}
+	snprintf(buf, len, "-");
+}
+
+size_t glance_columns(const struct stat_view *v, const char *suite, struct glance_col *cols)
+{
+	size_t ncols = 0;
+
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const struct stat_block *k = &v->blocks[b];
+
+		for (size_t i = 0; i < k->nctrs && glance_in_suite(k, suite); i++)
+			if (counted(&k->ctrs[i]))
+				add_column(cols, &ncols, &k->ctrs[i]);
+	}
+	return ncols;
+}
+
+size_t glance_suites(const struct stat_view *v, const char **suites)
+{
+	size_t n = 0;
+
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const char *suite = v->blocks[b].bench ? record_get(v->blocks[b].bench, "suite") : NULL;
+		size_t i = 0;
+
+		suite = suite ? suite : "";
+		while (i < n && strcmp(suites[i], suite))
+			i++;
+		if (i == n)
+			suites[n++] = suite;
+	}
+	return n;
+}
+
+static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
+{
+	struct glance_col *cols = calloc(v->nctrs + 1, sizeof(*cols));
+	size_t ncols = glance_columns(v, suite, cols), nbench = 0;
+	int name_w = 5;
+	char buf[NAME_MAX_SHOWN * 2], name[NAME_MAX_SHOWN];
+
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const struct stat_block *k = &v->blocks[b];
+
+		if (!glance_in_suite(k, suite))
+			continue;
+		nbench++;
+		if ((int)strlen(shown_field(name, sizeof(name), k->name)) > name_w)
+			name_w = (int)strlen(name);
+	}
+	for (size_t b = 0; b < v->nblocks; b++)
+		for (size_t c = 0; c < ncols && glance_in_suite(&v->blocks[b], suite); c++) {
+			glance_cell(buf, sizeof(buf), &v->blocks[b], &cols[c]);
+			if ((int)strlen(buf) > cols[c].width)
+				cols[c].width = (int)strlen(buf);
+		}
+	fprintf(out, "\nsuite %s: %zu bench%s, counts per iteration\n",
+		suite[0] ? shown(name, sizeof(name), suite, strlen(suite)) : "?", nbench,
+		nbench == 1 ? "" : "es");
+	fprintf(out, "  %-*s", name_w, "bench");
+	for (size_t c = 0; c < ncols; c++)
+		fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width,
+			shown_field(name, sizeof(name), cols[c].event));
+	if (!ncols)
+		fputs("  (nothing counted)", out);
+	fputc('\n', out);
+	for (size_t b = 0; b < v->nblocks; b++) {
+		const struct stat_block *k = &v->blocks[b];
+
+		if (!glance_in_suite(k, suite))
+			continue;
+		fprintf(out, "  %-*s", name_w, shown_field(name, sizeof(name), k->name));
+		for (size_t c = 0; c < ncols; c++) {
+			glance_cell(buf, sizeof(buf), k, &cols[c]);
+			fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width, buf);
+		}
+		fputc('\n', out);
+	}
+	free(cols);
+}
+
+/* names (n of them) on one line from col, cut at LINE_W with "… N more". */
+static void name_list(FILE *out, size_t col, const struct field *const *names, size_t n)
+{
+	char name[NAME_MAX_SHOWN];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		shown_field(name, sizeof(name), names[i]);
+		if (i && col + strlen(name) + 2 > LINE_W)
+			break;
+		fprintf(out, "%s%s", i ? ", " : "", name);
+		col += strlen(name) + 2;
+	}
+	if (i < n)
+		fprintf(out, ", … %zu more", n - i);
+}
+
+void glance_not_counted(FILE *out, const struct stat_view *v)
+{
+	char name[NAME_MAX_SHOWN];
+	const struct field **names = calloc(v->nctrs + 1, sizeof(*names));
+	const struct field **why = calloc(v->nctrs + 1, sizeof(*why));
+	const struct field **done = calloc(v->nctrs + 1, sizeof(*done));
+	size_t n = 0, ndone = 0;
+
+	/* The distinct events are few, the counters maybe millions: each
+	 * counter is looked up in the short lists only. */
+	for (size_t i = 0; i < v->nctrs; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < ndone && !seen; j++)
+			seen = same_field(done[j], v->ctrs[i].event);
+		if (!seen && counted(&v->ctrs[i]))
+			done[ndone++] = v->ctrs[i].event;
+	}
+	for (size_t i = 0; i < v->nctrs; i++) {
+		const struct stat_ctr *c = &v->ctrs[i];
+		bool seen = false;
+
+		for (size_t j = 0; j < ndone && !seen; j++)
+			seen = same_field(done[j], c->event);
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = same_field(names[j], c->event);
+		if (seen || !c->event)
+			continue;
+		names[n] = c->event;
+		why[n++] = record_field(c->rec, "reason");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct field **group = calloc(n, sizeof(*group));
+		size_t g = 0;
+		const char *words = NULL;
+		bool earlier = false;
+
+		for (size_t j = 0; j < i && !earlier; j++)
+			earlier = same_field(why[j], why[i]);
+		if (earlier) {
+			free(group);
+			continue;
+		}
+		for (size_t j = i; j < n; j++)
+			if (same_field(why[j], why[i]))
+				group[g++] = names[j];
+		fputs("not counted: ", out);
+		for (size_t j = 0; j < g; j++)
+			fprintf(out, "%s%s", j ? ", " : "",
+				shown_field(name, sizeof(name), group[j]));
+		for (size_t r = 0; why[i] && r < ARRAY_SIZE(reasons); r++)
+			if (field_is(why[i], reasons[r].reason))
+				words = reasons[r].words;
+		if (why[i])
+			fprintf(out, " (%s%s%s)", shown_field(name, sizeof(name), why[i]),
+				words ? ": " : "", words ? words : "");
+		else
+			fputs(" (no reason given)", out);
+		fputc('\n', out);
+		free(group);
+	}
+	free(names);
+	free(why);
+	free(done);
+}
+
+static void legend(FILE *out, const struct stat_view *v)
+{
+	const char *sep = "";
+
+	fputs("\nsources: ", out);
+	for (size_t i = 0; i < ARRAY_SIZE(sources); i++) {
+		bool used = false;
+
+		for (size_t c = 0; c < v->nctrs && !used; c++)
+			used = counted(&v->ctrs[c]) && field_is(v->ctrs[c].src, sources[i].src);
+		if (used) {
+			fprintf(out, "%s%s=%s", sep, sources[i].letter, sources[i].src);
+			sep = ", ";
+		}
+	}
+	fputs(sep[0] ? "\n" : "none counted\n", out);
+}
+
+static void tables(FILE *out, const struct stream *s)
+{
+	struct stat_view v;
+	const char **suites;
+	size_t nsuites;
+
+	stat_view_init(&v, s);
+	if (!v.nblocks) {
+		stat_view_free(&v);
+		return;
+	}
+	suites = calloc(v.nblocks, sizeof(*suites));
+	nsuites = glance_suites(&v, suites);
+	if (stat_emulated(s))
+		fputs("\nNote: QEMU TCG emulates this CPU: its timings mean nothing for caches, "
+		      "branch\npredictors or pipelines; icount counts are exact.\n", out);
+	legend(out, &v);
+	for (size_t i = 0; i < nsuites; i++)
+		suite_table(out, &v, suites[i]);
+	fputc('\n', out);
+	glance_not_counted(out, &v);
+	free(suites);
+	stat_view_free(&v);
+}
+
+/* A field's value as the text report shows it, or dflt when the record or
+ * the field is missing. */
+static void put(FILE *out, const struct record *rec, const char *key, const char *dflt)
+{
+	const struct field *f = rec ? record_field(rec, key) : NULL;
+
+	if (f)
+		report_value(out, field_val(f), f->len);
+	else
+		fputs(dflt, out);
+}
+
+static bool present(const struct record *rec)
+{
+	const char *v = record_get(rec, "present");
+
+	return v && !strcmp(v, "1");
+}
+
+/* What the machine has: hello, cpu, pmu and lbr on three lines. */
+static void machine(FILE *out, const struct stream *s)
+{
+	const struct record *hello = stream_find(s, "hello"), *cpu = stream_find(s, "cpu");
+	const struct record *pmu = stream_find(s, "pmu"), *lbr = stream_find(s, "lbr");
+
+	if (hello) {
+		fprintf(out, "\n%-10s", "payload");
+		put(out, hello, "payload", "?");
+		fputs(", firmware ", out);
+		put(out, hello, "firmware", "?");
+		fputs(", boot ", out);
+		put(out, hello, "boot", "?");
+		fputc('\n', out);
+	}
+	if (cpu) {
+		fprintf(out, "%-10s", "cpu");
+		put(out, cpu, "brand", "?");
+		fputs(" (", out);
+		put(out, cpu, "signature", "?");
+		fputs(", hypervisor ", out);
+		put(out, cpu, "hypervisor", "?");
+		fputs(")\n", out);
+	}
+	if (!pmu)
+		return;
+	fprintf(out, "%-10s", "pmu");
+	if (present(pmu)) {
+		fputs("version ", out);
+		put(out, pmu, "version", "?");
+		fputs(", ", out);
+		put(out, pmu, "gp", "?");
+		fputs(" general, ", out);
+		put(out, pmu, "fixed", "?");
+		fputs(" fixed counters", out);
+	} else {
+		fputs("none (", out);
+		put(out, pmu, "reason", "no reason given");
+		fputc(')', out);
+	}
+	if (lbr && present(lbr)) {
+		fputs("; lbr present", out);
+	} else if (lbr) {
+		fputs("; lbr ", out);
+		put(out, lbr, "reason", "none");
+	}
+	fputc('\n', out);
+}
+
+/* The profile of each sampled run that has samples; verbose: every sample
+ * record too. */
+static void profiles(FILE *out, const struct stream *s, bool verbose)
+{
+	const char **runs;
+	size_t n = profile_runs(s, &runs);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t bad = 0;
+		struct profile *p = profile_from_stream(s, runs[i], stderr, &bad);
+
+		if (p->total) {
+			fputc('\n', out);
+			profile_run_text(out, s, runs[i], p);
+		}
+		profile_free(p);
+	}
+	free(runs);
+	for (size_t i = 0; verbose && i < s->nrecs; i++) {
+		if (strcmp(s->recs[i].type, "sample"))
+			continue;
+		fprintf(out, "%-9s", "sample");
+		report_fields(out, &s->recs[i], NULL);
+		fputc('\n', out);
+	}
+}
+
+/* The checks: the tally, then each failure in full and the skips a line per
+ * reason; the passes are only counted. verbose: every check in full. */
+static void checks(FILE *out, const struct stream *s, bool verbose)
+{
+	char name[NAME_MAX_SHOWN];
+	const struct field **names = calloc(s->nrecs + 1, sizeof(*names));
+	const struct field **why = calloc(s->nrecs + 1, sizeof(*why));
+	const struct field **reasons_seen = calloc(s->nrecs + 1, sizeof(*reasons_seen));
+	size_t n = 0, nreasons = 0;
+
+	if (!report_check_tally(out, s, "\nchecks    ")) {
+		free(names);
+		free(why);
+		free(reasons_seen);
+		return;
+	}
+	fputc('\n', out);
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+		size_t r;
+
+		if (strcmp(rec->type, "check"))
+			continue;
+		r = report_check_result(rec);
+		if (r == 1 || r == 3 || verbose) {
+			fputs((const char *const[]){ "  PASS   ", "  FAIL   ", "  SKIP   ",
+						     "  ????   " }[r], out);
+			report_fields(out, rec, (const char *const[]){ "result", NULL });
+			fputc('\n', out);
+		} else if (r == 2 && record_field(rec, "name")) {
+			names[n] = record_field(rec, "name");
+			why[n++] = record_field(rec, "reason");
+		}
+	}
+	/* A line per distinct reason (few), each over the skips (many). */
+	for (size_t i = 0; i < n; i++) {
+		bool earlier = false;
+		size_t g = 0;
+		const struct field **group;
+		int col;
+
+		for (size_t j = 0; j < nreasons && !earlier; j++)
+			earlier = same_field(reasons_seen[j], why[i]);
+		if (earlier)
+			continue;
+		reasons_seen[nreasons++] = why[i];
+		group = calloc(n, sizeof(*group));
+		for (size_t j = i; j < n; j++)
+			if (same_field(why[j], why[i]))
+				group[g++] = names[j];
+		col = fprintf(out, "  skip %zu (%s): ", g, why[i] ?
+			      shown_field(name, sizeof(name), why[i]) : "no reason");
+		name_list(out, (size_t)col, group, g);
+		fputc('\n', out);
+		free(group);
+	}
+	free(names);
+	free(why);
+	free(reasons_seen);
+}
+
+/* The record types this view does not show, counted. */
+static void others(FILE *out, const struct stream *s)
+{
+	static const char *const shown[] = { "hello", "config", "cpu", "pmu", "lbr", "debug",
+					     "bench", "counter", "check", "error", "end",
+					     "sample", "sampling", NULL };
+	const char **types = calloc(s->nrecs + 1, sizeof(*types));
+	size_t *counts = calloc(s->nrecs + 1, sizeof(*counts));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		size_t t = 0;
+
+		if (report_listed(s->recs[i].type, shown))
+			continue;
+		while (t < n && strcmp(types[t], s->recs[i].type))
+			t++;
+		types[t] = s->recs[i].type;
+		counts[t]++;
+		n += t == n;
+	}
+	if (n) {
+		fprintf(out, "\n%-10s", "records");
+		for (size_t t = 0; t < n; t++)
+			fprintf(out, "%s%s %zu", t ? ", " : "", types[t], counts[t]);
+		fputs(" (--format records shows them)\n", out);
+	}
+	free(types);
+	free(counts);
+}
+
+void glance_text(FILE *out, const struct stream *s, const struct report_meta *m)
+{
+	records_head(out, s, m);
+	machine(out, s);
+	tables(out, s);
+	profiles(out, s, m && m->verbose);
+	others(out, s);
+	checks(out, s, m && m->verbose);
+	records_tail(out, s);
+}
