@@ -15,7 +15,9 @@
 #define CELL_GAP 2
 #define NAME_MAX_SHOWN 64	/* a name or value longer than this is cut */
 
-/* A count's source as one letter beside it; the legend says which. */
+/* A count's source as one letter beside it; the legend says which. A cell
+ * shows the first of these that counted its event: a measurement before
+ * the model, exact icount before an estimate. */
 static const struct {
 	const char *src, *letter;
 } sources[] = {
@@ -42,6 +44,15 @@ const char *glance_letter(const struct field *src)
 		if (field_is(src, sources[i].src))
 			return sources[i].letter;
 	return "?";
+}
+
+static size_t source_rank(const struct field *src)
+{
+	size_t i = 0;
+
+	while (i < ARRAY_SIZE(sources) && !(src && field_is(src, sources[i].src)))
+		i++;
+	return i;
 }
 
 /* Has a value from a source that measured it (not src=none). */
@@ -81,9 +92,9 @@ static void add_column(struct glance_col *cols, size_t *n, const struct stat_ctr
 	char name[NAME_MAX_SHOWN];
 
 	for (size_t i = 0; i < *n; i++)
-		if (same_field(cols[i].event, c->event) && same_field(cols[i].src, c->src))
+		if (same_field(cols[i].event, c->event))
 			return;
-	cols[*n] = (struct glance_col){ .event = c->event, .src = c->src,
+	cols[*n] = (struct glance_col){ .event = c->event,
 				    .width = (int)strlen(shown_field(name, sizeof(name),
 								     c->event)) };
 	(*n)++;
@@ -98,33 +109,33 @@ bool glance_in_suite(const struct stat_block *b, const char *suite)
 
 void glance_cell(char *buf, size_t len, const struct stat_block *b, const struct glance_col *col)
 {
+	const struct stat_ctr *c = NULL;
+	const struct field *raw;
 	uint64_t iters = 0;
+	double per;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < b->nctrs; i++) {
-		const struct stat_ctr *c = &b->ctrs[i];
-		const struct field *raw = record_field(c->rec, "value");
-		double per;
-
-		if (!counted(c) || !same_field(c->event, col->event) ||
-		    !same_field(c->src, col->src))
-			continue;
-		if (!c->has_value || !b->bench || !record_u64(b->bench, "iters", &iters) ||
-		    !iters) {
-			char val[NAME_MAX_SHOWN];
-
-			snprintf(buf, len, "%s %s", shown(val, sizeof(val), field_val(raw), raw->len),
-				 glance_letter(c->src));
-			return;
-		}
-		per = (double)c->value / (double)iters;
-		if (c->value % iters == 0)
-			snprintf(buf, len, "%" PRIu64 " %s", c->value / iters, glance_letter(c->src));
-		else
-			snprintf(buf, len, "%.2f %s", per, glance_letter(c->src));
+	for (size_t i = 0; i < b->nctrs; i++)
+		if (counted(&b->ctrs[i]) && same_field(b->ctrs[i].event, col->event) &&
+		    (!c || source_rank(b->ctrs[i].src) < source_rank(c->src)))
+			c = &b->ctrs[i];
+	if (!c) {
+		snprintf(buf, len, "-");
 		return;
 	}
-	snprintf(buf, len, "-");
+	raw = record_field(c->rec, "value");
+	if (!c->has_value || !b->bench || !record_u64(b->bench, "iters", &iters) || !iters) {
+		char val[NAME_MAX_SHOWN];
+
+		snprintf(buf, len, "%s %s", shown(val, sizeof(val), field_val(raw), raw->len),
+			 glance_letter(c->src));
+		return;
+	}
+	per = (double)c->value / (double)iters;
+	if (c->value % iters == 0)
+		snprintf(buf, len, "%" PRIu64 " %s", c->value / iters, glance_letter(c->src));
+	else
+		snprintf(buf, len, "%.2f %s", per, glance_letter(c->src));
 }
 
 size_t glance_columns(const struct stat_view *v, const char *suite, struct glance_col *cols)

@@ -17,7 +17,7 @@ void glance_text(FILE *out, const struct stream *s, const struct report_meta *m)
 /* The suite tables' pieces, shared with the html report. A column: an event
  * from one source; width is the text table's. */
 struct glance_col {
-	const struct field *event, *src;
+	const struct field *event;
 	int width;
 };
 
@@ -29,7 +29,8 @@ bool glance_in_suite(const struct stat_block *b, const char *suite);
  * and source a bench of the suite counted; how many. */
 size_t glance_columns(const struct stat_view *v, const char *suite, struct glance_col *cols);
 /* A cell: the count per iteration (the bench's iters) and its source's
- * letter, "-" when b has no such count. */
+ * letter, from the most direct source that counted it (pmu, icount, model,
+ * ...), "-" when b has no such count. */
 void glance_cell(char *buf, size_t len, const struct stat_block *b,
 		 const struct glance_col *col);
 /* The events no bench of v counted: "not counted: a, b (reason: words)", a
