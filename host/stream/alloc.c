@@ -1,7 +1,7 @@
 /* Allocation for the host tool (parse.h). */
 #include <stdio.h>
 #include <stdlib.h>
-#include "host/stream/parse.h"
+#include "host/stream/alloc.h"
 
 /* The host tool has no use for a half-built stream or report: without
  * memory it says so and stops. */

@@ -1,10 +1,10 @@
-/* What the views ask of a parsed stream (parse.h): a record's fields and
+/* What the views ask of a parsed stream (stream.h): a record's fields and
  * line, the first record of a type, the exit code, records.txt. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/record.h"
-#include "host/stream/parse.h"
+#include "host/stream/stream.h"
 
 bool parse_u64(const char *d, size_t n, uint64_t *out)
 {

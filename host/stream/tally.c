@@ -3,6 +3,7 @@
  * range whatever its length. */
 #include <stdlib.h>
 #include <string.h>
+#include "host/stream/alloc.h"
 #include "host/stream/tally.h"
 
 /* Gaps tracked one by one: as many as missing[] lists. A stream with more

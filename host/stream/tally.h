@@ -5,7 +5,7 @@
 #define PMULAB_TALLY_H
 
 #include <stdbool.h>
-#include "host/stream/parse.h"
+#include "host/stream/stream.h"
 
 struct tally;
 

@@ -1,6 +1,7 @@
 /* A stream's text blocks (text.h). */
 #include <stdalign.h>
 #include <stdlib.h>
+#include "host/stream/alloc.h"
 #include "host/stream/text.h"
 
 /* A block holds thousands of records (a line is about a hundred bytes): few

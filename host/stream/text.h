@@ -5,7 +5,7 @@
 #define PMULAB_TEXT_H
 
 #include <stddef.h>
-#include "host/stream/parse.h"
+#include "host/stream/stream.h"
 
 /* Room for n bytes at the top of s's newest block (2-aligned, for fields);
  * nothing is taken until text_keep(). */
