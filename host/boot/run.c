@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "host/cli.h"
-#include "host/boot/budget.h"
 #include "host/boot/esp.h"
 #include "host/db/db.h"
 #include "host/boot/live.h"
+#include "host/boot/run_opts.h"
 #include "host/proc.h"
 #include "host/boot/qemu.h"
 #include "host/plugin/reference.h"
@@ -27,21 +27,6 @@
 #define RUN_KILL_GRACE_S 2.0		/* SIGTERM to SIGKILL */
 #define RUN_QEMU_MSG_LINES 20		/* of QEMU's own failure: its message, not a flood */
 
-struct run_opts {
-	int accel;			/* 0 auto, 1 kvm, 2 tcg */
-	const char *cpu;		/* NULL: Skylake-Client, host under KVM */
-	const char *cpu_flags;		/* appended to -cpu, or NULL */
-	unsigned icount;
-	char **sets;
-	int nsets;
-	double timeout;
-	const char *out, *efi, *ovmf_code, *ovmf_vars, *qemu;
-	enum report_format fmt;
-	int reference;			/* the TCG reference plugin: -1 under TCG when built, 0 off, 1 on */
-	bool keep_esp;			/* leave esp.img in the run directory */
-	bool verbose;			/* text report: every check and sample */
-	struct reference ref;
-};
 
 struct run_state {
 	struct live live;
@@ -105,123 +90,6 @@ static void on_record(const struct record *rec, void *ctx)
 		rs->hello_at = now();
 }
 
-/* A cache geometry as cachegrind takes it: SIZE,ASSOC,LINE in bytes. */
-static void cache_opt(const char *opt, const char *v, struct cs_geom *g)
-{
-	const char *why;
-
-	if (cs_geom_parse(v, g) == 0)
-		return;
-	why = cs_geom_check(g);
-	cli_usage_error("run", "%s '%s': %s", opt, v, why ? why : "not SIZE,ASSOC,LINE");
-}
-
-/* The config the payload will read, parsed here first with the payload's own
- * parser: a bad value is refused in an instant, not after a whole boot of the
- * default suite. */
-static void check_settings(const struct run_opts *o)
-{
-	char tmpl_buf[4096], err[4400];
-	const char *tmpl = esp_beside_self("esp/pmulab/config.txt", tmpl_buf, sizeof(tmpl_buf));
-	char *text = esp_config(tmpl && access(tmpl, R_OK) == 0 ? tmpl : NULL, o->sets,
-				o->nsets, err, sizeof(err));
-	unsigned problems;
-
-	if (!text) {
-		fprintf(stderr, "%s: run: %s\n", pmulab_progname, err);
-		exit(EXIT_ERROR);
-	}
-	problems = esp_check_config("run", text);
-	free(text);
-	if (problems)
-		cli_usage_error("run", "%u bad setting%s: nothing booted", problems,
-				problems == 1 ? "" : "s");
-}
-
-/* A payload setting: key=value, the key a config word, one line. */
-static void parse_opts(int argc, char **argv, struct run_opts *o)
-{
-	const char *v;
-
-	/* timeout < 0: not given, it follows the settings (run_timeout_for). */
-	*o = (struct run_opts){ .icount = 5, .timeout = -1, .reference = -1 };
-	reference_defaults(&o->ref);
-	/* One more slot: the icount_shift the launcher adds (build_esp()). */
-	o->sets = calloc(argc + 1, sizeof(char *));
-	if (!o->sets) {
-		perror(pmulab_progname);
-		exit(EXIT_ERROR);
-	}
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--kvm")) {
-			o->accel = 1;
-		} else if (!strcmp(argv[i], "--tcg")) {
-			o->accel = 2;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--cpu"))) {
-			if (!*v || strpbrk(v, " ,"))
-				cli_usage_error("run", "--cpu '%s': not a QEMU CPU model name", v);
-			o->cpu = v;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--cpu-flags"))) {
-			if (!*v || strchr(v, ' '))
-				cli_usage_error("run", "--cpu-flags '%s': not QEMU CPU properties "
-						"(pmu=off,+pdcm)", v);
-			o->cpu_flags = v;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--icount"))) {
-			o->icount = cli_uint("run", "--icount", v);
-			if (o->icount > 10)
-				cli_usage_error("run", "--icount '%s': QEMU takes a shift of 0..10", v);
-		} else if (!strcmp(argv[i], "--explain")) {
-			o->sets[o->nsets++] = "explain=1";
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--set"))) {
-			esp_check_set("run", v);
-			o->sets[o->nsets++] = (char *)v;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--timeout"))) {
-			o->timeout = cli_seconds("run", "--timeout", v);
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--out"))) {
-			o->out = v;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--format"))) {
-			o->fmt = cli_format("run", v);
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--efi"))) {
-			o->efi = v;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--ovmf-code"))) {
-			o->ovmf_code = v;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--ovmf-vars"))) {
-			o->ovmf_vars = v;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--qemu"))) {
-			o->qemu = v;
-		} else if (!strcmp(argv[i], "--verbose")) {
-			o->verbose = true;
-		} else if (!strcmp(argv[i], "--keep-esp")) {
-			o->keep_esp = true;
-		} else if (!strcmp(argv[i], "--reference")) {
-			o->reference = 1;
-		} else if (!strcmp(argv[i], "--no-reference")) {
-			o->reference = 0;
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--I1"))) {
-			cache_opt("--I1", v, &o->ref.i1);
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--D1"))) {
-			cache_opt("--D1", v, &o->ref.d1);
-		} else if ((v = cli_opt(argc, argv, &i, "run", "--LL"))) {
-			cache_opt("--LL", v, &o->ref.ll);
-		} else {
-			cli_usage_error("run", "unexpected argument '%s'", argv[i]);
-		}
-	}
-	check_settings(o);
-	if (o->timeout < 0)
-		o->timeout = run_timeout_for(o->sets, o->nsets);
-	if (o->timeout == 0)
-		cli_usage_error("run", "--timeout must be more than 0 s");
-	if (o->reference == 1 && o->accel == 1)
-		cli_usage_error("run", "--reference needs TCG: the reference plugin is a QEMU TCG "
-				"plugin, which KVM does not run; drop --kvm");
-	if (o->reference != 0 && (o->ref.i1.line != o->ref.ll.line || o->ref.d1.line != o->ref.ll.line))
-		cli_usage_error("run", "--I1, --D1 and --LL need one line size");
-	if (o->reference == 1)
-		o->accel = 2;
-	if (o->accel == 1)
-		o->reference = 0;
-}
 
 /* QEMU leads its own process group (proc_spawn_tied): the group is
  * signalled, so nothing it started is left either. */
@@ -441,7 +309,7 @@ int cmd_run(int argc, char **argv)
 	int qlog, rc;
 	bool kvm_auto, ref_failed = false;
 
-	parse_opts(argc, argv, &o);
+	run_parse_opts(argc, argv, &o);
 	efi = first_of(o.efi, getenv("PMULAB_EFI"), esp_beside_self("pmulab.efi", efi_buf,
 								   sizeof(efi_buf)));
 	if (!efi || access(efi, R_OK) < 0) {
