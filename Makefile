@@ -109,7 +109,12 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP \
 # -fno-omit-frame-pointer: RBP chains give call stacks in fault and sample records.
 # -fvisibility=hidden: nasm code calls C directly (PC32 relocations) in a -shared link.
 # GNU_EFI_USE_MS_ABI: call firmware services directly with ms_abi, no wrapper.
-NASMFLAGS := -f elf64 -g -F dwarf
+# -I./: %include names its file from the top, as #include does.
+NASMFLAGS := -f elf64 -g -F dwarf -I./
+# nasm 2.16's -MD leaves %include'd files out of the dependencies it writes;
+# a -M pass of its own lists them.
+NASM_OBJ = $(NASM) $(NASMFLAGS) -M -MF $(@:.o=.d) -MT $@ -MP $< && \
+	$(NASM) $(NASMFLAGS) $< -o $@
 
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 # string.c is the payload's own; hosted builds take libc's.
@@ -157,7 +162,7 @@ $(BUILD)/efi/%.o: %.c | tools $(ROOT_STAMPS)
 $(BUILD)/efi/%.asm.o: %.asm | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
-	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(Q)$(NASM_OBJ)
 
 # The embedded symbol table is generated from a first link and compiled into a
 # second one. It lives in .data, which the linker script places after .text, so
@@ -243,7 +248,7 @@ $(BUILD)/host/%.o: %.c | $(ROOT_STAMPS)
 $(BUILD)/host/%.asm.o: %.asm | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
-	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(Q)$(NASM_OBJ)
 
 # pmulab linux probes tr_leaf with a uprobe: built as the payload builds it,
 # the same entry hook before its first instruction.
@@ -311,7 +316,7 @@ $(BUILD)/unit/%.o: %.c | $(ROOT_STAMPS)
 $(BUILD)/unit/%.asm.o: %.asm | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
-	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(Q)$(NASM_OBJ)
 
 # The chain under study is built with the payload's -O2 and frame pointers
 # omitted, without sanitizers: its code is what the LBR model replays.

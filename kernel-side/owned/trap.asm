@@ -8,6 +8,7 @@
 
 default rel
 bits 64
+%include "kernel-side/owned/trapframe.inc"
 section .text
 
 extern trap
@@ -54,42 +55,14 @@ bp_entry:
 	jmp trap_common
 
 trap_common:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	TRAPFRAME_PUSH_GPRS
 	mov rdi, rsp			; struct trapframe *
 	mov rbx, rsp
 	and rsp, -16			; SysV: 16-byte aligned at the call
 	cld
 	call trap
 	mov rsp, rbx
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	TRAPFRAME_POP_GPRS
 	add rsp, 16			; vector and error code
 	iretq
 

@@ -9,15 +9,7 @@ section .text
 
 KP_DETOURS	equ 8		; kprobe_opt.h
 KP_DETOUR_SIZE	equ 32
-; struct trapframe: r15 .. rax (15 registers), vector, error_code, then
-; what the CPU pushes, rip, cs, rflags, rsp, ss (kprobe_ftrace.c asserts it).
-TF_VECTOR	equ 120
-TF_ERROR	equ 128
-TF_CS		equ 144
-TF_RFLAGS	equ 152
-TF_RSP		equ 160
-TF_SS		equ 168
-TF_SIZE		equ 176
+%include "kernel-side/owned/trapframe.inc"	; kprobe_ftrace.c asserts its offsets
 BP_VECTOR	equ 3		; the frame an INT3's #BP would give
 
 ; Entered by a CALL: [rsp] is the address after it, RSP + 8 the probed
@@ -27,21 +19,7 @@ BP_VECTOR	equ 3		; the frame an INT3's #BP would give
 ; came from.
 %macro PROBE_FRAME 1
 	lea rsp, [rsp - (TF_SIZE - TF_VECTOR)]
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	TRAPFRAME_PUSH_GPRS
 	pushfq
 	pop qword [rsp + TF_RFLAGS]	; addressed after the pop (SDM Vol2B POP)
 	lea rax, [rsp + TF_SIZE + 8]
@@ -60,21 +38,7 @@ BP_VECTOR	equ 3		; the frame an INT3's #BP would give
 	mov rsp, rbx
 	push qword [rsp + TF_RFLAGS]
 	popfq
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	TRAPFRAME_POP_GPRS
 	lea rsp, [rsp + (TF_SIZE - TF_VECTOR)]
 	ret
 %endmacro
