@@ -111,10 +111,11 @@ EFI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP \
 # GNU_EFI_USE_MS_ABI: call firmware services directly with ms_abi, no wrapper.
 # -I./: %include names its file from the top, as #include does.
 NASMFLAGS := -f elf64 -g -F dwarf -I./
-# nasm 2.16's -MD leaves %include'd files out of the dependencies it writes;
-# a -M pass of its own lists them.
-NASM_OBJ = $(NASM) $(NASMFLAGS) -M -MF $(@:.o=.d) -MT $@ -MP $< && \
-	$(NASM) $(NASMFLAGS) $< -o $@
+# nasm 2.16's -MD leaves %include'd files out of the dependencies it writes
+# (and its -M pass cannot evaluate trap.asm's $-relative %if): every
+# assembly object depends on every include, a few files rebuilt for nothing.
+ASM_INCS := $(shell find kernel-side microbench -name '*.inc')
+NASM_OBJ = $(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 # string.c is the payload's own; hosted builds take libc's.
@@ -159,7 +160,7 @@ $(BUILD)/efi/%.o: %.c | tools $(ROOT_STAMPS)
 	$(E) "  CC      $<"
 	$(Q)$(CC) $(EFI_CFLAGS) $(call roots,$(ROOTSET)) -c $< -o $@
 
-$(BUILD)/efi/%.asm.o: %.asm | tools
+$(BUILD)/efi/%.asm.o: %.asm $(ASM_INCS) | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM_OBJ)
@@ -245,7 +246,7 @@ $(BUILD)/host/%.o: %.c | $(ROOT_STAMPS)
 	$(Q)$(CC) $(HOST_CFLAGS) $(call roots,$(ROOTSET)) -c $< -o $@
 
 # Debug info: valgrind names the kernels' functions from it (pmulab linux).
-$(BUILD)/host/%.asm.o: %.asm | tools
+$(BUILD)/host/%.asm.o: %.asm $(ASM_INCS) | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM_OBJ)
@@ -313,7 +314,7 @@ $(BUILD)/unit/%.o: %.c | $(ROOT_STAMPS)
 	$(E) "  UNITCC  $<"
 	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
 
-$(BUILD)/unit/%.asm.o: %.asm | tools
+$(BUILD)/unit/%.asm.o: %.asm $(ASM_INCS) | tools
 	@mkdir -p $(@D)
 	$(E) "  NASM    $<"
 	$(Q)$(NASM_OBJ)
