@@ -18,6 +18,7 @@ struct desc_ptr {
 } __attribute__((packed));
 
 #define X86_CR0_WP BIT(16)	/* supervisor writes honour read-only pages */
+#define X86_CR4_DE BIT(3)	/* debug extensions: DR4/DR5 reserved, I/O breakpoints */
 #define X86_EFLAGS_TF BIT(8)	/* trap flag: single-step */
 #define X86_EFLAGS_IF BIT(9)	/* interrupt enable */
 #define X86_EFLAGS_RF BIT(16)	/* resume flag: suppress instruction breakpoints */

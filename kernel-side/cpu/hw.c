@@ -126,6 +126,29 @@ u64 hw_read_cr4(void)
 	return read_cr4();
 }
 
+void hw_write_cr4(u64 v)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+int hw_read_dr4(u64 *val)
+{
+	u64 v = 0;
+
+	*val = 0;
+	if (!extable_live())
+		return HW_ERR_NOT_OWNED;
+	trap_fixup_result = 0;
+	asm volatile("1: mov %%dr4, %0\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : "+r"(v) : : "memory");
+	if (trap_fixup_result)
+		return trap_fixup_result;
+	*val = v;
+	return 0;
+}
+
 u64 hw_phys_read64(u64 addr)
 {
 	return *(volatile const u64 *)(uintptr_t)addr;

@@ -25,6 +25,10 @@ u64 hw_read_cr0(void);
 void hw_write_cr0(u64 v);
 u64 hw_read_cr3(void);
 u64 hw_read_cr4(void);
+void hw_write_cr4(u64 v);
+/* MOV from DR4: DR6's value with CR4.DE=0, #UD with CR4.DE=1 (SDM Vol3B
+ * 18.2.2); 0 or HW_ERR_FAULT | UD_VECTOR. Owned world only, as hw_rdmsr(). */
+int hw_read_dr4(u64 *val);
 u64 hw_phys_read64(u64 addr);	/* UEFI maps memory 1:1 */
 
 #endif

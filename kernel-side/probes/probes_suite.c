@@ -534,6 +534,7 @@ void probes_suite_run(void *arg)
 	run_refusals(lab);
 	ret_hits = ps_run_kretprobes();
 	dr_hits = ps_run_dr(lab);
+	ps_run_db(lab);
 	ps_run_paths(lab, &ftrace_hits, &opt_hits);
 	run_costs(lab);
 

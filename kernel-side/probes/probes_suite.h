@@ -26,6 +26,8 @@ bool ps_reg_ret(const char *name, struct kretprobe *rp);	/* with a check */
 /* The checks of each part; each returns the hits of its tr_leaf run. */
 u64 ps_run_kretprobes(void);
 u64 ps_run_dr(const struct lab *lab);
+/* The #DB cases, kvm-unit-tests x86/debug.c's properties (probes_db.c). */
+void ps_run_db(const struct lab *lab);
 /* The ftrace and jump-optimized paths (probes_paths.c): the hits of their
  * tr_leaf runs. */
 void ps_run_paths(const struct lab *lab, u64 *ftrace_hits, u64 *opt_hits);
