@@ -65,6 +65,23 @@ db_ss_sti:
 	popfq
 	ret
 
+; u64 db_ss_sti_hlt(void), with the caller's one-shot timer to wake the
+; HLT: the step after STI, then the HLT's once the interrupt is handled.
+global db_ss_sti_hlt:function hidden
+db_ss_sti_hlt:
+	pushfq
+	cli
+	tf_on
+	popfq
+	sti
+.start:	hlt				; +0, 1 byte
+	and rax, ~0x100			; +1, 6 bytes
+	push rax			; +7
+	popfq				; +8
+	lea rax, [.start]		; +9
+	popfq
+	ret
+
 ; u64 db_ss_movss(void): MOV SS holds off the single step of itself: the
 ; first #DB comes after the instruction following it (SDM Vol3A 6.8.3).
 global db_ss_movss:function hidden

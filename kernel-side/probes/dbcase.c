@@ -16,6 +16,7 @@ struct db_log db_log;
 /* TCG's lines are QEMU 7.2's (docs/probes.md "Parity with kvm-unit-tests"). */
 #define TCG_STI		"tcg-sti-shadow-blocks-step"
 #define TCG_ICEBP	"tcg-icebp-undefined"
+#define TCG_HLT		"tcg-sti-shadow-and-hlt-wake-block-step"
 #define TCG_GD		"tcg-no-general-detect"
 #define TCG_MOVSS	"tcg-movss-does-not-hold-data-breakpoints"
 
@@ -33,6 +34,9 @@ const struct db_case_want db_cases[DB_CASES] = {
 	/* General detect is a fault that MOV SS does not hold off. */
 	[DB_SS_MOVSS_GD] = { "ss-movss-gd", "+0:BD +3:BS +9:BS +10:BS +11:BS",
 			     "+3:BS +9:BS +10:BS +11:BS", TCG_GD },
+	/* HLT woken by an interrupt, then stepped as any instruction. */
+	[DB_SS_STI_HLT] = { "ss-sti-hlt", "+0:BS +1:BS +7:BS +8:BS +9:BS",
+			    "+7:BS +8:BS +9:BS", TCG_HLT },
 	[DB_INT3] = { "int3", "+0:#BP" },
 	/* B0-B3 say which matched; BS, set by software, stays. */
 	[DB_EXEC] = { "exec-dr2", "+0:B2" },

@@ -1,8 +1,9 @@
 /* suite=probes, the #DB cases (kvm-unit-tests x86/debug.c's properties,
  * dbcase.h): DR4 and CR4.DE, #BP, execute and data breakpoints with DR6,
- * ICEBP, single steps across STI, MOV SS, ICEBP and general detect, a
+ * ICEBP, single steps across STI, STI;HLT, MOV SS, ICEBP and general detect, a
  * watchpoint's #DB held over by MOV SS, a bus lock at CPL 0. Each case runs
  * db_cases.asm's code with dbcase.c's handler on #DB and #BP. */
+#include "kernel-side/cpu/apic.h"
 #include "kernel-side/cpu/cpu.h"
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/cpu/exception.h"
@@ -18,6 +19,7 @@ u64 db_ss_sti(void);
 u64 db_ss_movss(void);
 u64 db_ss_movss_icebp(void);
 u64 db_ss_movss_gd(void);
+u64 db_ss_sti_hlt(void);
 u64 db_int3(void);
 u64 db_icebp(void);
 void db_exec_site(void);
@@ -28,6 +30,9 @@ u64 db_movss_int3(u64 *sel);
 u64 db_split_lock(u64 *p, u64 v);
 
 #define SPLIT_MAGIC	0xdeadbeefdeadbeefull
+/* The HLT's wake-up, in APIC timer ticks at divide 1: far more than the
+ * instructions of the #DB taken before the HLT, so it comes at the HLT. */
+#define HLT_WAKE_TICKS	1000000
 
 static u64 watched __attribute__((aligned(8)));
 /* Under QEMU TCG: its known deviations are skips (dbcase.h). */
@@ -79,6 +84,26 @@ static void run_split_lock(void)
 	db_case_check(DB_SPLIT_LOCK, 0, tcg);
 }
 
+static bool timer_irq(struct trapframe *tf)
+{
+	apic_eoi();
+	return true;
+}
+
+/* Without a timer to wake it the HLT would never end: skipped. */
+static void run_sti_hlt(const struct lab *lab)
+{
+	if (apic_own(&lab->apic)) {
+		check_skip("probes.db.ss-sti-hlt", "lapic-not-taken");
+		return;
+	}
+	trap_set_handler(APIC_TIMER_VECTOR, timer_irq);
+	apic_timer_start(APIC_TIMER_VECTOR, false, APIC_TDR_DIV_1, HLT_WAKE_TICKS);
+	run(DB_SS_STI_HLT, db_ss_sti_hlt, DR6_INIT);
+	apic_timer_stop();
+	trap_set_handler(APIC_TIMER_VECTOR, NULL);
+}
+
 void ps_run_db(const struct lab *lab)
 {
 	struct dr_state saved;
@@ -105,6 +130,7 @@ void ps_run_db(const struct lab *lab)
 	run(DB_SS_BASIC, db_ss_basic, DR6_INIT);
 	run(DB_SS_EMULATED, db_ss_emulated, DR6_INIT);
 	run(DB_SS_STI, db_ss_sti, DR6_INIT);
+	run_sti_hlt(lab);
 	run(DB_SS_MOVSS, db_ss_movss, DR6_INIT);
 	run(DB_SS_MOVSS_ICEBP, db_ss_movss_icebp, DR6_INIT);
 	/* With GD set, no DR access until the case's own #DB clears it. */
