@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/probes/dbcase.h"
+#include "host/parity/parity.h"
 #include "lib/check.h"
 #include "lib/record.h"
 #include "tests/unit/models/db_sim.h"
@@ -239,6 +240,49 @@ static void test_line(void)
 	CHECK_STR(db_log_line(0x2000, buf, sizeof(buf)), "-2:BS +3:#BP gate1:B1 out:#UD");
 }
 
+/* The case (or DR4 check) a probes.db check name is, -1 for none. */
+static int case_of(const char *check)
+{
+	char name[64];
+
+	for (unsigned c = 0; c < DB_CASES; c++) {
+		snprintf(name, sizeof(name), "probes.db.%s", db_cases[c].name);
+		if (!strcmp(check, name) || (!strncmp(check, name, strlen(name)) &&
+					     !strcmp(check + strlen(name), "*")))
+			return (int)c;
+	}
+	if (!strcmp(check, "probes.db.dr4-alias"))
+		return DR4_ALIAS;
+	return strcmp(check, "probes.db.dr4-ud") ? -1 : DR4_UD;
+}
+
+/* host/parity/debug.c: every row names a case and a fault here that fails
+ * it, or says why not; every case has its row. */
+static void test_parity_rows(void)
+{
+	unsigned covered = 0;
+
+	for (unsigned r = 0; r < parity_debug.n; r++) {
+		const struct parity_row *row = &parity_debug.rows[r];
+		int c = row->check ? case_of(row->check) : -1;
+		bool found = false;
+
+		CHECK(row->check ? row->unit && !row->why : row->why && !row->unit);
+		if (!row->check)
+			continue;
+		CHECK(c >= 0);
+		for (unsigned i = 0; c >= 0 && i < ARRAY_SIZE(faults); i++)
+			if (!strncmp(row->unit, "test_dbcase: ", 13) &&
+			    !strcmp(row->unit + 13, faults[i].name))
+				found = faults[i].fails & BIT_CASE(c);
+		if (!found)
+			printf("parity row %s: %s does not fail %s\n", row->kut, row->unit, row->check);
+		CHECK(found);
+		covered |= c >= 0 ? BIT_CASE(c) : 0;
+	}
+	CHECK_U64(covered, BIT_CASE(DB_CASES + 2) - 1);
+}
+
 int main(void)
 {
 	rec_set_sink(sink, NULL);
@@ -246,5 +290,6 @@ int main(void)
 	test_faithful();
 	test_each_fault();
 	test_tcg();
+	test_parity_rows();
 	return unit_done("dbcase");
 }
