@@ -13,7 +13,7 @@
 
 struct db_log db_log;
 
-/* TCG's lines are QEMU 7.2's (docs/probes.md "Parity with kvm-unit-tests"). */
+/* TCG's lines are QEMU 7.2's (docs/probes.md section 10). */
 #define TCG_STI		"tcg-sti-shadow-blocks-step"
 #define TCG_ICEBP	"tcg-icebp-undefined"
 #define TCG_HLT		"tcg-sti-shadow-and-hlt-wake-block-step"

@@ -89,7 +89,7 @@ def test_every_probe_check_passes(probed):
 def test_debug_cases(probed):
     """Every kvm-unit-tests x86/debug.c case: the SDM's log exactly, or
     TCG's known deviation exactly, as a skip naming it (docs/probes.md
-    "Parity with kvm-unit-tests")."""
+    section 10)."""
     db = {k[len("probes.db."):]: v for k, v in checks(probed).items() if k.startswith("probes.db.")}
     assert set(db) == set(DB_SDM) | set(DB_TCG) | {"dr4-alias", "dr4-ud", "split-lock.value"}
     for case, line in DB_SDM.items():
