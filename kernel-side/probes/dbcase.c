@@ -93,11 +93,11 @@ bool db_log_trap(struct trapframe *tf)
 
 const char *db_log_line(u64 base, char *buf, size_t size)
 {
-	size_t k = 0;
+	size_t k = 0;		/* fmt_snprintf stores at most size - 1 */
 	char d[32];
 
 	fmt_snprintf(buf, size, "-");
-	for (unsigned i = 0; i < db_log.n && k < size; i++) {
+	for (unsigned i = 0; i < db_log.n; i++) {
 		const struct db_hit *h = &db_log.hit[i];
 
 		k += fmt_snprintf(buf + k, size - k, i ? " " : "");
@@ -113,9 +113,9 @@ const char *db_log_line(u64 base, char *buf, size_t size)
 					  (unsigned long long)(base - h->rip));
 		else
 			k += fmt_snprintf(buf + k, size - k, "out");
-		if (k < size && h->vector != DB_VECTOR)
+		if (h->vector != DB_VECTOR)
 			k += fmt_snprintf(buf + k, size - k, ":#%s", exc_name((unsigned)h->vector));
-		else if (k < size)
+		else
 			k += fmt_snprintf(buf + k, size - k, ":%s", dr6_decode(h->dr6, d, sizeof(d)));
 	}
 	return buf;
