@@ -4,7 +4,10 @@
  *          -> lbr_chain_leaf -> hook(arg)
  * with a finished call to lbr_chain_noise in b and in d, whose call/return
  * pairs a reconstruction must cancel. Each function stores its own return
- * address, so a checker knows the exact frames to expect. */
+ * address, and leaf the hook it calls: the run's own record of what it did,
+ * which the unit tests replay on the LBR model as a CPU would retire it. The
+ * checks derive what they expect from the code instead
+ * (kernel-side/lbr/lbr_expect.c), never from these. */
 #ifndef PMULAB_LBR_CHAIN_H
 #define PMULAB_LBR_CHAIN_H
 
@@ -16,6 +19,8 @@
 extern u64 lbr_chain_ret[LBR_CHAIN_FRAMES];
 /* Return address of the last lbr_chain_noise call. */
 extern u64 lbr_chain_noise_ret;
+/* The hook lbr_chain_leaf called last. */
+extern u64 lbr_chain_hook_called;
 
 typedef void (*lbr_chain_hook)(void *arg);
 

@@ -26,6 +26,11 @@ struct lbr_caps {
 	u32 amd_depth;
 };
 
+/* CPUID.1CH:EBX (SDM Vol3B ch.20, Arch LBR "Enumeration"). */
+#define ARCH_LBR_EBX_CPL_FILTER		BIT(0)
+#define ARCH_LBR_EBX_BR_FILTER		BIT(1)
+#define ARCH_LBR_EBX_CALL_STACK		BIT(2)
+
 void lbr_probe(const struct cpu_info *ci, const struct pmu_caps *pc, struct lbr_caps *lc);
 void lbr_report(const struct cpu_info *ci, const struct lbr_caps *lc);
 
