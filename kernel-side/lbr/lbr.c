@@ -300,6 +300,17 @@ void lbr_stop(const struct lbr_caps *lc)
 	lbr_st.running = false;
 }
 
+bool lbr_frozen(const struct lbr_caps *lc, u64 status)
+{
+	u64 v;
+
+	if (!lbr_st.running)
+		return false;
+	if (status & GLOBAL_STATUS_LBRS_FROZEN)
+		return true;
+	return lc->legacy && !msr_read_safe(MSR_IA32_DEBUGCTLMSR, &v) && !(v & DEBUGCTLMSR_LBR);
+}
+
 unsigned lbr_read(const struct lbr_caps *lc, struct lbr_entry *e, unsigned max)
 {
 	if (!lbr_st.running)
