@@ -82,34 +82,73 @@ static void right_model(void)
 	}
 }
 
-/* The model with fault f: the check at index `fails` fails, the others pass
- * (a fault shows in its own check, not by accident in all of them). */
-static void faulty(const struct lbr_sim_spec *s, struct lbr_sim_fault f, unsigned fails,
-		   bool others_pass)
+/* A model faulty in one property, by name (docs/lbr.md's parity table
+ * names them): the check at index `fails` fails; with others_pass the other
+ * checks pass, so the fault shows in its own check, not by accident. */
+struct fault_case {
+	const char *name;
+	struct lbr_sim_fault (*fault)(const struct lbr_sim_spec *s);
+	unsigned fails;
+	bool others_pass;
+};
+
+/* The probe's depth is not the ring's: fewer MSRs (lbr_start() itself then
+ * faults, so the chain checks skip), or more. */
+static struct lbr_sim_fault depth_fewer(const struct lbr_sim_spec *s)
 {
+	return (struct lbr_sim_fault){ .entries = s->depth / 2 };
+}
+
+static struct lbr_sim_fault depth_more(const struct lbr_sim_spec *s)
+{
+	return (struct lbr_sim_fault){ .entries = s->depth + 8 };
+}
+
+/* Each branch overwrites the newest entry. */
+static struct lbr_sim_fault tos_stuck(const struct lbr_sim_spec *s)
+{
+	return (struct lbr_sim_fault){ .tos_stuck = true };
+}
+
+static struct lbr_sim_fault from_to_swapped(const struct lbr_sim_spec *s)
+{
+	return (struct lbr_sim_fault){ .from_to_swapped = true };
+}
+
+/* Returns recorded while calls only are asked for. */
+static struct lbr_sim_fault select_ignored(const struct lbr_sim_spec *s)
+{
+	return (struct lbr_sim_fault){ .select_ignored = true };
+}
+
+static const struct fault_case cases[] = {
+	{ "depth-fewer", depth_fewer, 0, false },
+	{ "depth-more", depth_more, 0, true },
+	{ "tos-stuck", tos_stuck, 1, false },
+	{ "from-to-swapped", from_to_swapped, 1, false },
+	{ "select-ignored", select_ignored, 2, true },
+};
+
+static void faulty(const struct lbr_sim_spec *s, const struct fault_case *c)
+{
+	struct lbr_sim_fault f = c->fault(s);
+	unsigned before = unit_failures;
+
 	run(s, &f);
-	CHECK_STR(result[fails], "fail");
-	for (unsigned i = 0; others_pass && i < CHECKS; i++)
-		if (i != fails)
+	CHECK_STR(result[c->fails], "fail");
+	for (unsigned i = 0; c->others_pass && i < CHECKS; i++)
+		if (i != c->fails)
 			CHECK_STR(result[i], "pass");
+	if (unit_failures != before)
+		printf("  in case %s\n", c->name);
 }
 
 int main(void)
 {
 	lbr_set_image(ADDR(__executable_start), ADDR(__executable_start), ADDR(_etext));
 	right_model();
-	for (unsigned k = 0; k < ARRAY_SIZE(specs); k++) {
-		const struct lbr_sim_spec *s = specs[k];
-
-		/* depth-fewer, depth-more: the probe's depth is not the ring's. */
-		faulty(s, (struct lbr_sim_fault){ .entries = s->depth / 2 }, 0, false);
-		faulty(s, (struct lbr_sim_fault){ .entries = s->depth + 8 }, 0, true);
-		/* tos-stuck: each branch overwrites the newest entry. */
-		faulty(s, (struct lbr_sim_fault){ .tos_stuck = true }, 1, false);
-		/* from-to-swapped. */
-		faulty(s, (struct lbr_sim_fault){ .from_to_swapped = true }, 1, false);
-		/* select-ignored: returns recorded while calls only are asked. */
-		faulty(s, (struct lbr_sim_fault){ .select_ignored = true }, 2, true);
-	}
+	for (unsigned k = 0; k < ARRAY_SIZE(specs); k++)
+		for (unsigned c = 0; c < ARRAY_SIZE(cases); c++)
+			faulty(specs[k], &cases[c]);
 	return unit_done("lbr_check");
 }

@@ -647,7 +647,8 @@ static void check_sink(const char *line, size_t len, void *ctx)
 
 /* lbr.freeze-on-pmi: each PMI finds the ring frozen by the PMI itself (the
  * status's LBR_FRZ from perfmon v4, DEBUGCTL.LBR cleared before); on a
- * model that ignores FREEZE_LBRS_ON_PMI the check fails. */
+ * model that ignores FREEZE_LBRS_ON_PMI (case lbr-freeze-ignored) the check
+ * fails. */
 static void test_pmi_lbr_freeze(const struct lbr_sim_spec *ls, bool faulty)
 {
 	struct sampler s;
