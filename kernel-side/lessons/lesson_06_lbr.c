@@ -323,7 +323,7 @@ static const struct lesson_step steps[] = {
 	{ "A chain without frame pointers", no_frame_pointers },
 	{ "A frame-pointer walk", fp_walk },
 	{ "Recording the chain in the LBR", recording },
-	{ "The ring rebuilt from the real call sites", reconstruction },
+	{ "The ring derived from the code", reconstruction },
 	{ "Question", question },
 };
 
