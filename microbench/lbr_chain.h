@@ -17,7 +17,8 @@
  * [1] d's (in c), [2] c's (in b), [3] b's (in a), [4] a's (in the caller). */
 #define LBR_CHAIN_FRAMES 5
 extern u64 lbr_chain_ret[LBR_CHAIN_FRAMES];
-/* Return address of the last lbr_chain_noise call. */
+/* Return address of the last lbr_chain_noise call: the store is its side
+ * effect, without which GCC may find it pure and drop its calls. */
 extern u64 lbr_chain_noise_ret;
 /* The hook lbr_chain_leaf called last. */
 extern u64 lbr_chain_hook_called;
