@@ -337,7 +337,32 @@ $(BUILD)/unit/$(basename $(notdir $(1))): $(BUILD)/unit/$(1:.c=.o) $(BUILD)/unit
 	$$(E) "  UNIT    $$@"
 	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.o %.a,$$^) -o $$@ -lm $$(HOST_LIBS)
 endef
-$(foreach t,$(UNIT_TEST_SRCS),$(eval $(call unit_test,$(t))))
+# The tests whose code under test names functions through the symbol table
+# (the LBR checks derive what the ring must hold from it, lbr_expect.c) get
+# their own, made as the payload's is: a first link with an empty table, the
+# table from it, a second link, and mksymtab.sh --check that nothing moved.
+# The table's object is built without sanitizers: it holds data only.
+UNIT_SYMTAB_TESTS := tests/unit/kernel/test_lbr.c tests/unit/kernel/test_lbr_check.c
+define unit_test_symtab
+$(BUILD)/unit/$(basename $(notdir $(1))).pass1: $(BUILD)/unit/$(1:.c=.o) $(BUILD)/unit/libunit.a \
+		$(BUILD)/unit/symtab-empty.o
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.o %.a,$$^) -o $$@ -lm $$(HOST_LIBS)
+$(BUILD)/unit/symtab-$(basename $(notdir $(1))).c: $(BUILD)/unit/$(basename $(notdir $(1))).pass1 \
+		scripts/mksymtab.sh
+	$$(Q)scripts/mksymtab.sh $$< > $$@
+$(BUILD)/unit/$(basename $(notdir $(1))): $(BUILD)/unit/$(1:.c=.o) $(BUILD)/unit/libunit.a \
+		$(BUILD)/unit/symtab-$(basename $(notdir $(1))).o $(BUILD)/unit/$(basename $(notdir $(1))).pass1
+	$$(E) "  UNIT    $$@"
+	$$(Q)$$(CC) $$(UNIT_CFLAGS) $$(filter %.o %.a,$$^) -o $$@ -lm $$(HOST_LIBS)
+	$$(Q)scripts/mksymtab.sh --check $$(BUILD)/unit/$(basename $(notdir $(1))).pass1 $$@
+endef
+$(foreach t,$(filter-out $(UNIT_SYMTAB_TESTS),$(UNIT_TEST_SRCS)),$(eval $(call unit_test,$(t))))
+$(foreach t,$(UNIT_SYMTAB_TESTS),$(eval $(call unit_test_symtab,$(t))))
+$(BUILD)/unit/symtab-empty.c: scripts/mksymtab.sh
+	@mkdir -p $(@D)
+	$(Q)scripts/mksymtab.sh /dev/null > $@
+$(BUILD)/unit/symtab-%.o: $(BUILD)/unit/symtab-%.c | $(ROOT_STAMPS)
+	$(Q)$(CC) -std=gnu11 -O1 $(WARN) -c $(call roots,lib) $< -o $@
 
 # The decoder's oracle (docs/insn.md): gen_insn writes a gas corpus and random
 # bytes; objdump disassembles both, -M intel64 for Intel's reading of 66 on near

@@ -17,6 +17,10 @@ extern const char symtab_names[];
 
 /* The function holding addr and addr's offset in it, or NULL. */
 const char *symtab_name(u64 addr, u64 image_base, u64 *offset);
+/* The function called name: its first byte and its end (the next function's
+ * first byte, or _etext), as run-time addresses. false when the table has no
+ * such name; a name two static functions share gives the lower one. */
+bool symtab_lookup(const char *name, u64 image_base, u64 *start, u64 *end);
 /* Writes "func+0x1c" for addr, or "?" when it is not inside the image's code;
  * returns false in that case. */
 bool symtab_format(u64 addr, u64 image_base, char *buf, size_t size);

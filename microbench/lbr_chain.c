@@ -9,6 +9,7 @@
 
 u64 lbr_chain_ret[LBR_CHAIN_FRAMES];
 u64 lbr_chain_noise_ret;
+u64 lbr_chain_hook_called;
 
 CHAIN void lbr_chain_noise(void)
 {
@@ -18,6 +19,7 @@ CHAIN void lbr_chain_noise(void)
 CHAIN void lbr_chain_leaf(lbr_chain_hook hook, void *arg)
 {
 	lbr_chain_ret[0] = RET_ADDR();
+	lbr_chain_hook_called = (u64)(uintptr_t)hook;
 	hook(arg);
 	NOT_TAIL();
 }

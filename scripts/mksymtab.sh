@@ -7,8 +7,12 @@
 set -eu
 
 text_syms() {
-	# Code symbols only; nasm's macro-local labels (..@N.x) are not functions.
-	nm -n --defined-only "$1" | awk '$2 ~ /^[tTW]$/ && $3 !~ /^\.\./ { print $1, $3 }'
+	# Code symbols only, below _etext: nasm's macro-local labels (..@N.x) are
+	# not functions, nor a weak symbol in data (crt1's data_start). nm's
+	# addresses are fixed-width hex, so they compare as strings.
+	end=$(nm --defined-only "$1" | awk '$3 == "_etext" { print $1 }')
+	nm -n --defined-only "$1" | awk -v end="$end" '$2 ~ /^[tTW]$/ && $3 !~ /^\.\./ &&
+		(end == "" || ($1 "") < (end "")) { print $1, $3 }'
 }
 
 if [ "${1:-}" = "--check" ]; then

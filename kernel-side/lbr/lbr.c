@@ -76,11 +76,6 @@ static void lbr_restore(void)
 	}
 }
 
-/* CPUID.1CH (SDM Vol3B ch.20, Arch LBR "Enumeration"). */
-#define ARCH_LBR_EBX_CPL_FILTER		BIT(0)
-#define ARCH_LBR_EBX_BR_FILTER		BIT(1)
-#define ARCH_LBR_EBX_CALL_STACK		BIT(2)
-
 /* Call-stack mode (LBR_SELECT bit 9) came with Haswell's format 4 (Linux
  * gives hsw/skl lbr_sel_maps LBR_CALL_STACK); the 8-entry Atoms and KNL lack it. */
 static bool legacy_has_call_stack(const struct lbr_caps *lc)
@@ -303,6 +298,17 @@ void lbr_stop(const struct lbr_caps *lc)
 	lbr_hold(false);
 	lbr_restore();
 	lbr_st.running = false;
+}
+
+bool lbr_frozen(const struct lbr_caps *lc, u64 status)
+{
+	u64 v;
+
+	if (!lbr_st.running)
+		return false;
+	if (status & GLOBAL_STATUS_LBRS_FROZEN)
+		return true;
+	return lc->legacy && !msr_read_safe(MSR_IA32_DEBUGCTLMSR, &v) && !(v & DEBUGCTLMSR_LBR);
 }
 
 unsigned lbr_read(const struct lbr_caps *lc, struct lbr_entry *e, unsigned max)

@@ -26,6 +26,11 @@ struct lbr_caps {
 	u32 amd_depth;
 };
 
+/* CPUID.1CH:EBX (SDM Vol3B ch.20, Arch LBR "Enumeration"). */
+#define ARCH_LBR_EBX_CPL_FILTER		BIT(0)
+#define ARCH_LBR_EBX_BR_FILTER		BIT(1)
+#define ARCH_LBR_EBX_CALL_STACK		BIT(2)
+
 void lbr_probe(const struct cpu_info *ci, const struct pmu_caps *pc, struct lbr_caps *lc);
 void lbr_report(const struct cpu_info *ci, const struct lbr_caps *lc);
 
@@ -96,6 +101,11 @@ void lbr_freeze(const struct lbr_caps *lc);
  * Intel perfmon v4+ and AMD the PMI handler also clears the frozen bit
  * (GLOBAL_STATUS_LBRS_FROZEN) with the overflow bits it acknowledges. */
 void lbr_resume(const struct lbr_caps *lc);
+/* Whether a PMI froze the running ring, asked first thing in the PMI
+ * handler with the global status it read: the status's LBR_FRZ bit
+ * (GLOBAL_STATUS_LBRS_FROZEN), which the freeze sets from perfmon v4, on Arch
+ * LBR and AMD, or legacy DEBUGCTL.LBR cleared, as the freeze does before v4. */
+bool lbr_frozen(const struct lbr_caps *lc, u64 status);
 /* The recorded branches, newest first; returns how many (<= max). */
 unsigned lbr_read(const struct lbr_caps *lc, struct lbr_entry *e, unsigned max);
 /* Stops recording and writes back every MSR lbr_start() changed. */

@@ -5,8 +5,8 @@
  * that fails -- and shows the ring the hardware would build from those real
  * addresses, labelled as a reconstruction, never as a recording. */
 #include "kernel-side/explain/explain.h"
+#include "kernel-side/lbr/lbr_expect.h"
 #include "lib/insn.h"
-#include "microbench/lbr_chain.h"
 #include "kernel-side/lessons/lesson.h"
 #include "lib/libc.h"
 #include "lib/symtab.h"
@@ -14,9 +14,13 @@
 #define WALK_MAX	4
 #define RING_MAX	16
 #define SHALLOW		8	/* the depth of the smallest rings (Atoms, Arch LBR 8) */
-#define FRAMES		(LBR_CHAIN_FRAMES + 1)	/* the hook's return, then the chain's */
+#define FRAMES		LBR_EXPECT_FRAMES	/* the hook's return, then the chain's */
 
 static u64 image_base;			/* for symbols: the first step sets it */
+/* What the code says the ring and the frames are (lbr_expect.c), and what
+ * the run itself saw: the hook's return address, the chain's stored ones. */
+static struct lbr_expect expect;
+static bool derived;
 static u64 hook_ret;
 static u64 walk[WALK_MAX];
 static unsigned nwalk, walk_found;
@@ -45,10 +49,10 @@ static bool in_code(u64 addr)
 	return symtab_name(addr, image_base, &off) != NULL;
 }
 
-/* The frames a walk should find, innermost first: the hook's return (in
- * leaf), then leaf's (in d), d's, c's, b's, a's (in run_chain). The chain
- * functions store their own return addresses: this is what they saw. */
-static u64 want(unsigned i)
+/* The return addresses the run saw, innermost first: the hook's (in leaf),
+ * then leaf's (in d), d's, c's, b's, a's (in the caller), as the chain
+ * functions stored them. The measured side of the reconstruction. */
+static u64 seen(unsigned i)
 {
 	return i == 0 ? hook_ret : lbr_chain_ret[i - 1];
 }
@@ -72,14 +76,15 @@ static void walk_hook(void *arg)
 	}
 }
 
-/* At the chain's deepest point with the LBR recording: stop the ring. */
-static void freeze_hook(void *arg)
+/* At the chain's deepest point with the LBR recording: stop the ring. Its
+ * name and lesson6_run_chain's are the ones lbr_expect_chain() looks up. */
+static void lesson6_freeze_hook(void *arg)
 {
 	hook_ret = ADDR(__builtin_return_address(0));
 	lbr_freeze(arg);
 }
 
-static __attribute__((noinline)) void run_chain(lbr_chain_hook hook, void *arg)
+static __attribute__((noinline, noclone)) void lesson6_run_chain(lbr_chain_hook hook, void *arg)
 {
 	lbr_chain_a(hook, arg);
 	asm volatile("" ::: "memory");	/* a CALL, not a tail jump */
@@ -124,6 +129,7 @@ static void the_ring(const struct lab *lab)
 	const struct lbr_caps *lc = &lab->lbr;
 
 	image_base = lab->image.base;
+	derived = lbr_expect_chain(image_base, "lesson6_run_chain", "lesson6_freeze_hook", &expect);
 	lesson_say("The LBR (last branch records) is a ring of MSR pairs, FROM and "
 		   "TO, that the CPU fills as branches retire, at no cost to the "
 		   "code: the newest overwrites the oldest. A filter (LBR_SELECT, or "
@@ -170,119 +176,33 @@ static void fp_walk(const struct lab *lab)
 	lesson_say("Run the chain and, in the hook at its deepest point, walk the "
 		   "frame pointers as a profiler without LBR or DWARF does: RBP -> "
 		   "saved RBP, return address above it, and again:");
-	run_chain(walk_hook, NULL);
+	lesson6_run_chain(walk_hook, NULL);
 	for (unsigned i = 0; i < nwalk; i++) {
 		sym(walk[i], where, sizeof(where));
 		lesson_code("return address %u: %s", i, where);
 	}
 	walk_found = 0;
-	for (unsigned i = 0; i < FRAMES; i++)
+	for (unsigned i = 0; derived && i < FRAMES; i++)
 		for (unsigned k = 0; k < nwalk; k++)
-			walk_found += walk[k] == want(i);
-	lesson_say("The chain's own record of its return addresses (each function "
-		   "stored __builtin_return_address(0)) has %u: the hook's into "
-		   "leaf, then leaf's into d, d's into c, c's into b, b's into a and "
-		   "a's into run_chain. The walk found %u of them. Above the hook's "
-		   "frame the saved RBP is the value RBP held when the chain began "
-		   "-- run_chain's frame -- so the next return address is "
-		   "run_chain's own, and the frames of leaf, d, c, b and a are "
-		   "skipped.", FRAMES, walk_found);
+			walk_found += walk[k] == expect.frame[i];
+	lesson_say("The code says which return addresses a walk must find: each "
+		   "call instruction's end, decoded above, %u of them -- the hook's "
+		   "into leaf, then leaf's into d, d's into c, c's into b, b's into "
+		   "a and a's into lesson6_run_chain. The walk found %u. Above the "
+		   "hook's frame the saved RBP is the value RBP held when the chain "
+		   "began -- lesson6_run_chain's frame -- so the next return address "
+		   "is lesson6_run_chain's own, and the frames of leaf, d, c, b and "
+		   "a are skipped.", FRAMES, walk_found);
 }
 
-/* The branches a CPU running run_chain(freeze_hook) retires with calls and
- * returns recorded, up to the hook: real instructions of the real code. */
-static u64 call_to(const void *fn, const void *target)
-{
-	const u8 *p = fn;
-	struct insn in;
-
-	for (unsigned off = 0; off < 256; off += in.len) {
-		if (insn_decode(&in, p + off, INSN_MAX_LEN) < 0 || in.flow == FLOW_RET)
-			return 0;
-		if (in.flow == FLOW_CALL_REL && insn_rel_target(&in, ADDR(p + off)) == ADDR(target))
-			return ADDR(p + off);
-	}
-	return 0;
-}
-
-/* The CALL in fn whose next instruction is ret. */
-static u64 call_before(const void *fn, u64 ret)
-{
-	const u8 *p = fn;
-	struct insn in;
-
-	for (unsigned off = 0; off < 256; off += in.len) {
-		if (insn_decode(&in, p + off, INSN_MAX_LEN) < 0 || in.flow == FLOW_RET)
-			return 0;
-		if (ADDR(p + off + in.len) == ret &&
-		    (in.flow == FLOW_CALL_REL || in.flow == FLOW_CALL_IND))
-			return ADDR(p + off);
-	}
-	return 0;
-}
-
-static u64 first_ret(const void *fn)
-{
-	const u8 *p = fn;
-	struct insn in;
-
-	for (unsigned off = 0; off < 256; off += in.len) {
-		if (insn_decode(&in, p + off, INSN_MAX_LEN) < 0)
-			return 0;
-		if (in.flow == FLOW_RET)
-			return ADDR(p + off);
-	}
-	return 0;
-}
-
-static void add(u64 from, u64 to)
-{
-	/* Newest first, as lbr_read() gives them: each goes in front. */
-	memmove(&rec[1], &rec[0], nrec * sizeof(rec[0]));
-	rec[0] = (struct lbr_entry){ .from = from, .to = to,
-				     .type = lbr_decode_type(from, NULL) };
-	nrec++;
-}
-
-static bool reconstruct(u64 hook)
-{
-	u64 noise_ret = first_ret(lbr_chain_noise);
-	u64 b_noise = call_to(lbr_chain_b, lbr_chain_noise);
-	u64 d_noise = call_to(lbr_chain_d, lbr_chain_noise);
-	u64 site[5] = {
-		call_before(run_chain, lbr_chain_ret[4]), call_before(lbr_chain_a, lbr_chain_ret[3]),
-		call_before(lbr_chain_b, lbr_chain_ret[2]), call_before(lbr_chain_c, lbr_chain_ret[1]),
-		call_before(lbr_chain_d, lbr_chain_ret[0]),
-	};
-	u64 leaf_site = call_before(lbr_chain_leaf, hook_ret);
-	u8 len;
-
-	nrec = 0;
-	for (unsigned i = 0; i < 5; i++)
-		if (!site[i])
-			return false;
-	if (!noise_ret || !b_noise || !d_noise || !leaf_site)
-		return false;
-	lbr_decode_type(b_noise, &len);
-	add(site[0], ADDR(lbr_chain_a));
-	add(site[1], ADDR(lbr_chain_b));
-	add(b_noise, ADDR(lbr_chain_noise));
-	add(noise_ret, b_noise + len);
-	add(site[2], ADDR(lbr_chain_c));
-	add(site[3], ADDR(lbr_chain_d));
-	add(d_noise, ADDR(lbr_chain_noise));
-	add(noise_ret, d_noise + len);
-	add(site[4], ADDR(lbr_chain_leaf));
-	add(leaf_site, hook);
-	return true;
-}
-
-static unsigned equal_frames(const u64 *c, unsigned n)
+/* How many of the frames c[] gives equal, position by position, the return
+ * addresses the run saw. */
+static unsigned equal_seen(const u64 *c, unsigned n)
 {
 	unsigned eq = 0;
 
 	for (unsigned i = 0; i < n && i < FRAMES; i++)
-		eq += c[i] == want(i);
+		eq += c[i] == seen(i);
 	return eq;
 }
 
@@ -298,24 +218,11 @@ static void show_ring(const struct lbr_entry *e, unsigned n, const char *label)
 	}
 }
 
-/* Where the chain's frames sit in chain[], consecutively; -1 if not all. */
-static int find_frames(const u64 *c, unsigned n)
-{
-	for (unsigned k = 0; k + LBR_CHAIN_FRAMES <= n; k++) {
-		bool all = true;
-
-		for (unsigned i = 0; all && i < LBR_CHAIN_FRAMES; i++)
-			all = c[k + i] == want(i);
-		if (all)
-			return (int)k;
-	}
-	return -1;
-}
-
 static void recording(const struct lab *lab)
 {
 	const struct lbr_caps *lc = &lab->lbr;
 	char err[16];
+	int at;
 
 	lesson_say("Now with the LBR: start it on kernel calls and returns "
 		   "(call-stack mode where there is one), run the chain, freeze the "
@@ -329,15 +236,19 @@ static void recording(const struct lab *lab)
 			   "to read here, and none is made up.", hw_err_name(hw_err, err));
 		return;
 	}
-	run_chain(freeze_hook, (void *)lc);
+	lesson6_run_chain(lesson6_freeze_hook, (void *)lc);
 	nring = lbr_read(lc, ring, LBR_MAX_ENTRIES);
+	at = derived ? lbr_expect_find(&expect, lbr_call_stack() ? LBR_KEEP_CALL_STACK :
+				       LBR_KEEP_CALLS_RETS, ring, nring) : -1;
 	lbr_stop(lc);
 	nchain = lbr_callchain(ring, nring, chain, LBR_MAX_ENTRIES);
-	hw_at = find_frames(chain, nchain);
+	hw_at = derived ? lbr_expect_frames(&expect, chain, nchain) : -1;
 	lesson_say("The ring holds %u entries (newest first):", nring);
 	show_ring(ring, nring, "");
 	lbr_report_entries("lesson6", "end", ring, nring);
-	lesson_say("lbr_callchain() gives %u frames; the chain's are %s.", nchain,
+	lesson_say("The chain's calls, FROM and TO as its code says, are %s; "
+		   "lbr_callchain() gives %u frames, and the code's are %s.",
+		   at >= 0 ? "there, consecutively" : "not all there", nchain,
 		   hw_at >= 0 ? "there, consecutively" : "not all there");
 }
 
@@ -346,26 +257,32 @@ static void reconstruction(const struct lab *lab)
 	u64 c[LBR_MAX_ENTRIES];
 
 	lesson_say("What the ring holds for this run can also be worked out from the "
-		   "code itself: the real call and return instructions of the chain, "
-		   "decoded above, and the return addresses the chain stored while "
-		   "it ran. With calls and returns recorded and no call-stack mode, "
+		   "code itself: each chain function's bounds from the symbol table, "
+		   "its call instructions decoded, each callee's entry from the "
+		   "table. With calls and returns recorded and no call-stack mode, "
 		   "the hardware's ring at the hook would be this -- a "
-		   "RECONSTRUCTION from the real addresses, not a recording:");
-	if (!reconstruct(ADDR(walk_hook))) {
-		lesson_say("A call site was not found by decoding: no reconstruction.");
+		   "RECONSTRUCTION from the code, not a recording:");
+	if (!derived) {
+		lesson_say("The code of %s was not found by decoding: no "
+			   "reconstruction.", expect.missing);
 		return;
 	}
+	/* Newest first, as lbr_read() gives them. */
+	nrec = expect.nbr < RING_MAX ? expect.nbr : RING_MAX;
+	for (unsigned i = 0; i < nrec; i++)
+		rec[i] = expect.br[expect.nbr - 1 - i];
 	show_ring(rec, nrec, "would be ");
 	rec_frames = lbr_callchain(rec, nrec, c, LBR_MAX_ENTRIES);
-	rec_equal = equal_frames(c, rec_frames);
+	rec_equal = equal_seen(c, rec_frames);
 	lesson_say("The reconstruction code the driver uses (lbr_callchain: walking "
 		   "back in time, a return waits for its call, a call nobody "
 		   "returned from is an active frame) gives %u frames from these %u "
-		   "branches; %u equal the return addresses the chain stored itself. "
-		   "The two finished calls of lbr_chain_noise cancel.",
+		   "branches; %u equal the return addresses the run itself saw (each "
+		   "chain function stored its __builtin_return_address(0), the hook "
+		   "too). The two finished calls of lbr_chain_noise cancel.",
 		   rec_frames, nrec, rec_equal);
 	shallow_frames = lbr_callchain(rec, SHALLOW, c, LBR_MAX_ENTRIES);
-	shallow_equal = equal_frames(c, shallow_frames);
+	shallow_equal = equal_seen(c, shallow_frames);
 	lesson_say("A ring of %u keeps only the newest %u: from them the same code "
 		   "gives %u frames, the innermost, %u of them right -- fewer, "
 		   "never wrong. Call-stack mode keeps the active calls whatever "
@@ -375,10 +292,10 @@ static void reconstruction(const struct lab *lab)
 			   "record --call-graph lbr builds call graphs from it for "
 			   "code without frame pointers.",
 			   "no LBR at all, so no recording: the branches above are "
-			   "computed from the decoded instructions and stored return "
-			   "addresses, and the call-chain code runs on them as it "
-			   "would on a ring. The unit tests (tests/unit/kernel/test_lbr.c) "
-			   "feed the same branches to models of every LBR kind.");
+			   "derived from the decoded instructions and the symbol "
+			   "table, and the call-chain code runs on them as it would "
+			   "on a ring. The unit tests (tests/unit/kernel/test_lbr.c) "
+			   "feed a run's branches to models of every LBR kind.");
 }
 
 static void question(const struct lab *lab)
@@ -387,19 +304,18 @@ static void question(const struct lab *lab)
 			"pointers?");
 	if (hw_err == 0 && hw_at >= 0) {
 		lesson_answer("yes: the RBP walk found %u of the chain's %u return "
-			      "addresses; the LBR ring recorded here gave the %u innermost "
-			      "consecutively, at position %d of the %u frames it "
-			      "rebuilt.", walk_found, FRAMES, LBR_CHAIN_FRAMES, hw_at, nchain);
+			      "addresses; the LBR ring recorded here gave all %u, as the "
+			      "code says them, consecutively, at position %d of the %u "
+			      "frames it rebuilt.", walk_found, FRAMES, FRAMES, hw_at, nchain);
 		return;
 	}
 	lesson_answer("not by walking RBP: the walk found %u of the chain's %u "
 		      "return addresses, because leaf, d, c, b and a never set RBP. "
 		      "From the branches, yes: the ring the hardware would record for "
-		      "this run, reconstructed here from the %u real call and return "
-		      "instructions (this CPU records none), gives %u frames, %u of "
-		      "%u equal to the return addresses the functions stored "
-		      "themselves.", walk_found, FRAMES, nrec, rec_frames, rec_equal,
-		      FRAMES);
+		      "this run, reconstructed here from the code's %u call and "
+		      "return instructions (this CPU records none), gives %u frames, "
+		      "%u of %u equal to the return addresses the run itself saw.",
+		      walk_found, FRAMES, nrec, rec_frames, rec_equal, FRAMES);
 }
 
 static const struct lesson_step steps[] = {
@@ -407,7 +323,7 @@ static const struct lesson_step steps[] = {
 	{ "A chain without frame pointers", no_frame_pointers },
 	{ "A frame-pointer walk", fp_walk },
 	{ "Recording the chain in the LBR", recording },
-	{ "The ring rebuilt from the real call sites", reconstruction },
+	{ "The ring derived from the code", reconstruction },
 	{ "Question", question },
 };
 

@@ -3,6 +3,7 @@
  * LBR ring too, frozen), clear the status, reload the counter with -period,
  * restart, unmask LVTPC (delivery masked it), EOI. */
 #include "kernel-side/cpu/apic.h"
+#include "lib/check.h"
 #include "lib/libc.h"
 #include "kernel-side/cpu/msr.h"
 #include "kernel-side/sample/sample.h"
@@ -143,6 +144,8 @@ static void pmi(struct sampler *s, const struct trapframe *tf)
 		/* Frozen by the PMI where the CPU freezes it, else stopped
 		 * now: the ring ends at the interrupted code. */
 		if (s->lbr_on) {
+			s->lbr_pmis++;
+			s->lbr_frozen += lbr_frozen(s->lc, status);
 			lbr_freeze(s->lc);
 			if (sm)
 				sm->nlbr = lbr_read(s->lc, sm->lbr, SAMPLE_LBR_MAX);
@@ -185,6 +188,25 @@ bool sample_irq(struct trapframe *tf)
 	return true;
 }
 
+void sample_check_lbr_freeze(const struct sampler *s)
+{
+	const char *name = "lbr.freeze-on-pmi";
+	struct rec r;
+
+	if (!s->lc || !s->lc->present)
+		return check_skip(name, s->lc ? s->lc->reason : "no-lbr");
+	if (s->src != SAMPLE_SRC_PMI)
+		return check_skip(name, "no-pmi-source");
+	if (!s->lbr_on)
+		return check_skip(name, "lbr-not-started");
+	if (!s->lbr_pmis)
+		return check_skip(name, "no-pmi-taken");
+	check_begin(&r, name, s->lbr_frozen == s->lbr_pmis ? CHECK_PASS : CHECK_FAIL);
+	rec_u64(&r, "pmis", s->lbr_pmis);
+	rec_u64(&r, "frozen", s->lbr_frozen);
+	rec_end(&r);
+}
+
 int sample_start(struct sampler *s)
 {
 	int err = 0;
@@ -193,6 +215,7 @@ int sample_start(struct sampler *s)
 	s->interrupts = s->lost = s->throttled = s->spurious = 0;
 	s->err = 0;
 	s->lbr_on = false;
+	s->lbr_pmis = s->lbr_frozen = 0;
 	s->rng = s->seed ? s->seed : 1;
 	if (!apic_owned() || s->period == 0 || s->period > 0x7fffffff)
 		return HW_ERR_NOT_SUPPORTED;

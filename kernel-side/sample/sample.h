@@ -50,6 +50,8 @@ struct sampler {
 	u64 spurious;			/* PMIs with no overflow of our counter */
 	int err;			/* first driver error */
 	bool lbr_on;			/* the run recorded the LBR (lbr_start() took) */
+	u64 lbr_pmis;			/* PMIs of our counter with the LBR on */
+	u64 lbr_frozen;			/* of them, those that found it frozen */
 };
 
 /* Arms the source (the LAPIC must be owned: apic_own()); the caller has
@@ -57,6 +59,12 @@ struct sampler {
 int sample_start(struct sampler *s);
 /* Disarms it; an interrupt still pending only gets its EOI. */
 void sample_stop(struct sampler *s);
+/* check name=lbr.freeze-on-pmi: every PMI of the run that found the LBR
+ * recording found it frozen by the PMI itself (DEBUGCTL.FREEZE_LBRS_ON_PMI,
+ * which lbr_start() sets without call-stack mode, as here), so the ring ends
+ * at the interrupted code, not in the handler. A skip saying why where there
+ * was no LBR, no PMI source or no PMI. */
+void sample_check_lbr_freeze(const struct sampler *s);
 /* The interrupt handler for both sources (trap_set_handler). */
 bool sample_irq(struct trapframe *tf);
 

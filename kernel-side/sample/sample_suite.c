@@ -221,6 +221,7 @@ static void emit(const struct lab *lab, const char *src, u64 plain, u64 sampled,
 	if (stray)
 		rec_u64(&r, "last_vector", stray_vector);
 	rec_end(&r);
+	sample_check_lbr_freeze(&sampler);
 	rec_narrate("sample: %u samples (%s), %llu.%llu%% in hot (stepped: %llu.%llu%%)",
 		    sampler.n, src, (unsigned long long)(permille / 10),
 		    (unsigned long long)(permille % 10), (unsigned long long)(step_hot / 10),
@@ -246,12 +247,14 @@ void sample_suite_run(void *arg)
 	if (sampler.src == SAMPLE_SRC_NONE) {
 		sampling_record(lab, "none", reason, 0);
 		check_skip("sample.hot-share", reason);
+		sample_check_lbr_freeze(&sampler);
 		return;
 	}
 	err = apic_own(&lab->apic);
 	if (err) {
 		sampling_record(lab, "none", "lapic-not-taken", err);
 		check_skip("sample.hot-share", "lapic-not-taken");
+		sample_check_lbr_freeze(&sampler);
 		return;
 	}
 	vector = sampler.src == SAMPLE_SRC_PMI ? APIC_PMI_VECTOR : APIC_TIMER_VECTOR;

@@ -113,8 +113,8 @@ def test_lesson_5_counts_then_samples(boot):
 
 def test_lesson_6_reconstructs_not_records(boot):
     """No LBR under TCG: nothing recorded, nothing made up; the frame-pointer
-    walk misses the chain; the ring rebuilt from the real call sites gives
-    every frame, and is called a reconstruction."""
+    walk misses the chain; the ring derived from the code gives every frame
+    the run saw, and is called a reconstruction."""
     run = boot(lesson=6)
     text = run.stdout
     assert "This CPU: no LBR (no-pdcm)." in text
@@ -124,9 +124,10 @@ def test_lesson_6_reconstructs_not_records(boot):
     assert "frame-pointer set-ups: 1" not in text and text.count("frame-pointer set-ups: 0") == 6
     ring = re.findall(r"^  would be +\d+ .*$", text, re.M)
     assert len(ring) == 10 and ring[0].endswith("ind_call") and ring[-1].endswith(" call")
+    assert "-> lesson6_freeze_hook+0x0 " in ring[0] and "lesson6_run_chain+0x" in ring[-1]
     flat = " ".join(text.split())
-    assert "The walk found 1 of them." in flat
-    assert "a RECONSTRUCTION from the real addresses, not a recording:" in flat
+    assert "The walk found 1." in flat
+    assert "a RECONSTRUCTION from the code, not a recording:" in flat
     assert "gives 6 frames from these 10 branches; 6 equal" in flat
     assert "the same code gives 4 frames, the innermost, 4 of them right" in flat
 

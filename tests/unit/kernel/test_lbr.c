@@ -3,21 +3,22 @@
  * entries newest first with exact from/to/mispred/cycles, ring wrap-around,
  * filters, call-stack mode, freeze on PMI, every MSR restored by lbr_stop(),
  * no LBR -> an error. The chain is microbench/lbr_chain.c built with
- * -fomit-frame-pointer: its real call sites drive the model as a CPU running
- * it would, and lbr_callchain() must give back its exact return addresses. */
+ * -fomit-frame-pointer: its native run drives the model as the CPU retired
+ * it (lbr_replay.c), and the ring and lbr_callchain() must give what its
+ * code says (lbr_expect.c, through this binary's own symbol table). */
 #include <stdlib.h>
 #include "kernel-side/cpu/hw.h"
 #include "lib/insn.h"
 #include "kernel-side/lbr/lbr.h"
 #include "microbench/lbr_chain.h"
-#include "tests/unit/models/lbr_sim.h"
+#include "kernel-side/lbr/lbr_expect.h"
+#include "tests/unit/models/lbr_replay.h"
 #include "kernel-side/cpu/msr.h"
 #include "host/stream/parse.h"
 #include "lib/record.h"
-#include "lib/symtab.h"
 #include "tests/unit/unit.h"
 
-extern char __executable_start[], etext[];	/* GNU ld: this program's code */
+extern char __executable_start[], _etext[];	/* GNU ld: this program's code */
 
 static struct cpu_info ci;
 static struct pmu_caps pc;
@@ -280,30 +281,6 @@ static void test_call_stack(const struct lbr_sim_spec *s)
 
 /* ------------------------------------------ the -fomit-frame-pointer chain */
 
-static u64 hook_ret;
-
-static void hook(void *arg)
-{
-	hook_ret = (u64)(uintptr_t)__builtin_return_address(0);
-}
-
-/* The CALL in fn whose next instruction is ret, found by decoding fn from
- * its first byte; 0 if none. */
-static u64 call_site(const void *fn, u64 ret)
-{
-	const u8 *p = fn;
-	struct insn in;
-
-	for (unsigned off = 0; off < 256; off += in.len) {
-		if (insn_decode(&in, p + off, INSN_MAX_LEN))
-			return 0;
-		if ((u64)(uintptr_t)(p + off + in.len) == ret &&
-		    (in.flow == FLOW_CALL_REL || in.flow == FLOW_CALL_IND))
-			return (u64)(uintptr_t)(p + off);
-	}
-	return 0;
-}
-
 /* The n-th (0-based) direct CALL to target in fn. */
 static u64 call_to(const void *fn, const void *target, unsigned nth)
 {
@@ -339,88 +316,90 @@ static u64 first_ret(const void *fn)
 }
 
 #define ADDR(f) ((u64)(uintptr_t)(f))
+#define BASE ADDR(__executable_start)
 
-/* What a CPU running `lbr_chain_a(hook)` from run_chain's call site
- * retires, up to the hook's first instruction, where a PMI freezes the ring:
- * `pre` jumps of earlier work first (so the ring has wrapped), then a
- * finished call of lbr_chain_noise, then the chain. Every address is the
- * real object's. */
-struct chain_site {
-	u64 from, to;
-	enum lbr_sim_br type;
-};
-
-static unsigned chain_branches(struct chain_site *b, u64 caller_site)
+/* The chain's hook and caller: names lbr_expect_chain() looks up in this
+ * binary's own symbol table, so no other function may share them. */
+static void test_lbr_hook(void *arg)
 {
-	u64 noise_ret = first_ret(lbr_chain_noise);
-	u64 b_noise = call_to(lbr_chain_b, lbr_chain_noise, 0);
-	u64 d_noise = call_to(lbr_chain_d, lbr_chain_noise, 0);
-	unsigned n = 0;
-
-	CHECK(noise_ret && b_noise && d_noise);
-	b[n++] = (struct chain_site){ caller_site, ADDR(lbr_chain_a), LBR_SIM_REL_CALL };
-	b[n++] = (struct chain_site){ call_site(lbr_chain_a, lbr_chain_ret[3]),
-				      ADDR(lbr_chain_b), LBR_SIM_REL_CALL };
-	b[n++] = (struct chain_site){ b_noise, ADDR(lbr_chain_noise), LBR_SIM_REL_CALL };
-	b[n++] = (struct chain_site){ noise_ret, b_noise + 5, LBR_SIM_RET };
-	b[n++] = (struct chain_site){ call_site(lbr_chain_b, lbr_chain_ret[2]),
-				      ADDR(lbr_chain_c), LBR_SIM_REL_CALL };
-	b[n++] = (struct chain_site){ call_site(lbr_chain_c, lbr_chain_ret[1]),
-				      ADDR(lbr_chain_d), LBR_SIM_REL_CALL };
-	b[n++] = (struct chain_site){ d_noise, ADDR(lbr_chain_noise), LBR_SIM_REL_CALL };
-	b[n++] = (struct chain_site){ noise_ret, d_noise + 5, LBR_SIM_RET };
-	b[n++] = (struct chain_site){ call_site(lbr_chain_d, lbr_chain_ret[0]),
-				      ADDR(lbr_chain_leaf), LBR_SIM_REL_CALL };
-	b[n++] = (struct chain_site){ call_site(lbr_chain_leaf, hook_ret), ADDR(hook),
-				      LBR_SIM_IND_CALL };
-	for (unsigned i = 0; i < n; i++)
-		CHECK(b[i].from != 0);
-	return n;
 }
 
-/* Runs the chain for real and returns the call site in this function that
- * entered it (the instruction before lbr_chain_ret[4]). */
-static __attribute__((noinline)) u64 run_chain(void)
+static __attribute__((noinline, noclone)) void test_lbr_run_chain(void)
 {
-	lbr_chain_a(hook, NULL);
-	return lbr_chain_ret[4] - 5;
+	lbr_chain_a(test_lbr_hook, NULL);
+	__asm__ volatile("" ::: "memory");	/* a CALL, not a tail jump */
 }
 
-/* Frames expected innermost first: the hook's return (in leaf), then into
- * d, c, b, a and the caller. */
-static unsigned expected_chain(u64 *want)
+/* What the code says the chain retires and leaves active (lbr_expect.c). */
+static struct lbr_expect expect;
+
+/* The derivation from the code and the run's own record of what it did
+ * (lbr_replay.c) are two independent accounts of the same branches: each
+ * FROM, TO and frame equal. A name the table lacks, or a caller with no
+ * call of lbr_chain_a, is no derivation and names the function. */
+static void test_expect(void)
 {
-	want[0] = hook_ret;
+	struct lbr_replay_br b[LBR_REPLAY_MAX];
+	struct lbr_expect x;
+	unsigned nb;
+
+	CHECK(lbr_expect_chain(BASE, "test_lbr_run_chain", "test_lbr_hook", &expect));
+	CHECK(expect.missing == NULL);
+	test_lbr_run_chain();
+	nb = lbr_replay_chain(b);
+	CHECK_U64(nb, LBR_REPLAY_MAX);
+	CHECK_U64(expect.nbr, nb);
+	for (unsigned i = 0; i < nb && i < expect.nbr; i++) {
+		CHECK_U64(expect.br[i].from, b[i].from);
+		CHECK_U64(expect.br[i].to, b[i].to);
+		CHECK_U64(expect.finished[i], i == 2 || i == 3 || i == 6 || i == 7);
+	}
 	for (unsigned i = 0; i < LBR_CHAIN_FRAMES; i++)
-		want[i + 1] = lbr_chain_ret[i];
-	return LBR_CHAIN_FRAMES + 1;
+		CHECK_U64(expect.frame[i + 1], lbr_chain_ret[i]);
+	CHECK_U64(expect.br[nb - 1].to, ADDR(test_lbr_hook));
+
+	CHECK(!lbr_expect_chain(BASE, "test_lbr_run_chain", "no_such_function", &x));
+	CHECK_STR(x.missing, "no_such_function");
+	CHECK(!lbr_expect_chain(BASE, "lbr_chain_b", "test_lbr_hook", &x));
+	CHECK_STR(x.missing, "lbr_chain_b");
 }
 
+static void feed(const struct lbr_replay_br *b, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		lbr_sim_branch(b[i].from, b[i].to, b[i].type, false, 1, 0);
+}
+
+/* The chain retired on the model after `pre` jumps of earlier work (so the
+ * ring has wrapped), frozen by a PMI at the hook: the ring holds the
+ * branches the code says, FROM and TO, consecutively, and lbr_callchain()
+ * gives the code's frames exactly. */
 static void test_chain(const struct lbr_sim_spec *s, u32 filter, unsigned pre)
 {
-	struct chain_site b[16];
+	struct lbr_replay_br b[LBR_REPLAY_MAX];
 	struct lbr_entry e[LBR_MAX_ENTRIES];
-	u64 chain[LBR_MAX_ENTRIES], want[LBR_CHAIN_FRAMES + 1];
-	u64 caller_site = run_chain();
-	unsigned nb, n, nc, nwant = expected_chain(want);
+	u64 chain[LBR_MAX_ENTRIES];
+	unsigned nb, n, nc;
+	bool cs;
 
-	/* The call into the chain is a 5-byte E8 to lbr_chain_a. */
-	CHECK_U64(call_to((const void *)(uintptr_t)caller_site, lbr_chain_a, 0), caller_site);
-	nb = chain_branches(b, caller_site);
+	test_lbr_run_chain();
+	nb = lbr_replay_chain(b);
 	install(s);
 	CHECK_U64(lbr_start(&lc, filter), 0);
+	cs = lbr_call_stack();
 	for (unsigned i = 0; i < pre; i++)
 		lbr_sim_branch(syn_from(i), syn_to(i), i % 2 ? LBR_SIM_JCC : LBR_SIM_REL_JMP,
 			       false, 1, 0);
-	for (unsigned i = 0; i < nb; i++)
-		lbr_sim_branch(b[i].from, b[i].to, b[i].type, false, 1, 0);
+	feed(b, nb);
 	lbr_sim_pmi();
 	n = lbr_read(&lc, e, LBR_MAX_ENTRIES);
 	lbr_stop(&lc);
+	CHECK_U64(lbr_expect_find(&expect, cs ? LBR_KEEP_CALL_STACK : LBR_KEEP_CALLS_RETS,
+				  e, n), 0);
 	nc = lbr_callchain(e, n, chain, LBR_MAX_ENTRIES);
-	CHECK_U64(nc, nwant);
-	for (unsigned i = 0; i < nwant && i < nc; i++)
-		CHECK_U64(chain[i], want[i]);
+	CHECK_U64(nc, LBR_EXPECT_FRAMES);
+	for (unsigned i = 0; i < LBR_EXPECT_FRAMES && i < nc; i++)
+		CHECK_U64(chain[i], expect.frame[i]);
 }
 
 /* A ring too short for the whole chain, without call-stack mode, still gives
@@ -428,16 +407,16 @@ static void test_chain(const struct lbr_sim_spec *s, u32 filter, unsigned pre)
 static void test_chain_truncated(void)
 {
 	static const struct lbr_sim_spec arch8_plain = { LBR_SIM_ARCH, 0, 0, 8, 5, false };
-	struct chain_site b[16];
+	struct lbr_replay_br b[LBR_REPLAY_MAX];
 	struct lbr_entry e[LBR_MAX_ENTRIES];
-	u64 chain[LBR_MAX_ENTRIES], want[LBR_CHAIN_FRAMES + 1];
-	unsigned nb = chain_branches(b, run_chain()), n, nc;
+	u64 chain[LBR_MAX_ENTRIES];
+	unsigned nb, n, nc;
 
-	expected_chain(want);
+	test_lbr_run_chain();
+	nb = lbr_replay_chain(b);
 	install(&arch8_plain);
 	CHECK_U64(lbr_start(&lc, LBR_F_ANY), 0);
-	for (unsigned i = 0; i < nb; i++)
-		lbr_sim_branch(b[i].from, b[i].to, b[i].type, false, 1, 0);
+	feed(b, nb);
 	n = lbr_read(&lc, e, LBR_MAX_ENTRIES);
 	lbr_stop(&lc);
 	CHECK_U64(n, 8);
@@ -446,7 +425,7 @@ static void test_chain_truncated(void)
 	nc = lbr_callchain(e, n, chain, LBR_MAX_ENTRIES);
 	CHECK_U64(nc, 4);
 	for (unsigned i = 0; i < 4 && i < nc; i++)
-		CHECK_U64(chain[i], want[i]);
+		CHECK_U64(chain[i], expect.frame[i]);
 }
 
 /* Recursion through one call site: the inner call returned, the outer one
@@ -474,19 +453,20 @@ static void test_callchain_recursion(void)
  * inside the image get their type from the instruction at `from`. */
 static void test_decoded_types(void)
 {
-	struct chain_site b[16];
+	struct lbr_replay_br b[LBR_REPLAY_MAX];
 	struct lbr_entry e[LBR_MAX_ENTRIES];
-	unsigned nb = chain_branches(b, run_chain()), n;
+	unsigned nb, n;
 
+	test_lbr_run_chain();
+	nb = lbr_replay_chain(b);
 	install(&zen4);
 	CHECK_U64(lbr_start(&lc, LBR_F_ANY), 0);
-	for (unsigned i = 0; i < nb; i++)
-		lbr_sim_branch(b[i].from, b[i].to, b[i].type, false, 1, 0);
+	feed(b, nb);
 	n = lbr_read(&lc, e, LBR_MAX_ENTRIES);
 	lbr_stop(&lc);
 	CHECK_U64(n, nb);
 	for (unsigned k = 0; k < n && k < nb; k++) {
-		const struct chain_site *c = &b[nb - 1 - k];
+		const struct lbr_replay_br *c = &b[nb - 1 - k];
 
 		CHECK_U64(e[k].type, c->type == LBR_SIM_RET ? LBR_BR_RET :
 				     c->type == LBR_SIM_IND_CALL ? LBR_BR_IND_CALL : LBR_BR_CALL);
@@ -543,12 +523,6 @@ static void test_start_fault(void)
 
 /* ---------------------------------------------------------- records ---- */
 
-const u32 symtab_count = 2;
-const struct symtab_entry symtab[] = {
-	{ 0x1000, 0 }, { 0x1040, 5 }, { 0x1100, 10 },
-};
-const char symtab_names[] = "work\0leaf\0";
-
 /* Explain mode's narration is code: a hook that retires a branch each time
  * it narrates must leave no trace in the ring, because lbr.c holds narration
  * from the write that starts recording to the one that freezes it. */
@@ -602,15 +576,15 @@ static void sink(const char *line, size_t len, void *ctx)
 
 static void test_records(void)
 {
-	const u64 base = 0x7f000000;
 	struct lbr_entry e[2] = {
-		{ base + 0x1010, base + 0x1040, true, 12, LBR_BR_CALL },
-		{ base + 0x1048, 0xffffffff81000000ull, false, 0, LBR_BR_RET },
+		{ ADDR(lbr_chain_a) + 0x10, ADDR(lbr_chain_b), true, 12, LBR_BR_CALL },
+		{ ADDR(lbr_chain_b) + 1, 0xffffffff81000000ull, false, 0, LBR_BR_RET },
 	};
 	struct stream *st;
 	const struct record *r;
+	char from[32];
 
-	lbr_set_image(base, base + 0x1000, base + 0x1100);
+	snprintf(from, sizeof(from), "%#llx", (unsigned long long)e[0].from);
 	parser = parser_new(NULL, NULL);
 	rec_set_sink(sink, NULL);
 	lbr_report_entries("run1", "end", e, 2);
@@ -622,9 +596,9 @@ static void test_records(void)
 		CHECK_STR(record_get(r, "run"), "run1");
 		CHECK_STR(record_get(r, "sample"), "end");
 		CHECK_STR(record_get(r, "i"), "0");
-		CHECK_STR(record_get(r, "from"), "0x7f001010");
-		CHECK_STR(record_get(r, "from_sym"), "work+0x10");
-		CHECK_STR(record_get(r, "to_sym"), "leaf+0x0");
+		CHECK_STR(record_get(r, "from"), from);
+		CHECK_STR(record_get(r, "from_sym"), "lbr_chain_a+0x10");
+		CHECK_STR(record_get(r, "to_sym"), "lbr_chain_b+0x0");
 		CHECK_STR(record_get(r, "mispred"), "1");
 		CHECK_STR(record_get(r, "cycles"), "12");
 		CHECK_STR(record_get(r, "type"), "call");
@@ -636,7 +610,10 @@ static void test_records(void)
 
 int main(void)
 {
-	lbr_set_image(0, ADDR(__executable_start), ADDR(etext));
+	/* This binary's own symbol table (the Makefile's second link), its
+	 * offsets from where it is loaded, as the payload's are. */
+	lbr_set_image(BASE, BASE, ADDR(_etext));
+	test_expect();
 	for (unsigned i = 0; i < ARRAY_SIZE(specs); i++) {
 		test_ring(specs[i]);
 		test_partial(specs[i]);

@@ -10,6 +10,7 @@
 #include "tests/unit/models/lbr_sim.h"
 #include "tests/unit/models/pmu_sim.h"
 #include "kernel-side/sample/sample.h"
+#include "lib/record.h"
 #include "lib/symtab.h"
 #include "tests/unit/unit.h"
 
@@ -633,6 +634,49 @@ static void test_pmi_lbr(const struct lbr_sim_spec *ls)
 	lbr_set_image(0, 0, 0);
 }
 
+static char check_line[256];
+
+/* The last record written. */
+static void check_sink(const char *line, size_t len, void *ctx)
+{
+	if (len < sizeof(check_line)) {
+		memcpy(check_line, line, len);
+		check_line[len] = '\0';
+	}
+}
+
+/* lbr.freeze-on-pmi: each PMI finds the ring frozen by the PMI itself (the
+ * status's LBR_FRZ from perfmon v4, DEBUGCTL.LBR cleared before); on a
+ * model that ignores FREEZE_LBRS_ON_PMI (case lbr-freeze-ignored) the check
+ * fails. */
+static void test_pmi_lbr_freeze(const struct lbr_sim_spec *ls, bool faulty)
+{
+	struct sampler s;
+	unsigned mism;
+
+	machine_lbr(NULL, ls, true);
+	apic_own(&ai);
+	s = pmi_sampler(8);
+	s.lc = &lc;
+	CHECK_U64(sample_start(&s), 0);
+	lbr_sim_fault.freeze_ignored = faulty;
+	for (unsigned i = 0; i < 3; i++) {
+		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 1000, 0);
+		lbr_sim_pmi();
+		pmi();
+	}
+	sample_stop(&s);
+	apic_release(&mism);
+	CHECK_U64(s.lbr_pmis, 3);
+	CHECK_U64(s.lbr_frozen, faulty ? 0 : 3);
+	check_line[0] = '\0';
+	rec_set_sink(check_sink, NULL);
+	sample_check_lbr_freeze(&s);
+	rec_set_sink(NULL, NULL);
+	CHECK(strstr(check_line, " check name=lbr.freeze-on-pmi ") != NULL);
+	CHECK(strstr(check_line, faulty ? " result=fail " : " result=pass ") != NULL);
+}
+
 /* The caller an RBP walk misses, found from the code bytes. */
 static void test_callers(void)
 {
@@ -699,6 +743,11 @@ int main(void)
 		test_pmi_lbr(&skl);
 		test_pmi_lbr(&arch32);
 		test_pmi_lbr(&hsw_v3);
+		for (unsigned faulty = 0; faulty < 2; faulty++) {
+			test_pmi_lbr_freeze(&skl, faulty);
+			test_pmi_lbr_freeze(&arch32, faulty);
+			test_pmi_lbr_freeze(&hsw_v3, faulty);
+		}
 	}
 	test_timer(false);
 	test_timer(true);

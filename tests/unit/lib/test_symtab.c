@@ -13,6 +13,7 @@ int main(void)
 {
 	const u64 base = 0x7f000000;
 	char buf[64];
+	u64 lo = 0, hi = 0;
 
 	CHECK(symtab_format(base + 0x1000, base, buf, sizeof(buf)));
 	CHECK_STR(buf, "_start+0x0");
@@ -33,5 +34,13 @@ int main(void)
 	/* A short buffer is cut, never overrun. */
 	CHECK(symtab_format(base + 0x1044, base, buf, 6));
 	CHECK_STR(buf, "efi_m");
+	/* By name: the function's bounds, the last one's ending at _etext. */
+	CHECK(symtab_lookup("efi_main", base, &lo, &hi));
+	CHECK_U64(lo, base + 0x1040);
+	CHECK_U64(hi, base + 0x10a0);
+	CHECK(symtab_lookup("selftest", base, &lo, &hi));
+	CHECK_U64(hi, base + 0x1100);
+	CHECK(!symtab_lookup("efi", base, &lo, &hi));
+	CHECK(!symtab_lookup("", base, &lo, &hi));
 	return unit_done("symtab");
 }

@@ -41,6 +41,11 @@ static struct {
 	unsigned recorded;
 } lbr;
 
+struct lbr_sim_fault lbr_sim_fault;
+void (*lbr_sim_on_stop)(void);
+
+static bool enabled(void);
+
 static bool legacy(void)	{ return lbr.s.kind == LBR_SIM_LEGACY; }
 static bool arch(void)		{ return lbr.s.kind == LBR_SIM_ARCH; }
 static bool amd(void)		{ return lbr.s.kind == LBR_SIM_AMD; }
@@ -65,7 +70,7 @@ static u32 legacy_to(void)
 /* The slot an MSR names, or -1: which of from/to/info through *reg. */
 static int ring_slot(u32 msr, u64 **reg)
 {
-	unsigned n = lbr.s.depth;
+	unsigned n = lbr_sim_fault.entries ? lbr_sim_fault.entries : lbr.s.depth;
 	u32 i;
 
 	if (legacy()) {
@@ -152,11 +157,25 @@ static bool arch_depth_ok(u64 d)
 	return d && d % 8 == 0 && d <= lbr.s.depth;
 }
 
+/* Whether writing val to msr clears the enable bit of a recording ring. */
+static bool stops(u32 msr, u64 val)
+{
+	if (!enabled())
+		return false;
+	if (legacy())
+		return msr == MSR_IA32_DEBUGCTLMSR && !(val & DEBUGCTLMSR_LBR);
+	if (arch())
+		return msr == MSR_ARCH_LBR_CTL && !(val & ARCH_LBR_CTL_LBREN);
+	return msr == MSR_AMD_DBG_EXTN_CFG && !(val & DBG_EXTN_CFG_LBRV2EN);
+}
+
 static int lbr_wrmsr(u32 msr, u64 val)
 {
 	u64 *reg, sel_valid = LBR_SELECT_MASK | (lbr.s.call_stack ? LBR_SELECT_CALL_STACK : 0);
 	u64 ctl_valid = ARCH_LBR_CTL_MASK & ~(lbr.s.call_stack ? 0 : ARCH_LBR_CTL_CALL_STACK);
 
+	if (lbr_sim_on_stop && stops(msr, val))
+		lbr_sim_on_stop();
 	if (ring_slot(msr, &reg) >= 0) {
 		*reg = val;
 		return 0;
@@ -238,6 +257,7 @@ void lbr_sim_install(const struct lbr_sim_spec *s)
 	}
 	pmu_sim_install(&p);
 	lbr = (typeof(lbr)){ .s = *s, .next = sim_attached() };
+	lbr_sim_fault = (struct lbr_sim_fault){ 0 };
 	if (s->kind == LBR_SIM_AMD) {
 		/* 80000022H: EAX[1] LbrExtV2, EBX[9:4] its depth. */
 		sim_cpuid(0x80000022u, 0, BIT(0) | BIT(1), p.amd_counters | s->depth << 4, 0, 0);
@@ -272,13 +292,13 @@ static bool filtered_out(enum lbr_sim_br type, unsigned cpl)
 	if (arch()) {
 		if (!(lbr.ctl & (cpl ? ARCH_LBR_CTL_USR : ARCH_LBR_CTL_OS)))
 			return true;
-		return !(lbr.ctl >> ctl_bit[type] & 1);
+		return !lbr_sim_fault.select_ignored && !(lbr.ctl >> ctl_bit[type] & 1);
 	}
 	u64 sel = legacy() ? lbr.select : lbr.amd_select;
 
 	if (sel & (cpl ? LBR_SELECT_USER : LBR_SELECT_KERNEL))
 		return true;
-	return sel >> select_bit[type] & 1;
+	return !lbr_sim_fault.select_ignored && (sel >> select_bit[type] & 1);
 }
 
 static bool call_stack_mode(void)
@@ -292,7 +312,8 @@ static bool call_stack_mode(void)
  * format's layout (SDM Vol3B "LBR Stack", Linux intel/lbr.c decoders). */
 static void legacy_push(u64 from, u64 to, bool mispred, u16 cycles)
 {
-	unsigned i = (unsigned)(lbr.tos = (lbr.tos + 1) % lbr.s.depth);
+	unsigned i = (unsigned)(lbr_sim_fault.tos_stuck ? lbr.tos :
+				(lbr.tos = (lbr.tos + 1) % lbr.s.depth));
 	u64 m = (u64)mispred << 63;
 
 	lbr.info[i] = 0;
@@ -336,7 +357,7 @@ static void legacy_pop(void)
 /* Arch LBR and AMD: entry 0 is the newest, older ones move up one. */
 static void shift_push(unsigned n, u64 from, u64 to, u64 info)
 {
-	for (unsigned i = n - 1; i > 0; i--) {
+	for (unsigned i = lbr_sim_fault.tos_stuck ? 0 : n - 1; i > 0; i--) {
 		lbr.from[i] = lbr.from[i - 1];
 		lbr.to[i] = lbr.to[i - 1];
 		lbr.info[i] = lbr.info[i - 1];
@@ -365,6 +386,12 @@ void lbr_sim_branch(u64 from, u64 to, enum lbr_sim_br type, bool mispred,
 
 	if ((unsigned)type >= ARRAY_SIZE(select_bit) || cpl > 3)
 		abort();
+	if (lbr_sim_fault.from_to_swapped) {
+		u64 t = from;
+
+		from = to;
+		to = t;
+	}
 	if (!enabled() || filtered_out(type, cpl))
 		return;
 	/* Call-stack mode keeps calls and pops them on return; nothing else. */
@@ -391,7 +418,7 @@ void lbr_sim_branch(u64 from, u64 to, enum lbr_sim_br type, bool mispred,
 
 void lbr_sim_pmi(void)
 {
-	if (!(lbr.debugctl & DEBUGCTLMSR_FREEZE_LBRS_ON_PMI))
+	if (lbr_sim_fault.freeze_ignored || !(lbr.debugctl & DEBUGCTLMSR_FREEZE_LBRS_ON_PMI))
 		return;
 	if (legacy() && lbr.s.perfmon < 4)
 		lbr.debugctl &= ~DEBUGCTLMSR_LBR;

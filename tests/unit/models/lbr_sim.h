@@ -33,6 +33,23 @@ enum lbr_sim_br {
  * enables, filters, freeze and call-stack mode say. */
 void lbr_sim_branch(u64 from, u64 to, enum lbr_sim_br type, bool mispred,
 		    u16 cycles, unsigned cpl);
+/* Faults a test sets after lbr_sim_install() (which clears them), each
+ * breaking one property, to see the check of that property fail. */
+struct lbr_sim_fault {
+	bool tos_stuck;		/* the newest-entry pointer does not move: legacy's
+				 * TOS, Arch/AMD's shift; each branch overwrites */
+	bool from_to_swapped;	/* each branch's FROM and TO stored the other way */
+	bool freeze_ignored;	/* a PMI leaves the ring recording */
+	bool select_ignored;	/* LBR_SELECT's / LBR_CTL's branch types ignored */
+	unsigned entries;	/* not 0: ring MSRs there are, whatever the
+				 * model number or CPUID says the depth is */
+};
+extern struct lbr_sim_fault lbr_sim_fault;
+/* Called when an MSR write is about to stop the ring recording, while it
+ * still records: a test replays there what the code it ran natively (up to
+ * that write) retired. NULL: nothing. */
+extern void (*lbr_sim_on_stop)(void);
+
 /* A PMI: with DEBUGCTL.FREEZE_LBRS_ON_PMI the ring freezes -- before perfmon
  * v4 by clearing DEBUGCTL.LBR, from v4 (and Arch LBR, AMD) by setting
  * LBR_FRZ (global status bit 58) until the status is acknowledged. */
