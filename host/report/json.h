@@ -14,9 +14,10 @@
  * became numbers). */
 #define JSON_SCHEMA 2
 
-/* Open containers at most: the deepest document is 6 (trace-json: the
- * document, otherData, traces, a trace, its profile, a row); the nesting
- * is the code's, never the input's, so going past it is a bug (abort). */
+/* Open containers at most: the deepest document nests 6 (trace-json: the
+ * document, otherData, traces, a trace, its profile, a row), and 16 leaves
+ * room for more. The nesting is the code's, never the input's, so going
+ * past it is a bug (abort). */
 #define JSON_DEPTH_MAX 16
 
 /* The largest integer every reader holds exactly: 2^53 - 1, RFC 8259
