@@ -9,6 +9,7 @@
 #include "host/compare/pair.h"
 #include "host/profile/profile_share.h"
 #include "host/report/fields.h"
+#include "host/report/json.h"
 #include "host/stream/load.h"
 
 #define EXIT_DIFFER 4
@@ -133,62 +134,77 @@ static void csv(FILE *out, const struct cmp_result *res)
 	}
 }
 
-static void json_s(FILE *out, const char *s)
+/* b - a, exact as json_int_exact writes it; a difference past int64 (a and
+ * b of opposite signs near its ends) as a string of the double's digits. */
+static void json_diff(struct json *j, const struct cmp_row *r)
 {
-	report_json_str(out, s ? s : "", s ? strlen(s) : 0);
+	char digits[32];
+	int64_t d;
+
+	if (!__builtin_sub_overflow(r->b, r->a, &d)) {
+		json_int_exact(j, d);
+		return;
+	}
+	snprintf(digits, sizeof(digits), "%.0f", r->diff);
+	json_str(j, digits);
 }
 
-static void json_opt(FILE *out, const char *key, const char *s)
-{
-	fprintf(out, ", \"%s\": ", key);
-	if (s)
-		json_s(out, s);
-	else
-		fputs("null", out);
-}
-
+/* Counts as numbers, exact in every reader (json_int_exact); a side
+ * without a value, or a pct against 0, as null. */
 static void json(FILE *out, const struct cmp_result *res, const char *pa, const char *pb)
 {
-	fprintf(out, "{\"schema\": %d, \"a\": ", REPORT_JSON_SCHEMA);
-	json_s(out, pa);
-	fputs(", \"b\": ", out);
-	json_s(out, pb);
-	fprintf(out, ", \"counts\": {\"match\": %zu, \"within\": %zu, \"differ\": %zu, "
-		"\"na\": %zu}, \"only_a\": %zu, \"only_b\": %zu, \"rows\": [",
-		res->counts[CMP_MATCH], res->counts[CMP_WITHIN], res->counts[CMP_DIFFER],
-		res->counts[CMP_NA], res->only_a, res->only_b);
+	static const char *const verdict_keys[] = {
+		[CMP_MATCH] = "match", [CMP_WITHIN] = "within", [CMP_DIFFER] = "differ",
+		[CMP_NA] = "na",
+	};
+	struct json j;
+
+	json_init(&j, out);
+	json_object(&j, true);
+	json_u64(json_key(&j, "schema"), JSON_SCHEMA);
+	json_str(json_key(&j, "a"), pa);
+	json_str(json_key(&j, "b"), pb);
+	json_object(json_key(&j, "counts"), false);
+	for (size_t v = 0; v < sizeof(verdict_keys) / sizeof(verdict_keys[0]); v++)
+		json_u64(json_key(&j, verdict_keys[v]), res->counts[v]);
+	json_close(&j);
+	json_u64(json_key(&j, "only_a"), res->only_a);
+	json_u64(json_key(&j, "only_b"), res->only_b);
+	json_array(json_key(&j, "rows"), true);
 	for (size_t i = 0; i < res->n; i++) {
 		const struct cmp_row *r = &res->rows[i];
 
-		fprintf(out, "%s\n {\"kind\": \"%s\", \"bench\": ", i ? "," : "",
-			r->probe ? "probe" : "counter");
-		json_s(out, r->bench);
-		fputs(", \"event\": ", out);
-		json_s(out, r->event);
-		fputs(", \"a\": ", out);
-		r->has_a ? value(out, r, false) : (void)fputs("null", out);
-		json_opt(out, "src_a", r->src_a);
-		fputs(", \"b\": ", out);
-		r->has_b ? value(out, r, true) : (void)fputs("null", out);
-		json_opt(out, "src_b", r->src_b);
+		json_object(&j, false);
+		json_str(json_key(&j, "kind"), r->probe ? "probe" : "counter");
+		json_str(json_key(&j, "bench"), r->bench);
+		json_str(json_key(&j, "event"), r->event);
+		if (r->has_a)
+			json_int_exact(json_key(&j, "a"), r->a);
+		else
+			json_null(json_key(&j, "a"));
+		json_str(json_key(&j, "src_a"), r->src_a);
+		if (r->has_b)
+			json_int_exact(json_key(&j, "b"), r->b);
+		else
+			json_null(json_key(&j, "b"));
+		json_str(json_key(&j, "src_b"), r->src_b);
 		if (r->has_a && r->has_b) {
-			fprintf(out, ", \"diff\": %.0f, \"pct\": ", r->diff);
-			if (isinf(r->pct))
-				fputs("null", out);
-			else
-				fprintf(out, "%.6f", r->pct);
+			json_diff(json_key(&j, "diff"), r);
+			json_f64(json_key(&j, "pct"), r->pct);
 		}
-		fprintf(out, ", \"verdict\": \"%s\"", cmp_verdict_name(r->verdict));
+		json_str(json_key(&j, "verdict"), cmp_verdict_name(r->verdict));
 		if (r->tol_pct >= 0)
-			fprintf(out, ", \"tolerance_pct\": %g", r->tol_pct);
-		json_opt(out, "reason", r->why);
+			json_f64(json_key(&j, "tolerance_pct"), r->tol_pct);
+		json_str(json_key(&j, "reason"), r->why);
 		if (r->probe) {
-			json_opt(out, "ratio_a", r->ratio_a);
-			json_opt(out, "ratio_b", r->ratio_b);
+			json_str(json_key(&j, "ratio_a"), r->ratio_a);
+			json_str(json_key(&j, "ratio_b"), r->ratio_b);
 		}
-		fputc('}', out);
+		json_close(&j);
 	}
-	fputs("]}\n", out);
+	json_close(&j);
+	json_close(&j);
+	json_end(&j);
 }
 
 static void html_s(FILE *out, const char *s)

@@ -1,6 +1,6 @@
 /* Values, fields and check tallies as every report format shows them
- * (fields.h): no byte a record carries reaches a terminal, a JSON string
- * or a CSV cell unescaped. */
+ * (fields.h): no byte a record carries reaches a terminal or a CSV cell
+ * unescaped. */
 #include <string.h>
 #include "host/report/fields.h"
 
@@ -34,49 +34,6 @@ void report_value(FILE *out, const char *val, size_t len)
 		fwrite(val, 1, len, out);
 	else
 		put_quoted(out, val, len);
-}
-
-/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * form, no surrogate, nothing past U+10FFFF), 0 when there is none. */
-static size_t utf8_len(const unsigned char *s, size_t len)
-{
-	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
-	unsigned cp;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4 || len < n)
-		return 0;
-	cp = s[0] & (0x7f >> n);
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-void report_json_str(FILE *out, const char *val, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)val;
-
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		size_t n = s[i] >= 0x80 ? utf8_len(s + i, len - i) : 0;
-
-		if (n) {
-			fwrite(s + i, 1, n, out);
-			i += n - 1;
-		} else if (s[i] == '"' || s[i] == '\\') {
-			fprintf(out, "\\%c", s[i]);
-		} else if (s[i] >= 0x20 && s[i] <= 0x7e) {
-			fputc(s[i], out);
-		} else {
-			fprintf(out, "\\u%04x", s[i]);
-		}
-	}
-	fputc('"', out);
 }
 
 bool report_listed(const char *key, const char *const *keys)

@@ -1,5 +1,5 @@
 /* What the report formats share: a record's values and fields as the text
- * report shows them, a value as a JSON string and as a CSV cell, the check
+ * report shows them, a value as a CSV cell, the check
  * records tallied, and the facts about where a stream came from. */
 #ifndef PMULAB_FIELDS_H
 #define PMULAB_FIELDS_H
@@ -22,15 +22,6 @@ struct report_meta {
 /* A decoded value as the text report shows it: bare when it is one printable
  * word, else double-quoted with C escapes (\" \\ \xHH). */
 void report_value(FILE *out, const char *val, size_t len);
-/* A value as a JSON string (docs/record-format.md, JSON): well-formed UTF-8
- * as it is, '"' and '\\' backslashed, every other byte outside printable
- * ASCII (a control byte, a byte of no well-formed UTF-8 sequence) as
- * \u00XX, so the JSON is valid whatever the value holds. */
-void report_json_str(FILE *out, const char *val, size_t len);
-/* The "schema" of every JSON document the host tool writes (report json,
- * compare json, trace-json's otherData): raised when a key changes meaning
- * or type (docs/record-format.md, JSON). */
-#define REPORT_JSON_SCHEMA 1
 /* " key=value" for each field of rec whose key is not in skip (NULL-ended
  * list, or NULL). */
 void report_fields(FILE *out, const struct record *rec, const char *const *skip);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host/report/json.h"
 #include "host/report/records.h"
 #include "host/report/stat.h"
 
@@ -303,70 +304,76 @@ void records_csv(FILE *out, const struct stream *s)
 	}
 }
 
-static void json_opt(FILE *out, const char *val)
+static void json_stream(struct json *j, const struct stream *s)
 {
-	if (val)
-		report_json_str(out, val, strlen(val));
-	else
-		fputs("null", out);
-}
-
-static void json_stream(FILE *out, const struct stream *s)
-{
-	fprintf(out, "\"stream\":{\"records\":%zu,\"complete\":%s,\"exit_code\":%d,"
-		"\"has_hello\":%s,\"has_end\":%s,\"end_count_ok\":%s,\"lost\":%" PRIu64
-		",\"missing\":[", s->nrecs, s->complete ? "true" : "false",
-		stream_exit_code(s), s->has_hello ? "true" : "false",
-		s->has_end ? "true" : "false", s->end_count_ok ? "true" : "false", s->nlost);
+	json_object(json_key(j, "stream"), false);
+	json_u64(json_key(j, "records"), s->nrecs);
+	json_bool(json_key(j, "complete"), s->complete);
+	json_i64(json_key(j, "exit_code"), stream_exit_code(s));
+	json_bool(json_key(j, "has_hello"), s->has_hello);
+	json_bool(json_key(j, "has_end"), s->has_end);
+	json_bool(json_key(j, "end_count_ok"), s->end_count_ok);
+	json_u64(json_key(j, "lost"), s->nlost);
+	json_array(json_key(j, "missing"), false);
 	for (size_t i = 0; i < s->nmissing; i++)
-		fprintf(out, "%s%" PRIu64, i ? "," : "", s->missing[i]);
-	fputs("],\"rejects\":[", out);
+		json_u64(j, s->missing[i]);
+	json_close(j);
+	json_array(json_key(j, "rejects"), false);
 	for (size_t i = 0; i < s->nrejects; i++) {
 		const struct reject *rj = &s->rejects[i];
-		fprintf(out, "%s{\"line\":%zu,\"reason\":", i ? "," : "", rj->lineno);
-		json_opt(out, rj->reason);
+
+		json_object(j, false);
+		json_u64(json_key(j, "line"), rj->lineno);
+		json_str(json_key(j, "reason"), rj->reason);
 		if (rj->seq_hint >= 0)
-			fprintf(out, ",\"seq\":%" PRId64 ",\"excerpt\":", rj->seq_hint);
+			json_i64(json_key(j, "seq"), rj->seq_hint);
 		else
-			fputs(",\"seq\":null,\"excerpt\":", out);
-		json_opt(out, rj->excerpt);
-		fputc('}', out);
+			json_null(json_key(j, "seq"));
+		json_str(json_key(j, "excerpt"), rj->excerpt);
+		json_close(j);
 	}
-	fprintf(out, "],\"rejected\":%" PRIu64 ",\"duplicates\":%zu,\"conflicts\":%zu,\"reordered\":%zu,"
-		"\"end_status\":", s->rejected, s->duplicates, s->conflicts, s->reordered);
-	json_opt(out, s->end_status);
-	fputs("}", out);
+	json_close(j);
+	json_u64(json_key(j, "rejected"), s->rejected);
+	json_u64(json_key(j, "duplicates"), s->duplicates);
+	json_u64(json_key(j, "conflicts"), s->conflicts);
+	json_u64(json_key(j, "reordered"), s->reordered);
+	json_str(json_key(j, "end_status"), s->end_status);
+	json_close(j);
 }
 
 void records_json(FILE *out, const struct stream *s, const struct report_meta *m)
 {
-	fprintf(out, "{\"schema\":%d,\"format\":1,\"source\":", REPORT_JSON_SCHEMA);
-	json_opt(out, m ? m->source : NULL);
-	fputs(",\"mode\":", out);
-	json_opt(out, m ? m->mode : NULL);
-	fputs(",\"out_dir\":", out);
-	json_opt(out, m ? m->out_dir : NULL);
-	if (m && isfinite(m->boot_to_end_s) && m->boot_to_end_s >= 0)
-		fprintf(out, ",\"boot_to_end_s\":%.3f,\n", m->boot_to_end_s);
+	struct json j;
+
+	json_init(&j, out);
+	json_object(&j, true);
+	json_u64(json_key(&j, "schema"), JSON_SCHEMA);
+	json_u64(json_key(&j, "format"), 1);
+	json_str(json_key(&j, "source"), m ? m->source : NULL);
+	json_str(json_key(&j, "mode"), m ? m->mode : NULL);
+	json_str(json_key(&j, "out_dir"), m ? m->out_dir : NULL);
+	if (m && m->boot_to_end_s >= 0)
+		json_fixed(json_key(&j, "boot_to_end_s"), m->boot_to_end_s, 3);
 	else
-		fputs(",\"boot_to_end_s\":null,\n", out);
+		json_null(json_key(&j, "boot_to_end_s"));
 	if (m && isfinite(m->boot_to_hello_s) && m->boot_to_hello_s > 0)
-		fprintf(out, "\"boot_to_hello_s\":%.3f,\n", m->boot_to_hello_s);
-	json_stream(out, s);
-	fputs(",\n\"records\":[", out);
+		json_fixed(json_key(&j, "boot_to_hello_s"), m->boot_to_hello_s, 3);
+	json_stream(&j, s);
+	json_array(json_key(&j, "records"), true);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
 
-		fprintf(out, "%s\n{\"seq\":%" PRIu64 ",\"type\":", i ? "," : "", rec->seq);
-		json_opt(out, rec->type);
-		fputs(",\"fields\":{", out);
-		for (size_t j = 0; j < rec->nfields; j++) {
-			fputs(j ? "," : "", out);
-			json_opt(out, field_key(&rec->fields[j]));
-			fputc(':', out);
-			report_json_str(out, field_val(&rec->fields[j]), rec->fields[j].len);
-		}
-		fputs("}}", out);
+		json_object(&j, false);
+		json_u64(json_key(&j, "seq"), rec->seq);
+		json_str(json_key(&j, "type"), rec->type);
+		json_object(json_key(&j, "fields"), false);
+		for (size_t f = 0; f < rec->nfields; f++)
+			json_field_value(json_key(&j, field_key(&rec->fields[f])),
+					 field_val(&rec->fields[f]), rec->fields[f].len);
+		json_close(&j);
+		json_close(&j);
 	}
-	fputs("\n]}\n", out);
+	json_close(&j);
+	json_close(&j);
+	json_end(&j);
 }

@@ -25,8 +25,9 @@ void records_tail(FILE *out, const struct stream *s);
 /* "seq,type,key,value", then one row per field (a record without fields:
  * one row with key and value empty); CRLF line ends. */
 void records_csv(FILE *out, const struct stream *s);
-/* {"format":1, the meta, "stream":{...}, "records":[...]}: every record
- * with its fields, valid JSON whatever they hold. */
+/* {"schema":2,"format":1, the meta, "stream":{...}, "records":[...]}:
+ * every record with its fields, counts as numbers (json_field_value),
+ * valid JSON whatever they hold (docs/record-format.md, JSON). */
 void records_json(FILE *out, const struct stream *s, const struct report_meta *m);
 
 #endif

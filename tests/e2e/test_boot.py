@@ -9,6 +9,18 @@ import pytest
 
 from conftest import RUN_TIMEOUT_S, STUCK_S, records_in
 
+# The largest count the json report writes as a number (docs/record-format.md,
+# JSON): 2^53 - 1, exact in every reader.
+JSON_INT_EXACT_MAX = 2**53 - 1
+
+
+def typed(value):
+    """A record field value as the json report types it: a count written
+    canonically, up to JSON_INT_EXACT_MAX, is a number; anything else text."""
+    if re.fullmatch(r"0|[1-9][0-9]*", value) and int(value) <= JSON_INT_EXACT_MAX:
+        return int(value)
+    return value
+
 
 def check_stream(run):
     """hello first, end last, seq without gaps, every record valid (parse_line
@@ -25,6 +37,10 @@ def check_stream(run):
     merged = records_in((run.dir / "records.txt").read_bytes())
     assert run.report["stream"]["records"] == len(merged)
     assert merged[:len(recs)] == recs
+    # The json report holds the same records, each value typed by the rule.
+    assert [(r["seq"], r["type"], r["fields"]) for r in run.report["records"]] == \
+        [(r["seq"], r["type"], {k: typed(v) for k, v in r["fields"].items()}) for r in merged]
+    assert run.report["schema"] == 2
     model = merged[len(recs):]
     assert not model or model[0]["type"] == "reference"
     assert all(r["type"] == "counter" and r["fields"]["src"] == "model" for r in model[1:])
@@ -328,12 +344,16 @@ def test_report_of_missing_file(pmulab, tmp_path):
 
 def test_report_json_schema_and_utf8(pmulab, tmp_path):
     """The report's JSON: a schema version, typed report-level values,
-    record values as strings, UTF-8 passed through and any other byte as
-    \\u00XX (docs/record-format.md, JSON)."""
+    counts in record fields as numbers (past 2^53 - 1 strings), everything
+    else strings, UTF-8 passed through and any other byte as \\u00XX
+    (docs/record-format.md, JSON)."""
     import json
     import zlib
     lines = []
-    for seq, body in enumerate([b"hello format=1 note=caf%C3%A9%E9", b"end count=1 status=ok"]):
+    for seq, body in enumerate([b"hello format=1 note=caf%C3%A9%E9",
+                                b"bench name=caf%C3%A9 reps=3 iters=9007199254740991 "
+                                b"big=9007199254740992 ip=0x1000 delta=-2 id=007",
+                                b"end count=2 status=ok"]):
         line = b"@PL1 %d " % seq + body
         lines.append(line + b" *%08x" % zlib.crc32(line))
     (tmp_path / "r.txt").write_bytes(b"\n".join(lines) + b"\n")
@@ -341,7 +361,46 @@ def test_report_json_schema_and_utf8(pmulab, tmp_path):
                           capture_output=True)
     assert proc.returncode == 0, proc.stderr
     assert b"caf\xc3\xa9\\u00e9" in proc.stdout
+    assert b'"reps":3,' in proc.stdout
     doc = json.loads(proc.stdout)
-    assert doc["schema"] == 1 and doc["stream"]["complete"] is True
-    assert doc["stream"]["records"] == 2
-    assert doc["records"][0]["fields"] == {"format": "1", "note": "caf\u00e9\u00e9"}
+    assert doc["schema"] == 2 and doc["stream"]["complete"] is True
+    assert doc["stream"]["records"] == 3
+    assert doc["records"][0]["fields"] == {"format": 1, "note": "caf\u00e9\u00e9"}
+    bench = doc["records"][1]["fields"]
+    assert bench == {"name": "caf\u00e9", "reps": 3, "iters": 9007199254740991,
+                     "big": "9007199254740992", "ip": "0x1000", "delta": "-2", "id": "007"}
+    assert type(bench["reps"]) is int and type(bench["name"]) is str
+    assert doc["records"][2]["fields"]["count"] == 2
+
+
+def test_compare_json_types_and_utf8(pmulab, tmp_path):
+    """compare's JSON: counts, diff and pct as numbers, a side without a
+    value as null, a non-ASCII bench name as UTF-8."""
+    import json
+    import zlib
+    for name, cycles in (("a", b"100"), ("b", b"103")):
+        lines = []
+        for seq, body in enumerate([b"hello format=1", b"bench name=caf%C3%A9 reps=3",
+                                    b"counter bench=caf%C3%A9 event=instructions value=100 "
+                                    b"src=icount",
+                                    b"counter bench=caf%C3%A9 event=cycles value=" + cycles +
+                                    b" src=pmu",
+                                    b"counter bench=caf%C3%A9 event=branches src=none "
+                                    b"reason=no-arch-pmu",
+                                    b"end count=5 status=ok"]):
+            line = b"@PL1 %d " % seq + body
+            lines.append(line + b" *%08x" % zlib.crc32(line))
+        (tmp_path / name).write_bytes(b"\n".join(lines) + b"\n")
+    proc = subprocess.run([str(pmulab), "compare", str(tmp_path / "a"), str(tmp_path / "b"),
+                           "--format", "json"], capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert b'"bench":"caf\xc3\xa9"' in proc.stdout
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == 2
+    assert doc["counts"] == {"match": 1, "within": 1, "differ": 0, "na": 1}
+    rows = {r["event"]: r for r in doc["rows"]}
+    assert rows["cycles"]["bench"] == "caf\u00e9"
+    assert (rows["cycles"]["a"], rows["cycles"]["b"], rows["cycles"]["diff"],
+            rows["cycles"]["pct"]) == (100, 103, 3, 3)
+    assert type(rows["cycles"]["a"]) is int and type(rows["cycles"]["tolerance_pct"]) is int
+    assert rows["branches"]["a"] is None and "diff" not in rows["branches"]

@@ -709,8 +709,8 @@ static void test_empty(void)
 	struct stream *s = stream_of(bodies);
 	char *json = check_ftrace(s, "");
 
-	CHECK_STR(json, "{\"traceEvents\":[],\"displayTimeUnit\":\"ns\",\n"
-		  "\"otherData\":{\"generator\":\"pmulab\",\"schema\":1,\"traces\":[]}}\n");
+	CHECK_STR(json, "{\n\"traceEvents\":[],\n\"displayTimeUnit\":\"ns\",\n"
+		  "\"otherData\":{\"generator\":\"pmulab\",\"schema\":2,\"traces\":[]}\n}\n");
 	CHECK(json_valid(json));
 	free(json);
 	stream_free(s);
@@ -731,23 +731,23 @@ static void test_json_exact(void)
 	char *json = render(trace_json, s);
 
 	CHECK_STR(json,
-		"{\"traceEvents\":[\n"
+		"{\n\"traceEvents\":[\n"
 		"{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"tid\":0,\"args\":{\"name\":\"t\"}},\n"
 		"{\"name\":\"tr_top\",\"cat\":\"t\",\"ph\":\"B\",\"ts\":1.000,\"pid\":0,\"tid\":0},\n"
 		"{\"name\":\"tr_top\",\"cat\":\"t\",\"ph\":\"E\",\"ts\":2.000,\"pid\":0,\"tid\":0},\n"
 		"{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":\"u\"}},\n"
 		"{\"name\":\"f\",\"cat\":\"u\",\"ph\":\"i\",\"ts\":7,\"pid\":1,\"tid\":0,\"s\":\"t\","
 		"\"args\":{\"parent\":\"g\",\"ip\":\"0x1\",\"parent_ip\":\"0x2\",\"parent_sym\":\"g+0x1\"}}\n"
-		"],\"displayTimeUnit\":\"ns\",\n"
-		"\"otherData\":{\"generator\":\"pmulab\",\"schema\":1,\"traces\":[\n"
+		"],\n\"displayTimeUnit\":\"ns\",\n"
+		"\"otherData\":{\"generator\":\"pmulab\",\"schema\":2,\"traces\":[\n"
 		"{\"pid\":0,\"name\":\"t\",\"header\":{\"name\":\"t\",\"tracer\":\"function_graph\","
-		"\"entries\":\"2\",\"written\":\"2\",\"lost\":\"0\",\"tsc_hz\":\"3000000000\","
+		"\"entries\":2,\"written\":2,\"lost\":0,\"tsc_hz\":3000000000,"
 		"\"mode\":\"stop\",\"filter\":\"*\",\"notrace\":\"none\"},\"ts_unit\":\"us\","
 		"\"skipped_seqs\":[],\"events\":2},\n"
 		"{\"pid\":1,\"name\":\"u\",\"header\":null,\"note\":\"no trace header record names "
 		"this trace\",\"ts_unit\":\"TSC ticks, used as microseconds: the TSC frequency "
 		"(tsc_hz) is unknown\",\"skipped_seqs\":[],\"events\":1}\n"
-		"]}}\n");
+		"]}\n}\n");
 	CHECK(json_valid(json));
 	free(json);
 	stream_free(s);
