@@ -13,6 +13,8 @@
 #   make fuzz     libFuzzer on every host input, FUZZ_SECONDS each (default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
 #   make lessons  rewrite the transcripts in docs/lessons/ from fresh TCG runs
+#   make docs     rewrite the figures README and docs/ take from runs (TCG
+#                 boots, -icount) and from docs/bench/, and the parity tables
 #   make lava     as root: lava-dispatcher's lava-run boots the QEMU job of lava/
 #                 and the board jobs are validated (docs/lava.md); make test
 #                 runs it too when root
@@ -46,7 +48,7 @@ all: $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp $(BUILD)/pmulab-plugin.so
 
 # The targets that install first (deps) build in a second make once deps is
 # done; beside other goals (make -j2 all image) they must not race them.
-INSTALLING_GOALS := run test image fuzz bench lessons lava crosscheck
+INSTALLING_GOALS := run test image fuzz bench docs lessons lava crosscheck
 ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
@@ -407,7 +409,14 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	scripts/bench.sh $(BUILD)/pmulab
+	scripts/bench.sh $(BUILD)/pmulab > $(BUILD)/bench.txt.tmp
+	@mv $(BUILD)/bench.txt.tmp $(BUILD)/bench.txt && cat $(BUILD)/bench.txt
+
+# Between their markers (scripts/docs.sh); tests/e2e/test_docs.py fails when
+# a committed figure is not what today's runs give.
+docs: deps
+	@$(MAKE) --no-print-directory all
+	scripts/docs.sh $(BUILD)/pmulab
 
 lessons: deps
 	@$(MAKE) --no-print-directory all
@@ -463,6 +472,6 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit $(UNIT_RUNS) test run bench lessons lava crosscheck fuzz \
+.PHONY: all deps tools unit $(UNIT_RUNS) test run bench docs lessons lava crosscheck fuzz \
 	fuzz-build image clean
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
