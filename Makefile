@@ -9,7 +9,8 @@
 #                 prints the time each stage took
 #   make bench    boot-to-end wall time of the default and full TCG runs, and
 #                 the host reading 1, 10 and 100 MB captures
-#   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
+#   make crosscheck  payload vs Linux perf on a machine with a PMU, compared,
+#                 the parity checks' verdicts, packed to send back
 #   make fuzz     libFuzzer on every host input, FUZZ_SECONDS each (default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
 #   make lessons  rewrite the transcripts in docs/lessons/ from fresh TCG runs
@@ -422,7 +423,8 @@ lessons: deps
 	@$(MAKE) --no-print-directory all
 	scripts/lessons.sh $(BUILD)/pmulab
 
-# Payload against Linux perf on this machine's PMU (docs/crosscheck.md);
+# Payload against Linux perf on this machine's PMU (docs/crosscheck.md), and
+# the kvm-unit-tests parity checks' verdicts (docs/real-hardware.md);
 # refuses without one. PAYLOAD=DIR compares an imported stick run instead of
 # booting under KVM.
 crosscheck: deps
