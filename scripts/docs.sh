@@ -12,7 +12,7 @@
 #     --check     change nothing; print how each doc differs, exit 1 if any
 #   scripts/docs.sh --list   the runs: "NAME SETTING..." a line
 set -eu
-RUNS="default pmu-check sample sample-random probes"
+RUNS="default pmu-check sample sample-random probes ftrace"
 
 # The runs' settings, each a --set, as conftest.py's boot(*settings) makes
 # them.
@@ -23,6 +23,7 @@ settings() {
 	sample) echo "suite=sample" ;;
 	sample-random) echo "suite=sample sample_random=on" ;;
 	probes) echo "suite=probes" ;;
+	ftrace) echo "suite=ftrace" ;;
 	esac
 }
 
@@ -76,6 +77,7 @@ runs_of() {
 	sample.figures) echo sample sample-random ;;
 	sample.*|profile.*) echo sample ;;
 	probes.*) echo probes ;;
+	ftrace.*) echo ftrace ;;
 	esac
 }
 
@@ -91,19 +93,23 @@ run() {
 	echo "$runs/$1"
 }
 
-# field RUN TYPE KEY [NAME]: KEY of RUN's first TYPE record (named NAME).
+# field RUN TYPE KEY [MATCH]: KEY of RUN's first TYPE record (holding
+# MATCH, "key=value"; a bare word is name=WORD). The figures are counts.
 field() {
-	awk -v t="$2" -v k="$3" -v n="${4-}" '
+	m=${4-}
+	case $m in *=*) ;; ?*) m=name=$m ;; esac
+	awk -v t="$2" -v k="$3" -v m="$m" '
 		$3 != t { next }
-		{ v = ""; nm = "" }
+		{ v = ""; hit = m == "" }
 		{ for (i = 4; i <= NF; i++) {
-			split($i, kv, "=")
-			if (kv[1] == k) v = substr($i, length(k) + 2)
-			if (kv[1] == "name") nm = kv[2]
+			if (index($i, k "=") == 1) v = substr($i, length(k) + 2)
+			if ($i == m) hit = 1
 		} }
-		(n == "" || nm == n) && v != "" { print v; found = 1; exit }
-		END { exit !found }' "$(run "$1")/records.txt" ||
-		fail "run $1 has no $2 record${4:+ named $4} with $3"
+		hit && v != "" { print v; found = 1; exit }
+		END { exit !found }' "$(run "$1")/records.txt" 2>/dev/null || {
+		fail "run $1 has no $2 record${m:+ with $m} with $3"
+		echo 0	# for the arithmetic: the failure mark stops the write
+	}
 }
 
 pct() {
@@ -221,6 +227,13 @@ value() {
 		field probes check value probes.hit-cost ;;
 	probes.hit-spare)
 		echo $(($(field probes check hi probes.hit-cost) - $(field probes check value probes.hit-cost))) ;;
+	ftrace.nop)
+		field ftrace check value ftrace.nop-cost ;;
+	ftrace.function|ftrace.function_graph)
+		field ftrace ftrace_cost insns_per_call "tracer=${1#ftrace.}" ;;
+	ftrace.function-call)
+		echo $(($(field ftrace check value ftrace.nop-cost) + \
+			$(field ftrace ftrace_cost insns_per_call tracer=function))) ;;
 	bench.machine)
 		sed -n 's/^machine: //p' "$BENCH_FILE" ;;
 	bench.host)
