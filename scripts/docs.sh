@@ -210,6 +210,14 @@ value() {
 		echo "handler writes TMICT, so the handler's time before that is not counted." ;;
 	sample.hot)
 		pct "$(field sample check hot sample.hot-share)" "$(field sample sampling samples)" ;;
+	sample.samples)
+		field sample sampling samples ;;
+	sample.share.*)
+		"$pmulab" report "$(run sample)" --sort symbol |
+			awk -v f="${1#sample.share.}" '$3 == f { print $1 }' ;;
+	sample.stepped.*)
+		pct "$(field sample sample_workload "${1#sample.stepped.}_insns")" \
+			"$(field sample sample_workload insns_per_iter)" ;;
 	profile.symbol)
 		"$pmulab" report "$(run sample)" --sort symbol | fenced ;;
 	profile.caller)
