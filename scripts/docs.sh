@@ -156,6 +156,12 @@ value() {
 		else
 			sqlite3 "$tmp/db" 'select count(*) from fields'
 		fi ;;
+	default.checks)
+		"$pmulab" report "$(run default)" | sed -n 's/^checks *\([0-9]*\):.*/\1/p' ;;
+	default.report-lines)
+		"$pmulab" report "$(run default)" | wc -l ;;
+	default.records-lines)
+		"$pmulab" report "$(run default)" --format records | wc -l ;;
 	default.tap-end)
 		echo "\`$("$pmulab" report "$(run default)" --format tap | tail -1)\`" ;;
 	sample.workload)
@@ -242,6 +248,13 @@ value() {
 	ftrace.function-call)
 		echo $(($(field ftrace check value ftrace.nop-cost) + \
 			$(field ftrace ftrace_cost insns_per_call tracer=function))) ;;
+	insn.corpus|insn.random|insn.bad)
+		# The decoder's oracle test (docs/insn.md) says what it compared.
+		"${pmulab%/*}/unit/test_insn" | awk -v w="${1#insn.}" '
+			w == "corpus" && / corpus encodings checked/ { print $2 }
+			w == "random" && / random encodings checked/ { print $2 }
+			w == "bad" && / random encodings checked/ {
+				sub(/.*mismatches \(/, ""); print $1 }' ;;
 	bench.machine)
 		sed -n 's/^machine: //p' "$BENCH_FILE" ;;
 	bench.host)
