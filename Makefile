@@ -416,7 +416,7 @@ bench: deps
 # Between their markers (scripts/docs.sh); tests/e2e/test_docs.py fails when
 # a committed figure is not what today's runs give.
 docs: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/unit/test_insn
 	scripts/docs.sh $(BUILD)/pmulab
 
 lessons: deps

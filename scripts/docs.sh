@@ -72,7 +72,7 @@ boot() {
 # The runs a figure comes from.
 runs_of() {
 	case $1 in
-	report.pmu-check) echo pmu-check ;;
+	report.*) echo pmu-check ;;
 	default.*) echo default ;;
 	sample.figures) echo sample sample-random ;;
 	sample.*|profile.*) echo sample ;;
@@ -141,6 +141,9 @@ value() {
 	case $1 in
 	report.pmu-check)
 		"$pmulab" report "$(run pmu-check)" | grep -v '^source ' | fenced ;;
+	report.skip-line)
+		"$pmulab" report "$(run pmu-check)" |
+			sed -n 's/^  \(skip [0-9]* (no-arch-pmu): [^,]*\),.*/`\1, …`/p' ;;
 	default.records)
 		"$pmulab" report "$(run default)" | sed -n 's/^stream *\([0-9]*\) records.*/\1/p' ;;
 	default.records-kb)
