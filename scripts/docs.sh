@@ -1,7 +1,8 @@
 #!/bin/sh
 # make docs: rewrite every figure README.md and docs/ take from a run. A
-# figure lies between `<!-- run: NAME -->` and `<!-- /run -->` (on one line:
-# a value in a sentence; on lines of their own: a block), a parity table
+# figure lies between `<!-- run: NAME -->` (NAME of a-z 0-9 . _ -) and
+# `<!-- /run -->` (on one line: a value in a sentence; on lines of their own:
+# a block), a parity table
 # between `<!-- parity SOURCE -->` and `<!-- /parity -->`. The runs are TCG
 # boots under -icount (deterministic: a fresh clone's docs are current), with
 # the arguments tests/e2e/conftest.py's boot() gives, so tests/e2e/
@@ -252,8 +253,10 @@ value() {
 		echo $(($(field ftrace check value ftrace.nop-cost) + \
 			$(field ftrace ftrace_cost insns_per_call tracer=function))) ;;
 	insn.corpus|insn.random|insn.bad)
-		# The decoder's oracle test (docs/insn.md) says what it compared.
-		"${pmulab%/*}/unit/test_insn" | awk -v w="${1#insn.}" '
+		# The decoder's oracle test (docs/insn.md) says what it compared;
+		# it finds the objdump outputs from the top of the tree.
+		(cd "$(dirname "$pmulab")/.." && "./$(basename "$(dirname "$pmulab")")/unit/test_insn") |
+			awk -v w="${1#insn.}" '
 			w == "corpus" && / corpus encodings checked/ { print $2 }
 			w == "random" && / random encodings checked/ { print $2 }
 			w == "bad" && / random encodings checked/ {
@@ -274,7 +277,7 @@ value() {
 }
 
 # shellcheck disable=SC2086 # DOCS is a list of globs
-names=$(grep -ho '<!-- run: [^ ]* -->' $DOCS | sort -u | sed 's/<!-- run: \(.*\) -->/\1/')
+names=$(grep -ho '<!-- run: [a-z0-9._-]* -->' $DOCS | sort -u | sed 's/<!-- run: \(.*\) -->/\1/')
 if [ -z "$runs" ]; then
 	runs=$tmp/runs
 	mkdir "$runs"
@@ -287,7 +290,7 @@ for name in $names; do
 	[ -s "$vals/$name" ] || fail "$name: nothing"
 done
 # shellcheck disable=SC2086
-for src in $(grep -ho '<!-- parity [^ ]* -->' $DOCS | sort -u | sed 's/<!-- parity \(.*\) -->/\1/'); do
+for src in $(grep -ho '<!-- parity [a-z0-9._/-]* -->' $DOCS | sort -u | sed 's/<!-- parity \(.*\) -->/\1/'); do
 	"$pmulab" parity --markdown "$src" > "$vals/parity:$(echo "$src" | tr / _)"
 done
 
@@ -298,7 +301,7 @@ fill='
 		    local $/; my $v = <$h>; return $v }
 	sub put { my ($f, $was) = @_; my $v = slurp($f);
 		  if ($was =~ /^\n/) { return "\n" . $v } $v =~ s/\n\z//; return $v }
-	s{(<!-- run: (\S+) -->)(.*?)(<!-- /run -->)}{$1 . put($2, $3) . $4}gse;
+	s{(<!-- run: ([a-z0-9._-]+) -->)(.*?)(<!-- /run -->)}{$1 . put($2, $3) . $4}gse;
 	s{(<!-- parity (\S+) -->)(.*?)(<!-- /parity -->)}
 	 {my $s = $2; $s =~ tr{/}{_}; $1 . put("parity:$s", $3) . $4}gse;
 '
@@ -309,7 +312,7 @@ fi
 changed=0
 # shellcheck disable=SC2086
 for doc in $DOCS; do
-	grep -q '<!-- \(run:\|parity\) ' "$doc" || continue
+	grep -q '<!-- \(run: [a-z0-9._-]* \|parity [a-z0-9._/-]* \)-->' "$doc" || continue
 	VALS=$vals perl -0777 -pe "$fill" "$doc" > "$tmp/new.md"
 	cmp -s "$doc" "$tmp/new.md" && continue
 	changed=1
