@@ -166,40 +166,36 @@ static void print_row(FILE *out, const struct parity_row *r, const struct parity
 	fputc('\n', out);
 }
 
-bool parity_print_run(FILE *out, const struct stream *s)
+bool parity_print_table(FILE *out, const struct parity_table *t, const struct stream *s)
 {
 	struct parity_verdict v;
 	bool failed = false;
 
-	for (unsigned t = 0; t < PARITY_TABLES; t++) {
-		const struct parity_table *pt = parity_tables[t];
-
-		fprintf(out, "%skvm-unit-tests %s (%s): %u rows\n", t ? "\n" : "", pt->source,
-			pt->doc, pt->n);
-		for (unsigned i = 0; i < pt->n; i++) {
-			parity_judge(&pt->rows[i], s, &v);
-			print_row(out, &pt->rows[i], &v);
-			failed |= v.state == PARITY_FAIL;
-		}
+	fprintf(out, "kvm-unit-tests %s (%s): %u rows\n", t->source, t->doc, t->n);
+	for (unsigned i = 0; i < t->n; i++) {
+		parity_judge(&t->rows[i], s, &v);
+		print_row(out, &t->rows[i], &v);
+		failed |= v.state == PARITY_FAIL;
 	}
 	return failed;
 }
 
-void parity_summary(FILE *out, const struct stream *s)
+void parity_count(FILE *out, const struct parity_table *t, const struct stream *s)
 {
 	struct parity_verdict v;
+	unsigned n[PARITY_FAIL + 1] = { 0 };
 
-	fputs("parity    kvm-unit-tests checks (pmulab parity RUN lists them)\n", out);
-	for (unsigned t = 0; t < PARITY_TABLES; t++) {
-		const struct parity_table *pt = parity_tables[t];
-		unsigned n[PARITY_FAIL + 1] = { 0 };
-
-		for (unsigned i = 0; i < pt->n; i++) {
-			parity_judge(&pt->rows[i], s, &v);
-			n[v.state]++;
-		}
-		fprintf(out, "  %-14s %u pass, %u fail, %u skip, %u not run, %u n/a\n",
-			pt->source, n[PARITY_PASS], n[PARITY_FAIL], n[PARITY_SKIP],
-			n[PARITY_NOT_RUN], n[PARITY_NA]);
+	for (unsigned i = 0; i < t->n; i++) {
+		parity_judge(&t->rows[i], s, &v);
+		n[v.state]++;
 	}
+	fprintf(out, "  %-14s %u pass, %u fail, %u skip, %u not run, %u n/a\n", t->source,
+		n[PARITY_PASS], n[PARITY_FAIL], n[PARITY_SKIP], n[PARITY_NOT_RUN], n[PARITY_NA]);
+}
+
+void parity_summary(FILE *out, const struct stream *s)
+{
+	fputs("parity    kvm-unit-tests checks (pmulab parity RUN lists them)\n", out);
+	for (unsigned t = 0; t < PARITY_TABLES; t++)
+		parity_count(out, parity_tables[t], s);
 }

@@ -44,7 +44,7 @@ int cmd_parity(int argc, char **argv)
 	const char *source = NULL, *run = NULL, *v;
 	char path[4096];
 	struct stream *s;
-	bool failed;
+	bool failed = false;
 
 	for (int i = 1; i < argc; i++) {
 		if ((v = cli_opt(argc, argv, &i, "parity", "--markdown")))
@@ -72,8 +72,11 @@ int cmd_parity(int argc, char **argv)
 	s = load_stream("parity", run, path, sizeof(path));
 	if (!s)
 		return EXIT_ERROR;
-	printf("source    %s\n\n", path);
-	failed = parity_print_run(stdout, s);
+	printf("source    %s\n", path);
+	for (unsigned t = 0; t < PARITY_TABLES; t++) {
+		putchar('\n');
+		failed |= parity_print_table(stdout, parity_tables[t], s);
+	}
 	stream_free(s);
 	return failed ? EXIT_ERROR : EXIT_OK;
 }

@@ -36,11 +36,13 @@ struct parity_verdict {
 void parity_judge(const struct parity_row *r, const struct stream *s, struct parity_verdict *v);
 /* The run holds a check some row names. */
 bool parity_in_run(const struct stream *s);
-/* A line per row of every table with its verdict in the run; returns
+/* A line per row of the table with its verdict in the run; returns
  * whether any row's check failed. */
-bool parity_print_run(FILE *out, const struct stream *s);
-/* The report's section: per table, how many rows passed, failed, skipped,
- * did not run, do not apply. */
+bool parity_print_table(FILE *out, const struct parity_table *t, const struct stream *s);
+/* One line: how many of the table's rows passed, failed, skipped, did not
+ * run, do not apply. */
+void parity_count(FILE *out, const struct parity_table *t, const struct stream *s);
+/* The report's section: parity_count() of every table. */
 void parity_summary(FILE *out, const struct stream *s);
 
 #endif

@@ -136,6 +136,28 @@ static void test_judge(void)
 	stream_free(s);
 }
 
+static void test_run_text(void)
+{
+	struct stream *s = stream_of(run);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK(parity_print_table(f, &table, s));
+	parity_count(f, &table, s);
+	fclose(f);
+	CHECK_STR(buf,
+		  "kvm-unit-tests x86/test.c (docs/test.md): 4 rows\n"
+		  "  FAIL    check_rdpmc: fast: pmu.rdpmc.fast*, 1 fail (pmu.rdpmc.fast.gp1), "
+		  "1 pass, 1 skip (no-fixed)\n"
+		  "  skip    check_counters_many: pmu.many skipped (no-arch-pmu)\n"
+		  "  n/a     check_emulated_instr: no hypervisor | no emulator\n"
+		  "  not run check_running_counter_wrmsr: pmu.wrmsr-running not in this run\n"
+		  "  x86/test.c     0 pass, 1 fail, 1 skip, 1 not run, 1 n/a\n");
+	free(buf);
+	stream_free(s);
+}
+
 int main(void)
 {
 	streams_init();
@@ -144,5 +166,6 @@ int main(void)
 	test_markdown();
 	test_matches();
 	test_judge();
+	test_run_text();
 	return unit_done("parity");
 }
