@@ -94,19 +94,20 @@ run() {
 	echo "$runs/$1"
 }
 
-# field RUN TYPE KEY [MATCH]: KEY of RUN's first TYPE record (holding
-# MATCH, "key=value"; a bare word is name=WORD). The figures are counts.
+# field RUN TYPE KEY [MATCH]: KEY of RUN's first TYPE record holding every
+# "key=value" of MATCH (a bare word: name=WORD). The figures are counts.
 field() {
 	m=${4-}
 	case $m in *=*) ;; ?*) m=name=$m ;; esac
 	awk -v t="$2" -v k="$3" -v m="$m" '
+		BEGIN { nm = split(m, want, " ") }
 		$3 != t { next }
-		{ v = ""; hit = m == "" }
+		{ v = ""; hits = 0 }
 		{ for (i = 4; i <= NF; i++) {
 			if (index($i, k "=") == 1) v = substr($i, length(k) + 2)
-			if ($i == m) hit = 1
+			for (j = 1; j <= nm; j++) if ($i == want[j]) hits++
 		} }
-		hit && v != "" { print v; found = 1; exit }
+		hits == nm && v != "" { print v; found = 1; exit }
 		END { exit !found }' "$(run "$1")/records.txt" 2>/dev/null || {
 		fail "run $1 has no $2 record${m:+ with $m} with $3"
 		echo 0	# for the arithmetic: the failure mark stops the write
@@ -160,6 +161,10 @@ value() {
 		else
 			sqlite3 "$tmp/db" 'select count(*) from fields'
 		fi ;;
+	default.branch-miss.*)
+		b=branch-${1#default.branch-miss.}
+		awk -v m="$(field default counter value "bench=$b event=branch-misses src=model")" \
+		    -v n="$(field default bench iters "$b")" 'BEGIN { printf "%.2f", m / n }' ;;
 	default.checks)
 		"$pmulab" report "$(run default)" | sed -n 's/^checks *\([0-9]*\):.*/\1/p' ;;
 	default.report-lines)
