@@ -8,9 +8,10 @@
 # the arguments tests/e2e/conftest.py's boot() gives, so tests/e2e/
 # test_docs.py hands its shared boots in with --runs; timings come from the
 # committed `make bench` output, BENCH_FILE.
-#   scripts/docs.sh build/pmulab [--runs DIR] [--check]
+#   scripts/docs.sh build/pmulab [--runs DIR] [--check] [--doc FILE]...
 #     --runs DIR  DIR/NAME are the run directories (else booted here)
 #     --check     change nothing; print how each doc differs, exit 1 if any
+#     --doc FILE  only FILE's figures (repeatable; default README.md docs/*.md)
 #   scripts/docs.sh --list   the runs: "NAME SETTING..." a line
 set -eu
 RUNS="default pmu-check sample sample-random probes ftrace"
@@ -38,17 +39,19 @@ pmulab=$1
 shift
 runs=
 check=0
+only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift ;;
 	--check) check=1 ;;
+	--doc) only="$only $2"; shift ;;
 	*) echo "docs: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
 done
 # The machine whose `make bench` the docs quote (docs/bench/README.md).
 BENCH_FILE=docs/bench/epyc-2core.txt
-DOCS="README.md docs/*.md"
+DOCS=${only:-README.md docs/*.md}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 vals=$tmp/vals
@@ -260,12 +263,14 @@ value() {
 	insn.corpus|insn.random|insn.bad)
 		# The decoder's oracle test (docs/insn.md) says what it compared;
 		# it finds the objdump outputs from the top of the tree.
-		(cd "$(dirname "$pmulab")/.." && "./$(basename "$(dirname "$pmulab")")/unit/test_insn") |
-			awk -v w="${1#insn.}" '
+		[ -f "$tmp/insn.txt" ] ||
+			(cd "$(dirname "$pmulab")/.." && "./$(basename "$(dirname "$pmulab")")/unit/test_insn") \
+				> "$tmp/insn.txt" || fail "the decoder test failed"
+		awk -v w="${1#insn.}" '
 			w == "corpus" && / corpus encodings checked/ { print $2 }
 			w == "random" && / random encodings checked/ { print $2 }
 			w == "bad" && / random encodings checked/ {
-				sub(/.*mismatches \(/, ""); print $1 }' ;;
+				sub(/.*mismatches \(/, ""); print $1 }' "$tmp/insn.txt" ;;
 	bench.machine)
 		sed -n 's/^machine: //p' "$BENCH_FILE" ;;
 	bench.host)
