@@ -9,10 +9,13 @@
 #                 prints the time each stage took
 #   make bench    boot-to-end wall time of the default and full TCG runs, and
 #                 the host reading 1, 10 and 100 MB captures
-#   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
+#   make crosscheck  payload vs Linux perf on a machine with a PMU, compared,
+#                 the parity checks' verdicts, packed to send back
 #   make fuzz     libFuzzer on every host input, FUZZ_SECONDS each (default 60)
 #   make image    build/pmulab.img, the USB stick image for real hardware
 #   make lessons  rewrite the transcripts in docs/lessons/ from fresh TCG runs
+#   make docs     rewrite the figures README and docs/ take from runs (TCG
+#                 boots, -icount) and from docs/bench/, and the parity tables
 #   make lava     as root: lava-dispatcher's lava-run boots the QEMU job of lava/
 #                 and the board jobs are validated (docs/lava.md); make test
 #                 runs it too when root
@@ -46,7 +49,7 @@ all: $(BUILD)/pmulab.efi $(BUILD)/pmulab $(BUILD)/esp $(BUILD)/pmulab-plugin.so
 
 # The targets that install first (deps) build in a second make once deps is
 # done; beside other goals (make -j2 all image) they must not race them.
-INSTALLING_GOALS := run test image fuzz bench lessons lava crosscheck
+INSTALLING_GOALS := run test image fuzz bench docs lessons lava crosscheck
 ifneq ($(filter $(INSTALLING_GOALS),$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
@@ -432,13 +435,21 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	scripts/bench.sh $(BUILD)/pmulab
+	scripts/bench.sh $(BUILD)/pmulab > $(BUILD)/bench.txt.tmp
+	@mv $(BUILD)/bench.txt.tmp $(BUILD)/bench.txt && cat $(BUILD)/bench.txt
+
+# Between their markers (scripts/docs.sh); tests/e2e/test_docs.py fails when
+# a committed figure is not what today's runs give.
+docs: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/unit/test_insn
+	scripts/docs.sh $(BUILD)/pmulab
 
 lessons: deps
 	@$(MAKE) --no-print-directory all
 	scripts/lessons.sh $(BUILD)/pmulab
 
-# Payload against Linux perf on this machine's PMU (docs/crosscheck.md);
+# Payload against Linux perf on this machine's PMU (docs/crosscheck.md), and
+# the kvm-unit-tests parity checks' verdicts (docs/real-hardware.md);
 # refuses without one. PAYLOAD=DIR compares an imported stick run instead of
 # booting under KVM.
 crosscheck: deps
@@ -488,6 +499,6 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit $(UNIT_RUNS) test run bench lessons lava crosscheck fuzz \
+.PHONY: all deps tools unit $(UNIT_RUNS) test run bench docs lessons lava crosscheck fuzz \
 	fuzz-build image clean
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

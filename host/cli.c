@@ -37,6 +37,8 @@ const char usage_main[] =
 	"  db         the run history: add, machines, diff, baseline, merge\n"
 	"  matrix     run a file of QEMU configurations (CPU models, vPMU on/off),\n"
 	"             a table of the results and one JUnit file\n"
+	"  parity     the kvm-unit-tests parity tables, or which of their checks\n"
+	"             passed in a run\n"
 	"  help       this text, or a command's: pmulab help COMMAND\n"
 	"\n"
 	"  --help     this text (COMMAND --help: the command's)\n"

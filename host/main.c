@@ -6,6 +6,7 @@
 #include "host/db/db.h"
 #include "host/db/db_cli.h"
 #include "host/fleet/fleet.h"
+#include "host/parity/parity_cli.h"
 #include "host/profile/profile_cli.h"
 #include "host/stick/stick.h"
 
@@ -34,6 +35,8 @@ static const struct command {
 	{ "db", cmd_db, usage_db, "" },
 	/* so does matrix's. */
 	{ "matrix", cmd_matrix, usage_matrix, "" },
+	/* so does parity's. */
+	{ "parity", cmd_parity, usage_parity, "" },
 };
 
 static const struct command *find_command(const char *name)

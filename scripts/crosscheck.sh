@@ -1,6 +1,7 @@
 #!/bin/sh
 # make crosscheck: the payload and the Linux runner on this machine's PMU,
-# then pmulab compare (docs/crosscheck.md).
+# then pmulab compare, the kvm-unit-tests parity checks' verdicts (pmulab
+# parity) and the whole packed to send back (docs/real-hardware.md).
 #   scripts/crosscheck.sh PMULAB [PAYLOAD_RUN]
 # PAYLOAD_RUN: a run already made on this machine (pmulab import of a stick
 # run from real hardware); without it the payload boots under KVM.
@@ -9,6 +10,9 @@ set -eu
 pmulab=$1
 payload=${2:-}
 out=runs/crosscheck-$(date +%Y%m%d-%H%M%S)
+# The suites holding the parity checks (pmu-check: PMU and LBR, probes: the
+# debug registers, sample: overflow interrupts) and the compared benches.
+suites=pmu-check,quick,probes,sample
 
 # perf stat prints "<not supported>" (and exits 0) when the kernel has no
 # PMU for it: a PMU is a count, nothing else.
@@ -37,8 +41,18 @@ if [ -z "$payload" ]; then
 		exit 1
 	fi
 	payload=$out/payload
-	"$pmulab" run --kvm --out "$payload" > "$out/payload.txt" || true
+	"$pmulab" run --kvm --set suite=$suites --out "$payload" > "$out/payload.txt" || true
 fi
 "$pmulab" linux --out "$out/linux" > "$out/linux.txt"
 echo "crosscheck: $payload against $out/linux"
 "$pmulab" compare "$payload" "$out/linux" | tee "$out/compare.txt"
+parity=0
+"$pmulab" parity "$payload" > "$out/parity.txt" || parity=$?
+cat "$out/parity.txt"
+# What to send back: the runs, without the firmware's variable store and the
+# boot volume the host rebuilds at every run.
+set -- "$out"
+case $payload in "$out"/*) ;; *) set -- "$@" "$payload" ;; esac
+tar -czf "$out.tar.gz" --exclude=ovmf-vars.fd --exclude=esp "$@"
+echo "crosscheck: send $out.tar.gz (docs/real-hardware.md, \"What to send back\")"
+[ "$parity" -eq 0 ] || { echo "crosscheck: a parity check failed (parity.txt)" >&2; exit 1; }

@@ -2,7 +2,8 @@
 # Install the Debian packages pmulab needs, only those missing: when all are
 # present this downloads nothing and changes nothing.
 #   scripts/deps.sh          build, run and test (gnuplot: pmulab plot, html;
-#                            libsqlite3-dev: the run history, host/db/)
+#                            libsqlite3-dev: the run history, host/db/;
+#                            sqlite3: make docs counts a history's rows)
 #   scripts/deps.sh fuzz     also clang + libFuzzer runtime (make fuzz)
 #   scripts/deps.sh plugin   also QEMU's qemu-plugin.h, fetched once into a cache
 #                            folder (scripts/qemu-plugin-h.sh; make runs it too)
@@ -12,7 +13,7 @@
 #                            the telnet and TFTP server a dispatcher recommends
 set -eu
 
-pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest python3-pytest-xdist valgrind libsqlite3-dev"
+pkgs="gcc make binutils gnu-efi nasm qemu-system-x86 ovmf mtools dosfstools gdisk gnuplot-nox python3-pytest python3-pytest-xdist valgrind libsqlite3-dev sqlite3"
 for group in "$@"; do
 	case "$group" in
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host/parity/parity_run.h"
 #include "host/profile/profile.h"
 #include "host/report/glance.h"
 #include "host/report/records.h"
@@ -537,5 +538,9 @@ void glance_text(FILE *out, const struct stream *s, const struct report_meta *m)
 	profiles(out, s, m && m->verbose);
 	others(out, s);
 	checks(out, s, m && m->verbose);
+	if (parity_in_run(s)) {
+		fputc('\n', out);
+		parity_summary(out, s);
+	}
 	records_tail(out, s);
 }
