@@ -23,6 +23,10 @@ void pmu_check_run(void *arg);
  * hardware checks. */
 void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n);
 
+/* check name=pmu.rdpmc.invalid: RDPMC of a counter no CPU has raises #GP.
+ * Needs no PMU (and runs without one); skips where RDPMC itself is #UD. */
+void pmu_check_rdpmc_invalid(void);
+
 /* check name=msr-restore: every MSR the suite wrote read back as it was. */
 void pmu_check_report_restore(const struct owned_stats *os);
 

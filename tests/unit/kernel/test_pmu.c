@@ -144,6 +144,9 @@ static void expect_suite(const char *variant, const struct pmu_sim_spec *spec,
 		"pmu.overflow.status", "pmu.overflow.clear", "pmu.overflow.fixed.wrap",
 		"pmu.overflow.fixed.status", "pmu.overflow.fixed.clear",
 		"pmu.rdpmc.gp", "pmu.rdpmc.fixed", "pmu.icount.simloop", "msr-restore",
+		"pmu.ref-cycles", "pmu.all-counters", "pmu.cmask", "pmu.width.truncate",
+		"pmu.fw-write.reserved", "pmu.running-write", "pmu.running-write.status",
+		"pmu.amd.legacy-alias", "pmu.rdpmc.invalid",
 	};
 
 	install(spec);
@@ -169,6 +172,10 @@ static void test_suite_variants(void)
 {
 	static const struct expect_skip v1[] = {
 		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.fw-write.reserved", "no-full-width-writes" },
+		{ "pmu.running-write.status", "no-global-status" },
+		{ "pmu.amd.legacy-alias", "not-amd" },
 		{ "pmu.disabled.global", "no-global-control" },
 		{ "pmu.fw-write", "no-full-width-writes" },
 		{ "pmu.overflow.status", "no-global-status" },
@@ -180,8 +187,34 @@ static void test_suite_variants(void)
 	};
 	static const struct expect_skip v2[] = {
 		{ "pmu.fw-write", "no-full-width-writes" },
+		{ "pmu.fw-write.reserved", "no-full-width-writes" },
+		{ "pmu.amd.legacy-alias", "not-amd" },
+	};
+	static const struct expect_skip v4[] = {
+		{ "pmu.amd.legacy-alias", "not-amd" },
 	};
 	static const struct expect_skip amd_legacy[] = {
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.width.truncate", "not-intel" },
+		{ "pmu.fw-write.reserved", "not-intel" },
+		{ "pmu.running-write.status", "no-global-status" },
+		{ "pmu.amd.legacy-alias", "no-core-extension" },
+		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
+		{ "pmu.disabled.global", "no-global-control" },
+		{ "pmu.fw-write", "not-intel" },
+		{ "pmu.overflow.status", "no-global-status" },
+		{ "pmu.overflow.clear", "no-global-status" },
+		{ "pmu.overflow.fixed.wrap", "no-fixed-counter-0" },
+		{ "pmu.overflow.fixed.status", "no-fixed-counter-0" },
+		{ "pmu.overflow.fixed.clear", "no-fixed-counter-0" },
+		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
+	};
+	/* The core extension: the legacy registers alias counters 0-3. */
+	static const struct expect_skip amd_ext[] = {
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.width.truncate", "not-intel" },
+		{ "pmu.fw-write.reserved", "not-intel" },
+		{ "pmu.running-write.status", "no-global-status" },
 		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
 		{ "pmu.disabled.global", "no-global-control" },
 		{ "pmu.fw-write", "not-intel" },
@@ -193,6 +226,9 @@ static void test_suite_variants(void)
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
 	};
 	static const struct expect_skip amd_v2[] = {
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.width.truncate", "not-intel" },
+		{ "pmu.fw-write.reserved", "not-intel" },
 		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
 		{ "pmu.fw-write", "not-intel" },
 		{ "pmu.overflow.fixed.wrap", "no-fixed-counter-0" },
@@ -201,13 +237,13 @@ static void test_suite_variants(void)
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
 	};
 
-	expect_suite("intel-v1", &pmu_sim_intel_v1, v1, 9);
-	expect_suite("intel-v2", &pmu_sim_intel_v2, v2, 1);
-	expect_suite("intel-v4", &pmu_sim_intel_v4, NULL, 0);
-	expect_suite("intel-v5", &pmu_sim_intel_v5, NULL, 0);
-	expect_suite("amd-legacy", &pmu_sim_amd_legacy, amd_legacy, 9);
-	expect_suite("amd-ext", &pmu_sim_amd_ext, amd_legacy, 9);
-	expect_suite("amd-v2", &pmu_sim_amd_v2, amd_v2, 6);
+	expect_suite("intel-v1", &pmu_sim_intel_v1, v1, ARRAY_SIZE(v1));
+	expect_suite("intel-v2", &pmu_sim_intel_v2, v2, ARRAY_SIZE(v2));
+	expect_suite("intel-v4", &pmu_sim_intel_v4, v4, ARRAY_SIZE(v4));
+	expect_suite("intel-v5", &pmu_sim_intel_v5, v4, ARRAY_SIZE(v4));
+	expect_suite("amd-legacy", &pmu_sim_amd_legacy, amd_legacy, ARRAY_SIZE(amd_legacy));
+	expect_suite("amd-ext", &pmu_sim_amd_ext, amd_ext, ARRAY_SIZE(amd_ext));
+	expect_suite("amd-v2", &pmu_sim_amd_v2, amd_v2, ARRAY_SIZE(amd_v2));
 }
 
 /* Each planted fault must fail the check written to catch it. */
@@ -251,6 +287,50 @@ static void test_suite_catches_faults(void)
 	expect_caught(v4, PMU_SIM_BREAK_GP_EXTRA, "pmu.branches");
 	/* A counter that stops at 32 bits never reaches the preset's wrap. */
 	expect_caught(&pmu_sim_intel_v2, PMU_SIM_BREAK_NO_SIGN_EXTEND, "pmu.overflow.wrap");
+
+	/* The properties kvm-unit-tests x86/pmu.c checks (host/parity/pmu.c). */
+	expect_caught(v4, PMU_SIM_BREAK_RDPMC_ANY_INDEX, "pmu.rdpmc.invalid");
+	expect_caught(amd, PMU_SIM_BREAK_RDPMC_ANY_INDEX, "pmu.rdpmc.invalid");
+	expect_caught(v4, PMU_SIM_BREAK_LAST_GP_IDLE, "pmu.all-counters");
+	expect_caught(amd, PMU_SIM_BREAK_LAST_GP_IDLE, "pmu.all-counters");
+	expect_caught(v4, PMU_SIM_BREAK_LAST_GP_IDLE, "pmu.overflow.wrap");
+	expect_caught(v4, PMU_SIM_BREAK_FIXED_EXTRA, "pmu.all-counters");
+	expect_caught(v4, PMU_SIM_BREAK_NO_REF_CYCLES, "pmu.ref-cycles");
+	expect_caught(v4, PMU_SIM_BREAK_CMASK_IGNORED, "pmu.cmask");
+	expect_caught(amd, PMU_SIM_BREAK_CMASK_IGNORED, "pmu.cmask");
+	expect_caught(v4, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write");
+	expect_caught(v4, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write.status");
+	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write");
+	expect_caught(amd, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write");
+	expect_caught(amd, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write.status");
+	expect_caught(v4, PMU_SIM_BREAK_LEGACY_FULL_WIDTH, "pmu.width.truncate");
+	expect_caught(v4, PMU_SIM_BREAK_FW_NO_GP, "pmu.fw-write.reserved");
+	expect_caught(amd, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
+	expect_caught(&pmu_sim_amd_ext, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
+}
+
+/* QEMU TCG has no RDPMC: every index raises #UD, which is not the #GP of a
+ * missing counter, so the check says what it saw instead of failing. An
+ * RDPMC that faults #UD only for the missing index is still a fail. */
+static void test_rdpmc_invalid_under_tcg(void)
+{
+	sim_reset();
+	sim_rdpmc(HW_ERR_FAULT | UD_VECTOR, 0);
+	capture();
+	pmu_check_rdpmc_invalid();
+	captured();
+	CHECK_STR(result("pmu.rdpmc.invalid"), "skip");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "reason"), "rdpmc-raises-ud");
+
+	install(&pmu_sim_intel_v4);
+	pmu_sim_break(PMU_SIM_BREAK_RDPMC_ANY_INDEX);
+	capture();
+	pmu_check_rdpmc_invalid();
+	captured();
+	CHECK_STR(result("pmu.rdpmc.invalid"), "fail");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "value"), "ok");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "expect"), "#GP");
+	pmu_sim_break(0);
 }
 
 /* Faults of the workload, not the PMU: the exact counts must notice. */
@@ -323,7 +403,9 @@ static void test_suite_without_pmu(void)
 	CHECK_STR(result("pmu.instructions.gp"), "skip");
 	CHECK_STR(check_field("pmu.overflow.clear", "reason"), "no-arch-pmu");
 	CHECK_U64(count_result("fail"), 0);
-	CHECK_U64(count_result("pass"), 1);	/* the icount check */
+	/* The icount check, and RDPMC of a missing index (#GP without a PMU too). */
+	CHECK_U64(count_result("pass"), 2);
+	CHECK_STR(result("pmu.rdpmc.invalid"), "pass");
 	for (size_t i = 0; i < stream->nrecs; i++) {
 		const struct record *r = &stream->recs[i];
 		const char *src = record_get(r, "src");
@@ -648,6 +730,7 @@ int main(void)
 {
 	test_suite_variants();
 	test_suite_catches_faults();
+	test_rdpmc_invalid_under_tcg();
 	test_suite_catches_wrong_counts();
 	test_msr_restore_check();
 	test_suite_without_pmu();

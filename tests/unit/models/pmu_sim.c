@@ -158,19 +158,32 @@ static bool globally_enabled(unsigned bit)
 	       broken(PMU_SIM_BREAK_IGNORE_GLOBAL);
 }
 
-static bool gp_counts(unsigned i, u64 raw, unsigned cpl)
+static bool gp_enabled(unsigned i)
 {
-	u64 sel = pmu.sel[i];
+	if (broken(PMU_SIM_BREAK_LAST_GP_IDLE) && i == nr_gp() - 1)
+		return false;
+	return ((pmu.sel[i] & SEL_EN) || broken(PMU_SIM_BREAK_IGNORE_EN)) && globally_enabled(i);
+}
+
+/* Whether counter i counts raw at cpl, and what it adds for count events in
+ * one cycle: the events, or with CMASK (SDM 20.2.1.1) 1 for a cycle of at
+ * least CMASK of them (INV: of fewer). EDGE, and INV alone, count nothing. */
+static bool gp_counts(unsigned i, u64 raw, u64 count, unsigned cpl, u64 *adds)
+{
+	u64 sel = pmu.sel[i], cmask = (sel & SEL_CMASK) >> 24;
 	u64 event_mask = intel() ? 0xffff : AMD_SEL_EVENT;
 
-	if (!(sel & SEL_EN) && !broken(PMU_SIM_BREAK_IGNORE_EN))
+	if (!gp_enabled(i) || (sel & event_mask) != raw || (sel & SEL_EDGE))
 		return false;
-	if (!globally_enabled(i))
+	if (!priv_counts(sel & SEL_OS, sel & SEL_USR, cpl))
 		return false;
-	/* EDGE/INV/CMASK count something other than occurrences: never here. */
-	if ((sel & event_mask) != raw || (sel & (SEL_EDGE | SEL_INV | SEL_CMASK)))
+	if (cmask && !broken(PMU_SIM_BREAK_CMASK_IGNORED))
+		*adds = (count >= cmask) != !!(sel & SEL_INV);
+	else if (sel & SEL_INV)
 		return false;
-	return priv_counts(sel & SEL_OS, sel & SEL_USR, cpl);
+	else
+		*adds = count;
+	return true;
 }
 
 /* CPUID.0AH.EBX bit set: the architectural event does not count on GP counters. */
@@ -188,9 +201,12 @@ static void count_gp(u64 raw, u64 n, unsigned cpl)
 
 	if (intel() && arch_unavailable(raw))
 		return;
-	for (unsigned i = 0; i < nr_gp(); i++)
-		if (gp_counts(i, raw, cpl))
-			add(&pmu.ctr[i], gp_width(), n + extra, i);
+	for (unsigned i = 0; i < nr_gp(); i++) {
+		u64 k;
+
+		if (gp_counts(i, raw, n, cpl, &k))
+			add(&pmu.ctr[i], gp_width(), k + extra, i);
+	}
 }
 
 /* FIXED_CTR_CTRL field j: +0 OS (CPL 0), +1 USR (CPL > 0), +2 AnyThread, +3 PMI. */
@@ -209,6 +225,8 @@ void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl)
 {
 	if ((unsigned)ev >= ARRAY_SIZE(events) || cpl > 3)
 		abort();
+	if (ev == PMU_SIM_REF_CYCLES && broken(PMU_SIM_BREAK_NO_REF_CYCLES))
+		return;
 	if (!intel()) {
 		if (events[ev].amd)
 			count_gp(events[ev].amd, count, cpl);
@@ -323,6 +341,9 @@ static int set_legacy(u64 *ctr, u64 val)
 {
 	u64 v = broken(PMU_SIM_BREAK_NO_SIGN_EXTEND) ? (u32)val : (u64)(s64)(s32)val;
 
+	if (broken(PMU_SIM_BREAK_LEGACY_FULL_WIDTH))
+		v = val;
+
 	*ctr = v & width_mask(gp_width());
 	return 0;
 }
@@ -331,7 +352,7 @@ static int set_legacy(u64 *ctr, u64 val)
  * enumerated width are reserved and fault. */
 static int set_full(u64 *ctr, unsigned width, u64 val)
 {
-	if (width < 64 && val >> width)
+	if (width < 64 && val >> width && !broken(PMU_SIM_BREAK_FW_NO_GP))
 		return GP_FAULT;
 	*ctr = val & width_mask(width);
 	return 0;
@@ -348,6 +369,15 @@ static int clear_status(u64 val)
 	return 0;
 }
 
+/* The faults that lose a write to counter i through msr. */
+static bool write_lost(u32 msr, unsigned i)
+{
+	if (broken(PMU_SIM_BREAK_RUNNING_WRITE_LOST) && gp_enabled(i))
+		return true;
+	return broken(PMU_SIM_BREAK_K7_DETACHED) && pmu.s.perfctr_core &&
+	       msr - MSR_K7_PERFCTR0 < 4;
+}
+
 static int pmu_wrmsr(u32 msr, u64 val)
 {
 	unsigned i;
@@ -356,8 +386,12 @@ static int pmu_wrmsr(u32 msr, u64 val)
 	case R_SEL:
 		return set_checked(&pmu.sel[i], val, intel() ? 0xffffffffull : AMD_SEL_VALID);
 	case R_CTR:
+		if (write_lost(msr, i))
+			return 0;
 		return intel() ? set_legacy(&pmu.ctr[i], val) : set_full(&pmu.ctr[i], 48, val);
 	case R_FULL:
+		if (write_lost(msr, i))
+			return 0;
 		if (broken(PMU_SIM_BREAK_FW_TRUNCATES))
 			return set_legacy(&pmu.ctr[i], val);
 		return set_full(&pmu.ctr[i], pmu.s.gp_width, val);
@@ -390,6 +424,9 @@ static int pmu_rdpmc(u32 ecx, u64 *val)
 	} else if (ecx < nr_gp()) {
 		ctr = &pmu.ctr[ecx];
 		width = gp_width();
+	} else if (broken(PMU_SIM_BREAK_RDPMC_ANY_INDEX)) {
+		*val = 0;
+		return 0;
 	} else {
 		return GP_FAULT;
 	}
