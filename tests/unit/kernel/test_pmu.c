@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "kernel-side/bench/bench.h"
 #include "kernel-side/cpu/msr.h"
+#include "host/parity/parity.h"
 #include "host/stream/parse.h"
 #include "kernel-side/pmu/pmu_check.h"
 #include "tests/unit/models/pmu_sim.h"
@@ -296,6 +297,9 @@ static void test_suite_catches_faults(void)
 	expect_caught(v4, PMU_SIM_BREAK_LAST_GP_IDLE, "pmu.overflow.wrap");
 	expect_caught(v4, PMU_SIM_BREAK_FIXED_EXTRA, "pmu.all-counters");
 	expect_caught(v4, PMU_SIM_BREAK_NO_REF_CYCLES, "pmu.ref-cycles");
+	expect_caught(v4, PMU_SIM_BREAK_NO_CYCLES, "pmu.cycles");		/* fixed 1 */
+	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_NO_CYCLES, "pmu.cycles");	/* gp0 */
+	expect_caught(amd, PMU_SIM_BREAK_NO_CYCLES, "pmu.cycles");
 	expect_caught(v4, PMU_SIM_BREAK_CMASK_IGNORED, "pmu.cmask");
 	expect_caught(amd, PMU_SIM_BREAK_CMASK_IGNORED, "pmu.cmask");
 	expect_caught(v4, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write");
@@ -307,6 +311,64 @@ static void test_suite_catches_faults(void)
 	expect_caught(v4, PMU_SIM_BREAK_FW_NO_GP, "pmu.fw-write.reserved");
 	expect_caught(amd, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
 	expect_caught(&pmu_sim_amd_ext, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
+}
+
+/* The faults host/parity/pmu.c names ("test_pmu: NAME") and the PMU each
+ * is planted in. */
+static const struct {
+	const char *name;
+	unsigned flag;
+	const struct pmu_sim_spec *spec;
+} parity_faults[] = {
+	{ "rdpmc-any-index", PMU_SIM_BREAK_RDPMC_ANY_INDEX, &pmu_sim_intel_v4 },
+	{ "no-cycles", PMU_SIM_BREAK_NO_CYCLES, &pmu_sim_intel_v4 },
+	{ "last-gp-idle", PMU_SIM_BREAK_LAST_GP_IDLE, &pmu_sim_intel_v4 },
+	{ "no-ref-cycles", PMU_SIM_BREAK_NO_REF_CYCLES, &pmu_sim_intel_v4 },
+	{ "gp-extra", PMU_SIM_BREAK_GP_EXTRA, &pmu_sim_intel_v4 },
+	{ "fixed-extra", PMU_SIM_BREAK_FIXED_EXTRA, &pmu_sim_intel_v4 },
+	{ "rdpmc-stale", PMU_SIM_BREAK_RDPMC_STALE, &pmu_sim_intel_v4 },
+	{ "no-ovf-status", PMU_SIM_BREAK_NO_OVF_STATUS, &pmu_sim_intel_v4 },
+	{ "ovf-sticky", PMU_SIM_BREAK_OVF_STICKY, &pmu_sim_intel_v4 },
+	{ "cmask-ignored", PMU_SIM_BREAK_CMASK_IGNORED, &pmu_sim_intel_v4 },
+	{ "running-write-lost", PMU_SIM_BREAK_RUNNING_WRITE_LOST, &pmu_sim_intel_v4 },
+	{ "legacy-full-width", PMU_SIM_BREAK_LEGACY_FULL_WIDTH, &pmu_sim_intel_v4 },
+	{ "fw-truncates", PMU_SIM_BREAK_FW_TRUNCATES, &pmu_sim_intel_v4 },
+	{ "fw-no-gp", PMU_SIM_BREAK_FW_NO_GP, &pmu_sim_intel_v4 },
+	{ "k7-detached", PMU_SIM_BREAK_K7_DETACHED, &pmu_sim_amd_v2 },
+};
+
+/* The kvm-unit-tests parity table says true: each row's check passes on the
+ * sound PMU and fails with the fault its unit column names; a row without a
+ * check says why. */
+static void test_parity_table(void)
+{
+	static const char prefix[] = "test_pmu: ";
+
+	CHECK(parity_pmu.n > 0);
+	for (unsigned i = 0; i < parity_pmu.n; i++) {
+		const struct parity_row *row = &parity_pmu.rows[i];
+		unsigned f = 0;
+
+		CHECK(row->kut && row->property);
+		if (!row->check) {
+			CHECK(row->why && *row->why && !row->unit);
+			continue;
+		}
+		CHECK(!row->why && row->unit);
+		CHECK(!strncmp(row->unit, prefix, strlen(prefix)));
+		while (f < ARRAY_SIZE(parity_faults) &&
+		       strcmp(parity_faults[f].name, row->unit + strlen(prefix)))
+			f++;
+		if (f == ARRAY_SIZE(parity_faults)) {
+			printf("  parity: %s: no fault named %s\n", row->kut, row->unit);
+			CHECK(0);
+			continue;
+		}
+		install(parity_faults[f].spec);
+		run_check("instructions", SHIFT);
+		CHECK_STR(result(row->check), "pass");
+		expect_caught(parity_faults[f].spec, parity_faults[f].flag, row->check);
+	}
 }
 
 /* QEMU TCG has no RDPMC: every index raises #UD, which is not the #GP of a
@@ -731,6 +793,7 @@ int main(void)
 	test_suite_variants();
 	test_suite_catches_faults();
 	test_rdpmc_invalid_under_tcg();
+	test_parity_table();
 	test_suite_catches_wrong_counts();
 	test_msr_restore_check();
 	test_suite_without_pmu();

@@ -78,6 +78,7 @@ enum {
 	PMU_SIM_BREAK_RDPMC_ANY_INDEX	= 1 << 12, /* RDPMC of an index no counter has reads 0, no #GP */
 	PMU_SIM_BREAK_LAST_GP_IDLE	= 1 << 13, /* the highest GP counter never counts */
 	PMU_SIM_BREAK_NO_REF_CYCLES	= 1 << 14, /* reference cycles are not counted */
+	PMU_SIM_BREAK_NO_CYCLES		= 1 << 20, /* core cycles are not counted */
 	PMU_SIM_BREAK_CMASK_IGNORED	= 1 << 15, /* a CMASK selector counts events, not cycles */
 	PMU_SIM_BREAK_RUNNING_WRITE_LOST = 1 << 16, /* a write to a counter that counts is dropped */
 	PMU_SIM_BREAK_LEGACY_FULL_WIDTH	= 1 << 17, /* IA32_PMCx writes keep the bits above 31 */
