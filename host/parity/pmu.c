@@ -88,11 +88,10 @@ static const struct parity_row rows[] = {
 	    "the overflow-clear register clears that bit (fixed counter 0: "
 	    "pmu.overflow.fixed.clear)",
 	    "pmu.overflow.clear", "test_pmu: ovf-sticky"),
-	WHY("check_counter_overflow: irq-N",
-	    "a wrap raises a PMI when the selector's INT bit is set, and none when clear",
-	    "not covered by pmu-check: its loops run with interrupts off and the "
-	    "LAPIC not taken; suite=sample takes PMIs (INT set) on a PMU, but no "
-	    "check asserts that a counter with INT clear raises none"),
+	ROW("check_counter_overflow: irq-N",
+	    "a wrap raises a PMI through LVTPC when the selector's INT bit is set, "
+	    "and none when it is clear (each general counter and fixed counter 0)",
+	    "pmu.overflow.pmi", "test_pmu: no-pmi"),
 	ROW("check_gp_counter_cmask: cmask",
 	    "instructions with CMASK=2 count cycles, fewer than the instructions",
 	    "pmu.cmask", "test_pmu: cmask-ignored"),

@@ -19,6 +19,7 @@ static const char *const hw_checks[] = {
 	"pmu.rdpmc.gp", "pmu.rdpmc.fixed",
 	"pmu.overflow.wrap", "pmu.overflow.status", "pmu.overflow.clear",
 	"pmu.overflow.fixed.wrap", "pmu.overflow.fixed.status", "pmu.overflow.fixed.clear",
+	"pmu.overflow.pmi",
 };
 
 static void hw_checks_run(struct ctx *c)
@@ -30,6 +31,7 @@ static void hw_checks_run(struct ctx *c)
 		pmu_check_counting(c);
 		pmu_check_registers(c);
 		pmu_check_overflow(c);
+		pmu_check_pmi(c);
 		c->ops->stop(c->pc, ~0ull);
 	}
 	pmu_check_rdpmc_invalid();

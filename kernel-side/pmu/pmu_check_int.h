@@ -1,6 +1,6 @@
 /* What the files of suite=pmu-check share: the known loop, a counted run of
  * it and the difference of two runs that makes counts exact (pmu_check_run.c),
- * and the checks pmu_check.c runs (pmu_check_count.c, _regs.c, _ovf.c). */
+ * and the checks pmu_check.c runs (pmu_check_count.c, _regs.c, _ovf.c, _pmi.c). */
 #ifndef PMULAB_PMU_CHECK_INT_H
 #define PMULAB_PMU_CHECK_INT_H
 
@@ -47,9 +47,18 @@ bool pmu_check_resolve(struct ctx *c, const char *name, u64 *config);
  * width and clocks allow). */
 void pmu_check_fixed_range(const struct ctx *c, unsigned j, u64 *lo, u64 *hi);
 
+/* Counts left before a preset counter wraps (pmu_check_ovf.c). */
+#define OVF_MARGIN	100
+/* Counter idx's value OVF_MARGIN below its wrap. */
+u64 pmu_check_wrap_preset(const struct ctx *c, unsigned idx);
+/* Counter idx on config with flags (PMC_*), preset OVF_MARGIN below its
+ * wrap, counts N2 iterations; *v is what it holds after. */
+int pmu_check_wrap(struct ctx *c, unsigned idx, u64 config, u32 flags, u64 *v);
+
 /* The checks, by what they look at. */
 void pmu_check_counting(struct ctx *c);		/* pmu_check_count.c */
 void pmu_check_registers(struct ctx *c);	/* pmu_check_regs.c */
 void pmu_check_overflow(struct ctx *c);		/* pmu_check_ovf.c */
+void pmu_check_pmi(struct ctx *c);		/* pmu_check_pmi.c */
 
 #endif

@@ -7,8 +7,6 @@
 #include "lib/check.h"
 #include "lib/record.h"
 
-#define OVF_MARGIN	100	/* counts left before a preset counter wraps */
-
 enum ovf_prop { OVF_WRAP, OVF_STATUS, OVF_CLEAR, OVF_PROPS };
 
 struct ovf {
@@ -18,24 +16,29 @@ struct ovf {
 	bool ok[OVF_PROPS];
 };
 
-static int counted_run(struct ctx *c, struct ovf *o, u64 config)
+u64 pmu_check_wrap_preset(const struct ctx *c, unsigned idx)
+{
+	return pmu_counter_mask(c->pc, idx) - OVF_MARGIN + 1;
+}
+
+int pmu_check_wrap(struct ctx *c, unsigned idx, u64 config, u32 flags, u64 *v)
 {
 	int err = c->ops->stop(c->pc, ~0ull);
 
 	if (!err)
-		err = c->ops->program(c->pc, o->idx, config, PMC_OS | PMC_USR);
+		err = c->ops->program(c->pc, idx, config, flags);
 	if (!err)
-		err = c->ops->write(c->pc, o->idx, o->preset);
+		err = c->ops->write(c->pc, idx, pmu_check_wrap_preset(c, idx));
 	msr_narrate_hold(true);
 	if (!err)
-		err = c->ops->start(c->pc, BIT_ULL(o->idx));
+		err = c->ops->start(c->pc, BIT_ULL(idx));
 	c->fn(N2, NULL);
 	if (!err)
-		err = c->ops->stop(c->pc, BIT_ULL(o->idx));
+		err = c->ops->stop(c->pc, BIT_ULL(idx));
 	msr_narrate_hold(false);
 	if (!err)
-		err = c->ops->read(c->pc, o->idx, &o->v);
-	c->ops->release(c->pc, o->idx);
+		err = c->ops->read(c->pc, idx, v);
+	c->ops->release(c->pc, idx);
 	return err;
 }
 
@@ -44,11 +47,11 @@ static void overflow_run(struct ctx *c, struct ovf *o, u64 config)
 	u64 st = 0;
 	int err;
 
-	o->preset = pmu_counter_mask(c->pc, o->idx) - OVF_MARGIN + 1;
+	o->preset = pmu_check_wrap_preset(c, o->idx);
 	/* Wrapped: the counter holds what it counted past its top, which is
 	 * less than the whole run can count. */
 	o->hi = (u64)N2 * c->k->insns + OVERHEAD_MAX;
-	err = o->err[OVF_WRAP] = counted_run(c, o, config);
+	err = o->err[OVF_WRAP] = pmu_check_wrap(c, o->idx, config, PMC_OS | PMC_USR, &o->v);
 	o->ok[OVF_WRAP] = !err && o->v < o->hi;
 	if (!err)
 		err = c->ops->ovf_status(c->pc, &st);

@@ -20,6 +20,7 @@ HW_CHECKS = [
     "pmu.amd.legacy-alias", "pmu.rdpmc.gp", "pmu.rdpmc.fixed",
     "pmu.overflow.wrap", "pmu.overflow.status", "pmu.overflow.clear",
     "pmu.overflow.fixed.wrap", "pmu.overflow.fixed.status", "pmu.overflow.fixed.clear",
+    "pmu.overflow.pmi",
 ]
 DEFAULT_EVENTS = ["cycles", "instructions", "ref-cycles", "branches", "branch-misses",
                   "cache-references", "cache-misses", "L1-dcache-loads",

@@ -5,6 +5,8 @@
  * on a sound model and fail the right check on each planted fault. */
 #include <stdlib.h>
 #include "kernel-side/bench/bench.h"
+#include "kernel-side/cpu/apic.h"
+#include "kernel-side/owned/trap.h"
 #include "kernel-side/cpu/msr.h"
 #include "host/parity/parity.h"
 #include "host/stream/parse.h"
@@ -42,11 +44,106 @@ static void captured(void)
 	stream = parser_finish(parser);
 }
 
+/* A local APIC in x2APIC mode, the PMU's interrupt line wired to its LVTPC,
+ * for pmu.overflow.pmi: registers by x2APIC MSR - 0x800 (xAPIC offset >> 4). */
+#define X2APIC_REGS	0x40
+#define VEC_WORDS	8	/* ISR, IRR: 256 vectors in 8 registers */
+
+static u32 x2apic[X2APIC_REGS];
+static unsigned x2apic_pending;	/* vectors in IRR: a window with none is a no-op */
+static const struct apic_info x2apic_info = {
+	.mode = APIC_X2APIC, .max_lvt = 5,
+	.apic_base = 0xfee00000ull | MSR_IA32_APICBASE_ENABLE | MSR_IA32_APICBASE_EXTD,
+};
+
+static u32 *vec_word(u32 base, unsigned v)
+{
+	return &x2apic[(base >> 4) + v / 32];
+}
+
+/* EOI retires the highest vector in service. */
+static void x2apic_eoi(void)
+{
+	for (int w = VEC_WORDS - 1; w >= 0; w--) {
+		u32 *isr = &x2apic[(APIC_ISR >> 4) + w];
+
+		if (*isr) {
+			*isr &= ~(1u << (31 - __builtin_clz(*isr)));
+			return;
+		}
+	}
+}
+
+static int x2apic_rdmsr(u32 msr, u64 *val)
+{
+	if (msr - 0x800 >= X2APIC_REGS)
+		return SIM_NOT_MINE;
+	if (msr == APIC_X2APIC_MSR(APIC_EOI))
+		return HW_ERR_FAULT | GP_VECTOR;	/* write-only */
+	*val = x2apic[msr - 0x800];
+	return 0;
+}
+
+static int x2apic_wrmsr(u32 msr, u64 val)
+{
+	if (msr - 0x800 >= X2APIC_REGS)
+		return SIM_NOT_MINE;
+	if (msr == APIC_X2APIC_MSR(APIC_EOI))
+		x2apic_eoi();
+	else
+		x2apic[msr - 0x800] = (u32)val;
+	return 0;
+}
+
+/* A PMI: LVTPC's vector goes pending unless LVTPC is masked, and the APIC
+ * masks LVTPC as it accepts one (SDM Vol3A 11.5.1). */
+static void lvtpc_raise(void)
+{
+	u32 *lvt = &x2apic[APIC_LVTPC >> 4];
+
+	if (*lvt & APIC_LVT_MASKED)
+		return;
+	if (!(*vec_word(APIC_IRR, *lvt & APIC_VECTOR_MASK) & 1u << (*lvt % 32)))
+		x2apic_pending++;
+	*vec_word(APIC_IRR, *lvt & APIC_VECTOR_MASK) |= 1u << (*lvt % 32);
+	*lvt |= APIC_LVT_MASKED;
+}
+
+/* STI; NOP; CLI: the highest pending vector is taken through the payload's
+ * trap() when its priority class is above the TPR's. */
+static void x2apic_irq_window(void)
+{
+	for (int w = VEC_WORDS - 1; w >= 0 && x2apic_pending; w--) {
+		u32 irr = *vec_word(APIC_IRR, w * 32);
+		unsigned v = w * 32 + 31 - (irr ? __builtin_clz(irr) : 0);
+		struct trapframe tf = { .vector = v };
+
+		if (!irr)
+			continue;
+		if (v >> 4 <= x2apic[APIC_TASKPRI >> 4] >> 4)
+			return;
+		*vec_word(APIC_IRR, v) &= ~(1u << (v % 32));
+		*vec_word(APIC_ISR, v) |= 1u << (v % 32);
+		x2apic_pending--;
+		trap(&tf);
+		return;
+	}
+}
+
+static const struct sim_device x2apic_dev = { .rdmsr = x2apic_rdmsr, .wrmsr = x2apic_wrmsr };
+static const struct sim_bus_device x2apic_bus = { .irq_window = x2apic_irq_window };
+
 static void install(const struct pmu_sim_spec *spec)
 {
 	unsigned restored;
 
 	pmu_sim_install(spec);
+	memset(x2apic, 0, sizeof(x2apic));
+	x2apic_pending = 0;
+	x2apic[APIC_LVTPC >> 4] = APIC_LVT_MASKED;
+	sim_attach(&x2apic_dev);
+	sim_attach_bus(&x2apic_bus);
+	pmu_sim_pmi_line(lvtpc_raise);
 	cpu_probe(&ci);
 	pmu_probe(&ci, &pc);
 	msr_restore_all(&restored);
@@ -81,9 +178,16 @@ static void run_check(const char *events, u32 shift)
 	static struct lab lab;
 	struct owned_stats os = { 0 };
 
-	lab = (struct lab){ .cpu = ci, .pmu = pc, .icount_shift = shift, .events = events };
+	unsigned apic_mismatched = 0;
+
+	lab = (struct lab){ .cpu = ci, .pmu = pc, .apic = x2apic_info, .icount_shift = shift,
+			    .events = events };
 	capture();
 	pmu_check(&lab, kernels, ARRAY_SIZE(kernels));
+	/* What leaving the section does (apic.c's leave hook). */
+	if (apic_owned())
+		apic_release(&apic_mismatched);
+	CHECK_U64(apic_mismatched, 0);
 	os.msrs_mismatched = msr_restore_all(&os.msrs_restored);
 	pmu_check_report_restore(&os);
 	captured();
@@ -147,7 +251,7 @@ static void expect_suite(const char *variant, const struct pmu_sim_spec *spec,
 		"pmu.rdpmc.gp", "pmu.rdpmc.fixed", "pmu.icount.simloop", "msr-restore",
 		"pmu.ref-cycles", "pmu.all-counters", "pmu.cmask", "pmu.width.truncate",
 		"pmu.fw-write.reserved", "pmu.running-write", "pmu.running-write.status",
-		"pmu.amd.legacy-alias", "pmu.rdpmc.invalid",
+		"pmu.amd.legacy-alias", "pmu.rdpmc.invalid", "pmu.overflow.pmi",
 	};
 
 	install(spec);
@@ -311,6 +415,11 @@ static void test_suite_catches_faults(void)
 	expect_caught(v4, PMU_SIM_BREAK_FW_NO_GP, "pmu.fw-write.reserved");
 	expect_caught(amd, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
 	expect_caught(&pmu_sim_amd_ext, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
+	expect_caught(v4, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
+	expect_caught(v4, PMU_SIM_BREAK_PMI_WITHOUT_INT, "pmu.overflow.pmi");
+	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
+	expect_caught(amd, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
+	expect_caught(&pmu_sim_amd_legacy, PMU_SIM_BREAK_PMI_WITHOUT_INT, "pmu.overflow.pmi");
 }
 
 /* The faults host/parity/pmu.c names ("test_pmu: NAME") and the PMU each
@@ -335,6 +444,8 @@ static const struct {
 	{ "fw-truncates", PMU_SIM_BREAK_FW_TRUNCATES, &pmu_sim_intel_v4 },
 	{ "fw-no-gp", PMU_SIM_BREAK_FW_NO_GP, &pmu_sim_intel_v4 },
 	{ "k7-detached", PMU_SIM_BREAK_K7_DETACHED, &pmu_sim_amd_v2 },
+	{ "no-pmi", PMU_SIM_BREAK_NO_PMI, &pmu_sim_intel_v4 },
+	{ "pmi-without-int", PMU_SIM_BREAK_PMI_WITHOUT_INT, &pmu_sim_intel_v4 },
 };
 
 /* The kvm-unit-tests parity table says true: each row's check passes on the

@@ -13,6 +13,7 @@
 #define SEL_USR		BIT(16)
 #define SEL_OS		BIT(17)
 #define SEL_EDGE	BIT(18)
+#define SEL_INT		BIT(20)
 #define SEL_EN		BIT(22)
 #define SEL_INV		BIT(23)
 #define SEL_CMASK	0xff000000ull
@@ -63,6 +64,7 @@ static struct {
 	u64 sel[MAX_GP], ctr[MAX_GP];	/* EVTSEL / PERF_CTL and the GP counters */
 	u64 fixed[MAX_FIXED], fixed_ctrl;
 	u64 global_ctrl, global_status;
+	void (*pmi)(void);		/* the interrupt line (pmu_sim_pmi_line) */
 } pmu;
 
 static bool intel(void)
@@ -133,14 +135,20 @@ static u64 counter_bits(void)
 /* ---------------------------------------------------------- counting ---- */
 
 /* Counters count modulo 2^width; carrying out of the top bit is the overflow
- * that sets the counter's global status bit. */
-static void add(u64 *ctr, unsigned width, u64 n, unsigned status_bit)
+ * that sets the counter's global status bit and, with int_en, raises a PMI. */
+static void add(u64 *ctr, unsigned width, u64 n, unsigned status_bit, bool int_en)
 {
 	u64 m = width_mask(width), old = *ctr & m;
 
 	*ctr = (old + n) & m;
-	if (n > m - old && has_global() && !broken(PMU_SIM_BREAK_NO_OVF_STATUS))
+	if (n <= m - old)
+		return;
+	if (has_global() && !broken(PMU_SIM_BREAK_NO_OVF_STATUS))
 		pmu.global_status |= 1ull << status_bit;
+	if (int_en ? broken(PMU_SIM_BREAK_NO_PMI) : !broken(PMU_SIM_BREAK_PMI_WITHOUT_INT))
+		return;
+	if (pmu.pmi)
+		pmu.pmi();
 }
 
 /* OS selects CPL 0, USR CPL 1-3 (SDM 20.2.1.1, APM 13.2.1); neither: nothing. */
@@ -205,7 +213,7 @@ static void count_gp(u64 raw, u64 n, unsigned cpl)
 		u64 k;
 
 		if (gp_counts(i, raw, n, cpl, &k))
-			add(&pmu.ctr[i], gp_width(), k + extra, i);
+			add(&pmu.ctr[i], gp_width(), k + extra, i, pmu.sel[i] & SEL_INT);
 	}
 }
 
@@ -218,7 +226,7 @@ static void count_fixed(unsigned j, u64 n, unsigned cpl)
 	if (!fixed_exists(j) || !globally_enabled(FIXED_STATUS + j))
 		return;
 	if (priv_counts(field & 1, field & 2, cpl))
-		add(&pmu.fixed[j], pmu.s.fixed_width, n + extra, FIXED_STATUS + j);
+		add(&pmu.fixed[j], pmu.s.fixed_width, n + extra, FIXED_STATUS + j, field & 8);
 }
 
 void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl)
@@ -490,6 +498,11 @@ void pmu_sim_install(const struct pmu_sim_spec *s)
 void pmu_sim_break(unsigned flags)
 {
 	pmu.brk = flags;
+}
+
+void pmu_sim_pmi_line(void (*raise)(void))
+{
+	pmu.pmi = raise;
 }
 
 u64 pmu_sim_counter(bool fixed, unsigned idx)

@@ -79,6 +79,8 @@ enum {
 	PMU_SIM_BREAK_LAST_GP_IDLE	= 1 << 13, /* the highest GP counter never counts */
 	PMU_SIM_BREAK_NO_REF_CYCLES	= 1 << 14, /* reference cycles are not counted */
 	PMU_SIM_BREAK_NO_CYCLES		= 1 << 20, /* core cycles are not counted */
+	PMU_SIM_BREAK_NO_PMI		= 1 << 21, /* a wrap with INT set raises no PMI */
+	PMU_SIM_BREAK_PMI_WITHOUT_INT	= 1 << 22, /* a wrap raises a PMI with INT clear too */
 	PMU_SIM_BREAK_CMASK_IGNORED	= 1 << 15, /* a CMASK selector counts events, not cycles */
 	PMU_SIM_BREAK_RUNNING_WRITE_LOST = 1 << 16, /* a write to a counter that counts is dropped */
 	PMU_SIM_BREAK_LEGACY_FULL_WIDTH	= 1 << 17, /* IA32_PMCx writes keep the bits above 31 */
@@ -86,6 +88,11 @@ enum {
 	PMU_SIM_BREAK_K7_DETACHED	= 1 << 19, /* AMD core extension: PERF_CTR0-3 writes are dropped */
 };
 void pmu_sim_break(unsigned flags);
+
+/* The PMU's interrupt line to the local APIC: raise() runs when a counter
+ * wraps with its selector's INT bit (fixed counters: the PMI bit of
+ * FIXED_CTR_CTRL) set. pmu_sim_install() disconnects it. */
+void pmu_sim_pmi_line(void (*raise)(void));
 
 /* For test assertions: the raw counter value and the global status. */
 u64 pmu_sim_counter(bool fixed, unsigned idx);
