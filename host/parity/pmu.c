@@ -63,15 +63,16 @@ static const struct parity_row rows[] = {
 	    "pmu.rdpmc.gp", "test_pmu: rdpmc-stale"),
 	WHY("check_rdpmc: fast-N",
 	    "RDPMC with ECX[31] (fast mode) reads the low 32 bits",
-	    "fast mode is KVM's emulation of a Pentium-era RDPMC; the SDM's RDPMC "
-	    "defines ECX[30] and the index only, and kvm-unit-tests skips it where it "
-	    "raises #GP; pmulab reads counters whole"),
+	    "fast reads (ECX[31]) are the Pentium 4's (CPUID family 15); from Core 2 "
+	    "the SDM's RDPMC takes ECX[30] and the index only and raises #GP for "
+	    "anything else, where kvm-unit-tests skips too (KVM still emulates the "
+	    "mode); pmulab reads counters whole"),
 	ROW("check_rdpmc: fixed cntr-N",
 	    "RDPMC of a fixed counter (ECX[30]) reads what RDMSR reads",
 	    "pmu.rdpmc.fixed", "test_pmu: rdpmc-stale"),
 	WHY("check_rdpmc: fixed fast-N",
 	    "fast-mode RDPMC of a fixed counter reads the low 32 bits",
-	    "as check_rdpmc: fast-N: not an architectural mode pmulab uses"),
+	    "as for fast-N: a Pentium 4 mode, #GP from Core 2 on"),
 	ROW("check_counters_many: all counters",
 	    "every general counter and fixed counters 0-2, started together, each "
 	    "count as they do alone",
