@@ -12,7 +12,8 @@
 /* Every check that needs the PMU's driver, in the order they run. */
 static const char *const hw_checks[] = {
 	"pmu.instructions.fixed", "pmu.instructions.gp", "pmu.branches", "pmu.cycles",
-	"pmu.ref-cycles", "pmu.all-counters", "pmu.cmask", "pmu.disabled.en",
+	"pmu.ref-cycles", "pmu.branch-misses", "pmu.all-counters", "pmu.cmask",
+	"pmu.disabled.en",
 	"pmu.disabled.global", "pmu.os", "pmu.usr",
 	"pmu.width", "pmu.width.truncate", "pmu.fw-write", "pmu.fw-write.reserved",
 	"pmu.running-write", "pmu.running-write.status", "pmu.amd.legacy-alias",
@@ -46,7 +47,7 @@ static void kernel_bench(const struct lab *lab, const struct pmu_check_kernel *p
 	static struct bench_result res;
 	char bname[32], name[48];
 	struct bench b = {
-		.name = bname, .suite = "pmu-check", .fn = pk->fn,
+		.name = bname, .suite = "pmu-check", .fn = pk->fn, .arg = pk->arg,
 		.n1 = N1, .n2 = N2, .warmup = 1, .reps = 3,
 	};
 	u64 insns;
@@ -73,11 +74,12 @@ static void kernel_bench(const struct lab *lab, const struct pmu_check_kernel *p
 	check_counter(name, insns, (N2 - N1) * k->insns, (N2 - N1) * k->insns, "icount");
 }
 
-void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n)
+void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n,
+	       const struct pmu_check_kernel *miss)
 {
 	struct ctx c = {
 		.lab = lab, .pc = &lab->pmu, .ops = pmu_ops(&lab->pmu), .k = kernels[0].k,
-		.fn = kernels[0].fn,
+		.fn = kernels[0].fn, .arg = kernels[0].arg, .miss = miss,
 		.insns = (u64)(N2 - N1) * kernels[0].k->insns,
 		.branches = (u64)(N2 - N1) * kernels[0].k->branches,
 	};
@@ -93,13 +95,21 @@ void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, un
 
 void pmu_check_run(void *arg)
 {
-	static struct pmu_check_kernel kernels[2];
+	static struct pmu_check_kernel kernels[2], miss;
+	static u8 pattern[MB_RANDOM_PERIOD];
+	static struct mb_branch_arg br;
+	const struct lab *lab = arg;
 
 	kernels[0].k = mb_kernel_find("loop", 4);
 	kernels[1].k = mb_kernel_find("nop8", 4);
 	for (unsigned i = 0; i < ARRAY_SIZE(kernels); i++)
 		kernels[i].fn = mb_entry(kernels[i].k);
-	pmu_check(arg, kernels, ARRAY_SIZE(kernels));
+	br.period = mb_pattern_init(pattern, MB_RANDOM, MB_RANDOM_PERIOD, lab->seed);
+	br.pattern = (u64)(uintptr_t)pattern;
+	miss.k = mb_kernel_find("branch", 6);
+	miss.fn = mb_entry(miss.k);
+	miss.arg = &br;
+	pmu_check(lab, kernels, ARRAY_SIZE(kernels), &miss);
 }
 
 void pmu_check_report_restore(const struct owned_stats *os)

@@ -1,6 +1,7 @@
 /* suite=pmu-check's counting checks (pmu_check_int.h): what counters count
  * over the known loop -- each event, each counter, all at once, and what
- * EN, the global control, OS/USR and CMASK hold back. */
+ * EN, the global control, OS/USR and CMASK hold back -- and the branch
+ * misses of a branch that goes a random way. */
 #include "kernel-side/cpu/msr.h"
 #include "kernel-side/pmu/pmu_check_int.h"
 #include "lib/check.h"
@@ -149,6 +150,31 @@ static void check_ref_cycles(struct ctx *c)
 	check_counter(name, d, lo, hi, "fixed2");
 }
 
+/* A branch that goes a random way each iteration mispredicts about half the
+ * time on any predictor: an eighth is far below that, and far above none. */
+#define MISS_SHARE_MIN	8
+
+/* Mispredicted branches counted over the random-branch kernel. */
+static void check_branch_misses(struct ctx *c)
+{
+	const char *name = "pmu.branch-misses";
+	struct prog p = { 0, 0, PMC_OS | PMC_USR };
+	struct ctx m = *c;
+	u64 d, iters = N2 - N1;
+	int err;
+
+	if (!pmu_gp_count(c->pc))
+		return check_skip(name, "no-gp-counters");
+	if (!pmu_check_resolve(c, "branch-misses", &p.config))
+		return check_skip(name, "event-not-available");
+	m.fn = c->miss->fn;
+	m.arg = c->miss->arg;
+	err = pmu_check_diff(&m, &p, 1, BIT_ULL(0), &d);
+	if (err)
+		return pmu_check_error(name, err);
+	check_counter(name, d, iters / MISS_SHARE_MIN, iters * c->miss->k->branches, "gp0");
+}
+
 /* Every general counter on instructions and the first FIXED_CHECKED fixed
  * counters, started together: each must count as it does alone. */
 static void check_all_counters(struct ctx *c)
@@ -225,6 +251,7 @@ void pmu_check_counting(struct ctx *c)
 	check_gp_exact(c, "pmu.branches", "branches", c->branches);
 	check_cycles(c);
 	check_ref_cycles(c);
+	check_branch_misses(c);
 	check_all_counters(c);
 	check_cmask(c);
 	check_disabled_en(c);

@@ -29,7 +29,9 @@ struct ctx {
 	const struct pmu_ops *ops;
 	const struct mb_kernel *k;
 	mb_fn *fn;		/* k's code */
+	const void *arg;	/* and its argument */
 	u64 insns, branches;	/* exact, for N2 - N1 iterations of k */
+	const struct pmu_check_kernel *miss;	/* branches that mispredict */
 };
 
 /* A fail with the driver's error (error=#GP, ...). */

@@ -32,7 +32,7 @@ int pmu_check_wrap(struct ctx *c, unsigned idx, u64 config, u32 flags, u64 *v)
 	msr_narrate_hold(true);
 	if (!err)
 		err = c->ops->start(c->pc, BIT_ULL(idx));
-	c->fn(N2, NULL);
+	c->fn(N2, c->arg);
 	if (!err)
 		err = c->ops->stop(c->pc, BIT_ULL(idx));
 	msr_narrate_hold(false);

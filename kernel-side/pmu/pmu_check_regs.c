@@ -133,10 +133,10 @@ static int write_while_running(struct ctx *c, u64 config, u64 val, u64 *got)
 	msr_narrate_hold(true);
 	if (!err)
 		err = c->ops->start(c->pc, BIT_ULL(0));
-	c->fn(N2, NULL);
+	c->fn(N2, c->arg);
 	if (!err)
 		err = c->ops->write(c->pc, 0, val);
-	c->fn(N1, NULL);
+	c->fn(N1, c->arg);
 	if (!err)
 		err = c->ops->stop(c->pc, BIT_ULL(0));
 	msr_narrate_hold(false);

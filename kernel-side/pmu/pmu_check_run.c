@@ -34,7 +34,7 @@ int pmu_check_once(struct ctx *c, const struct prog *p, unsigned n, u64 start,
 	msr_narrate_hold(true);
 	if (!err)
 		err = c->ops->start(c->pc, start);
-	c->fn(iters, NULL);
+	c->fn(iters, c->arg);
 	if (!err)
 		err = c->ops->stop(c->pc, start);
 	msr_narrate_hold(false);

@@ -14,7 +14,7 @@ ITERS = 2000
 KERNELS = {"loop": 2, "nop8": 10}
 HW_CHECKS = [
     "pmu.instructions.fixed", "pmu.instructions.gp", "pmu.branches", "pmu.cycles",
-    "pmu.ref-cycles", "pmu.all-counters", "pmu.cmask", "pmu.disabled.en",
+    "pmu.ref-cycles", "pmu.branch-misses", "pmu.all-counters", "pmu.cmask", "pmu.disabled.en",
     "pmu.disabled.global", "pmu.os", "pmu.usr", "pmu.width", "pmu.width.truncate",
     "pmu.fw-write", "pmu.fw-write.reserved", "pmu.running-write", "pmu.running-write.status",
     "pmu.amd.legacy-alias", "pmu.rdpmc.gp", "pmu.rdpmc.fixed",

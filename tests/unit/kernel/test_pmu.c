@@ -171,7 +171,23 @@ static void sim_loop(u64 n, const void *arg)
 static const struct mb_kernel simloop = {
 	.name = "simloop", .insns = 2, .branches = 1,
 };
-static const struct pmu_check_kernel kernels[] = { { &simloop, sim_loop } };
+static const struct pmu_check_kernel kernels[] = { { &simloop, sim_loop, NULL } };
+
+/* mb_branch on a random pattern: 10 instructions and 3 branches an
+ * iteration, the one under test mispredicted every other iteration. */
+static void sim_branch(u64 n, const void *arg)
+{
+	for (u64 i = 0; i < n; i++) {
+		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 10, 0);
+		pmu_sim_retire(PMU_SIM_BRANCHES, 3, 0);
+		pmu_sim_retire(PMU_SIM_BRANCH_MISSES, i % 2, 0);
+	}
+}
+
+static const struct mb_kernel simbranch = {
+	.name = "simbranch", .insns = 10, .branches = 3,
+};
+static const struct pmu_check_kernel miss = { &simbranch, sim_branch, NULL };
 
 static void run_check(const char *events, u32 shift)
 {
@@ -183,7 +199,7 @@ static void run_check(const char *events, u32 shift)
 	lab = (struct lab){ .cpu = ci, .pmu = pc, .apic = x2apic_info, .icount_shift = shift,
 			    .events = events };
 	capture();
-	pmu_check(&lab, kernels, ARRAY_SIZE(kernels));
+	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &miss);
 	/* What leaving the section does (apic.c's leave hook). */
 	if (apic_owned())
 		apic_release(&apic_mismatched);
@@ -252,6 +268,7 @@ static void expect_suite(const char *variant, const struct pmu_sim_spec *spec,
 		"pmu.ref-cycles", "pmu.all-counters", "pmu.cmask", "pmu.width.truncate",
 		"pmu.fw-write.reserved", "pmu.running-write", "pmu.running-write.status",
 		"pmu.amd.legacy-alias", "pmu.rdpmc.invalid", "pmu.overflow.pmi",
+		"pmu.branch-misses",
 	};
 
 	install(spec);
@@ -415,6 +432,8 @@ static void test_suite_catches_faults(void)
 	expect_caught(v4, PMU_SIM_BREAK_FW_NO_GP, "pmu.fw-write.reserved");
 	expect_caught(amd, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
 	expect_caught(&pmu_sim_amd_ext, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
+	expect_caught(v4, PMU_SIM_BREAK_NO_BRANCH_MISSES, "pmu.branch-misses");
+	expect_caught(amd, PMU_SIM_BREAK_NO_BRANCH_MISSES, "pmu.branch-misses");
 	expect_caught(v4, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
 	expect_caught(v4, PMU_SIM_BREAK_PMI_WITHOUT_INT, "pmu.overflow.pmi");
 	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
@@ -445,6 +464,7 @@ static const struct {
 	{ "fw-no-gp", PMU_SIM_BREAK_FW_NO_GP, &pmu_sim_intel_v4 },
 	{ "k7-detached", PMU_SIM_BREAK_K7_DETACHED, &pmu_sim_amd_v2 },
 	{ "no-pmi", PMU_SIM_BREAK_NO_PMI, &pmu_sim_intel_v4 },
+	{ "no-branch-misses", PMU_SIM_BREAK_NO_BRANCH_MISSES, &pmu_sim_intel_v4 },
 	{ "pmi-without-int", PMU_SIM_BREAK_PMI_WITHOUT_INT, &pmu_sim_intel_v4 },
 };
 

@@ -234,7 +234,8 @@ void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl)
 	if ((unsigned)ev >= ARRAY_SIZE(events) || cpl > 3)
 		abort();
 	if ((ev == PMU_SIM_REF_CYCLES && broken(PMU_SIM_BREAK_NO_REF_CYCLES)) ||
-	    (ev == PMU_SIM_CYCLES && broken(PMU_SIM_BREAK_NO_CYCLES)))
+	    (ev == PMU_SIM_CYCLES && broken(PMU_SIM_BREAK_NO_CYCLES)) ||
+	    (ev == PMU_SIM_BRANCH_MISSES && broken(PMU_SIM_BREAK_NO_BRANCH_MISSES)))
 		return;
 	if (!intel()) {
 		if (events[ev].amd)

@@ -81,6 +81,7 @@ enum {
 	PMU_SIM_BREAK_NO_CYCLES		= 1 << 20, /* core cycles are not counted */
 	PMU_SIM_BREAK_NO_PMI		= 1 << 21, /* a wrap with INT set raises no PMI */
 	PMU_SIM_BREAK_PMI_WITHOUT_INT	= 1 << 22, /* a wrap raises a PMI with INT clear too */
+	PMU_SIM_BREAK_NO_BRANCH_MISSES	= 1 << 23, /* branch misses are not counted */
 	PMU_SIM_BREAK_CMASK_IGNORED	= 1 << 15, /* a CMASK selector counts events, not cycles */
 	PMU_SIM_BREAK_RUNNING_WRITE_LOST = 1 << 16, /* a write to a counter that counts is dropped */
 	PMU_SIM_BREAK_LEGACY_FULL_WIDTH	= 1 << 17, /* IA32_PMCx writes keep the bits above 31 */
