@@ -146,9 +146,9 @@ static int write_while_running(struct ctx *c, u64 config, u64 val, u64 *got)
 	return err;
 }
 
-/* A counter written while it counts holds what the loop counted after the
- * write -- less than the loop before it counted -- and one written all
- * ones wraps and sets its overflow status bit. */
+/* A counter written 0 while it counts holds what the N1 iterations after the
+ * write counted (one that kept its count would add the N2 before), and one
+ * written all ones wraps and sets its overflow status bit. */
 static void check_running_write(struct ctx *c)
 {
 	const char *name = "pmu.running-write", *sname = "pmu.running-write.status";
