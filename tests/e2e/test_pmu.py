@@ -239,3 +239,4 @@ def test_skip_pmu_and_lbr_touch_nothing(boot, cpu):
     for c in run.all("counter"):
         assert c["src"] == "icount" or c["reason"] == "skipped-by-config"
     assert run.first("check", name="pmu.width")["reason"] == "skipped-by-config"
+    assert run.first("check", name="pmu.rdpmc.invalid")["reason"] == "skipped-by-config"

@@ -507,6 +507,22 @@ static void test_parity_table(void)
  * RDPMC that faults #UD only for the missing index is still a fail. */
 static void test_rdpmc_invalid_under_tcg(void)
 {
+	static struct config cfg = { .skip = SKIP_PMU };
+	static struct lab lab;
+
+	/* skip=pmu: not even RDPMC runs. */
+	pmu_sim_install(&pmu_sim_intel_v4);
+	pmu_sim_break(PMU_SIM_BREAK_RDPMC_ANY_INDEX);
+	cpu_probe(&ci);
+	pmu_probe_no_writes(&ci, &pc);
+	lab = (struct lab){ .cpu = ci, .pmu = pc, .cfg = &cfg, .icount_shift = SHIFT,
+			    .events = "instructions" };
+	capture();
+	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &miss);
+	captured();
+	CHECK_STR(result("pmu.rdpmc.invalid"), "skip");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "reason"), "skipped-by-config");
+
 	sim_reset();
 	sim_rdpmc(HW_ERR_FAULT | UD_VECTOR, 0);
 	capture();
