@@ -14,14 +14,21 @@
 struct pmu_check_kernel {
 	const struct mb_kernel *k;
 	mb_fn *fn;
+	const void *arg;	/* fn's argument */
 };
 
 /* The owned-world body: arg is the const struct lab; the kernels are the
  * known-length loops (microbench/loops.asm). */
 void pmu_check_run(void *arg);
 /* The suite on kernels of exact per-iteration counts; the first drives the
- * hardware checks. */
-void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n);
+ * hardware checks. miss: a kernel with a branch that goes a random way each
+ * iteration, for the branch-miss check. */
+void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n,
+	       const struct pmu_check_kernel *miss);
+
+/* check name=pmu.rdpmc.invalid: RDPMC of a counter no CPU has raises #GP.
+ * Needs no PMU (and runs without one); skips where RDPMC itself is #UD. */
+void pmu_check_rdpmc_invalid(void);
 
 /* check name=msr-restore: every MSR the suite wrote read back as it was. */
 void pmu_check_report_restore(const struct owned_stats *os);

@@ -5,7 +5,10 @@
  * on a sound model and fail the right check on each planted fault. */
 #include <stdlib.h>
 #include "kernel-side/bench/bench.h"
+#include "kernel-side/cpu/apic.h"
+#include "kernel-side/owned/trap.h"
 #include "kernel-side/cpu/msr.h"
+#include "host/parity/parity.h"
 #include "host/stream/parse.h"
 #include "kernel-side/pmu/pmu_check.h"
 #include "tests/unit/models/pmu_sim.h"
@@ -41,11 +44,106 @@ static void captured(void)
 	stream = parser_finish(parser);
 }
 
+/* A local APIC in x2APIC mode, the PMU's interrupt line wired to its LVTPC,
+ * for pmu.overflow.pmi: registers by x2APIC MSR - 0x800 (xAPIC offset >> 4). */
+#define X2APIC_REGS	0x40
+#define VEC_WORDS	8	/* ISR, IRR: 256 vectors in 8 registers */
+
+static u32 x2apic[X2APIC_REGS];
+static unsigned x2apic_pending;	/* vectors in IRR: a window with none is a no-op */
+static const struct apic_info x2apic_info = {
+	.mode = APIC_X2APIC, .max_lvt = 5,
+	.apic_base = 0xfee00000ull | MSR_IA32_APICBASE_ENABLE | MSR_IA32_APICBASE_EXTD,
+};
+
+static u32 *vec_word(u32 base, unsigned v)
+{
+	return &x2apic[(base >> 4) + v / 32];
+}
+
+/* EOI retires the highest vector in service. */
+static void x2apic_eoi(void)
+{
+	for (int w = VEC_WORDS - 1; w >= 0; w--) {
+		u32 *isr = &x2apic[(APIC_ISR >> 4) + w];
+
+		if (*isr) {
+			*isr &= ~(1u << (31 - __builtin_clz(*isr)));
+			return;
+		}
+	}
+}
+
+static int x2apic_rdmsr(u32 msr, u64 *val)
+{
+	if (msr - 0x800 >= X2APIC_REGS)
+		return SIM_NOT_MINE;
+	if (msr == APIC_X2APIC_MSR(APIC_EOI))
+		return HW_ERR_FAULT | GP_VECTOR;	/* write-only */
+	*val = x2apic[msr - 0x800];
+	return 0;
+}
+
+static int x2apic_wrmsr(u32 msr, u64 val)
+{
+	if (msr - 0x800 >= X2APIC_REGS)
+		return SIM_NOT_MINE;
+	if (msr == APIC_X2APIC_MSR(APIC_EOI))
+		x2apic_eoi();
+	else
+		x2apic[msr - 0x800] = (u32)val;
+	return 0;
+}
+
+/* A PMI: LVTPC's vector goes pending unless LVTPC is masked, and the APIC
+ * masks LVTPC as it accepts one (SDM Vol3A 11.5.1). */
+static void lvtpc_raise(void)
+{
+	u32 *lvt = &x2apic[APIC_LVTPC >> 4];
+
+	if (*lvt & APIC_LVT_MASKED)
+		return;
+	if (!(*vec_word(APIC_IRR, *lvt & APIC_VECTOR_MASK) & 1u << (*lvt % 32)))
+		x2apic_pending++;
+	*vec_word(APIC_IRR, *lvt & APIC_VECTOR_MASK) |= 1u << (*lvt % 32);
+	*lvt |= APIC_LVT_MASKED;
+}
+
+/* STI; NOP; CLI: the highest pending vector is taken through the payload's
+ * trap() when its priority class is above the TPR's. */
+static void x2apic_irq_window(void)
+{
+	for (int w = VEC_WORDS - 1; w >= 0 && x2apic_pending; w--) {
+		u32 irr = *vec_word(APIC_IRR, w * 32);
+		unsigned v = w * 32 + 31 - (irr ? __builtin_clz(irr) : 0);
+		struct trapframe tf = { .vector = v };
+
+		if (!irr)
+			continue;
+		if (v >> 4 <= x2apic[APIC_TASKPRI >> 4] >> 4)
+			return;
+		*vec_word(APIC_IRR, v) &= ~(1u << (v % 32));
+		*vec_word(APIC_ISR, v) |= 1u << (v % 32);
+		x2apic_pending--;
+		trap(&tf);
+		return;
+	}
+}
+
+static const struct sim_device x2apic_dev = { .rdmsr = x2apic_rdmsr, .wrmsr = x2apic_wrmsr };
+static const struct sim_bus_device x2apic_bus = { .irq_window = x2apic_irq_window };
+
 static void install(const struct pmu_sim_spec *spec)
 {
 	unsigned restored;
 
 	pmu_sim_install(spec);
+	memset(x2apic, 0, sizeof(x2apic));
+	x2apic_pending = 0;
+	x2apic[APIC_LVTPC >> 4] = APIC_LVT_MASKED;
+	sim_attach(&x2apic_dev);
+	sim_attach_bus(&x2apic_bus);
+	pmu_sim_pmi_line(lvtpc_raise);
 	cpu_probe(&ci);
 	pmu_probe(&ci, &pc);
 	msr_restore_all(&restored);
@@ -73,16 +171,39 @@ static void sim_loop(u64 n, const void *arg)
 static const struct mb_kernel simloop = {
 	.name = "simloop", .insns = 2, .branches = 1,
 };
-static const struct pmu_check_kernel kernels[] = { { &simloop, sim_loop } };
+static const struct pmu_check_kernel kernels[] = { { &simloop, sim_loop, NULL } };
+
+/* mb_branch on a random pattern: 10 instructions and 3 branches an
+ * iteration, the one under test mispredicted every other iteration. */
+static void sim_branch(u64 n, const void *arg)
+{
+	for (u64 i = 0; i < n; i++) {
+		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 10, 0);
+		pmu_sim_retire(PMU_SIM_BRANCHES, 3, 0);
+		pmu_sim_retire(PMU_SIM_BRANCH_MISSES, i % 2, 0);
+	}
+}
+
+static const struct mb_kernel simbranch = {
+	.name = "simbranch", .insns = 10, .branches = 3,
+};
+static const struct pmu_check_kernel miss = { &simbranch, sim_branch, NULL };
 
 static void run_check(const char *events, u32 shift)
 {
 	static struct lab lab;
 	struct owned_stats os = { 0 };
 
-	lab = (struct lab){ .cpu = ci, .pmu = pc, .icount_shift = shift, .events = events };
+	unsigned apic_mismatched = 0;
+
+	lab = (struct lab){ .cpu = ci, .pmu = pc, .apic = x2apic_info, .icount_shift = shift,
+			    .events = events };
 	capture();
-	pmu_check(&lab, kernels, ARRAY_SIZE(kernels));
+	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &miss);
+	/* What leaving the section does (apic.c's leave hook). */
+	if (apic_owned())
+		apic_release(&apic_mismatched);
+	CHECK_U64(apic_mismatched, 0);
 	os.msrs_mismatched = msr_restore_all(&os.msrs_restored);
 	pmu_check_report_restore(&os);
 	captured();
@@ -144,6 +265,10 @@ static void expect_suite(const char *variant, const struct pmu_sim_spec *spec,
 		"pmu.overflow.status", "pmu.overflow.clear", "pmu.overflow.fixed.wrap",
 		"pmu.overflow.fixed.status", "pmu.overflow.fixed.clear",
 		"pmu.rdpmc.gp", "pmu.rdpmc.fixed", "pmu.icount.simloop", "msr-restore",
+		"pmu.ref-cycles", "pmu.all-counters", "pmu.cmask", "pmu.width.truncate",
+		"pmu.fw-write.reserved", "pmu.running-write", "pmu.running-write.status",
+		"pmu.amd.legacy-alias", "pmu.rdpmc.invalid", "pmu.overflow.pmi",
+		"pmu.branch-misses",
 	};
 
 	install(spec);
@@ -169,6 +294,10 @@ static void test_suite_variants(void)
 {
 	static const struct expect_skip v1[] = {
 		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.fw-write.reserved", "no-full-width-writes" },
+		{ "pmu.running-write.status", "no-global-status" },
+		{ "pmu.amd.legacy-alias", "not-amd" },
 		{ "pmu.disabled.global", "no-global-control" },
 		{ "pmu.fw-write", "no-full-width-writes" },
 		{ "pmu.overflow.status", "no-global-status" },
@@ -180,8 +309,34 @@ static void test_suite_variants(void)
 	};
 	static const struct expect_skip v2[] = {
 		{ "pmu.fw-write", "no-full-width-writes" },
+		{ "pmu.fw-write.reserved", "no-full-width-writes" },
+		{ "pmu.amd.legacy-alias", "not-amd" },
+	};
+	static const struct expect_skip v4[] = {
+		{ "pmu.amd.legacy-alias", "not-amd" },
 	};
 	static const struct expect_skip amd_legacy[] = {
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.width.truncate", "not-intel" },
+		{ "pmu.fw-write.reserved", "not-intel" },
+		{ "pmu.running-write.status", "no-global-status" },
+		{ "pmu.amd.legacy-alias", "no-core-extension" },
+		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
+		{ "pmu.disabled.global", "no-global-control" },
+		{ "pmu.fw-write", "not-intel" },
+		{ "pmu.overflow.status", "no-global-status" },
+		{ "pmu.overflow.clear", "no-global-status" },
+		{ "pmu.overflow.fixed.wrap", "no-fixed-counter-0" },
+		{ "pmu.overflow.fixed.status", "no-fixed-counter-0" },
+		{ "pmu.overflow.fixed.clear", "no-fixed-counter-0" },
+		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
+	};
+	/* The core extension: the legacy registers alias counters 0-3. */
+	static const struct expect_skip amd_ext[] = {
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.width.truncate", "not-intel" },
+		{ "pmu.fw-write.reserved", "not-intel" },
+		{ "pmu.running-write.status", "no-global-status" },
 		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
 		{ "pmu.disabled.global", "no-global-control" },
 		{ "pmu.fw-write", "not-intel" },
@@ -193,6 +348,9 @@ static void test_suite_variants(void)
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
 	};
 	static const struct expect_skip amd_v2[] = {
+		{ "pmu.ref-cycles", "no-fixed-counter-2" },
+		{ "pmu.width.truncate", "not-intel" },
+		{ "pmu.fw-write.reserved", "not-intel" },
 		{ "pmu.instructions.fixed", "no-fixed-counter-0" },
 		{ "pmu.fw-write", "not-intel" },
 		{ "pmu.overflow.fixed.wrap", "no-fixed-counter-0" },
@@ -201,13 +359,13 @@ static void test_suite_variants(void)
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
 	};
 
-	expect_suite("intel-v1", &pmu_sim_intel_v1, v1, 9);
-	expect_suite("intel-v2", &pmu_sim_intel_v2, v2, 1);
-	expect_suite("intel-v4", &pmu_sim_intel_v4, NULL, 0);
-	expect_suite("intel-v5", &pmu_sim_intel_v5, NULL, 0);
-	expect_suite("amd-legacy", &pmu_sim_amd_legacy, amd_legacy, 9);
-	expect_suite("amd-ext", &pmu_sim_amd_ext, amd_legacy, 9);
-	expect_suite("amd-v2", &pmu_sim_amd_v2, amd_v2, 6);
+	expect_suite("intel-v1", &pmu_sim_intel_v1, v1, ARRAY_SIZE(v1));
+	expect_suite("intel-v2", &pmu_sim_intel_v2, v2, ARRAY_SIZE(v2));
+	expect_suite("intel-v4", &pmu_sim_intel_v4, v4, ARRAY_SIZE(v4));
+	expect_suite("intel-v5", &pmu_sim_intel_v5, v4, ARRAY_SIZE(v4));
+	expect_suite("amd-legacy", &pmu_sim_amd_legacy, amd_legacy, ARRAY_SIZE(amd_legacy));
+	expect_suite("amd-ext", &pmu_sim_amd_ext, amd_ext, ARRAY_SIZE(amd_ext));
+	expect_suite("amd-v2", &pmu_sim_amd_v2, amd_v2, ARRAY_SIZE(amd_v2));
 }
 
 /* Each planted fault must fail the check written to catch it. */
@@ -251,6 +409,137 @@ static void test_suite_catches_faults(void)
 	expect_caught(v4, PMU_SIM_BREAK_GP_EXTRA, "pmu.branches");
 	/* A counter that stops at 32 bits never reaches the preset's wrap. */
 	expect_caught(&pmu_sim_intel_v2, PMU_SIM_BREAK_NO_SIGN_EXTEND, "pmu.overflow.wrap");
+
+	/* The properties kvm-unit-tests x86/pmu.c checks (host/parity/pmu.c). */
+	expect_caught(v4, PMU_SIM_BREAK_RDPMC_ANY_INDEX, "pmu.rdpmc.invalid");
+	expect_caught(amd, PMU_SIM_BREAK_RDPMC_ANY_INDEX, "pmu.rdpmc.invalid");
+	expect_caught(v4, PMU_SIM_BREAK_LAST_GP_IDLE, "pmu.all-counters");
+	expect_caught(amd, PMU_SIM_BREAK_LAST_GP_IDLE, "pmu.all-counters");
+	expect_caught(v4, PMU_SIM_BREAK_LAST_GP_IDLE, "pmu.overflow.wrap");
+	expect_caught(v4, PMU_SIM_BREAK_FIXED_EXTRA, "pmu.all-counters");
+	expect_caught(v4, PMU_SIM_BREAK_NO_REF_CYCLES, "pmu.ref-cycles");
+	expect_caught(v4, PMU_SIM_BREAK_NO_CYCLES, "pmu.cycles");		/* fixed 1 */
+	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_NO_CYCLES, "pmu.cycles");	/* gp0 */
+	expect_caught(amd, PMU_SIM_BREAK_NO_CYCLES, "pmu.cycles");
+	expect_caught(v4, PMU_SIM_BREAK_CMASK_IGNORED, "pmu.cmask");
+	expect_caught(amd, PMU_SIM_BREAK_CMASK_IGNORED, "pmu.cmask");
+	expect_caught(v4, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write");
+	expect_caught(v4, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write.status");
+	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write");
+	expect_caught(amd, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write");
+	expect_caught(amd, PMU_SIM_BREAK_RUNNING_WRITE_LOST, "pmu.running-write.status");
+	expect_caught(v4, PMU_SIM_BREAK_LEGACY_FULL_WIDTH, "pmu.width.truncate");
+	expect_caught(v4, PMU_SIM_BREAK_FW_NO_GP, "pmu.fw-write.reserved");
+	expect_caught(amd, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
+	expect_caught(&pmu_sim_amd_ext, PMU_SIM_BREAK_K7_DETACHED, "pmu.amd.legacy-alias");
+	expect_caught(v4, PMU_SIM_BREAK_NO_BRANCH_MISSES, "pmu.branch-misses");
+	expect_caught(amd, PMU_SIM_BREAK_NO_BRANCH_MISSES, "pmu.branch-misses");
+	expect_caught(v4, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
+	expect_caught(v4, PMU_SIM_BREAK_PMI_WITHOUT_INT, "pmu.overflow.pmi");
+	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
+	expect_caught(amd, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
+	expect_caught(&pmu_sim_amd_legacy, PMU_SIM_BREAK_PMI_WITHOUT_INT, "pmu.overflow.pmi");
+}
+
+/* The faults host/parity/pmu.c names ("test_pmu: NAME") and the PMU each
+ * is planted in. */
+static const struct {
+	const char *name;
+	unsigned flag;
+	const struct pmu_sim_spec *spec;
+} parity_faults[] = {
+	{ "rdpmc-any-index", PMU_SIM_BREAK_RDPMC_ANY_INDEX, &pmu_sim_intel_v4 },
+	{ "no-cycles", PMU_SIM_BREAK_NO_CYCLES, &pmu_sim_intel_v4 },
+	{ "last-gp-idle", PMU_SIM_BREAK_LAST_GP_IDLE, &pmu_sim_intel_v4 },
+	{ "no-ref-cycles", PMU_SIM_BREAK_NO_REF_CYCLES, &pmu_sim_intel_v4 },
+	{ "gp-extra", PMU_SIM_BREAK_GP_EXTRA, &pmu_sim_intel_v4 },
+	{ "fixed-extra", PMU_SIM_BREAK_FIXED_EXTRA, &pmu_sim_intel_v4 },
+	{ "rdpmc-stale", PMU_SIM_BREAK_RDPMC_STALE, &pmu_sim_intel_v4 },
+	{ "no-ovf-status", PMU_SIM_BREAK_NO_OVF_STATUS, &pmu_sim_intel_v4 },
+	{ "ovf-sticky", PMU_SIM_BREAK_OVF_STICKY, &pmu_sim_intel_v4 },
+	{ "cmask-ignored", PMU_SIM_BREAK_CMASK_IGNORED, &pmu_sim_intel_v4 },
+	{ "running-write-lost", PMU_SIM_BREAK_RUNNING_WRITE_LOST, &pmu_sim_intel_v4 },
+	{ "legacy-full-width", PMU_SIM_BREAK_LEGACY_FULL_WIDTH, &pmu_sim_intel_v4 },
+	{ "fw-truncates", PMU_SIM_BREAK_FW_TRUNCATES, &pmu_sim_intel_v4 },
+	{ "fw-no-gp", PMU_SIM_BREAK_FW_NO_GP, &pmu_sim_intel_v4 },
+	{ "k7-detached", PMU_SIM_BREAK_K7_DETACHED, &pmu_sim_amd_v2 },
+	{ "no-pmi", PMU_SIM_BREAK_NO_PMI, &pmu_sim_intel_v4 },
+	{ "no-branch-misses", PMU_SIM_BREAK_NO_BRANCH_MISSES, &pmu_sim_intel_v4 },
+	{ "pmi-without-int", PMU_SIM_BREAK_PMI_WITHOUT_INT, &pmu_sim_intel_v4 },
+};
+
+/* The kvm-unit-tests parity table says true: each row's check passes on the
+ * sound PMU and fails with the fault its unit column names; a row without a
+ * check says why. */
+static void test_parity_table(void)
+{
+	static const char prefix[] = "test_pmu: ";
+
+	CHECK(parity_pmu.n > 0);
+	for (unsigned i = 0; i < parity_pmu.n; i++) {
+		const struct parity_row *row = &parity_pmu.rows[i];
+		unsigned f = 0;
+
+		CHECK(row->kut && row->property);
+		if (!row->check) {
+			CHECK(row->why && *row->why && !row->unit);
+			continue;
+		}
+		CHECK(!row->why && row->unit);
+		CHECK(!strncmp(row->unit, prefix, strlen(prefix)));
+		while (f < ARRAY_SIZE(parity_faults) &&
+		       strcmp(parity_faults[f].name, row->unit + strlen(prefix)))
+			f++;
+		if (f == ARRAY_SIZE(parity_faults)) {
+			printf("  parity: %s: no fault named %s\n", row->kut, row->unit);
+			CHECK(0);
+			continue;
+		}
+		install(parity_faults[f].spec);
+		run_check("instructions", SHIFT);
+		CHECK_STR(result(row->check), "pass");
+		expect_caught(parity_faults[f].spec, parity_faults[f].flag, row->check);
+	}
+}
+
+/* QEMU TCG has no RDPMC: every index raises #UD, which is not the #GP of a
+ * missing counter, so the check says what it saw instead of failing. An
+ * RDPMC that faults #UD only for the missing index is still a fail. */
+static void test_rdpmc_invalid_under_tcg(void)
+{
+	static struct config cfg = { .skip = SKIP_PMU };
+	static struct lab lab;
+
+	/* skip=pmu: not even RDPMC runs. */
+	pmu_sim_install(&pmu_sim_intel_v4);
+	pmu_sim_break(PMU_SIM_BREAK_RDPMC_ANY_INDEX);
+	cpu_probe(&ci);
+	pmu_probe_no_writes(&ci, &pc);
+	lab = (struct lab){ .cpu = ci, .pmu = pc, .cfg = &cfg, .icount_shift = SHIFT,
+			    .events = "instructions" };
+	capture();
+	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &miss);
+	captured();
+	CHECK_STR(result("pmu.rdpmc.invalid"), "skip");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "reason"), "skipped-by-config");
+
+	sim_reset();
+	sim_rdpmc(HW_ERR_FAULT | UD_VECTOR, 0);
+	capture();
+	pmu_check_rdpmc_invalid();
+	captured();
+	CHECK_STR(result("pmu.rdpmc.invalid"), "skip");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "reason"), "rdpmc-raises-ud");
+
+	install(&pmu_sim_intel_v4);
+	pmu_sim_break(PMU_SIM_BREAK_RDPMC_ANY_INDEX);
+	capture();
+	pmu_check_rdpmc_invalid();
+	captured();
+	CHECK_STR(result("pmu.rdpmc.invalid"), "fail");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "value"), "ok");
+	CHECK_STR(check_field("pmu.rdpmc.invalid", "expect"), "#GP");
+	pmu_sim_break(0);
 }
 
 /* Faults of the workload, not the PMU: the exact counts must notice. */
@@ -323,7 +612,9 @@ static void test_suite_without_pmu(void)
 	CHECK_STR(result("pmu.instructions.gp"), "skip");
 	CHECK_STR(check_field("pmu.overflow.clear", "reason"), "no-arch-pmu");
 	CHECK_U64(count_result("fail"), 0);
-	CHECK_U64(count_result("pass"), 1);	/* the icount check */
+	/* The icount check, and RDPMC of a missing index (#GP without a PMU too). */
+	CHECK_U64(count_result("pass"), 2);
+	CHECK_STR(result("pmu.rdpmc.invalid"), "pass");
 	for (size_t i = 0; i < stream->nrecs; i++) {
 		const struct record *r = &stream->recs[i];
 		const char *src = record_get(r, "src");
@@ -648,6 +939,8 @@ int main(void)
 {
 	test_suite_variants();
 	test_suite_catches_faults();
+	test_rdpmc_invalid_under_tcg();
+	test_parity_table();
 	test_suite_catches_wrong_counts();
 	test_msr_restore_check();
 	test_suite_without_pmu();

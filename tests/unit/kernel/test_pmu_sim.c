@@ -514,17 +514,30 @@ static void test_intel_enables(void)
 	RD(PMC(1), 6);
 }
 
+/* EDGE and INV alone count nothing; with CMASK each retire call is a cycle,
+ * counted when it retires at least CMASK events (with INV: fewer). */
 static void test_intel_qualifiers(void)
 {
-	static const u64 quals[] = { EDGE, INV, 1ull << 24, 0xffull << 24 };
+	static const struct { u64 qual, count; } quals[] = {
+		{ EDGE, 0 }, { INV, 0 }, { 1ull << 24, 2 }, { 5ull << 24, 2 },
+		{ 6ull << 24, 0 }, { INV | 6ull << 24, 2 }, { INV | 5ull << 24, 0 },
+	};
 
 	pmu_sim_install(&pmu_sim_intel_v4);
 	for (unsigned i = 0; i < ARRAY_SIZE(quals); i++) {
-		WR(EVTSEL(0), ALL | quals[i] | 0xc0);
+		WR(EVTSEL(0), 0);
+		WR(PMC(0), 0);
+		WR(EVTSEL(0), ALL | quals[i].qual | 0xc0);
 		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 5, 0);
 		pmu_sim_retire_raw(0xc0, 5, 3);
-		RD(PMC(0), 0);
+		RD(PMC(0), quals[i].count);
 	}
+	pmu_sim_break(PMU_SIM_BREAK_CMASK_IGNORED);
+	WR(EVTSEL(0), ALL | 2ull << 24 | 0xc0);
+	WR(PMC(0), 0);
+	pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 5, 0);
+	RD(PMC(0), 5);
+	pmu_sim_break(0);
 }
 
 static void test_intel_events(void)

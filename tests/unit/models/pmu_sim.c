@@ -13,6 +13,7 @@
 #define SEL_USR		BIT(16)
 #define SEL_OS		BIT(17)
 #define SEL_EDGE	BIT(18)
+#define SEL_INT		BIT(20)
 #define SEL_EN		BIT(22)
 #define SEL_INV		BIT(23)
 #define SEL_CMASK	0xff000000ull
@@ -63,6 +64,7 @@ static struct {
 	u64 sel[MAX_GP], ctr[MAX_GP];	/* EVTSEL / PERF_CTL and the GP counters */
 	u64 fixed[MAX_FIXED], fixed_ctrl;
 	u64 global_ctrl, global_status;
+	void (*pmi)(void);		/* the interrupt line (pmu_sim_pmi_line) */
 } pmu;
 
 static bool intel(void)
@@ -133,14 +135,20 @@ static u64 counter_bits(void)
 /* ---------------------------------------------------------- counting ---- */
 
 /* Counters count modulo 2^width; carrying out of the top bit is the overflow
- * that sets the counter's global status bit. */
-static void add(u64 *ctr, unsigned width, u64 n, unsigned status_bit)
+ * that sets the counter's global status bit and, with int_en, raises a PMI. */
+static void add(u64 *ctr, unsigned width, u64 n, unsigned status_bit, bool int_en)
 {
 	u64 m = width_mask(width), old = *ctr & m;
 
 	*ctr = (old + n) & m;
-	if (n > m - old && has_global() && !broken(PMU_SIM_BREAK_NO_OVF_STATUS))
+	if (n <= m - old)
+		return;
+	if (has_global() && !broken(PMU_SIM_BREAK_NO_OVF_STATUS))
 		pmu.global_status |= 1ull << status_bit;
+	if (int_en ? broken(PMU_SIM_BREAK_NO_PMI) : !broken(PMU_SIM_BREAK_PMI_WITHOUT_INT))
+		return;
+	if (pmu.pmi)
+		pmu.pmi();
 }
 
 /* OS selects CPL 0, USR CPL 1-3 (SDM 20.2.1.1, APM 13.2.1); neither: nothing. */
@@ -158,19 +166,32 @@ static bool globally_enabled(unsigned bit)
 	       broken(PMU_SIM_BREAK_IGNORE_GLOBAL);
 }
 
-static bool gp_counts(unsigned i, u64 raw, unsigned cpl)
+static bool gp_enabled(unsigned i)
 {
-	u64 sel = pmu.sel[i];
+	if (broken(PMU_SIM_BREAK_LAST_GP_IDLE) && i == nr_gp() - 1)
+		return false;
+	return ((pmu.sel[i] & SEL_EN) || broken(PMU_SIM_BREAK_IGNORE_EN)) && globally_enabled(i);
+}
+
+/* Whether counter i counts raw at cpl, and what it adds for count events in
+ * one cycle: the events, or with CMASK (SDM 20.2.1.1) 1 for a cycle of at
+ * least CMASK of them (INV: of fewer). EDGE, and INV alone, count nothing. */
+static bool gp_counts(unsigned i, u64 raw, u64 count, unsigned cpl, u64 *adds)
+{
+	u64 sel = pmu.sel[i], cmask = (sel & SEL_CMASK) >> 24;
 	u64 event_mask = intel() ? 0xffff : AMD_SEL_EVENT;
 
-	if (!(sel & SEL_EN) && !broken(PMU_SIM_BREAK_IGNORE_EN))
+	if (!gp_enabled(i) || (sel & event_mask) != raw || (sel & SEL_EDGE))
 		return false;
-	if (!globally_enabled(i))
+	if (!priv_counts(sel & SEL_OS, sel & SEL_USR, cpl))
 		return false;
-	/* EDGE/INV/CMASK count something other than occurrences: never here. */
-	if ((sel & event_mask) != raw || (sel & (SEL_EDGE | SEL_INV | SEL_CMASK)))
+	if (cmask && !broken(PMU_SIM_BREAK_CMASK_IGNORED))
+		*adds = (count >= cmask) != !!(sel & SEL_INV);
+	else if (sel & SEL_INV)
 		return false;
-	return priv_counts(sel & SEL_OS, sel & SEL_USR, cpl);
+	else
+		*adds = count;
+	return true;
 }
 
 /* CPUID.0AH.EBX bit set: the architectural event does not count on GP counters. */
@@ -188,9 +209,12 @@ static void count_gp(u64 raw, u64 n, unsigned cpl)
 
 	if (intel() && arch_unavailable(raw))
 		return;
-	for (unsigned i = 0; i < nr_gp(); i++)
-		if (gp_counts(i, raw, cpl))
-			add(&pmu.ctr[i], gp_width(), n + extra, i);
+	for (unsigned i = 0; i < nr_gp(); i++) {
+		u64 k;
+
+		if (gp_counts(i, raw, n, cpl, &k))
+			add(&pmu.ctr[i], gp_width(), k + extra, i, pmu.sel[i] & SEL_INT);
+	}
 }
 
 /* FIXED_CTR_CTRL field j: +0 OS (CPL 0), +1 USR (CPL > 0), +2 AnyThread, +3 PMI. */
@@ -202,13 +226,17 @@ static void count_fixed(unsigned j, u64 n, unsigned cpl)
 	if (!fixed_exists(j) || !globally_enabled(FIXED_STATUS + j))
 		return;
 	if (priv_counts(field & 1, field & 2, cpl))
-		add(&pmu.fixed[j], pmu.s.fixed_width, n + extra, FIXED_STATUS + j);
+		add(&pmu.fixed[j], pmu.s.fixed_width, n + extra, FIXED_STATUS + j, field & 8);
 }
 
 void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl)
 {
 	if ((unsigned)ev >= ARRAY_SIZE(events) || cpl > 3)
 		abort();
+	if ((ev == PMU_SIM_REF_CYCLES && broken(PMU_SIM_BREAK_NO_REF_CYCLES)) ||
+	    (ev == PMU_SIM_CYCLES && broken(PMU_SIM_BREAK_NO_CYCLES)) ||
+	    (ev == PMU_SIM_BRANCH_MISSES && broken(PMU_SIM_BREAK_NO_BRANCH_MISSES)))
+		return;
 	if (!intel()) {
 		if (events[ev].amd)
 			count_gp(events[ev].amd, count, cpl);
@@ -323,6 +351,9 @@ static int set_legacy(u64 *ctr, u64 val)
 {
 	u64 v = broken(PMU_SIM_BREAK_NO_SIGN_EXTEND) ? (u32)val : (u64)(s64)(s32)val;
 
+	if (broken(PMU_SIM_BREAK_LEGACY_FULL_WIDTH))
+		v = val;
+
 	*ctr = v & width_mask(gp_width());
 	return 0;
 }
@@ -331,7 +362,7 @@ static int set_legacy(u64 *ctr, u64 val)
  * enumerated width are reserved and fault. */
 static int set_full(u64 *ctr, unsigned width, u64 val)
 {
-	if (width < 64 && val >> width)
+	if (width < 64 && val >> width && !broken(PMU_SIM_BREAK_FW_NO_GP))
 		return GP_FAULT;
 	*ctr = val & width_mask(width);
 	return 0;
@@ -348,6 +379,15 @@ static int clear_status(u64 val)
 	return 0;
 }
 
+/* The faults that lose a write to counter i through msr. */
+static bool write_lost(u32 msr, unsigned i)
+{
+	if (broken(PMU_SIM_BREAK_RUNNING_WRITE_LOST) && gp_enabled(i))
+		return true;
+	return broken(PMU_SIM_BREAK_K7_DETACHED) && pmu.s.perfctr_core &&
+	       msr - MSR_K7_PERFCTR0 < 4;
+}
+
 static int pmu_wrmsr(u32 msr, u64 val)
 {
 	unsigned i;
@@ -356,8 +396,12 @@ static int pmu_wrmsr(u32 msr, u64 val)
 	case R_SEL:
 		return set_checked(&pmu.sel[i], val, intel() ? 0xffffffffull : AMD_SEL_VALID);
 	case R_CTR:
+		if (write_lost(msr, i))
+			return 0;
 		return intel() ? set_legacy(&pmu.ctr[i], val) : set_full(&pmu.ctr[i], 48, val);
 	case R_FULL:
+		if (write_lost(msr, i))
+			return 0;
 		if (broken(PMU_SIM_BREAK_FW_TRUNCATES))
 			return set_legacy(&pmu.ctr[i], val);
 		return set_full(&pmu.ctr[i], pmu.s.gp_width, val);
@@ -390,6 +434,9 @@ static int pmu_rdpmc(u32 ecx, u64 *val)
 	} else if (ecx < nr_gp()) {
 		ctr = &pmu.ctr[ecx];
 		width = gp_width();
+	} else if (broken(PMU_SIM_BREAK_RDPMC_ANY_INDEX)) {
+		*val = 0;
+		return 0;
 	} else {
 		return GP_FAULT;
 	}
@@ -452,6 +499,11 @@ void pmu_sim_install(const struct pmu_sim_spec *s)
 void pmu_sim_break(unsigned flags)
 {
 	pmu.brk = flags;
+}
+
+void pmu_sim_pmi_line(void (*raise)(void))
+{
+	pmu.pmi = raise;
 }
 
 u64 pmu_sim_counter(bool fixed, unsigned idx)

@@ -56,7 +56,9 @@ enum pmu_sim_event {
 /* Adds count occurrences at privilege level cpl (0..3) to every counter that counts now. */
 void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl);
 /* The same for an arbitrary raw selector (event|umask<<8, AMD also bits 35:32); a GP
- * counter matches when (its EVTSEL & (0xffff | AMD 0xf00000000)) == raw, with EDGE/INV/CMASK clear. */
+ * counter matches when (its EVTSEL & (0xffff | AMD 0xf00000000)) == raw, with EDGE clear.
+ * Each call is one cycle to a counter with CMASK c: it counts 1 when count >= c
+ * (with INV: when count < c); INV without CMASK and EDGE count nothing. */
 void pmu_sim_retire_raw(u64 raw, u64 count, unsigned cpl);
 
 /* Faults to plant, so tests can prove each self-validation check catches one. OR-ed flags. */
@@ -73,8 +75,25 @@ enum {
 	PMU_SIM_BREAK_GP_EXTRA		= 1 << 9,  /* each retire call that a GP counter counts adds 1 extra */
 	PMU_SIM_BREAK_OS_IGNORED	= 1 << 10, /* the OS bit does not make a counter count at cpl 0 */
 	PMU_SIM_BREAK_WIDTH_32		= 1 << 11, /* counters wrap at 32 bits whatever the width says */
+	PMU_SIM_BREAK_RDPMC_ANY_INDEX	= 1 << 12, /* RDPMC of an index no counter has reads 0, no #GP */
+	PMU_SIM_BREAK_LAST_GP_IDLE	= 1 << 13, /* the highest GP counter never counts */
+	PMU_SIM_BREAK_NO_REF_CYCLES	= 1 << 14, /* reference cycles are not counted */
+	PMU_SIM_BREAK_NO_CYCLES		= 1 << 20, /* core cycles are not counted */
+	PMU_SIM_BREAK_NO_PMI		= 1 << 21, /* a wrap with INT set raises no PMI */
+	PMU_SIM_BREAK_PMI_WITHOUT_INT	= 1 << 22, /* a wrap raises a PMI with INT clear too */
+	PMU_SIM_BREAK_NO_BRANCH_MISSES	= 1 << 23, /* branch misses are not counted */
+	PMU_SIM_BREAK_CMASK_IGNORED	= 1 << 15, /* a CMASK selector counts events, not cycles */
+	PMU_SIM_BREAK_RUNNING_WRITE_LOST = 1 << 16, /* a write to a counter that counts is dropped */
+	PMU_SIM_BREAK_LEGACY_FULL_WIDTH	= 1 << 17, /* IA32_PMCx writes keep the bits above 31 */
+	PMU_SIM_BREAK_FW_NO_GP		= 1 << 18, /* IA32_A_PMCx bits above the width are dropped, no #GP */
+	PMU_SIM_BREAK_K7_DETACHED	= 1 << 19, /* AMD core extension: PERF_CTR0-3 writes are dropped */
 };
 void pmu_sim_break(unsigned flags);
+
+/* The PMU's interrupt line to the local APIC: raise() runs when a counter
+ * wraps with its selector's INT bit (fixed counters: the PMI bit of
+ * FIXED_CTR_CTRL) set. pmu_sim_install() disconnects it. */
+void pmu_sim_pmi_line(void (*raise)(void));
 
 /* For test assertions: the raw counter value and the global status. */
 u64 pmu_sim_counter(bool fixed, unsigned idx);
