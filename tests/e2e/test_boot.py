@@ -122,9 +122,10 @@ def test_bad_config_key_and_value(pmulab, tmp_path):
     assert first_of["end"]["status"] == "error"
 
 
-PHASES = ["starting QEMU", "firmware booting", "payload hello", "section 1: caps",
-          "section 2: selftest", "section 3: ftrace-init", "section 4: pmu-check",
-          "section 5: lbr-check", "end"]
+# suite=pmu-check's sections, k of n from the payload's plan.
+PHASES = ["starting QEMU", "firmware booting", "payload hello", "section 1/5: caps",
+          "section 2/5: selftest", "section 3/5: ftrace-init", "section 4/5: pmu-check",
+          "section 5/5: lbr-check", "end"]
 
 
 def test_progress_off_a_terminal_is_a_line_per_phase(boot):
@@ -135,6 +136,13 @@ def test_progress_off_a_terminal_is_a_line_per_phase(boot):
     assert [phase for _, phase in lines] == PHASES
     times = [float(t) for t, _ in lines]
     assert times == sorted(times)
+    # The plan comes before the first section, and each section says which.
+    [plan] = run.all("plan")
+    assert plan == {"sections": "5", "names": "caps,selftest,ftrace-init,pmu-check,lbr-check"}
+    assert [(s["k"], s["n"], s["name"]) for s in run.all("section")] == [
+        (str(k), "5", name) for k, name in enumerate(plan["names"].split(","), 1)]
+    types = [r["type"] for r in run.records]
+    assert types.index("plan") < types.index("section") < types.index("cpu")
 
 
 def test_progress_on_a_terminal_redraws_one_line(pmulab, tmp_path):
