@@ -21,6 +21,7 @@ static void caps_probe(void *arg)
 	struct lab *lab = arg;
 
 	cpu_probe(&lab->cpu);
+	cache_probe(&lab->cpu, &lab->cache);
 	if (lab->cfg->skip & SKIP_PMU)
 		pmu_probe_no_writes(&lab->cpu, &lab->pmu);
 	else
@@ -36,6 +37,7 @@ static void caps_probe(void *arg)
 static void caps_report(const struct lab *lab)
 {
 	cpu_report(&lab->cpu);
+	cache_report(&lab->cache);
 	pmu_report(&lab->cpu, &lab->pmu);
 	lbr_report(&lab->cpu, &lab->lbr);
 	debug_report(&lab->dbg, &lab->apic);
