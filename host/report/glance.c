@@ -142,6 +142,47 @@ static bool present(const struct record *rec)
 	return v && !strcmp(v, "1");
 }
 
+/* A byte count as "32K", "4M": in the largest unit that divides it. */
+static void put_size(FILE *out, uint64_t size)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && size && size % 1024 == 0) {
+		size /= 1024;
+		u++;
+	}
+	fprintf(out, "%" PRIu64 "%s", size, u < 0 ? "" : (char[]){ units[u], '\0' });
+}
+
+/* The cache records on a line under the machine: "L1d 32K 8-way, L2 4M ...". */
+static void caches(FILE *out, const struct stream *s)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+		const char *type = record_get(rec, "type");
+		uint64_t size;
+
+		if (strcmp(rec->type, "cache") || !record_u64(rec, "size", &size))
+			continue;
+		fprintf(out, "%s", sep[0] ? sep : "caches    ");
+		fputc('L', out);
+		put(out, rec, "level", "?");
+		fputs(type && !strcmp(type, "data") ? "d" :
+		      type && !strcmp(type, "instruction") ? "i" : "", out);
+		fputc(' ', out);
+		put_size(out, size);
+		fputc(' ', out);
+		put(out, rec, "ways", "?");
+		fputs("-way", out);
+		sep = ", ";
+	}
+	if (sep[0])
+		fputc('\n', out);
+}
+
 /* What the machine has: hello, cpu, pmu and lbr on three lines. */
 static void machine(FILE *out, const struct stream *s)
 {
@@ -284,7 +325,7 @@ static void others(FILE *out, const struct stream *s)
 {
 	static const char *const shown[] = { "hello", "config", "cpu", "pmu", "lbr", "debug",
 					     "bench", "counter", "check", "error", "end",
-					     "sample", "sampling", NULL };
+					     "sample", "sampling", "cache", NULL };
 	const char **types = calloc(s->nrecs + 1, sizeof(*types));
 	size_t *counts = calloc(s->nrecs + 1, sizeof(*counts));
 	size_t n = 0;
@@ -314,6 +355,7 @@ void glance_text(FILE *out, const struct stream *s, const struct report_meta *m)
 {
 	records_head(out, s, m);
 	machine(out, s);
+	caches(out, s);
 	tables(out, s, m && m->verbose);
 	profiles(out, s, m && m->verbose);
 	others(out, s);

@@ -7,7 +7,8 @@
 #include "host/report/stat.h"
 #include "host/stream/parse.h"
 
-/* The stream's header and errors, the machine in three lines, a table per
+/* The stream's header and errors, the machine in three lines and its caches
+ * in one, a table per
  * suite, the events nothing counted folded a line per reason, a sampled
  * run's profile, the other records counted, the checks (failures named,
  * skips a line per reason; with m->verbose every check and every sample

@@ -104,6 +104,11 @@ static void test_folded(void)
 		"hello format=1 payload=0.1.0 firmware=EDK_II boot=qemu",
 		"config source=file suite=quick events=cycles,instructions,branch-misses,"
 		"cache-misses",
+		"cpu vendor=AuthenticAMD brand=EPYC signature=0x800f12 hypervisor=none",
+		"cache level=1 type=data size=32768 ways=8 line=64 sets=64",
+		"cache level=1 type=instruction size=65536 ways=4 line=64 sets=256",
+		"cache level=3 type=unified size=100663296 ways=12 line=64 sets=131072",
+		"cache level=4 type=unified size=1000 ways=1 line=8 sets=125",
 		"bench name=loop suite=quick reps=3 iters=10",
 		"counter bench=loop event=cycles src=none reason=no-arch-pmu",
 		"counter bench=loop event=instructions src=icount value=20",
@@ -118,12 +123,16 @@ static void test_folded(void)
 		"counter bench=chase event=instructions src=icount value=30",
 		"counter bench=chase event=branch-misses src=model value=0",
 		"counter bench=chase event=cache-misses src=model value=5",
-		"end count=16 status=ok",
+		"end count=21 status=ok",
 		NULL,
 	};
 	struct stream *s = stream_of(folded);
 	char *text = print(s, REPORT_TEXT, false), *all;
 
+	/* The caches under the machine, each in its largest whole unit. */
+	CHECK(strstr(text, "\ncpu       EPYC (0x800f12, hypervisor none)\n"
+			   "caches    L1d 32K 8-way, L1i 64K 4-way, L3 96M 12-way, L4 1000 1-way\n")
+	      != NULL);
 	CHECK(strstr(text, "\nsuite quick: 2 benches, counts per iteration\n"
 			   "  bench  instructions  cache-misses\n"
 			   "  loop            2 i           1 m\n"
