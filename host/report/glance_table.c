@@ -11,6 +11,8 @@
 /* A table is cut into tables at most this wide: a maximized terminal at an
  * ordinary font shows about this many columns. */
 #define TABLE_W 160
+/* A list of names wraps here: read as a sentence, not scanned as a table. */
+#define LIST_W 100
 
 /* A count's source as one letter beside it; the legend says which. A cell
  * shows the first of these that counted its event: a measurement before
@@ -192,7 +194,7 @@ static bool all_zero(const struct stat_view *v, const char *suite, const struct 
 	return true;
 }
 
-/* names (n of them) after a label, wrapped at TABLE_W with indent. */
+/* names (n of them) after a label, wrapped at LIST_W with indent. */
 static void wrapped(FILE *out, const char *label, int indent, const struct field *const *names,
 		    size_t n)
 {
@@ -201,7 +203,7 @@ static void wrapped(FILE *out, const char *label, int indent, const struct field
 
 	for (size_t i = 0; i < n; i++) {
 		glance_shown(name, sizeof(name), names[i]);
-		if (i && col + strlen(name) + 2 > TABLE_W) {
+		if (i && col + strlen(name) + 2 > LIST_W) {
 			col = (size_t)fprintf(out, ",\n%*s%s", indent, "", name) - 2;
 			continue;
 		}

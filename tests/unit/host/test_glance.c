@@ -139,8 +139,8 @@ static void test_folded(void)
 			   "  chase           3 i        0.50 m\n"
 			   "  0 in every bench: branch-misses\n") != NULL);
 	CHECK(strstr(text, "\nalso counted (--verbose shows them):\n"
-			   "  branches-conditional-taken, L1-dcache-store-misses-of-a-long-name, "
-			   "LLC-icache-load-misses-of-a-long-name, "
+			   "  branches-conditional-taken, L1-dcache-store-misses-of-a-long-name,\n"
+			   "  LLC-icache-load-misses-of-a-long-name, "
 			   "branch-misses-indirect-of-a-long-name,\n"
 			   "  L1-icache-load-misses-of-a-long-name\n") != NULL);
 	CHECK(strstr(text, "\nnot counted: cycles (no-arch-pmu") != NULL);
