@@ -278,6 +278,8 @@ static void suite_table(FILE *out, const struct stat_view *v, const char *suite,
 		nbench == 1 ? "" : "es");
 	if (!ncols)
 		fprintf(out, "  %-*s  (nothing counted)\n", name_w, "bench");
+	else if (!nshown)
+		table_part(out, v, suite, cols, 0, 0, name_w);
 	for (size_t from = 0, to; from < nshown; from = to) {
 		int w = 2 + name_w;
 

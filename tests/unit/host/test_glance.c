@@ -166,6 +166,28 @@ static void test_folded(void)
 	stream_free(s);
 }
 
+/* A suite whose asked events all counted 0 still lists its benches. */
+static void test_all_folded(void)
+{
+	static const char *const zeros[] = {
+		"hello format=1 payload=0.1.0 firmware=EDK_II boot=qemu",
+		"config source=file suite=quick events=branch-misses",
+		"bench name=loop suite=quick reps=3 iters=10",
+		"counter bench=loop event=branch-misses src=model value=0",
+		"end count=4 status=ok",
+		NULL,
+	};
+	struct stream *s = stream_of(zeros);
+	char *text = print(s, REPORT_TEXT, false);
+
+	CHECK(strstr(text, "\nsuite quick: 1 bench, counts per iteration\n"
+			   "  bench\n"
+			   "  loop \n"
+			   "  0 in every bench: branch-misses\n") != NULL);
+	free(text);
+	stream_free(s);
+}
+
 static void test_checks(void)
 {
 	struct stream *s = stream_of(run);
@@ -266,6 +288,7 @@ int main(void)
 	streams_init();
 	test_tables();
 	test_folded();
+	test_all_folded();
 	test_checks();
 	test_profile();
 	test_hostile();
