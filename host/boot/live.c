@@ -1,7 +1,7 @@
 /* Live progress display. Redraws are rate-limited: a fast stream of records
- * must not cost a terminal write each. The payload flushes its records after
- * each part of a section, so the section a check names (section=) is the
- * one running or just done. */
+ * must not cost a terminal write each. The payload writes a section record
+ * (k of n) as each section begins and flushes it before the section's work,
+ * so the section shown is the one running. */
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,17 +53,17 @@ void live_phase(struct live *lv, const char *phase)
 	fflush(lv->out);
 }
 
-/* A new section: "section k: name". */
-static void enter_section(struct live *lv, const char *name)
+/* A section record: "section k/n: name". */
+static void enter_section(struct live *lv, const struct record *rec)
 {
+	const char *name = record_get(rec, "name"), *k = record_get(rec, "k");
+	const char *n = record_get(rec, "n");
 	char phase[sizeof(lv->phase)];
 
-	if (!strcmp(lv->section, name))
-		return;
-	snprintf(lv->section, sizeof(lv->section), "%s", name);
-	lv->sections++;
+	snprintf(lv->section, sizeof(lv->section), "%s", name ? name : "?");
+	snprintf(lv->where, sizeof(lv->where), "%s/%s", k ? k : "?", n ? n : "?");
 	lv->benches = 0;
-	snprintf(phase, sizeof(phase), "section %u: %s", lv->sections, name);
+	snprintf(phase, sizeof(phase), "section %s: %s", lv->where, lv->section);
 	live_phase(lv, phase);
 }
 
@@ -80,12 +80,12 @@ static void follow_phase(struct live *lv, const struct record *rec)
 		/* Per bench on the status line only: off a terminal a line
 		 * each would be the whole suite again. */
 		if (lv->tty && (v = record_get(rec, "name"))) {
-			snprintf(phase, sizeof(phase), "section %u: %s · bench %u: %s",
-				 lv->sections, lv->section, lv->benches, v);
+			snprintf(phase, sizeof(phase), "section %s: %s · bench %u: %s",
+				 lv->where, lv->section, lv->benches, v);
 			snprintf(lv->phase, sizeof(lv->phase), "%s", phase);
 		}
-	} else if (!strcmp(rec->type, "check") && (v = record_get(rec, "section"))) {
-		enter_section(lv, v);
+	} else if (!strcmp(rec->type, "section")) {
+		enter_section(lv, rec);
 	} else if (!strcmp(rec->type, "end")) {
 		live_phase(lv, "end");
 	}

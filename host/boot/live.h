@@ -1,6 +1,7 @@
 /* Live progress on stderr while records stream in (run, collect): what is
  * happening, by phase (starting QEMU, firmware booting, payload hello,
- * section k: name) with the elapsed time. On a terminal one status line
+ * section k/n: name, from the payload's section records) with the elapsed
+ * time. On a terminal one status line
  * redrawn in place, and each error record on a line of its own as it
  * arrives; off a terminal one line per phase. */
 #ifndef PMULAB_LIVE_H
@@ -14,9 +15,9 @@ struct live {
 	FILE *out;
 	bool tty;
 	size_t records;
-	char phase[96];		/* what is happening, as shown */
-	char section[64];	/* the section whose records arrive */
-	unsigned sections;	/* sections seen so far */
+	char phase[192];	/* what is happening, as shown */
+	char section[64];	/* the section running */
+	char where[24];		/* its "k/n", as its section record says */
 	unsigned benches;	/* bench records seen in this section */
 	double start;		/* monotonic seconds at live_init */
 	double drawn_at;	/* ... at the latest redraw, < 0 before the first */

@@ -1,8 +1,8 @@
-/* The default text report, read at a glance (docs/host.md): a table per
- * suite, a row per bench and a column per counted event with each cell's
- * source marked, the events nothing counted folded into one line saying
- * why, the checks tallied with only the failures and skips named, and a
- * sampled run's profile. Every record stays in --format records. */
+/* The default text report, read at a glance (docs/host.md): the machine,
+ * the suite tables (glance_table.c), the events nothing counted folded into
+ * one line saying why, the checks tallied with only the failures and skips
+ * named, and a sampled run's profile. Every record stays in --format
+ * records. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +13,6 @@
 #include "host/report/stat.h"
 
 #define LINE_W 100	/* a name list is cut here: a glance, not the list */
-#define CELL_GAP 2
-#define NAME_MAX_SHOWN 64	/* a name or value longer than this is cut */
-
-/* A count's source as one letter beside it; the legend says which. A cell
- * shows the first of these that counted its event: a measurement before
- * the model, exact icount before an estimate. */
-static const struct {
-	const char *src, *letter;
-} sources[] = {
-	{ "pmu", "p" }, { "icount", "i" }, { "model", "m" }, { "perf", "f" },
-	{ "valgrind", "v" },
-};
 
 /* Why the payload could not count an event (counter reason=), in words. */
 static const struct {
@@ -39,192 +27,14 @@ static const struct {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *glance_letter(const struct field *src)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(sources); i++)
-		if (field_is(src, sources[i].src))
-			return sources[i].letter;
-	return "?";
-}
-
-static size_t source_rank(const struct field *src)
-{
-	size_t i = 0;
-
-	while (i < ARRAY_SIZE(sources) && !(src && field_is(src, sources[i].src)))
-		i++;
-	return i;
-}
-
-/* Has a value from a source that measured it (not src=none). */
-static bool counted(const struct stat_ctr *c)
-{
-	return record_field(c->rec, "value") && c->src && !field_is(c->src, "none");
-}
-
-/* A value as the text report shows it (report_value: bare, or quoted with C
- * escapes), into buf, cut to fit: no byte a record carries reaches the
- * terminal unescaped. */
-static const char *shown(char *buf, size_t len, const char *val, size_t n)
-{
-	FILE *m = fmemopen(buf, len, "w");
-
-	buf[0] = '\0';
-	if (m) {
-		report_value(m, val, n);
-		fclose(m);
-	}
-	buf[len - 1] = '\0';
-	return buf;
-}
-
-static const char *shown_field(char *buf, size_t len, const struct field *f)
-{
-	return f ? shown(buf, len, field_val(f), f->len) : "?";
-}
-
-static bool same_field(const struct field *a, const struct field *b)
-{
-	return a && b ? field_same(a, b) : a == b;
-}
-
-static void add_column(struct glance_col *cols, size_t *n, const struct stat_ctr *c)
-{
-	char name[NAME_MAX_SHOWN];
-
-	for (size_t i = 0; i < *n; i++)
-		if (same_field(cols[i].event, c->event))
-			return;
-	cols[*n] = (struct glance_col){ .event = c->event,
-				    .width = (int)strlen(shown_field(name, sizeof(name),
-								     c->event)) };
-	(*n)++;
-}
-
-bool glance_in_suite(const struct stat_block *b, const char *suite)
-{
-	const char *s = b->bench ? record_get(b->bench, "suite") : NULL;
-
-	return strcmp(s ? s : "", suite) == 0;
-}
-
-void glance_cell(char *buf, size_t len, const struct stat_block *b, const struct glance_col *col)
-{
-	const struct stat_ctr *c = NULL;
-	const struct field *raw;
-	uint64_t iters = 0;
-	double per;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < b->nctrs; i++)
-		if (counted(&b->ctrs[i]) && same_field(b->ctrs[i].event, col->event) &&
-		    (!c || source_rank(b->ctrs[i].src) < source_rank(c->src)))
-			c = &b->ctrs[i];
-	if (!c) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	raw = record_field(c->rec, "value");
-	if (!c->has_value || !b->bench || !record_u64(b->bench, "iters", &iters) || !iters) {
-		char val[NAME_MAX_SHOWN];
-
-		snprintf(buf, len, "%s %s", shown(val, sizeof(val), field_val(raw), raw->len),
-			 glance_letter(c->src));
-		return;
-	}
-	per = (double)c->value / (double)iters;
-	if (c->value % iters == 0)
-		snprintf(buf, len, "%" PRIu64 " %s", c->value / iters, glance_letter(c->src));
-	else
-		snprintf(buf, len, "%.2f %s", per, glance_letter(c->src));
-}
-
-size_t glance_columns(const struct stat_view *v, const char *suite, struct glance_col *cols)
-{
-	size_t ncols = 0;
-
-	for (size_t b = 0; b < v->nblocks; b++) {
-		const struct stat_block *k = &v->blocks[b];
-
-		for (size_t i = 0; i < k->nctrs && glance_in_suite(k, suite); i++)
-			if (counted(&k->ctrs[i]))
-				add_column(cols, &ncols, &k->ctrs[i]);
-	}
-	return ncols;
-}
-
-size_t glance_suites(const struct stat_view *v, const char **suites)
-{
-	size_t n = 0;
-
-	for (size_t b = 0; b < v->nblocks; b++) {
-		const char *suite = v->blocks[b].bench ? record_get(v->blocks[b].bench, "suite") : NULL;
-		size_t i = 0;
-
-		suite = suite ? suite : "";
-		while (i < n && strcmp(suites[i], suite))
-			i++;
-		if (i == n)
-			suites[n++] = suite;
-	}
-	return n;
-}
-
-static void suite_table(FILE *out, const struct stat_view *v, const char *suite)
-{
-	struct glance_col *cols = calloc(v->nctrs + 1, sizeof(*cols));
-	size_t ncols = glance_columns(v, suite, cols), nbench = 0;
-	int name_w = 5;
-	char buf[NAME_MAX_SHOWN * 2], name[NAME_MAX_SHOWN];
-
-	for (size_t b = 0; b < v->nblocks; b++) {
-		const struct stat_block *k = &v->blocks[b];
-
-		if (!glance_in_suite(k, suite))
-			continue;
-		nbench++;
-		if ((int)strlen(shown_field(name, sizeof(name), k->name)) > name_w)
-			name_w = (int)strlen(name);
-	}
-	for (size_t b = 0; b < v->nblocks; b++)
-		for (size_t c = 0; c < ncols && glance_in_suite(&v->blocks[b], suite); c++) {
-			glance_cell(buf, sizeof(buf), &v->blocks[b], &cols[c]);
-			if ((int)strlen(buf) > cols[c].width)
-				cols[c].width = (int)strlen(buf);
-		}
-	fprintf(out, "\nsuite %s: %zu bench%s, counts per iteration\n",
-		suite[0] ? shown(name, sizeof(name), suite, strlen(suite)) : "?", nbench,
-		nbench == 1 ? "" : "es");
-	fprintf(out, "  %-*s", name_w, "bench");
-	for (size_t c = 0; c < ncols; c++)
-		fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width,
-			shown_field(name, sizeof(name), cols[c].event));
-	if (!ncols)
-		fputs("  (nothing counted)", out);
-	fputc('\n', out);
-	for (size_t b = 0; b < v->nblocks; b++) {
-		const struct stat_block *k = &v->blocks[b];
-
-		if (!glance_in_suite(k, suite))
-			continue;
-		fprintf(out, "  %-*s", name_w, shown_field(name, sizeof(name), k->name));
-		for (size_t c = 0; c < ncols; c++) {
-			glance_cell(buf, sizeof(buf), k, &cols[c]);
-			fprintf(out, "%*s%*s", CELL_GAP, "", cols[c].width, buf);
-		}
-		fputc('\n', out);
-	}
-	free(cols);
-}
-
 /* names (n of them) on one line from col, cut at LINE_W with "… N more". */
 static void name_list(FILE *out, size_t col, const struct field *const *names, size_t n)
 {
-	char name[NAME_MAX_SHOWN];
+	char name[GLANCE_NAME_MAX];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		shown_field(name, sizeof(name), names[i]);
+		glance_shown(name, sizeof(name), names[i]);
 		if (i && col + strlen(name) + 2 > LINE_W)
 			break;
 		fprintf(out, "%s%s", i ? ", " : "", name);
@@ -236,7 +46,7 @@ static void name_list(FILE *out, size_t col, const struct field *const *names, s
 
 void glance_not_counted(FILE *out, const struct stat_view *v)
 {
-	char name[NAME_MAX_SHOWN];
+	char name[GLANCE_NAME_MAX];
 	const struct field **names = calloc(v->nctrs + 1, sizeof(*names));
 	const struct field **why = calloc(v->nctrs + 1, sizeof(*why));
 	const struct field **done = calloc(v->nctrs + 1, sizeof(*done));
@@ -248,8 +58,8 @@ void glance_not_counted(FILE *out, const struct stat_view *v)
 		bool seen = false;
 
 		for (size_t j = 0; j < ndone && !seen; j++)
-			seen = same_field(done[j], v->ctrs[i].event);
-		if (!seen && counted(&v->ctrs[i]))
+			seen = glance_same(done[j], v->ctrs[i].event);
+		if (!seen && glance_counted(&v->ctrs[i]))
 			done[ndone++] = v->ctrs[i].event;
 	}
 	for (size_t i = 0; i < v->nctrs; i++) {
@@ -257,9 +67,9 @@ void glance_not_counted(FILE *out, const struct stat_view *v)
 		bool seen = false;
 
 		for (size_t j = 0; j < ndone && !seen; j++)
-			seen = same_field(done[j], c->event);
+			seen = glance_same(done[j], c->event);
 		for (size_t j = 0; j < n && !seen; j++)
-			seen = same_field(names[j], c->event);
+			seen = glance_same(names[j], c->event);
 		if (seen || !c->event)
 			continue;
 		names[n] = c->event;
@@ -272,23 +82,23 @@ void glance_not_counted(FILE *out, const struct stat_view *v)
 		bool earlier = false;
 
 		for (size_t j = 0; j < i && !earlier; j++)
-			earlier = same_field(why[j], why[i]);
+			earlier = glance_same(why[j], why[i]);
 		if (earlier) {
 			free(group);
 			continue;
 		}
 		for (size_t j = i; j < n; j++)
-			if (same_field(why[j], why[i]))
+			if (glance_same(why[j], why[i]))
 				group[g++] = names[j];
 		fputs("not counted: ", out);
 		for (size_t j = 0; j < g; j++)
 			fprintf(out, "%s%s", j ? ", " : "",
-				shown_field(name, sizeof(name), group[j]));
+				glance_shown(name, sizeof(name), group[j]));
 		for (size_t r = 0; why[i] && r < ARRAY_SIZE(reasons); r++)
 			if (field_is(why[i], reasons[r].reason))
 				words = reasons[r].words;
 		if (why[i])
-			fprintf(out, " (%s%s%s)", shown_field(name, sizeof(name), why[i]),
+			fprintf(out, " (%s%s%s)", glance_shown(name, sizeof(name), why[i]),
 				words ? ": " : "", words ? words : "");
 		else
 			fputs(" (no reason given)", out);
@@ -300,46 +110,17 @@ void glance_not_counted(FILE *out, const struct stat_view *v)
 	free(done);
 }
 
-static void legend(FILE *out, const struct stat_view *v)
-{
-	const char *sep = "";
-
-	fputs("\nsources: ", out);
-	for (size_t i = 0; i < ARRAY_SIZE(sources); i++) {
-		bool used = false;
-
-		for (size_t c = 0; c < v->nctrs && !used; c++)
-			used = counted(&v->ctrs[c]) && field_is(v->ctrs[c].src, sources[i].src);
-		if (used) {
-			fprintf(out, "%s%s=%s", sep, sources[i].letter, sources[i].src);
-			sep = ", ";
-		}
-	}
-	fputs(sep[0] ? "\n" : "none counted\n", out);
-}
-
-static void tables(FILE *out, const struct stream *s)
+/* The suite tables, then the events nothing counted. */
+static void tables(FILE *out, const struct stream *s, bool verbose)
 {
 	struct stat_view v;
-	const char **suites;
-	size_t nsuites;
 
 	stat_view_init(&v, s);
-	if (!v.nblocks) {
-		stat_view_free(&v);
-		return;
+	if (v.nblocks) {
+		glance_tables(out, s, &v, verbose);
+		fputc('\n', out);
+		glance_not_counted(out, &v);
 	}
-	suites = calloc(v.nblocks, sizeof(*suites));
-	nsuites = glance_suites(&v, suites);
-	if (stat_emulated(s))
-		fputs("\nNote: QEMU TCG emulates this CPU: its timings mean nothing for caches, "
-		      "branch\npredictors or pipelines; icount counts are exact.\n", out);
-	legend(out, &v);
-	for (size_t i = 0; i < nsuites; i++)
-		suite_table(out, &v, suites[i]);
-	fputc('\n', out);
-	glance_not_counted(out, &v);
-	free(suites);
 	stat_view_free(&v);
 }
 
@@ -360,6 +141,47 @@ static bool present(const struct record *rec)
 	const char *v = record_get(rec, "present");
 
 	return v && !strcmp(v, "1");
+}
+
+/* A byte count as "32K", "4M": in the largest unit that divides it. */
+static void put_size(FILE *out, uint64_t size)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && size && size % 1024 == 0) {
+		size /= 1024;
+		u++;
+	}
+	fprintf(out, "%" PRIu64 "%s", size, u < 0 ? "" : (char[]){ units[u], '\0' });
+}
+
+/* The cache records on a line under the machine: "L1d 32K 8-way, L2 4M ...". */
+static void caches(FILE *out, const struct stream *s)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+		const char *type = record_get(rec, "type");
+		uint64_t size;
+
+		if (strcmp(rec->type, "cache") || !record_u64(rec, "size", &size))
+			continue;
+		fprintf(out, "%s", sep[0] ? sep : "caches    ");
+		fputc('L', out);
+		put(out, rec, "level", "?");
+		fputs(type && !strcmp(type, "data") ? "d" :
+		      type && !strcmp(type, "instruction") ? "i" : "", out);
+		fputc(' ', out);
+		put_size(out, size);
+		fputc(' ', out);
+		put(out, rec, "ways", "?");
+		fputs("-way", out);
+		sep = ", ";
+	}
+	if (sep[0])
+		fputc('\n', out);
 }
 
 /* What the machine has: hello, cpu, pmu and lbr on three lines. */
@@ -442,7 +264,7 @@ static void profiles(FILE *out, const struct stream *s, bool verbose)
  * reason; the passes are only counted. verbose: every check in full. */
 static void checks(FILE *out, const struct stream *s, bool verbose)
 {
-	char name[NAME_MAX_SHOWN];
+	char name[GLANCE_NAME_MAX];
 	const struct field **names = calloc(s->nrecs + 1, sizeof(*names));
 	const struct field **why = calloc(s->nrecs + 1, sizeof(*why));
 	const struct field **reasons_seen = calloc(s->nrecs + 1, sizeof(*reasons_seen));
@@ -480,16 +302,16 @@ static void checks(FILE *out, const struct stream *s, bool verbose)
 		int col;
 
 		for (size_t j = 0; j < nreasons && !earlier; j++)
-			earlier = same_field(reasons_seen[j], why[i]);
+			earlier = glance_same(reasons_seen[j], why[i]);
 		if (earlier)
 			continue;
 		reasons_seen[nreasons++] = why[i];
 		group = calloc(n, sizeof(*group));
 		for (size_t j = i; j < n; j++)
-			if (same_field(why[j], why[i]))
+			if (glance_same(why[j], why[i]))
 				group[g++] = names[j];
 		col = fprintf(out, "  skip %zu (%s): ", g, why[i] ?
-			      shown_field(name, sizeof(name), why[i]) : "no reason");
+			      glance_shown(name, sizeof(name), why[i]) : "no reason");
 		name_list(out, (size_t)col, group, g);
 		fputc('\n', out);
 		free(group);
@@ -504,7 +326,7 @@ static void others(FILE *out, const struct stream *s)
 {
 	static const char *const shown[] = { "hello", "config", "cpu", "pmu", "lbr", "debug",
 					     "bench", "counter", "check", "error", "end",
-					     "sample", "sampling", NULL };
+					     "sample", "sampling", "cache", NULL };
 	const char **types = calloc(s->nrecs + 1, sizeof(*types));
 	size_t *counts = calloc(s->nrecs + 1, sizeof(*counts));
 	size_t n = 0;
@@ -534,7 +356,8 @@ void glance_text(FILE *out, const struct stream *s, const struct report_meta *m)
 {
 	records_head(out, s, m);
 	machine(out, s);
-	tables(out, s);
+	caches(out, s);
+	tables(out, s, m && m->verbose);
 	profiles(out, s, m && m->verbose);
 	others(out, s);
 	checks(out, s, m && m->verbose);

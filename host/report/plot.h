@@ -22,6 +22,9 @@ extern const char *const chase_miss_events[CHASE_NMISS];
  * model (src=model, the TCG plugin's cachegrind-style caches and predictor). */
 enum plot_src { PLOT_PMU, PLOT_MODEL, PLOT_NSRC };
 
+/* The CPU's cache levels a chase plot marks: L1 data, L2, L3. */
+#define PLOT_CPU_CACHES 3
+
 /* The cpu record's hypervisor signature under QEMU TCG. */
 #define PLOT_TCG_SIGNATURE "TCGTCGTCGTCG"
 
@@ -48,6 +51,9 @@ struct chase_plot {
 	/* The model's L1d and LL sizes (the reference record's D1 and LL), 0
 	 * when not known: marked on the x axis. */
 	uint64_t model_l1, model_ll;
+	/* The CPU's L1d, L2 and L3 sizes (its cache records), 0 when not
+	 * known: marked when a curve the CPU measured is drawn. */
+	uint64_t cpu_cache[PLOT_CPU_CACHES];
 };
 
 struct branch_point {

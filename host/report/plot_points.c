@@ -144,6 +144,20 @@ static void model_sizes(const struct stream *s, struct chase_plot *c)
 	}
 }
 
+/* The cache records' L1 data, L2 and L3 sizes. */
+static void cpu_sizes(const struct stream *s, struct chase_plot *c)
+{
+	for (size_t i = 0; i < s->nrecs; i++) {
+		const struct record *rec = &s->recs[i];
+		uint64_t level, size;
+
+		if (is_type(rec, "cache") && record_u64(rec, "level", &level) &&
+		    record_u64(rec, "size", &size) && level >= 1 && level <= PLOT_CPU_CACHES &&
+		    (value_is(rec, "type", "data") || value_is(rec, "type", "unified")))
+			c->cpu_cache[level - 1] = size;
+	}
+}
+
 void plot_chase(const struct stream *s, struct chase_plot *c)
 {
 	size_t *own = stat_owners(s);
@@ -153,6 +167,7 @@ void plot_chase(const struct stream *s, struct chase_plot *c)
 	c->pts = xcalloc(s->nrecs, sizeof(*c->pts));
 	c->tcg = is_tcg(s);
 	model_sizes(s, c);
+	cpu_sizes(s, c);
 	for (size_t i = 0; i < s->nrecs; i++) {
 		const struct record *rec = &s->recs[i];
 		uint64_t ws;

@@ -175,28 +175,47 @@ static const char *chase_source(const struct chase_plot *c)
 	return "pointer chase: TSC ticks per load (no PMU cycles counted)";
 }
 
-/* A dotted line and a label at each of the model's cache sizes in range. */
+/* A curve the CPU measured is drawn: the PMU's misses, or a latency that
+ * is not TCG's emulated one. */
+static bool draws_cpu(const struct chase_plot *c)
+{
+	return plot_chase_has_misses(c, PLOT_PMU) || (draw_latency(c) && !c->tcg);
+}
+
+/* A dotted line and a label at each cache size in range: the model's, and
+ * the CPU's when a curve it measured is drawn, in a colour of their own
+ * and lower down, should both have a cache of one size. */
 static void put_cache_marks(FILE *f, const struct chase_plot *c, double lo, double hi)
 {
-	const uint64_t size[] = { c->model_l1, c->model_ll };
-	const char *const name[] = { "model L1d", "model LL" };
+	const struct {
+		uint64_t size;
+		const char *name;
+		bool cpu;
+	} marks[] = {
+		{ c->model_l1, "model L1d", false }, { c->model_ll, "model LL", false },
+		{ c->cpu_cache[0], "CPU L1d", true }, { c->cpu_cache[1], "CPU L2", true },
+		{ c->cpu_cache[2], "CPU L3", true },
+	};
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		uint64_t size = marks[i].size;
+		const char *rgb = marks[i].cpu ? "#a05000" : "#606060";
 		unsigned k = 0;
 		char label[24];
 
-		if (!size[i] || (double)size[i] < lo || (double)size[i] > hi)
+		if (!size || (double)size < lo || (double)size > hi || (marks[i].cpu && !draws_cpu(c)))
 			continue;
-		while (k < 63 && (1ULL << k) < size[i])
+		while (k < 63 && (1ULL << k) < size)
 			k++;
-		if ((1ULL << k) == size[i])
+		if ((1ULL << k) == size)
 			plot_size_label(label, sizeof(label), k);
 		else
-			snprintf(label, sizeof(label), "%" PRIu64, size[i]);
+			snprintf(label, sizeof(label), "%" PRIu64, size);
 		fprintf(f, "set arrow from %" PRIu64 ", graph 0 to %" PRIu64 ", graph 1 nohead "
-			"front lw 2 dt 2 lc rgb '#606060'\n"
-			"set label '%s %s' at %" PRIu64 ", graph 0.97 right offset -0.5, 0 "
-			"tc rgb '#606060'\n", size[i], size[i], name[i], label, size[i]);
+			"front lw 2 dt 2 lc rgb '%s'\n"
+			"set label '%s %s' at %" PRIu64 ", graph %s right offset -0.5, 0 "
+			"tc rgb '%s'\n", size, size, rgb, marks[i].name, label, size,
+			marks[i].cpu ? "0.91" : "0.97", rgb);
 	}
 }
 

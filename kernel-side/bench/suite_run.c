@@ -123,16 +123,24 @@ void suite_run_bench(void *arg)
 		check_icount(sp, lab, &res, b.n2 - b.n1);
 }
 
+/* The benches suite= and benches= name, into plan. */
+static unsigned plan_of(const struct config *cfg)
+{
+	return suite_plan(cfg->suite & SUITE_QUICK, cfg->suite & SUITE_FULL,
+			  !strcmp(cfg->benches, "none") ? "" : cfg->benches, plan,
+			  SUITE_PLAN_MAX);
+}
+
+bool benches_wanted(const struct config *cfg)
+{
+	return plan_of(cfg) != 0;
+}
+
 bool benches_begin(const struct lab *lab)
 {
-	const struct config *cfg = lab->cfg;
 	u64 want;
 
-	nplan = suite_plan(cfg->suite & SUITE_QUICK, cfg->suite & SUITE_FULL,
-			   !strcmp(cfg->benches, "none") ? "" : cfg->benches, plan,
-			   SUITE_PLAN_MAX);
-	if (!nplan)
-		return false;
+	nplan = plan_of(lab->cfg);
 	want = suite_memory(plan, nplan);
 	part = (struct suite_job){ .lab = lab };
 	part.mem = want ? lab->platform.pages(want, &part.mem_size) : NULL;

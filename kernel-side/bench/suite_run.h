@@ -6,10 +6,11 @@
 
 #include "kernel-side/lab/lab.h"
 
-/* The section's hooks (kernel-side/lab/section.h): the plan and the working
- * sets' memory -- the largest planned, or as much of it as the platform
- * gives -- before; bench i's part; a finished bench counted; the memory
- * given back after. */
+/* The section's hooks (kernel-side/lab/section.h): whether suite= and
+ * benches= name any bench; the plan and the working sets' memory -- the
+ * largest planned, or as much of it as the platform gives -- before; bench
+ * i's part; a finished bench counted; the memory given back after. */
+bool benches_wanted(const struct config *cfg);
 bool benches_begin(const struct lab *lab);
 void *benches_part(const struct lab *lab, unsigned i, char *name, size_t size);
 void benches_done(const struct lab *lab);

@@ -7,6 +7,7 @@
 #define PMULAB_LAB_H
 
 #include "kernel-side/cpu/apic.h"
+#include "kernel-side/cpu/cache.h"
 #include "kernel-side/cpu/debugreg.h"
 #include "kernel-side/owned/owned.h"
 #include "kernel-side/lbr/lbr.h"
@@ -42,6 +43,7 @@ struct lab {
 	u64 seed;
 	/* Found by the caps section. */
 	struct cpu_info cpu;
+	struct cache_info cache;
 	struct pmu_caps pmu;
 	struct lbr_caps lbr;
 	struct debug_caps dbg;

@@ -1,8 +1,8 @@
 /* The runner: each section of the table (sections.c) the config selects, in
- * order, in the owned world; an exception that aborts one is reported with
- * the state its leaving restored, and each section's records are flushed
- * before the next begins, so the results file keeps them whatever happens
- * later. */
+ * order, in the owned world, the plan stated first so the host can say how
+ * far the run is; an exception that aborts one is reported with the state
+ * its leaving restored, and each section's records are flushed before the
+ * next begins, so the results file keeps them whatever happens later. */
 #include "kernel-side/bench/bench.h"
 #include "kernel-side/cpu/exception.h"
 #include "kernel-side/cpu/text_poke.h"
@@ -108,15 +108,22 @@ static void *part(const struct lab *lab, const struct section *s, unsigned i, ch
 	return i ? NULL : (void *)lab;
 }
 
-/* Runs s, part by part; false when the run stops here. */
-static bool run_section(const struct lab *lab, const struct section *s)
+/* Runs s, section k of n, part by part; false when the run stops here. */
+static bool run_section(const struct lab *lab, const struct section *s, unsigned k,
+			unsigned n)
 {
 	struct owned_stats all = { .idt_restored = true, .if_restored = true,
 				   .cr0_restored = true };
 	char name[SECTION_NAME_MAX];
 	bool ok = true;
+	struct rec r;
 	void *arg;
 
+	rec_begin(&r, "section");
+	rec_u64(&r, "k", k);
+	rec_u64(&r, "n", n);
+	rec_str(&r, "name", s->name);
+	rec_end(&r);
 	check_section(s->name);
 	if (s->begin && !s->begin(lab))
 		return true;
@@ -145,8 +152,48 @@ static bool run_section(const struct lab *lab, const struct section *s)
 	return (ok || s->part) && !s->last;
 }
 
+/* The sections the config selects, in order, into plan: up to the first
+ * that ends a run. */
+static unsigned plan_sections(const struct lab *lab, const struct section **plan)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < lab_nsections; i++) {
+		const struct section *s = &lab_sections[i];
+
+		if ((s->suites && !(lab->cfg->suite & s->suites)) ||
+		    (s->wanted && !s->wanted(lab->cfg)))
+			continue;
+		plan[n++] = s;
+		if (s->last)
+			break;
+	}
+	return n;
+}
+
+static void report_plan(const struct section *const *plan, unsigned n)
+{
+	char names[LAB_SECTIONS_MAX * (SECTION_NAME_MAX + 1)];
+	size_t len = 0;
+	struct rec r;
+
+	names[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		fmt_snprintf(names + len, sizeof(names) - len, "%s%s", i ? "," : "",
+			     plan[i]->name);
+		len += strlen(names + len);
+	}
+	rec_begin(&r, "plan");
+	rec_u64(&r, "sections", n);
+	rec_str(&r, "names", names);
+	rec_end(&r);
+}
+
 void lab_run(struct lab *lab)
 {
+	const struct section *plan[LAB_SECTIONS_MAX] = { NULL };
+	unsigned n;
+
 	lab->events = lab->cfg->events;
 	lab->icount_shift = lab->cfg->icount_shift == CONFIG_OFF ? BENCH_NO_ICOUNT :
 			    lab->cfg->icount_shift;
@@ -157,12 +204,9 @@ void lab_run(struct lab *lab)
 	lbr_set_image(lab->image.base, lab->image.text_lo, lab->image.text_hi);
 	selftest_inject_arm(lab->cfg->inject_fault, lab->cfg->inject_at);
 
-	for (unsigned i = 0; i < lab_nsections; i++) {
-		const struct section *s = &lab_sections[i];
-
-		if (s->suites && !(lab->cfg->suite & s->suites))
-			continue;
-		if (!run_section(lab, s))
+	n = plan_sections(lab, plan);
+	report_plan(plan, n);
+	for (unsigned i = 0; i < n; i++)
+		if (!run_section(lab, plan[i], i + 1, n))
 			return;
-	}
 }

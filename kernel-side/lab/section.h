@@ -15,9 +15,16 @@ enum section_restore { RESTORE_EACH, RESTORE_ALL };
 /* A part's name: a bench's is the longest (lesson-N-step-K is shorter). */
 #define SECTION_NAME_MAX SUITE_NAME_MAX
 
+/* Sections a run can have: room for the table's (sections.c asserts it). */
+#define LAB_SECTIONS_MAX 16
+
 struct section {
 	const char *name;
 	u32 suites;		/* SUITE_* bits that select it; 0: every run */
+	/* Whether the run has it, from the config alone, where its suites do
+	 * not say (NULL: they do): the run's plan is known before any section
+	 * begins, and stated (run.c). */
+	bool (*wanted)(const struct config *cfg);
 	/* Before it, outside the owned world: takes what it needs from the
 	 * platform. False leaves it out (having said why, when it should). */
 	bool (*begin)(const struct lab *lab);

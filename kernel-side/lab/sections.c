@@ -21,6 +21,7 @@ static void caps_probe(void *arg)
 	struct lab *lab = arg;
 
 	cpu_probe(&lab->cpu);
+	cache_probe(&lab->cpu, &lab->cache);
 	if (lab->cfg->skip & SKIP_PMU)
 		pmu_probe_no_writes(&lab->cpu, &lab->pmu);
 	else
@@ -36,6 +37,7 @@ static void caps_probe(void *arg)
 static void caps_report(const struct lab *lab)
 {
 	cpu_report(&lab->cpu);
+	cache_report(&lab->cache);
 	pmu_report(&lab->cpu, &lab->pmu);
 	lbr_report(&lab->cpu, &lab->lbr);
 	debug_report(&lab->dbg, &lab->apic);
@@ -62,10 +64,15 @@ static void selftest_done(const struct lab *lab)
 	selftest_report(&selftest, &lab->pmu);
 }
 
-/* inject_at=inject: a section of its own for the fault. */
-static bool inject_begin(const struct lab *lab)
+static bool lesson_wanted(const struct config *cfg)
 {
-	return selftest_inject_here(INJECT_AT_INJECT);
+	return cfg->lesson != 0;
+}
+
+/* inject_at=inject: a section of its own for the fault. */
+static bool inject_wanted(const struct config *cfg)
+{
+	return cfg->inject_fault != INJECT_NONE && cfg->inject_at == INJECT_AT_INJECT;
 }
 
 static void inject_section(void *lab)
@@ -80,14 +87,14 @@ const struct section lab_sections[] = {
 	 * does at boot, whatever the suite. */
 	{ .name = "ftrace-init", .run = ftrace_boot },
 	/* lesson=N: the lesson's steps, instead of the suites. */
-	{ .name = "lesson", .begin = lesson_section_begin, .run = lesson_run_step,
+	{ .name = "lesson", .wanted = lesson_wanted, .begin = lesson_section_begin, .run = lesson_run_step,
 	  .part = lesson_part, .cleanup = lesson_close, .last = true },
 	{ .name = "pmu-check", .suites = SUITE_PMU_CHECK, .run = pmu_check_run,
 	  .report = pmu_check_done },
 	{ .name = "lbr-check", .suites = SUITE_PMU_CHECK, .run = lbr_check_run },
 	/* suite=quick/full and benches=: one part per bench, so a fault costs
 	 * one bench and the results file holds every finished one. */
-	{ .name = "benches", .begin = benches_begin, .run = suite_run_bench,
+	{ .name = "benches", .wanted = benches_wanted, .begin = benches_begin, .run = suite_run_bench,
 	  .part = benches_part, .report = benches_done, .cleanup = benches_end,
 	  .restore = RESTORE_ALL },
 	{ .name = "ftrace", .suites = SUITE_FTRACE, .run = ftrace_suite_run },
@@ -95,7 +102,8 @@ const struct section lab_sections[] = {
 	  .run = probes_suite_run, .cleanup = probes_cleanup },
 	{ .name = "sample", .suites = SUITE_SAMPLE, .begin = sample_begin,
 	  .run = sample_suite_run, .cleanup = sample_end },
-	{ .name = "inject", .begin = inject_begin, .run = inject_section },
+	{ .name = "inject", .wanted = inject_wanted, .run = inject_section },
 };
+_Static_assert(ARRAY_SIZE(lab_sections) <= LAB_SECTIONS_MAX, "room for every section");
 
 const unsigned lab_nsections = ARRAY_SIZE(lab_sections);

@@ -18,11 +18,8 @@ static struct lesson_job part;		/* what lesson_part() hands out */
 
 bool lesson_section_begin(const struct lab *lab)
 {
-	const struct lesson *l;
+	const struct lesson *l = lessons[lab->cfg->lesson - 1];
 
-	if (!lab->cfg->lesson)
-		return false;
-	l = lessons[lab->cfg->lesson - 1];
 	part = (struct lesson_job){ .l = l, .lab = lab };
 	part.mem = l->mem ? lab->platform.pages(l->mem, &part.mem_size) : NULL;
 	lesson_begin(l);

@@ -138,9 +138,64 @@ def test_bad_config_key_and_value(pmulab, tmp_path):
     assert first_of["end"]["status"] == "error"
 
 
-PHASES = ["starting QEMU", "firmware booting", "payload hello", "section 1: caps",
-          "section 2: selftest", "section 3: ftrace-init", "section 4: pmu-check",
-          "section 5: lbr-check", "end"]
+# suite=pmu-check's sections, k of n from the payload's plan.
+PHASES = ["starting QEMU", "firmware booting", "payload hello", "section 1/5: caps",
+          "section 2/5: selftest", "section 3/5: ftrace-init", "section 4/5: pmu-check",
+          "section 5/5: lbr-check", "end"]
+
+
+# AMD's 80000006H associativity codes (APM Vol3): ways, None for reserved.
+AMD_WAYS = [0, 1, 2, 3, 4, 6, 8, None, 16, None, 32, 48, 64, 96, 128, "full"]
+
+
+def decode_cache(rec):
+    """(level, type, size, ways, line, sets) from the registers the cache
+    record carries, by the leaf's layout: SDM Vol2A leaf 4 (AMD's 8000001DH
+    is the same), APM Vol3 80000005H and 80000006H."""
+    leaf = int(rec["leaf"], 16)
+    eax, ebx, ecx, edx = (int(rec[r], 16) for r in ("eax", "ebx", "ecx", "edx"))
+    if leaf in (4, 0x8000001D):
+        ways, parts, line = (ebx >> 22) + 1, ((ebx >> 12) & 0x3FF) + 1, (ebx & 0xFFF) + 1
+        sets = ecx + 1
+        kind = {1: "data", 2: "instruction", 3: "unified"}[eax & 0x1F]
+        return (eax >> 5) & 7, kind, ways * parts * line * sets, ways, line, sets
+    if leaf == 0x80000005:
+        reg = edx if rec["type"] == "instruction" else ecx
+        size, ways, line = (reg >> 24) << 10, (reg >> 16) & 0xFF, reg & 0xFF
+        return 1, rec["type"], size, ways, line, size // (ways * line)
+    assert leaf == 0x80000006, rec
+    reg = edx if rec["level"] == "3" else ecx
+    size = (reg >> 18) << 19 if rec["level"] == "3" else (reg >> 16) << 10
+    ways, line = AMD_WAYS[(reg >> 12) & 0xF], reg & 0xFF
+    return int(rec["level"]), "unified", size, ways, line, size // (ways * line)
+
+
+# The caches QEMU's models report (its target/i386/cpu.c tables): the legacy
+# ones for Skylake-Client in leaf 4, EPYC's own in 80000005H and 80000006H
+# (TCG has no TopologyExtensions, so no 8000001DH), as (level, type, KiB, ways).
+QEMU_CACHES = {
+    "Skylake-Client": ("0x4", [(1, "data", 32, 8), (1, "instruction", 32, 8),
+                               (2, "unified", 4096, 16), (3, "unified", 16384, 16)]),
+    "EPYC": ("0x80000005", [(1, "data", 32, 8), (1, "instruction", 64, 4),
+                            (2, "unified", 512, 8), (3, "unified", 8192, 16)]),
+}
+
+
+@pytest.mark.parametrize("cpu", ["Skylake-Client", "EPYC"])
+def test_cache_records_are_what_cpuid_says(boot, cpu):
+    run = boot(cpu=cpu)
+    assert run.rc == 0, run.stderr
+    caches = run.all("cache")
+    leaf, want = QEMU_CACHES[cpu]
+    assert caches[0]["leaf"] == leaf
+    for rec in caches:
+        level, kind, size, ways, line, sets = decode_cache(rec)
+        assert (rec["level"], rec["type"], rec["size"], rec["ways"], rec["line"],
+                rec["sets"]) == (str(level), kind, str(size), str(ways), str(line),
+                                 str(sets)), rec
+    assert [(int(c["level"]), c["type"], int(c["size"]) >> 10, int(c["ways"]))
+            for c in caches] == want
+    assert all(c["line"] == "64" for c in caches)
 
 
 def test_progress_off_a_terminal_is_a_line_per_phase(boot):
@@ -151,6 +206,13 @@ def test_progress_off_a_terminal_is_a_line_per_phase(boot):
     assert [phase for _, phase in lines] == PHASES
     times = [float(t) for t, _ in lines]
     assert times == sorted(times)
+    # The plan comes before the first section, and each section says which.
+    [plan] = run.all("plan")
+    assert plan == {"sections": "5", "names": "caps,selftest,ftrace-init,pmu-check,lbr-check"}
+    assert [(s["k"], s["n"], s["name"]) for s in run.all("section")] == [
+        (str(k), "5", name) for k, name in enumerate(plan["names"].split(","), 1)]
+    types = [r["type"] for r in run.records]
+    assert types.index("plan") < types.index("section") < types.index("cpu")
 
 
 def test_progress_on_a_terminal_redraws_one_line(pmulab, tmp_path):

@@ -160,8 +160,10 @@ def test_csv_parses_as_perf_stat_and_keeps_source(boot, pmulab):
     assert {r["src"] for r in rows} >= {"icount", "model", "none"}
 
 
-# The default run's text report, read at a glance, fits a screenful or two.
+# The default run's text report, read at a glance, fits a screenful or two
+# of a maximized terminal (host/report/glance_table.c TABLE_W).
 GLANCE_LINES = 120
+GLANCE_WIDTH = 160
 
 
 def test_default_report_is_a_table_per_suite(boot, pmulab):
@@ -171,6 +173,7 @@ def test_default_report_is_a_table_per_suite(boot, pmulab):
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
     assert len(text.splitlines()) <= GLANCE_LINES, text
+    assert max(map(len, text.splitlines())) <= GLANCE_WIDTH, text
     assert "<not supported>" not in text
     assert "\nsuite pmu-check: 2 benches, counts per iteration\n" in text
     # A column an event, each cell from the most direct source that counted
@@ -187,6 +190,21 @@ def test_default_report_is_a_table_per_suite(boot, pmulab):
     assert line == ("not counted: cycles, ref-cycles (no-arch-pmu: this CPU has no "
                     "architectural PMU (CPUID.0AH))")
     assert text.count("ref-cycles") == 1
+    # The columns are the events the run asked for (config events=); the
+    # model's others are named once, and --verbose gives them columns.
+    asked = run.first("config")["events"].split(",")
+    [quick] = [l.split() for l in text.splitlines() if l.startswith("  bench ")][1:2]
+    assert set(quick[1:]) <= set(asked), quick
+    assert "branch-misses" in quick and "L1-dcache-load-misses" in quick
+    also = text.split("\nalso counted (--verbose shows them):\n")[1].split("\n\n")[0]
+    assert "branches-conditional" in also.replace(",", " ").split()
+    assert "branches-conditional" not in quick
+    verbose = subprocess.run([str(pmulab), "report", str(run.dir), "--verbose"],
+                             capture_output=True, text=True).stdout
+    heads = [l.split() for l in verbose.splitlines() if l.startswith("  bench ")]
+    assert any("branches-conditional" in h for h in heads)
+    tables = verbose.split("\nchecks ")[0]
+    assert max(map(len, tables.splitlines())) <= GLANCE_WIDTH
     # Every record stays a --format away.
     assert subprocess.run([str(pmulab), "report", str(run.dir), "--format", "records"],
                           capture_output=True, text=True).stdout.count("\n") > GLANCE_LINES

@@ -231,6 +231,8 @@ def test_plot_draws_the_model(ref, pmulab, tmp_path):
     assert float(rows["chase-8MiB"][ll]) == 0 and float(rows["chase-16MiB"][ll]) == 1
     gp = (tmp_path / "chase.gp").read_text()
     assert "reference model" in gp and "'model L1d 32K'" in gp and "'model LL 8M'" in gp
+    # No curve the CPU measured: its own caches are not marked.
+    assert "CPU L" not in gp
     branch = (tmp_path / "branch.gp").read_text()
     assert "(reference model: cachegrind predictor)" in branch
     assert "no branch predictor is modelled" not in branch

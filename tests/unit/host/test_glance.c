@@ -80,6 +80,114 @@ static void test_tables(void)
 	stream_free(s);
 }
 
+/* The widest line of text. */
+static size_t widest(const char *text)
+{
+	size_t w = 0;
+
+	for (const char *p = text; *p; p += *p == '\n') {
+		size_t n = strcspn(p, "\n");
+
+		w = n > w ? n : w;
+		p += n;
+	}
+	return w;
+}
+
+/* The columns of the events the run asked for (config events=) that count
+ * something; the asked ones every bench counted 0 of on a line, the model's
+ * others on a line; --verbose gives every one a column, in tables no wider
+ * than a terminal. */
+static void test_folded(void)
+{
+	static const char *const folded[] = {
+		"hello format=1 payload=0.1.0 firmware=EDK_II boot=qemu",
+		"config source=file suite=quick events=cycles,instructions,branch-misses,"
+		"cache-misses",
+		"cpu vendor=AuthenticAMD brand=EPYC signature=0x800f12 hypervisor=none",
+		"cache level=1 type=data size=32768 ways=8 line=64 sets=64",
+		"cache level=1 type=instruction size=65536 ways=4 line=64 sets=256",
+		"cache level=3 type=unified size=100663296 ways=12 line=64 sets=131072",
+		"cache level=4 type=unified size=1000 ways=1 line=8 sets=125",
+		"bench name=loop suite=quick reps=3 iters=10",
+		"counter bench=loop event=cycles src=none reason=no-arch-pmu",
+		"counter bench=loop event=instructions src=icount value=20",
+		"counter bench=loop event=branch-misses src=model value=0",
+		"counter bench=loop event=cache-misses src=model value=10",
+		"counter bench=loop event=branches-conditional-taken src=model value=10",
+		"counter bench=loop event=L1-dcache-store-misses-of-a-long-name src=model value=0",
+		"counter bench=loop event=LLC-icache-load-misses-of-a-long-name src=model value=0",
+		"counter bench=loop event=branch-misses-indirect-of-a-long-name src=model value=0",
+		"counter bench=loop event=L1-icache-load-misses-of-a-long-name src=model value=0",
+		"bench name=chase suite=quick reps=3 iters=10",
+		"counter bench=chase event=instructions src=icount value=30",
+		"counter bench=chase event=branch-misses src=model value=0",
+		"counter bench=chase event=cache-misses src=model value=5",
+		"end count=21 status=ok",
+		NULL,
+	};
+	struct stream *s = stream_of(folded);
+	char *text = print(s, REPORT_TEXT, false), *all;
+
+	/* The caches under the machine, each in its largest whole unit. */
+	CHECK(strstr(text, "\ncpu       EPYC (0x800f12, hypervisor none)\n"
+			   "caches    L1d 32K 8-way, L1i 64K 4-way, L3 96M 12-way, L4 1000 1-way\n")
+	      != NULL);
+	CHECK(strstr(text, "\nsuite quick: 2 benches, counts per iteration\n"
+			   "  bench  instructions  cache-misses\n"
+			   "  loop            2 i           1 m\n"
+			   "  chase           3 i        0.50 m\n"
+			   "  0 in every bench: branch-misses\n") != NULL);
+	CHECK(strstr(text, "\nalso counted (--verbose shows them):\n"
+			   "  branches-conditional-taken, L1-dcache-store-misses-of-a-long-name,\n"
+			   "  LLC-icache-load-misses-of-a-long-name, "
+			   "branch-misses-indirect-of-a-long-name,\n"
+			   "  L1-icache-load-misses-of-a-long-name\n") != NULL);
+	CHECK(strstr(text, "\nnot counted: cycles (no-arch-pmu") != NULL);
+	CHECK_U64(count(text, "branches-conditional-taken"), 1);
+	all = print(s, REPORT_TEXT, true);
+	/* Eight columns: cut into two tables, each with the bench column. */
+	CHECK(strstr(all, "\n  bench  instructions  branch-misses  cache-misses  "
+			  "branches-conditional-taken  L1-dcache-store-misses-of-a-long-name  "
+			  "LLC-icache-load-misses-of-a-long-name\n"
+			  "  loop            2 i            0 m           1 m                         1 m"
+			  "                                    0 m                                    0 m\n")
+	      != NULL);
+	CHECK(strstr(all, "\n  bench  branch-misses-indirect-of-a-long-name  "
+			  "L1-icache-load-misses-of-a-long-name\n"
+			  "  loop                                     0 m                                   0 m\n"
+			  "  chase                                      -                                     -\n")
+	      != NULL);
+	CHECK(strstr(all, "also counted") == NULL && strstr(all, "0 in every bench") == NULL);
+	CHECK(widest(all) <= 160);
+	CHECK(widest(text) <= 160);
+	free(all);
+	free(text);
+	stream_free(s);
+}
+
+/* A suite whose asked events all counted 0 still lists its benches. */
+static void test_all_folded(void)
+{
+	static const char *const zeros[] = {
+		"hello format=1 payload=0.1.0 firmware=EDK_II boot=qemu",
+		"config source=file suite=quick events=branch-misses",
+		"bench name=loop suite=quick reps=3 iters=10",
+		"counter bench=loop event=branch-misses src=model value=0",
+		"end count=4 status=ok",
+		NULL,
+	};
+	struct stream *s = stream_of(zeros);
+	char *text = print(s, REPORT_TEXT, false);
+
+	CHECK(strstr(text, "\nsuite quick: 1 bench, counts per iteration\n"
+			   "  bench\n"
+			   "  loop \n"
+			   "  0 in every bench: branch-misses\n") != NULL);
+	free(text);
+	stream_free(s);
+}
+
 static void test_checks(void)
 {
 	struct stream *s = stream_of(run);
@@ -179,6 +287,8 @@ int main(void)
 {
 	streams_init();
 	test_tables();
+	test_folded();
+	test_all_folded();
 	test_checks();
 	test_profile();
 	test_hostile();

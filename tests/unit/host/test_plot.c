@@ -15,11 +15,16 @@
 	"tsc_median=" tsc " insns=3 branches=1 loads=1 ws=" ws
 
 /* PMU cycles on every bench: the latency is cycles per load; the misses
- * counted go on the right axis, cache-misses (src=none) is left out. */
+ * counted go on the right axis, cache-misses (src=none) is left out; the
+ * CPU's L1d and L2 sizes marked (not its L1i, nor an L3 out of range). */
 static void test_chase_pmu(void)
 {
 	static const char *const bodies[] = {
 		"cpu vendor=GenuineIntel hypervisor=KVMKVMKVM",
+		"cache level=1 type=data size=32768 ways=8 line=64 sets=64",
+		"cache level=1 type=instruction size=65536 ways=8 line=64 sets=128",
+		"cache level=2 type=unified size=1048576 ways=16 line=64 sets=1024",
+		"cache level=3 type=unified size=8388608 ways=16 line=64 sets=8192",
 		CHASE("chase-1MiB", "1048576", "30000"),
 		"counter bench=chase-1MiB event=cycles src=pmu counter=fixed1 value=24000",
 		"counter bench=chase-1MiB event=L1-dcache-load-misses src=pmu value=1940",
@@ -41,6 +46,7 @@ static void test_chase_pmu(void)
 	CHECK_U64(c.npts, 3);
 	CHECK_U64(c.nbenches, 3);
 	CHECK(c.cycles && c.some_cycles && c.has_lat && !c.tcg);
+	CHECK(c.cpu_cache[0] == 32768 && c.cpu_cache[1] == 1048576 && c.cpu_cache[2] == 8388608);
 	CHECK(c.series[PLOT_PMU][0] && c.series[PLOT_PMU][1] && !c.series[PLOT_PMU][2]);
 	CHECK(plot_chase_drawable(&c));
 	CHECK_U64(c.pts[0].ws, 4096);
@@ -76,6 +82,14 @@ static void test_chase_pmu(void)
 		"set xtics ('' 2048 1, '4K' 4096, '' 8192 1, '16K' 16384, '' 32768 1, "
 		"'64K' 65536, '' 131072 1, '256K' 262144, '' 524288 1, '1M' 1048576, "
 		"'' 2097152 1)\n"
+		"set arrow from 32768, graph 0 to 32768, graph 1 nohead front lw 2 dt 2 "
+		"lc rgb '#a05000'\n"
+		"set label 'CPU L1d 32K' at 32768, graph 0.91 right offset -0.5, 0 "
+		"tc rgb '#a05000'\n"
+		"set arrow from 1048576, graph 0 to 1048576, graph 1 nohead front lw 2 dt 2 "
+		"lc rgb '#a05000'\n"
+		"set label 'CPU L2 1M' at 1048576, graph 0.91 right offset -0.5, 0 "
+		"tc rgb '#a05000'\n"
 		"set ylabel 'cycles per load'\n"
 		"set yrange [0:*]\n"
 		"set ytics nomirror\n"
@@ -345,11 +359,13 @@ static void test_branch_tsc(void)
 }
 
 /* Under TCG with the reference model: its misses per load, the latency
- * left out, the model's L1d and LL sizes marked, the source in the title. */
+ * left out, the model's L1d and LL sizes marked (not the CPU's: no curve
+ * of it is drawn), the source in the title. */
 static void test_chase_model(void)
 {
 	static const char *const bodies[] = {
 		"cpu vendor=GenuineIntel hypervisor=TCGTCGTCGTCG",
+		"cache level=1 type=data size=32768 ways=8 line=64 sets=64",
 		CHASE("chase-4KiB", "4096", "192000"),
 		"counter bench=chase-4KiB event=L1-dcache-load-misses src=none reason=no-arch-pmu",
 		CHASE("chase-64KiB", "65536", "192000"),
@@ -387,6 +403,7 @@ static void test_chase_model(void)
 			 "lw 2 dt 2 lc rgb '#606060'\nset label 'model L1d 32K' at 32768, graph 0.97 "
 			 "right offset -0.5, 0 tc rgb '#606060'\n") != NULL);
 	CHECK(strstr(gp, "label 'model LL") == NULL);
+	CHECK(strstr(gp, "CPU L1d") == NULL);
 	CHECK(strstr(gp, "\nset ylabel 'misses per load'\nset yrange [*:*]\n"
 			 "plot 'chase.dat' using 1:6 axes x1y1 with linespoints lw 2 pt 7 "
 			 "title 'model L1-dcache-load-misses per load', \\\n"
