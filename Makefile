@@ -58,7 +58,7 @@ endif
 #   lib < microbench < kernel-side < firmware      (the payload)
 #   lib < microbench < host                         (the host tool)
 # scripts/layers.sh holds the table, so the build and the check agree.
-ROOTSETS := lib microbench kernel-side firmware host plugin tests
+ROOTSETS := lib microbench kernel-side firmware host plugin tests models
 $(foreach s,$(ROOTSETS),$(eval ROOTS_$(s) := $(shell scripts/layers.sh roots $(s))))
 ROOT_STAMPS := $(foreach s,$(ROOTSETS),$(BUILD)/roots/$(s)/.stamp)
 roots = -I$(BUILD)/roots/$(1)
@@ -297,7 +297,7 @@ $(BUILD)/pmulab-plugin.so: $(PLUGIN_OBJS)
 # real hardware backend, kernel-side/cpu/hw.c, which is left out.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-DPMULAB_VERSION='"$(VERSION)"' $(call roots,tests)
+	-DPMULAB_VERSION='"$(VERSION)"'
 UNIT_LIB_SRCS := $(LIB_HOSTED_SRCS) \
 	$(filter-out microbench/lbr_chain.c,$(MB_SRCS)) \
 	$(filter-out kernel-side/cpu/hw.c,$(KERNEL_SRCS)) \
@@ -308,11 +308,17 @@ UNIT_LIB_OBJS := $(call objs,$(BUILD)/unit,$(UNIT_LIB_SRCS)) \
 	$(BUILD)/unit/microbench/lbr_chain.o
 UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(basename $(notdir $(UNIT_TEST_SRCS))))
+# The hardware models compile without the drivers' headers (scripts/layers.sh
+# "models"): their register numbers are their own (tests/unit/models/spec.h).
+# hw_iface.c, which checks that they implement hw.h's interface, sees both.
+UNIT_ROOTSET := tests
+$(BUILD)/unit/tests/unit/models/%.o: UNIT_ROOTSET := models
+$(BUILD)/unit/tests/unit/models/hw_iface.o: UNIT_ROOTSET := tests
 
 $(BUILD)/unit/%.o: %.c | $(ROOT_STAMPS)
 	@mkdir -p $(@D)
 	$(E) "  UNITCC  $<"
-	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $(call roots,$(UNIT_ROOTSET)) -c $< -o $@
 
 $(BUILD)/unit/%.asm.o: %.asm $(ASM_INCS) | tools
 	@mkdir -p $(@D)
