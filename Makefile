@@ -380,6 +380,21 @@ unit: $(UNIT_RUNS)
 $(UNIT_RUNS): %.run: %
 	@$<
 
+# The mutation run (scripts/mutate.sh, tests/unit/mutations.txt): each listed
+# driver constant moved in a copy of its header, the unit tests that see it
+# rebuilt apart in build/mutate/ and run; every mutation must fail a test.
+# mutate-quick (in make test) runs test_spec and the tests the list names.
+mutate mutate-quick: export CC := $(CC)
+mutate mutate-quick: export BUILD := $(BUILD)
+mutate mutate-quick: export UNIT_CFLAGS := $(UNIT_CFLAGS)
+mutate mutate-quick: export UNIT_ROOTS := $(call roots,tests)
+mutate mutate-quick: export UNIT_LIBS := -lm $(HOST_LIBS)
+MUTATIONS ?= tests/unit/mutations.txt
+mutate: $(UNIT_BINS)
+	@scripts/mutate.sh $(MUTATIONS)
+mutate-quick: $(UNIT_BINS)
+	@scripts/mutate.sh --quick $(MUTATIONS)
+
 # ------------------------------------------------------------------ tests ----
 # The e2e boots are single-threaded QEMU TCG: one pytest-xdist worker a core.
 # Workers share boots through a file lock (tests/e2e/conftest.py); a module
@@ -392,6 +407,7 @@ test: deps
 	@scripts/stage.sh $(STAGES) build $(MAKE) --no-print-directory -j$(JOBS) \
 		all $(BUILD)/pmulab.img $(UNIT_BINS) fuzz-build
 	@scripts/stage.sh $(STAGES) unit $(MAKE) --no-print-directory -j$(JOBS) -O unit
+	@scripts/stage.sh $(STAGES) mutate $(MAKE) --no-print-directory mutate-quick
 	@scripts/stage.sh $(STAGES) layers scripts/layers.sh check $(BUILD)
 	@scripts/stage.sh $(STAGES) fuzz scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) \
 		$(FUZZ_ALL)
@@ -469,6 +485,6 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit $(UNIT_RUNS) test run bench lessons lava crosscheck fuzz \
+.PHONY: all deps tools unit $(UNIT_RUNS) mutate mutate-quick test run bench lessons lava crosscheck fuzz \
 	fuzz-build image clean
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
