@@ -4,9 +4,12 @@
 #                 installs it)
 #   make run      install what is missing, build, boot the payload under QEMU
 #   make test     install what is missing, build, the C unit tests (in parallel),
-#                 the layer check, a short run of every fuzz target, the
-#                 end-to-end QEMU boots (pytest-xdist), make lava when root;
-#                 prints the time each stage took
+#                 the quick mutation check (mutate-quick), the layer check, a
+#                 short run of every fuzz target, the end-to-end QEMU boots
+#                 (pytest-xdist), make lava when root; prints the time each
+#                 stage took
+#   make mutate   every driver constant of tests/unit/mutations.txt moved in
+#                 turn: the unit tests must fail (scripts/mutate.sh)
 #   make bench    boot-to-end wall time of the default and full TCG runs, and
 #                 the host reading 1, 10 and 100 MB captures
 #   make crosscheck  payload vs Linux perf on a machine with a PMU, compared
