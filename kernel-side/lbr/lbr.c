@@ -76,11 +76,6 @@ static void lbr_restore(void)
 	}
 }
 
-/* CPUID.1CH (SDM Vol3B ch.20, Arch LBR "Enumeration"). */
-#define ARCH_LBR_EBX_CPL_FILTER		BIT(0)
-#define ARCH_LBR_EBX_BR_FILTER		BIT(1)
-#define ARCH_LBR_EBX_CALL_STACK		BIT(2)
-
 /* Call-stack mode (LBR_SELECT bit 9) came with Haswell's format 4 (Linux
  * gives hsw/skl lbr_sel_maps LBR_CALL_STACK); the 8-entry Atoms and KNL lack it. */
 static bool legacy_has_call_stack(const struct lbr_caps *lc)

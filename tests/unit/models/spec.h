@@ -27,6 +27,7 @@
 /* Instruction encodings: SDM Vol2A INT3 ("CC"), CALL ("E8 cd") and JMP
  * ("E9 cd"): an opcode byte and a 32-bit displacement. */
 #define SPEC_INT3_OPCODE	0xcc
+#define SPEC_JMP_REL32_OPCODE	0xe9
 #define SPEC_REL32_INSN_LEN	5
 
 /* CR0: SDM Vol3A 2.5 "Control Registers" (Figure "Control Registers"). */
@@ -149,6 +150,8 @@
 #define SPEC_APIC_LVT_VECTOR		0xffu
 #define SPEC_APIC_LVT_DM_FIXED		0x000u		/* delivery mode [10:8] */
 #define SPEC_APIC_LVT_DM_NMI		0x400u
+#define SPEC_APIC_LVT_DELIVERY_STATUS	BIT(12)		/* read-only */
+#define SPEC_APIC_LVT_REMOTE_IRR	BIT(14)		/* read-only */
 #define SPEC_APIC_LVT_MASKED		BIT(16)
 #define SPEC_APIC_LVT_TIMER_PERIODIC	BIT(17)
 #define SPEC_APIC_TIMER_DIVIDE_BY_2	0x0u
