@@ -35,11 +35,14 @@ one() {
 	local dir=$BUILD/mutate/$n-$name old objs=() tests=() caught=() missed=()
 	rm -rf "$dir" && mkdir -p "$dir/inc/$(dirname "$header")" "$dir/obj"
 
-	# The header's copy with the one #define changed.
+	# The header's copy with the one #define's body (up to its comment)
+	# replaced by the mutant.
 	awk -v name="$name" -v value="$value" -v out="$dir/inc/$header" -v oldf="$dir/old" '
 		match($0, "^[ \t]*#[ \t]*define[ \t]+" name "[ \t]+") {
-			rest = substr($0, RLENGTH + 1); old = rest; sub(/[ \t].*$/, "", old)
-			print old > oldf; $0 = substr($0, 1, RLENGTH) value substr(rest, length(old) + 1); hits++
+			head = substr($0, 1, RLENGTH); old = substr($0, RLENGTH + 1); tail = ""
+			if ((c = index(old, "/*")) > 0) { tail = "\t" substr(old, c); old = substr(old, 1, c - 1) }
+			sub(/[ \t]+$/, "", old)
+			print old > oldf; $0 = head value tail; hits++
 		}
 		{ print > out }
 		END { exit hits == 1 ? 0 : 1 }' "$header" ||
