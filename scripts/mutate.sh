@@ -100,7 +100,8 @@ one() {
 		tobj=$(printf '%s\n' "${objs[@]}" | grep "/$t\.o$" || true)
 		if [ "$mode" != full ] || [ -n "$tobj" ] || [ -s "$dir/$t.link" ]; then
 			tests+=("$t")
-			need+=($tobj $(cat "$dir/$t.link"))
+			[ -z "$tobj" ] || need+=("$tobj")
+			mapfile -t -O "${#need[@]}" need < "$dir/$t.link"
 		fi
 	done
 
@@ -174,7 +175,7 @@ done | xargs -0 awk '
 			if ($i != "\\" && $i !~ /:$/) print obj "\t" $i
 	}' > "$BUILD/mutate/deps"
 for b in "$BUILD"/unit/test_*; do
-	[ -x "$b" ] && [ -f "$b" ] || continue
+	if [ ! -x "$b" ] || [ ! -f "$b" ]; then continue; fi
 	nm --defined-only "$b" | awk '{ print $3 }' | sort -u > "$BUILD/mutate/syms/${b##*/}"
 done
 
