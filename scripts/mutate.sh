@@ -1,8 +1,8 @@
 #!/bin/bash
 # The mutation run (docs/internals.md "Hardware models"): each line of the
 # list moves one register constant of a driver header; the unit tests must
-# notice. A mutant is built apart, in BUILD/mutate/, from a copy of the header
-# found first on the include path: the tree is never edited.
+# notice. A mutant is built apart, in MUTATE_OUT (BUILD/mutate/), from a copy
+# of the header found first on the include path: the tree is never edited.
 #   mutate.sh [--quick] [LIST]   (LIST: tests/unit/mutations.txt)
 # Full run: every object that includes the header and names the constant is
 # recompiled, every unit test that links one of them is relinked and run, and
@@ -19,6 +19,7 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 
 : "${CC:=gcc}" "${BUILD:=build}" "${UNIT_LIBS:=-lm}" "${UNIT_ROOTS:=-I$BUILD/roots/tests}"
+OUT=${MUTATE_OUT:-$BUILD/mutate}
 : "${UNIT_CFLAGS:?the Makefile passes UNIT_CFLAGS (make mutate)}"
 # A mutant may loop forever where the tree terminates; no unit test takes
 # more than a few seconds on the tree.
@@ -32,7 +33,7 @@ die() { echo "mutate: $*" >&2; exit 2; }
 one() {
 	local mode=$1 n=$2 header=$3 name=$4 value=$5; shift 5
 	local want=("$@")
-	local dir=$BUILD/mutate/$n-$name old objs=() tests=() caught=() missed=()
+	local dir=$OUT/$n-$name old objs=() tests=() caught=() missed=()
 	rm -rf "$dir" && mkdir -p "$dir/inc/$(dirname "$header")" "$dir/obj"
 
 	# The header's copy with the one #define's body (up to its comment)
@@ -57,7 +58,7 @@ one() {
 		substr($2, length($2) - length(h) + 1) == h { with[$1] = 1 }
 		{ obj[NR] = $1; file[NR] = $2 }
 		END { for (i = 1; i <= NR; i++) if (obj[i] in with) print file[i] }' \
-		"$BUILD/mutate/deps" | sort -u)
+		"$OUT/deps" | sort -u)
 	local defs
 	defs=$(grep -cw -- "$name" "$header")
 	# shellcheck disable=SC2086 # one file a word
@@ -66,7 +67,7 @@ one() {
 		FILENAME != ARGV[2] { mention[$0] = 1; next }
 		substr($2, length($2) - length(h) + 1) == h { with[$1] = 1; if (defs > 1) named[$1] = 1; next }
 		$2 in mention { named[$1] = 1 }
-		END { for (o in with) if (o in named) print o }' "$dir/mention" "$BUILD/mutate/deps" | sort)
+		END { for (o in with) if (o in named) print o }' "$dir/mention" "$OUT/deps" | sort)
 
 	# The tests: test_spec and the named ones (quick), or every test whose
 	# object changed or that links a changed object (full); each links the
@@ -91,7 +92,7 @@ one() {
 	fi
 	for t in $(printf '%s\n' "${tests_all[@]}" | sort -u); do
 		[ -x "$BUILD/unit/$t" ] || { echo "$name: no unit test named $t"; return 1; }
-		cp "$BUILD/mutate/syms/$t" "$dir/$t.syms"
+		cp "$OUT/syms/$t" "$dir/$t.syms"
 		: > "$dir/$t.link"
 		for i in "${!lib[@]}"; do
 			comm -12 "$dir/$((i + 1)).syms" "$dir/$t.syms" | grep -q . &&
@@ -160,7 +161,13 @@ list=${1:-tests/unit/mutations.txt}
 for t in "$BUILD/unit/test_spec" "$BUILD/unit/libunit.a"; do
 	[ -f "$t" ] || die "$t is missing: make unit first"
 done
-rm -rf "$BUILD/mutate" && mkdir -p "$BUILD/mutate/syms"
+# The default folder is the script's own to clear; another must be empty.
+if [ "$OUT" = "$BUILD/mutate" ]; then
+	rm -rf "$OUT"
+elif [ -e "$OUT" ] && [ -n "$(ls -A "$OUT")" ]; then
+	die "MUTATE_OUT $OUT is not empty"
+fi
+mkdir -p "$OUT/syms"
 
 # Shared by every mutation: each object's files ("object<TAB>file", from the
 # dependency files of the unit build) and each test's defined symbols.
@@ -173,10 +180,10 @@ done | xargs -0 awk '
 	{
 		for (i = 1; i <= NF; i++)
 			if ($i != "\\" && $i !~ /:$/) print obj "\t" $i
-	}' > "$BUILD/mutate/deps"
+	}' > "$OUT/deps"
 for b in "$BUILD"/unit/test_*; do
 	if [ ! -x "$b" ] || [ ! -f "$b" ]; then continue; fi
-	nm --defined-only "$b" | awk '{ print $3 }' | sort -u > "$BUILD/mutate/syms/${b##*/}"
+	nm --defined-only "$b" | awk '{ print $3 }' | sort -u > "$OUT/syms/${b##*/}"
 done
 
 # --quick runs test_spec on every mutation and the named tests on one in
@@ -187,7 +194,7 @@ turn=$(git rev-list --count HEAD 2>/dev/null || echo 0)
 
 # Each line: header constant mutant [tests that must catch it]; # comments.
 n=0
-jobs=$BUILD/mutate/jobs
+jobs=$OUT/jobs
 : > "$jobs"
 while read -r header name value rest; do
 	case $header in ''|'#'*) continue ;; esac
@@ -197,24 +204,24 @@ while read -r header name value rest; do
 	m=$mode
 	[ "$mode" = quick ] && [ $(((n + turn) % QUICK_SHARE)) -ne 0 ] && m=spec
 	# shellcheck disable=SC2086 # the tests are words
-	printf '%s\0' "$m" "$(printf '%03d' $n)" "$header" "$name" "$value" $rest > "$BUILD/mutate/args.$n"
+	printf '%s\0' "$m" "$(printf '%03d' $n)" "$header" "$name" "$value" $rest > "$OUT/args.$n"
 	echo "$n" >> "$jobs"
 done < "$list"
 [ $n -gt 0 ] || die "$list holds no mutation"
 
-export CC BUILD UNIT_CFLAGS UNIT_ROOTS UNIT_LIBS
+export CC BUILD OUT UNIT_CFLAGS UNIT_ROOTS UNIT_LIBS
 start=$(date +%s)
 # Each mutation's report goes to its own file, printed in list order.
 xargs -P "$JOBS" -I{} sh -c \
-	'xargs -0 "$0" --one < "$1/mutate/args.$2" > "$1/mutate/report.$2" 2>&1; echo $? > "$1/mutate/rc.$2"' \
-	"$0" "$BUILD" {} < "$jobs"
+	'xargs -0 "$0" --one < "$1/args.$2" > "$1/report.$2" 2>&1; echo $? > "$1/rc.$2"' \
+	"$0" "$OUT" {} < "$jobs"
 fail=0
 for i in $(seq 1 $n); do
-	if [ "$(cat "$BUILD/mutate/rc.$i")" != 0 ]; then
+	if [ "$(cat "$OUT/rc.$i")" != 0 ]; then
 		fail=$((fail + 1))
-		echo "mutate: FAIL: $(cat "$BUILD/mutate/report.$i")"
+		echo "mutate: FAIL: $(cat "$OUT/report.$i")"
 	else
-		echo "mutate: $(cat "$BUILD/mutate/report.$i")"
+		echo "mutate: $(cat "$OUT/report.$i")"
 	fi
 done
 echo "mutate ($mode): $n mutations, $fail not caught as listed, $(( $(date +%s) - start )) s"
