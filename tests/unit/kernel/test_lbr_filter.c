@@ -1,8 +1,6 @@
-/* lbr.c's filters against the LBR model: each LBR_F_* branch type and
- * privilege filter keeps exactly the branches it names, on the legacy
- * LBR_SELECT (suppress bits), Arch LBR's IA32_LBR_CTL (record bits) and AMD's
- * LBR_SELECT; and the 4-entry Core 2 ring at its own MSRs. The expected
- * entries follow from the branches the test retires and the filter alone. */
+/* lbr.c's filters against the LBR model (legacy and AMD LBR_SELECT, Arch
+ * IA32_LBR_CTL): each keeps exactly the branches it names; and the Core 2 ring.
+ * The expected entries follow from the branches retired and the filter alone. */
 #include "kernel-side/cpu/cpuinfo.h"
 #include "kernel-side/cpu/msr.h"
 #include "kernel-side/lbr/lbr.h"

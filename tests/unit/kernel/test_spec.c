@@ -1,8 +1,6 @@
-/* The drivers' register constants against the hardware models' own table
- * (tests/unit/models/spec.h, written from the SDM and the APM): one check per
- * constant, named. The drivers' headers are scanned too, so a constant added
- * there without an entry here fails until it is compared or listed as pmulab's
- * own choice. Runs from the top of the repository, as make unit runs it. */
+/* The drivers' register constants against the models' own table (spec.h, from
+ * the SDM and APM), one named check each; a #define in the drivers' headers
+ * that is neither compared nor listed as pmulab's own choice fails too. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,7 +352,8 @@ static bool covered(const char *name)
 	return false;
 }
 
-/* Every macro a header in dir defines (include guards aside) is covered. */
+/* Every macro a header in dir defines (include guards aside) is covered. The
+ * test runs from the top of the repository, as make unit runs it. */
 static void scan_headers(const char *dir)
 {
 	DIR *d = opendir(dir);

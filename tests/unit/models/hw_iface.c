@@ -1,7 +1,6 @@
-/* The one file that sees both sides of the simulated CPU: the models declare
- * kernel-side/cpu/hw.h's functions themselves (hw_sim.h, tsc_sim.h), and here
- * an incompatible redeclaration, a different layout or error code fails to
- * compile, so the models need no driver header and still cannot drift. */
+/* The one file that sees both sides: the models declare hw.h's functions
+ * themselves (hw_sim.h, tsc_sim.h); here a redeclaration, layout or error code
+ * that parts from kernel-side/cpu/hw.h fails to compile. */
 #include <stddef.h>
 #include "kernel-side/cpu/hw.h"
 #include "tests/unit/models/hw_sim.h"

@@ -1,8 +1,6 @@
-/* The hardware models' register table: every number, bit and reserved-bit
- * mask they use, written from the Intel SDM and the AMD APM (each entry names
- * its section), never taken from the drivers' headers, so a wrong constant in
- * a driver cannot be mirrored by its model. tests/unit/kernel/test_spec.c
- * compares the drivers' constants with it. */
+/* The hardware models' register table, written from the Intel SDM and AMD APM
+ * (each entry names its section), never from the drivers' headers, so a wrong
+ * driver constant cannot be mirrored by its model (test_spec.c compares). */
 #ifndef PMULAB_SPEC_H
 #define PMULAB_SPEC_H
 

@@ -1,3 +1,4 @@
+/* The simulated time-stamp counter (tsc_sim.c). */
 #ifndef PMULAB_TSC_SIM_H
 #define PMULAB_TSC_SIM_H
 
