@@ -4,9 +4,12 @@
 #                 installs it)
 #   make run      install what is missing, build, boot the payload under QEMU
 #   make test     install what is missing, build, the C unit tests (in parallel),
-#                 the layer check, a short run of every fuzz target, the
-#                 end-to-end QEMU boots (pytest-xdist), make lava when root;
-#                 prints the time each stage took
+#                 the quick mutation check (mutate-quick), the layer check, a
+#                 short run of every fuzz target, the end-to-end QEMU boots
+#                 (pytest-xdist), make lava when root; prints the time each
+#                 stage took
+#   make mutate   every driver constant of tests/unit/mutations.txt moved in
+#                 turn: the unit tests must fail (scripts/mutate.sh)
 #   make bench    boot-to-end wall time of the default and full TCG runs, and
 #                 the host reading 1, 10 and 100 MB captures
 #   make crosscheck  payload vs Linux perf on a machine with a PMU, compared,
@@ -61,7 +64,7 @@ endif
 #   lib < microbench < kernel-side < firmware      (the payload)
 #   lib < microbench < host                         (the host tool)
 # scripts/layers.sh holds the table, so the build and the check agree.
-ROOTSETS := lib microbench kernel-side firmware host plugin tests
+ROOTSETS := lib microbench kernel-side firmware host plugin tests models
 $(foreach s,$(ROOTSETS),$(eval ROOTS_$(s) := $(shell scripts/layers.sh roots $(s))))
 ROOT_STAMPS := $(foreach s,$(ROOTSETS),$(BUILD)/roots/$(s)/.stamp)
 roots = -I$(BUILD)/roots/$(1)
@@ -300,7 +303,7 @@ $(BUILD)/pmulab-plugin.so: $(PLUGIN_OBJS)
 # real hardware backend, kernel-side/cpu/hw.c, which is left out.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 	-D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-DPMULAB_VERSION='"$(VERSION)"' $(call roots,tests)
+	-DPMULAB_VERSION='"$(VERSION)"'
 UNIT_LIB_SRCS := $(LIB_HOSTED_SRCS) \
 	$(filter-out microbench/lbr_chain.c,$(MB_SRCS)) \
 	$(filter-out kernel-side/cpu/hw.c,$(KERNEL_SRCS)) \
@@ -311,11 +314,17 @@ UNIT_LIB_OBJS := $(call objs,$(BUILD)/unit,$(UNIT_LIB_SRCS)) \
 	$(BUILD)/unit/microbench/lbr_chain.o
 UNIT_TEST_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(basename $(notdir $(UNIT_TEST_SRCS))))
+# The hardware models compile without the drivers' headers (scripts/layers.sh
+# "models"): their register numbers are their own (tests/unit/models/spec.h).
+# hw_iface.c, which checks that they implement hw.h's interface, sees both.
+UNIT_ROOTSET := tests
+$(BUILD)/unit/tests/unit/models/%.o: UNIT_ROOTSET := models
+$(BUILD)/unit/tests/unit/models/hw_iface.o: UNIT_ROOTSET := tests
 
 $(BUILD)/unit/%.o: %.c | $(ROOT_STAMPS)
 	@mkdir -p $(@D)
 	$(E) "  UNITCC  $<"
-	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $(call roots,$(UNIT_ROOTSET)) -c $< -o $@
 
 $(BUILD)/unit/%.asm.o: %.asm $(ASM_INCS) | tools
 	@mkdir -p $(@D)
@@ -402,6 +411,21 @@ unit: $(UNIT_RUNS)
 $(UNIT_RUNS): %.run: %
 	@$<
 
+# The mutation run (scripts/mutate.sh, tests/unit/mutations.txt): each listed
+# driver constant moved in a copy of its header, the unit tests that see it
+# rebuilt apart in build/mutate/ and run; every mutation must fail a test.
+# mutate-quick (in make test) runs test_spec and the tests the list names.
+mutate mutate-quick: export CC := $(CC)
+mutate mutate-quick: export BUILD := $(BUILD)
+mutate mutate-quick: export UNIT_CFLAGS := $(UNIT_CFLAGS)
+mutate mutate-quick: export UNIT_ROOTS := $(call roots,tests)
+mutate mutate-quick: export UNIT_LIBS := -lm $(HOST_LIBS)
+MUTATIONS ?= tests/unit/mutations.txt
+mutate: $(UNIT_BINS)
+	@scripts/mutate.sh $(MUTATIONS)
+mutate-quick: $(UNIT_BINS)
+	@scripts/mutate.sh --quick $(MUTATIONS)
+
 # ------------------------------------------------------------------ tests ----
 # The e2e boots are single-threaded QEMU TCG: one pytest-xdist worker a core.
 # Workers share boots through a file lock (tests/e2e/conftest.py); a module
@@ -414,6 +438,7 @@ test: deps
 	@scripts/stage.sh $(STAGES) build $(MAKE) --no-print-directory -j$(JOBS) \
 		all $(BUILD)/pmulab.img $(UNIT_BINS) fuzz-build
 	@scripts/stage.sh $(STAGES) unit $(MAKE) --no-print-directory -j$(JOBS) -O unit
+	@scripts/stage.sh $(STAGES) mutate $(MAKE) --no-print-directory mutate-quick
 	@scripts/stage.sh $(STAGES) layers scripts/layers.sh check $(BUILD)
 	@scripts/stage.sh $(STAGES) fuzz scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) \
 		$(FUZZ_ALL)
@@ -499,6 +524,6 @@ fuzz: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps tools unit $(UNIT_RUNS) test run bench docs lessons lava crosscheck fuzz \
+.PHONY: all deps tools unit $(UNIT_RUNS) mutate mutate-quick test run bench docs lessons lava crosscheck fuzz \
 	fuzz-build image clean
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -23,6 +23,10 @@ roots() {
 	host) echo lib microbench host ;;
 	plugin) echo lib host ;;
 	tests) echo lib microbench kernel-side host tests ;;
+	# The hardware models are the drivers' oracle: they take no driver
+	# header (tests/unit/models/spec.h is their own); hw_iface.c alone
+	# sees both sides, to check the backend interface (a "tests" file).
+	models) echo lib microbench host tests ;;
 	*) echo "layers.sh: no layer named '$1'" >&2; return 2 ;;
 	esac
 }
@@ -34,7 +38,7 @@ trap 'rm -rf "$work"' EXIT
 # The rules and the files, as awk reads them first: "LAYER root root...",
 # then every source file of the repository.
 rules() {
-	for l in lib microbench kernel-side firmware host plugin tests; do
+	for l in lib microbench kernel-side firmware host plugin tests models; do
 		echo "$l $(roots "$l")"
 	done > "$work/rules"
 	find lib microbench kernel-side firmware host tests/unit \
@@ -46,7 +50,11 @@ rules() {
 AWK_COMMON='
 	FILENAME == RULES { for (i = 2; i <= NF; i++) may[$1, $i] = 1; allowed[$1] = substr($0, length($1) + 2); next }
 	FILENAME == FILES { exists[$1] = 1; next }
-	function layer(f) { return f == "host/plugin/pmulab-plugin.c" ? "plugin" : substr(f, 1, index(f, "/") - 1) }
+	function layer(f) {
+		if (f == "host/plugin/pmulab-plugin.c") return "plugin"
+		if (f ~ /^tests\/unit\/models\// && f != "tests/unit/models/hw_iface.c") return "models"
+		return substr(f, 1, index(f, "/") - 1)
+	}
 	function node(f) { if (f ~ /\.h$/) return f; sub(/\.(c|asm)$/, "", f); return f }
 	function problem(msg) { print "layers: " msg > "/dev/stderr"; bad = 1 }
 '

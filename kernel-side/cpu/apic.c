@@ -198,10 +198,6 @@ void apic_timer_stop(void)
 	apic_write(APIC_TMICT, 0);
 }
 
-/* Bits the hardware owns in an LVT entry: delivery status (12) and remote
- * IRR (14) read back whatever the APIC is doing. */
-#define APIC_LVT_RO_BITS (BIT(12) | BIT(14))
-
 unsigned apic_release(unsigned *mismatched)
 {
 	unsigned n = apic.n;

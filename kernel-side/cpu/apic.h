@@ -31,6 +31,9 @@
 #define APIC_VECTOR_MASK	0xffu
 #define APIC_DM_FIXED		0x00000u
 #define APIC_DM_NMI		0x00400u
+/* Bits the hardware owns in an LVT entry: delivery status (12) and remote
+ * IRR (14) read back whatever the APIC is doing. */
+#define APIC_LVT_RO_BITS	(BIT(12) | BIT(14))
 #define APIC_LVT_MASKED		BIT(16)
 #define APIC_LVT_TIMER_PERIODIC	BIT(17)	/* [18:17] 00 one-shot, 01 periodic */
 /* TDCR [3,1:0] (SDM Vol3A Figure 11-10) */

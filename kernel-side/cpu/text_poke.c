@@ -8,7 +8,6 @@
 #include "kernel-side/cpu/text_poke.h"
 
 #define ARMED_MAX	4096
-#define JMP_REL32	0xe9	/* SDM Vol2A JMP: E9 cd, relative to the next instruction */
 
 static const struct poke *armed;	/* the batch whose INT3s are in */
 static unsigned narmed;

@@ -14,6 +14,7 @@
 
 #define POKE_LEN	5
 #define INT3_INSN	0xcc
+#define JMP_REL32	0xe9	/* SDM Vol2A JMP: E9 cd, relative to the next instruction */
 
 struct poke {
 	u8 *addr;

@@ -26,10 +26,15 @@ struct lbr_caps {
 	u32 amd_depth;
 };
 
-/* CPUID.1CH:EBX (SDM Vol3B ch.20, Arch LBR "Enumeration"). */
+/* CPUID.1CH (SDM Vol3B ch.20, Arch LBR "Enumeration"): EBX the filters the
+ * LBR_CTL has, ECX what each record holds. */
 #define ARCH_LBR_EBX_CPL_FILTER		BIT(0)
 #define ARCH_LBR_EBX_BR_FILTER		BIT(1)
 #define ARCH_LBR_EBX_CALL_STACK		BIT(2)
+#define ARCH_LBR_ECX_MISPRED		BIT(0)
+#define ARCH_LBR_ECX_TIMED		BIT(1)
+#define ARCH_LBR_ECX_BR_TYPE		BIT(2)
+#define LBR_FMT_ARCH			0x3f	/* PERF_CAPABILITIES[5:0] on Arch LBR parts */
 
 void lbr_probe(const struct cpu_info *ci, const struct pmu_caps *pc, struct lbr_caps *lc);
 void lbr_report(const struct cpu_info *ci, const struct lbr_caps *lc);

@@ -10,8 +10,6 @@
 #include "kernel-side/cpu/msr.h"
 #include "lib/record.h"
 
-#define LBR_FMT_ARCH 0x3f	/* PERF_CAPABILITIES[5:0] on Arch LBR parts */
-
 struct lbr_model {
 	u8 model;		/* Intel family 6 */
 	u8 depth;

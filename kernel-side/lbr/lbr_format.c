@@ -56,11 +56,6 @@ u8 lbr_decode_type(u64 from, u8 *len)
 	return flow_type(in.flow);
 }
 
-/* CPUID.1CH (SDM Vol3B ch.20, Arch LBR "Enumeration"). */
-#define ARCH_LBR_ECX_MISPRED		BIT(0)
-#define ARCH_LBR_ECX_TIMED		BIT(1)
-#define ARCH_LBR_ECX_BR_TYPE		BIT(2)
-
 /* IA32_LBR_x_INFO.BR_TYPE (SDM Vol3B ch.20, Arch LBR "Branch Types"; Linux
  * arch_lbr_br_type_map): 0-5 known, the rest "other". */
 static const u8 arch_lbr_br_type[16] = {

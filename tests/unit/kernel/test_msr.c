@@ -1,4 +1,5 @@
 /* msr.c: safe accessors and the restore log, against the simulated CPU. */
+#include "kernel-side/cpu/hw.h"
 #include "tests/unit/models/hw_sim.h"
 #include "kernel-side/cpu/msr.h"
 #include "tests/unit/unit.h"

@@ -45,7 +45,8 @@ static void captured(void)
 }
 
 /* A local APIC in x2APIC mode, the PMU's interrupt line wired to its LVTPC,
- * for pmu.overflow.pmi: registers by x2APIC MSR - 0x800 (xAPIC offset >> 4). */
+ * for pmu.overflow.pmi: registers by x2APIC MSR - 0x800 (xAPIC offset >> 4), numbered
+ * from the models' own table (spec.h), not the driver's. */
 #define X2APIC_REGS	0x40
 #define VEC_WORDS	8	/* ISR, IRR: 256 vectors in 8 registers */
 
@@ -53,7 +54,7 @@ static u32 x2apic[X2APIC_REGS];
 static unsigned x2apic_pending;	/* vectors in IRR: a window with none is a no-op */
 static const struct apic_info x2apic_info = {
 	.mode = APIC_X2APIC, .max_lvt = 5,
-	.apic_base = 0xfee00000ull | MSR_IA32_APICBASE_ENABLE | MSR_IA32_APICBASE_EXTD,
+	.apic_base = 0xfee00000ull | SPEC_APIC_BASE_EN | SPEC_APIC_BASE_EXTD,
 };
 
 static u32 *vec_word(u32 base, unsigned v)
@@ -65,7 +66,7 @@ static u32 *vec_word(u32 base, unsigned v)
 static void x2apic_eoi(void)
 {
 	for (int w = VEC_WORDS - 1; w >= 0; w--) {
-		u32 *isr = &x2apic[(APIC_ISR >> 4) + w];
+		u32 *isr = &x2apic[(SPEC_APIC_ISR >> 4) + w];
 
 		if (*isr) {
 			*isr &= ~(1u << (31 - __builtin_clz(*isr)));
@@ -76,22 +77,22 @@ static void x2apic_eoi(void)
 
 static int x2apic_rdmsr(u32 msr, u64 *val)
 {
-	if (msr - 0x800 >= X2APIC_REGS)
+	if (msr - SPEC_MSR_X2APIC_BASE >= X2APIC_REGS)
 		return SIM_NOT_MINE;
-	if (msr == APIC_X2APIC_MSR(APIC_EOI))
-		return HW_ERR_FAULT | GP_VECTOR;	/* write-only */
-	*val = x2apic[msr - 0x800];
+	if (msr == SPEC_MSR_X2APIC_BASE + (SPEC_APIC_EOI >> 4))
+		return SIM_GP_FAULT;	/* write-only */
+	*val = x2apic[msr - SPEC_MSR_X2APIC_BASE];
 	return 0;
 }
 
 static int x2apic_wrmsr(u32 msr, u64 val)
 {
-	if (msr - 0x800 >= X2APIC_REGS)
+	if (msr - SPEC_MSR_X2APIC_BASE >= X2APIC_REGS)
 		return SIM_NOT_MINE;
-	if (msr == APIC_X2APIC_MSR(APIC_EOI))
+	if (msr == SPEC_MSR_X2APIC_BASE + (SPEC_APIC_EOI >> 4))
 		x2apic_eoi();
 	else
-		x2apic[msr - 0x800] = (u32)val;
+		x2apic[msr - SPEC_MSR_X2APIC_BASE] = (u32)val;
 	return 0;
 }
 
@@ -99,14 +100,14 @@ static int x2apic_wrmsr(u32 msr, u64 val)
  * masks LVTPC as it accepts one (SDM Vol3A 11.5.1). */
 static void lvtpc_raise(void)
 {
-	u32 *lvt = &x2apic[APIC_LVTPC >> 4];
+	u32 *lvt = &x2apic[SPEC_APIC_LVT_PMC >> 4];
 
-	if (*lvt & APIC_LVT_MASKED)
+	if (*lvt & SPEC_APIC_LVT_MASKED)
 		return;
-	if (!(*vec_word(APIC_IRR, *lvt & APIC_VECTOR_MASK) & 1u << (*lvt % 32)))
+	if (!(*vec_word(SPEC_APIC_IRR, *lvt & SPEC_APIC_LVT_VECTOR) & 1u << (*lvt % 32)))
 		x2apic_pending++;
-	*vec_word(APIC_IRR, *lvt & APIC_VECTOR_MASK) |= 1u << (*lvt % 32);
-	*lvt |= APIC_LVT_MASKED;
+	*vec_word(SPEC_APIC_IRR, *lvt & SPEC_APIC_LVT_VECTOR) |= 1u << (*lvt % 32);
+	*lvt |= SPEC_APIC_LVT_MASKED;
 }
 
 /* STI; NOP; CLI: the highest pending vector is taken through the payload's
@@ -114,16 +115,16 @@ static void lvtpc_raise(void)
 static void x2apic_irq_window(void)
 {
 	for (int w = VEC_WORDS - 1; w >= 0 && x2apic_pending; w--) {
-		u32 irr = *vec_word(APIC_IRR, w * 32);
+		u32 irr = *vec_word(SPEC_APIC_IRR, w * 32);
 		unsigned v = w * 32 + 31 - (irr ? __builtin_clz(irr) : 0);
 		struct trapframe tf = { .vector = v };
 
 		if (!irr)
 			continue;
-		if (v >> 4 <= x2apic[APIC_TASKPRI >> 4] >> 4)
+		if (v >> 4 <= x2apic[SPEC_APIC_TPR >> 4] >> 4)
 			return;
-		*vec_word(APIC_IRR, v) &= ~(1u << (v % 32));
-		*vec_word(APIC_ISR, v) |= 1u << (v % 32);
+		*vec_word(SPEC_APIC_IRR, v) &= ~(1u << (v % 32));
+		*vec_word(SPEC_APIC_ISR, v) |= 1u << (v % 32);
 		x2apic_pending--;
 		trap(&tf);
 		return;
@@ -140,7 +141,7 @@ static void install(const struct pmu_sim_spec *spec)
 	pmu_sim_install(spec);
 	memset(x2apic, 0, sizeof(x2apic));
 	x2apic_pending = 0;
-	x2apic[APIC_LVTPC >> 4] = APIC_LVT_MASKED;
+	x2apic[SPEC_APIC_LVT_PMC >> 4] = SPEC_APIC_LVT_MASKED;
 	sim_attach(&x2apic_dev);
 	sim_attach_bus(&x2apic_bus);
 	pmu_sim_pmi_line(lvtpc_raise);

@@ -1,6 +1,7 @@
 /* pmu_sim.c: the PMU model, driven only through hw.h as a driver would see it.
  * Expected values come from the SDM Vol3B ch.20 / APM Vol2 13.2 rules, so the
  * selector bits below are spelled out here rather than taken from the model. */
+#include "kernel-side/cpu/hw.h"
 #include "tests/unit/models/pmu_sim.h"
 #include "tests/unit/unit.h"
 

@@ -5,6 +5,7 @@
  * batch, and the log emptying and filling again section after section. */
 #include "kernel-side/cpu/extable.h"
 #include "kernel-side/cpu/text_poke.h"
+#include "kernel-side/cpu/cpu.h"
 #include "tests/unit/models/hw_sim.h"
 #include "tests/unit/unit.h"
 

@@ -1,25 +1,15 @@
-/* The model CPU's debug exceptions (db_sim.h). Register numbers and bits are
- * its own, from the SDM: DR6 Vol3B 18.2.3, DR7 18.2.4, CR4.DE 18.2.2. */
+/* The model CPU's debug exceptions (db_sim.h). Register bits are the
+ * models' own (spec.h): DR6 Vol3B 18.2.3, DR7 18.2.4, CR4.DE 18.2.2. */
 #include <string.h>
 #include "tests/unit/models/db_sim.h"
 #include "tests/unit/models/hw_sim.h"
 
-#define M_DR6_BMASK	0xfull
-#define M_DR6_BD	(1ull << 13)
-#define M_DR6_BS	(1ull << 14)
-#define M_DR7_GD	(1ull << 13)
-#define M_DR7_EN(n)	(3ull << 2 * (n))		/* Ln | Gn */
-#define M_DR7_RW(d, n)	((unsigned)((d) >> (16 + 4 * (n))) & 3)
-#define M_DR7_LEN(d, n)	((unsigned)((d) >> (18 + 4 * (n))) & 3)
+#define M_DR7_EN(n)	(SPEC_DR7_L(n) | SPEC_DR7_G(n))
+#define M_DR7_RW(d, n)	((unsigned)((d) >> SPEC_DR7_RW_SHIFT(n)) & 3)
+#define M_DR7_LEN(d, n)	((unsigned)((d) >> SPEC_DR7_LEN_SHIFT(n)) & 3)
 #define M_RW_EXEC	(1u << 0)			/* R/W kinds as a mask */
 #define M_RW_WRITE	(1u << 1 | 1u << 3)
 #define M_RW_READ	(1u << 3)
-#define M_TF		(1ull << 8)
-#define M_RF		(1ull << 16)
-#define M_CR4_DE	(1ull << 3)
-#define V_DB		1
-#define V_BP		3
-#define V_UD		6
 /* Instructions a run may take: a case has 8 at most, a runaway far more. */
 #define MAX_STEPS	64
 
@@ -65,16 +55,16 @@ static void debug(u64 rip, u64 bits, bool bs, bool bd)
 	u64 dr6 = hw_read_dr(6);
 
 	if (!db_faults.b_kept)
-		dr6 &= ~M_DR6_BMASK;
+		dr6 &= ~SPEC_DR6_B_ALL;
 	dr6 |= bits;
 	if ((bs && !db_faults.no_bs) || db_faults.bs_spurious)
-		dr6 |= M_DR6_BS;
+		dr6 |= SPEC_DR6_BS;
 	if (db_faults.bs_cleared && !bs)
-		dr6 &= ~M_DR6_BS;
+		dr6 &= ~SPEC_DR6_BS;
 	if (bd)
-		dr6 |= M_DR6_BD;
+		dr6 |= SPEC_DR6_BD;
 	sim_dr(6, dr6);
-	deliver(V_DB, rip, &rflags);
+	deliver(SPEC_DB_VECTOR, rip, &rflags);
 }
 
 static void place(const struct db_insn *prog)
@@ -101,15 +91,15 @@ u64 db_sim_run(const struct db_insn *prog, unsigned start, db_sim_deliver_fn fn)
 	while (prog[i].op != DBI_END && steps++ < MAX_STEPS) {
 		const struct db_insn *in = &prog[i];
 		u64 at = db_sim_addr(prog, i), next = at + in->len, bits;
-		bool step = rflags & M_TF, block = false;
+		bool step = rflags & SPEC_EFLAGS_TF, block = false;
 
 		/* Faults, before the instruction: an execute breakpoint unless
 		 * RF, general detect. Delivering one ends what MOV SS held. */
-		bits = (rflags & M_RF) && !db_faults.rf_ignored ? 0 : matches(at, M_RW_EXEC);
-		rflags &= ~M_RF;
-		if (bits || (in->op == DBI_MOVDR && (hw_read_dr(7) & M_DR7_GD) && !db_faults.no_gd)) {
+		bits = (rflags & SPEC_EFLAGS_RF) && !db_faults.rf_ignored ? 0 : matches(at, M_RW_EXEC);
+		rflags &= ~SPEC_EFLAGS_RF;
+		if (bits || (in->op == DBI_MOVDR && (hw_read_dr(7) & SPEC_DR7_GD) && !db_faults.no_gd)) {
 			if (!bits)
-				sim_dr(7, hw_read_dr(7) & ~M_DR7_GD);
+				sim_dr(7, hw_read_dr(7) & ~SPEC_DR7_GD);
 			debug(at, bits, false, !bits);
 			held = 0;
 			held_step = false;
@@ -118,11 +108,11 @@ u64 db_sim_run(const struct db_insn *prog, unsigned start, db_sim_deliver_fn fn)
 		i++;
 		switch (in->op) {
 		case DBI_TF_ON:
-			rflags |= M_TF;
+			rflags |= SPEC_EFLAGS_TF;
 			step |= db_faults.popf_no_delay;
 			break;
 		case DBI_TF_OFF:
-			rflags &= ~M_TF;
+			rflags &= ~SPEC_EFLAGS_TF;
 			break;
 		case DBI_IO:
 			step &= !db_faults.io_no_step;
@@ -152,7 +142,7 @@ u64 db_sim_run(const struct db_insn *prog, unsigned start, db_sim_deliver_fn fn)
 		case DBI_ICEBP:
 			/* A #DB of its own, carrying what MOV SS held, no step. */
 			if (db_faults.icebp_ud)
-				deliver(V_UD, at, &rflags);
+				deliver(SPEC_UD_VECTOR, at, &rflags);
 			else
 				debug(next, held, db_faults.icebp_bs, false);
 			held = 0;
@@ -167,7 +157,7 @@ u64 db_sim_run(const struct db_insn *prog, unsigned start, db_sim_deliver_fn fn)
 				      false, false);
 			held = 0;
 			held_step = false;
-			deliver(in->op == DBI_INT1 ? V_DB : V_BP,
+			deliver(in->op == DBI_INT1 ? SPEC_DB_VECTOR : SPEC_BP_VECTOR,
 				in->op == DBI_INT3 && db_faults.int3_rip_at ? at : next, &rflags);
 			continue;
 		default:
@@ -196,8 +186,8 @@ void hw_write_cr4(u64 v)
 int hw_read_dr4(u64 *val)
 {
 	*val = 0;
-	if ((cr4 & M_CR4_DE) && !db_faults.dr4_no_ud)
-		return HW_ERR_FAULT | UD_VECTOR;
+	if ((cr4 & SPEC_CR4_DE) && !db_faults.dr4_no_ud)
+		return SIM_ERR_FAULT | SPEC_UD_VECTOR;
 	if (!db_faults.dr4_unaliased)
 		*val = hw_read_dr(6);
 	return 0;

@@ -8,7 +8,7 @@
 
 static struct {
 	u32 leaf, subleaf;
-	struct cpuid_regs r;
+	struct sim_cpuid_regs r;
 } cpuid_tab[SIM_MAX];
 static unsigned ncpuid;
 
@@ -28,8 +28,8 @@ static struct {
 } mmio_tab[16];
 static unsigned nmmio;
 
-/* PG | WP | NE | ET | MP | PE (SDM Vol3A 2.5). */
-#define SIM_CR0_UEFI 0x80010033ull
+#define SIM_CR0_UEFI (SPEC_CR0_PG | SPEC_CR0_WP | SPEC_CR0_NE | SPEC_CR0_ET | \
+		      SPEC_CR0_MP | SPEC_CR0_PE)
 
 static u64 cr0 = SIM_CR0_UEFI;
 static unsigned cr0_writes;
@@ -43,7 +43,7 @@ void sim_reset(void)
 {
 	ncpuid = nmsr = nwrites = nmmio = 0;
 	default_drop = false;
-	rdpmc_err = HW_ERR_FAULT | GP_VECTOR;
+	rdpmc_err = SIM_GP_FAULT;
 	rdpmc_val = 0;
 	memset(dr, 0, sizeof(dr));
 	cr0 = SIM_CR0_UEFI;
@@ -73,7 +73,7 @@ void sim_cpuid(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
 {
 	for (unsigned i = 0; i < ncpuid; i++) {
 		if (cpuid_tab[i].leaf == leaf && cpuid_tab[i].subleaf == subleaf) {
-			cpuid_tab[i].r = (struct cpuid_regs){ eax, ebx, ecx, edx };
+			cpuid_tab[i].r = (struct sim_cpuid_regs){ eax, ebx, ecx, edx };
 			return;
 		}
 	}
@@ -81,7 +81,7 @@ void sim_cpuid(u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx, u32 edx)
 		abort();
 	cpuid_tab[ncpuid].leaf = leaf;
 	cpuid_tab[ncpuid].subleaf = subleaf;
-	cpuid_tab[ncpuid].r = (struct cpuid_regs){ eax, ebx, ecx, edx };
+	cpuid_tab[ncpuid].r = (struct sim_cpuid_regs){ eax, ebx, ecx, edx };
 	ncpuid++;
 }
 
@@ -105,15 +105,19 @@ void sim_cpuid_brand(const char *brand)
 			  w[4 * i + 3]);
 }
 
+/* r is hw.h's struct cpuid_regs, laid out as struct sim_cpuid_regs
+ * (hw_iface.c checks). */
 void hw_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r)
 {
+	struct sim_cpuid_regs found = { 0, 0, 0, 0 };
+
 	for (unsigned i = 0; i < ncpuid; i++) {
 		if (cpuid_tab[i].leaf == leaf && cpuid_tab[i].subleaf == subleaf) {
-			*r = cpuid_tab[i].r;
-			return;
+			found = cpuid_tab[i].r;
+			break;
 		}
 	}
-	*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	memcpy(r, &found, sizeof(found));
 }
 
 static int msr_find(u32 msr)
@@ -183,7 +187,7 @@ int hw_rdmsr(u32 msr, u64 *val)
 		*val = 0;
 	}
 	if (i < 0)
-		return default_drop ? 0 : HW_ERR_FAULT | GP_VECTOR;
+		return default_drop ? 0 : SIM_GP_FAULT;
 	if (msr_tab[i].kind != SIM_MSR_DROP)
 		*val = msr_tab[i].val;
 	return 0;
@@ -204,9 +208,9 @@ int hw_wrmsr(u32 msr, u64 val)
 		}
 	}
 	if (i < 0)
-		return default_drop ? 0 : HW_ERR_FAULT | GP_VECTOR;
+		return default_drop ? 0 : SIM_GP_FAULT;
 	if (msr_tab[i].kind == SIM_MSR_RO)
-		return HW_ERR_FAULT | GP_VECTOR;
+		return SIM_GP_FAULT;
 	nwrites++;
 	if (msr_tab[i].kind == SIM_MSR_RW)
 		msr_tab[i].val = msr_tab[i].drift ? msr_tab[i].drift_val : val;

@@ -4,7 +4,30 @@
 #ifndef PMULAB_HW_SIM_H
 #define PMULAB_HW_SIM_H
 
-#include "kernel-side/cpu/hw.h"
+#include "lib/types.h"
+#include "tests/unit/models/spec.h"
+
+/* The backend interface the model implements, declared from its own side so
+ * that no model includes a driver header; hw_iface.c, the one file that sees
+ * both, fails to compile when they part. Results are 0 or SIM_ERR_FAULT |
+ * vector, hw.h's HW_ERR_FAULT. */
+#define SIM_ERR_FAULT	0x100
+#define SIM_GP_FAULT	(SIM_ERR_FAULT | SPEC_GP_VECTOR)
+struct cpuid_regs;
+struct sim_cpuid_regs {
+	u32 eax, ebx, ecx, edx;
+};
+void hw_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r);
+int hw_rdmsr(u32 msr, u64 *val);
+int hw_wrmsr(u32 msr, u64 val);
+int hw_rdpmc(u32 index, u64 *val);
+u32 hw_mmio_read32(u64 addr);
+void hw_mmio_write32(u64 addr, u32 val);
+void hw_irq_window(void);
+u64 hw_read_dr(unsigned n);
+void hw_write_dr(unsigned n, u64 v);
+u64 hw_read_cr0(void);
+void hw_write_cr0(u64 v);
 
 enum sim_msr_kind {
 	SIM_MSR_RW,	/* holds what is written */

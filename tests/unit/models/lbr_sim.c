@@ -3,30 +3,42 @@
  * (58) added and taken off, as the hardware's freeze shares them. */
 #include <stdlib.h>
 #include "tests/unit/models/lbr_sim.h"
-#include "kernel-side/cpu/msr.h"
+#include "tests/unit/models/spec.h"
 
 #define MAX_DEPTH	64
-#define GP_FAULT	(HW_ERR_FAULT | GP_VECTOR)
-#define FRZ		BIT_ULL(58)
+#define GP_FAULT	SIM_GP_FAULT
+#define FRZ		SPEC_PERF_GLOBAL_STATUS_LBR_FRZ
 
 /* IA32_LBR_x_INFO.BR_TYPE values (SDM Arch LBR "Branch Types"); anything
  * else -- far branches, interrupts -- is an "other" encoding. */
 static const u8 arch_br_type[] = {
-	[LBR_SIM_JCC] = 0, [LBR_SIM_IND_JMP] = 1, [LBR_SIM_REL_JMP] = 2,
-	[LBR_SIM_IND_CALL] = 3, [LBR_SIM_REL_CALL] = 4, [LBR_SIM_RET] = 5,
-	[LBR_SIM_FAR] = 8,
+	[LBR_SIM_JCC] = SPEC_ARCH_LBR_BR_TYPE_JCC,
+	[LBR_SIM_IND_JMP] = SPEC_ARCH_LBR_BR_TYPE_NEAR_IND_JMP,
+	[LBR_SIM_REL_JMP] = SPEC_ARCH_LBR_BR_TYPE_NEAR_REL_JMP,
+	[LBR_SIM_IND_CALL] = SPEC_ARCH_LBR_BR_TYPE_NEAR_IND_CALL,
+	[LBR_SIM_REL_CALL] = SPEC_ARCH_LBR_BR_TYPE_NEAR_REL_CALL,
+	[LBR_SIM_RET] = SPEC_ARCH_LBR_BR_TYPE_NEAR_RET,
+	[LBR_SIM_FAR] = SPEC_ARCH_LBR_BR_TYPE_OTHER,
 };
 /* The LBR_SELECT suppress bit (legacy and AMD alike) of each type. */
-static const u8 select_bit[] = {
-	[LBR_SIM_JCC] = 2, [LBR_SIM_REL_CALL] = 3, [LBR_SIM_IND_CALL] = 4,
-	[LBR_SIM_RET] = 5, [LBR_SIM_IND_JMP] = 6, [LBR_SIM_REL_JMP] = 7,
-	[LBR_SIM_FAR] = 8,
+static const u64 select_bit[] = {
+	[LBR_SIM_JCC] = SPEC_LBR_SELECT_JCC,
+	[LBR_SIM_REL_CALL] = SPEC_LBR_SELECT_NEAR_REL_CALL,
+	[LBR_SIM_IND_CALL] = SPEC_LBR_SELECT_NEAR_IND_CALL,
+	[LBR_SIM_RET] = SPEC_LBR_SELECT_NEAR_RET,
+	[LBR_SIM_IND_JMP] = SPEC_LBR_SELECT_NEAR_IND_JMP,
+	[LBR_SIM_REL_JMP] = SPEC_LBR_SELECT_NEAR_REL_JMP,
+	[LBR_SIM_FAR] = SPEC_LBR_SELECT_FAR_BRANCH,
 };
 /* The IA32_LBR_CTL record bit of each type. */
-static const u8 ctl_bit[] = {
-	[LBR_SIM_JCC] = 16, [LBR_SIM_REL_JMP] = 17, [LBR_SIM_IND_JMP] = 18,
-	[LBR_SIM_REL_CALL] = 19, [LBR_SIM_IND_CALL] = 20, [LBR_SIM_RET] = 21,
-	[LBR_SIM_FAR] = 22,
+static const u64 ctl_bit[] = {
+	[LBR_SIM_JCC] = SPEC_LBR_CTL_COND,
+	[LBR_SIM_REL_JMP] = SPEC_LBR_CTL_NEAR_REL_JMP,
+	[LBR_SIM_IND_JMP] = SPEC_LBR_CTL_NEAR_IND_JMP,
+	[LBR_SIM_REL_CALL] = SPEC_LBR_CTL_NEAR_REL_CALL,
+	[LBR_SIM_IND_CALL] = SPEC_LBR_CTL_NEAR_IND_CALL,
+	[LBR_SIM_RET] = SPEC_LBR_CTL_NEAR_RET,
+	[LBR_SIM_FAR] = SPEC_LBR_CTL_OTHER_BRANCH,
 };
 
 static struct {
@@ -52,19 +64,19 @@ static bool amd(void)		{ return lbr.s.kind == LBR_SIM_AMD; }
 
 static bool has_info(void)
 {
-	return legacy() && (lbr.s.fmt == 5 || lbr.s.fmt == 7);
+	return legacy() && (lbr.s.fmt == SPEC_LBR_FORMAT_INFO || lbr.s.fmt == SPEC_LBR_FORMAT_INFO2);
 }
 
 /* Nehalem and later keep the ring at 0x680/0x6c0, the 4- and 8-entry Core 2
  * and Atom parts at 0x40/0x60 (SDM Vol4 model tables). */
 static u32 legacy_from(void)
 {
-	return lbr.s.depth >= 16 ? MSR_LBR_NHM_FROM : MSR_LBR_CORE_FROM;
+	return lbr.s.depth >= 16 ? SPEC_MSR_LASTBRANCH_0_FROM_IP : SPEC_MSR_LASTBRANCH_0_FROM_IP_CORE;
 }
 
 static u32 legacy_to(void)
 {
-	return lbr.s.depth >= 16 ? MSR_LBR_NHM_TO : MSR_LBR_CORE_TO;
+	return lbr.s.depth >= 16 ? SPEC_MSR_LASTBRANCH_0_TO_IP : SPEC_MSR_LASTBRANCH_0_TO_IP_CORE;
 }
 
 /* The slot an MSR names, or -1: which of from/to/info through *reg. */
@@ -78,16 +90,16 @@ static int ring_slot(u32 msr, u64 **reg)
 			return *reg = &lbr.from[i], (int)i;
 		if ((i = msr - legacy_to()) < n)
 			return *reg = &lbr.to[i], (int)i;
-		if (has_info() && (i = msr - MSR_LBR_INFO_0) < n)
+		if (has_info() && (i = msr - SPEC_MSR_LBR_INFO_0) < n)
 			return *reg = &lbr.info[i], (int)i;
 	} else if (arch()) {
-		if ((i = msr - MSR_ARCH_LBR_FROM_0) < n)
+		if ((i = msr - SPEC_MSR_IA32_LBR_0_FROM_IP) < n)
 			return *reg = &lbr.from[i], (int)i;
-		if ((i = msr - MSR_ARCH_LBR_TO_0) < n)
+		if ((i = msr - SPEC_MSR_IA32_LBR_0_TO_IP) < n)
 			return *reg = &lbr.to[i], (int)i;
-		if ((i = msr - MSR_ARCH_LBR_INFO_0) < n)
+		if ((i = msr - SPEC_MSR_IA32_LBR_0_INFO) < n)
 			return *reg = &lbr.info[i], (int)i;
-	} else if ((i = msr - MSR_AMD_SAMP_BR_FROM) < 2 * n) {
+	} else if ((i = msr - SPEC_MSR_AMD_LBR_FROM_IP0) < 2 * n) {
 		*reg = i & 1 ? &lbr.to[i / 2] : &lbr.from[i / 2];
 		return (int)(i / 2);
 	}
@@ -96,12 +108,12 @@ static int ring_slot(u32 msr, u64 **reg)
 
 static u32 status_msr(void)
 {
-	return amd() ? MSR_AMD64_PERF_CNTR_GLOBAL_STATUS : MSR_CORE_PERF_GLOBAL_STATUS;
+	return amd() ? SPEC_MSR_AMD_PERF_CNTR_GLOBAL_STATUS : SPEC_MSR_IA32_PERF_GLOBAL_STATUS;
 }
 
 static u32 ack_msr(void)
 {
-	return amd() ? MSR_AMD64_PERF_CNTR_GLOBAL_STATUS_CLR : MSR_CORE_PERF_GLOBAL_OVF_CTRL;
+	return amd() ? SPEC_MSR_AMD_PERF_CNTR_GLOBAL_STATUS_CLR : SPEC_MSR_IA32_PERF_GLOBAL_OVF_CTRL;
 }
 
 static int pass_rd(u32 msr, u64 *val)
@@ -123,29 +135,29 @@ static int lbr_rdmsr(u32 msr, u64 *val)
 		*val = *reg;
 		return 0;
 	}
-	if (msr == MSR_IA32_DEBUGCTLMSR) {
+	if (msr == SPEC_MSR_IA32_DEBUGCTL) {
 		*val = lbr.debugctl;
 		return 0;
 	}
-	if (legacy() && msr == MSR_LBR_SELECT) {
+	if (legacy() && msr == SPEC_MSR_LBR_SELECT) {
 		*val = lbr.select;
 		return 0;
 	}
-	if (legacy() && msr == MSR_LBR_TOS) {
+	if (legacy() && msr == SPEC_MSR_LASTBRANCH_TOS) {
 		*val = lbr.tos;
 		return 0;
 	}
-	if (arch() && (msr == MSR_ARCH_LBR_CTL || msr == MSR_ARCH_LBR_DEPTH)) {
-		*val = msr == MSR_ARCH_LBR_CTL ? lbr.ctl : lbr.depth;
+	if (arch() && (msr == SPEC_MSR_IA32_LBR_CTL || msr == SPEC_MSR_IA32_LBR_DEPTH)) {
+		*val = msr == SPEC_MSR_IA32_LBR_CTL ? lbr.ctl : lbr.depth;
 		return 0;
 	}
-	if (amd() && (msr == MSR_AMD_DBG_EXTN_CFG || msr == MSR_AMD64_LBR_SELECT)) {
-		*val = msr == MSR_AMD_DBG_EXTN_CFG ? lbr.extn_cfg : lbr.amd_select;
+	if (amd() && (msr == SPEC_MSR_AMD_DBG_EXTN_CFG || msr == SPEC_MSR_AMD_LBR_SELECT)) {
+		*val = msr == SPEC_MSR_AMD_DBG_EXTN_CFG ? lbr.extn_cfg : lbr.amd_select;
 		return 0;
 	}
 	err = pass_rd(msr, val);
-	if (!amd() && msr == MSR_IA32_PERF_CAPABILITIES && !err)
-		*val |= arch() ? PERF_CAP_LBR_FMT : lbr.s.fmt;
+	if (!amd() && msr == SPEC_MSR_IA32_PERF_CAPABILITIES && !err)
+		*val |= arch() ? SPEC_LBR_FORMAT_ARCH : lbr.s.fmt;
 	if (msr == status_msr() && !err && lbr.frozen)
 		*val |= FRZ;
 	return err;
@@ -163,16 +175,16 @@ static bool stops(u32 msr, u64 val)
 	if (!enabled())
 		return false;
 	if (legacy())
-		return msr == MSR_IA32_DEBUGCTLMSR && !(val & DEBUGCTLMSR_LBR);
+		return msr == SPEC_MSR_IA32_DEBUGCTL && !(val & SPEC_DEBUGCTLMSR_LBR);
 	if (arch())
-		return msr == MSR_ARCH_LBR_CTL && !(val & ARCH_LBR_CTL_LBREN);
-	return msr == MSR_AMD_DBG_EXTN_CFG && !(val & DBG_EXTN_CFG_LBRV2EN);
+		return msr == SPEC_MSR_IA32_LBR_CTL && !(val & SPEC_LBR_CTL_LBREN);
+	return msr == SPEC_MSR_AMD_DBG_EXTN_CFG && !(val & SPEC_DBG_EXTN_CFG_LBRV2EN);
 }
 
 static int lbr_wrmsr(u32 msr, u64 val)
 {
-	u64 *reg, sel_valid = LBR_SELECT_MASK | (lbr.s.call_stack ? LBR_SELECT_CALL_STACK : 0);
-	u64 ctl_valid = ARCH_LBR_CTL_MASK & ~(lbr.s.call_stack ? 0 : ARCH_LBR_CTL_CALL_STACK);
+	u64 *reg, sel_valid = SPEC_LBR_SELECT_SUPPRESS | (lbr.s.call_stack ? SPEC_LBR_SELECT_EN_CALLSTACK : 0);
+	u64 ctl_valid = SPEC_LBR_CTL_VALID & ~(lbr.s.call_stack ? 0 : SPEC_LBR_CTL_CALL_STACK);
 
 	if (lbr_sim_on_stop && stops(msr, val))
 		lbr_sim_on_stop();
@@ -180,32 +192,32 @@ static int lbr_wrmsr(u32 msr, u64 val)
 		*reg = val;
 		return 0;
 	}
-	if (msr == MSR_IA32_DEBUGCTLMSR) {
-		if (val >> 16)
+	if (msr == SPEC_MSR_IA32_DEBUGCTL) {
+		if (val & ~SPEC_DEBUGCTLMSR_VALID)
 			return GP_FAULT;
 		lbr.debugctl = val;
 		return 0;
 	}
-	if (legacy() && msr == MSR_LBR_SELECT) {
+	if (legacy() && msr == SPEC_MSR_LBR_SELECT) {
 		if (val & ~sel_valid)
 			return GP_FAULT;
 		lbr.select = val;
 		return 0;
 	}
-	if (legacy() && msr == MSR_LBR_TOS) {
+	if (legacy() && msr == SPEC_MSR_LASTBRANCH_TOS) {
 		if (val >= lbr.s.depth)
 			return GP_FAULT;
 		lbr.tos = val;
 		return 0;
 	}
-	if (arch() && msr == MSR_ARCH_LBR_CTL) {
+	if (arch() && msr == SPEC_MSR_IA32_LBR_CTL) {
 		if (val & ~ctl_valid)
 			return GP_FAULT;
 		lbr.ctl = val;
 		return 0;
 	}
 	/* Writing IA32_LBR_DEPTH clears every record. */
-	if (arch() && msr == MSR_ARCH_LBR_DEPTH) {
+	if (arch() && msr == SPEC_MSR_IA32_LBR_DEPTH) {
 		if (!arch_depth_ok(val))
 			return GP_FAULT;
 		lbr.depth = val;
@@ -213,17 +225,17 @@ static int lbr_wrmsr(u32 msr, u64 val)
 			lbr.from[i] = lbr.to[i] = lbr.info[i] = 0;
 		return 0;
 	}
-	if (amd() && msr == MSR_AMD_DBG_EXTN_CFG) {
+	if (amd() && msr == SPEC_MSR_AMD_DBG_EXTN_CFG) {
 		lbr.extn_cfg = val;
 		return 0;
 	}
-	if (amd() && msr == MSR_AMD64_LBR_SELECT) {
-		if (val & ~LBR_SELECT_MASK)
+	if (amd() && msr == SPEC_MSR_AMD_LBR_SELECT) {
+		if (val & ~SPEC_LBR_SELECT_SUPPRESS)
 			return GP_FAULT;
 		lbr.amd_select = val;
 		return 0;
 	}
-	if (!amd() && msr == MSR_IA32_PERF_CAPABILITIES)
+	if (!amd() && msr == SPEC_MSR_IA32_PERF_CAPABILITIES)
 		return GP_FAULT;
 	if (msr == ack_msr() && (val & FRZ)) {
 		lbr.frozen = false;
@@ -259,17 +271,20 @@ void lbr_sim_install(const struct lbr_sim_spec *s)
 	lbr = (typeof(lbr)){ .s = *s, .next = sim_attached() };
 	lbr_sim_fault = (struct lbr_sim_fault){ 0 };
 	if (s->kind == LBR_SIM_AMD) {
-		/* 80000022H: EAX[1] LbrExtV2, EBX[9:4] its depth. */
-		sim_cpuid(0x80000022u, 0, BIT(0) | BIT(1), p.amd_counters | s->depth << 4, 0, 0);
+		sim_cpuid(0x80000022u, 0,
+			  SPEC_CPUID_80000022_EAX_PERFMON_V2 | SPEC_CPUID_80000022_EAX_LBR_V2,
+			  p.amd_counters | s->depth << SPEC_CPUID_80000022_EBX_LBR_DEPTH_SHIFT, 0, 0);
 	} else {
 		sim_cpuid_vendor("GenuineIntel", 0x1c, 0x80000008u);
 		if (s->kind == LBR_SIM_ARCH) {
-			/* CPUID.1CH: EAX bit n = depth 8(n+1) supported; EBX CPL
-			 * filter, branch filter, call stack; ECX mispredict,
-			 * timed LBRs, branch type. */
+			/* CPUID.1CH: EAX bit n = depth 8(n+1) supported. */
 			depth_bits = (1u << (s->depth / 8)) - 1;
-			sim_cpuid(7, 0, 0, 0, 0, BIT(19));
-			sim_cpuid(0x1c, 0, depth_bits, 0x3 | (s->call_stack ? 0x4 : 0), 0x7, 0);
+			sim_cpuid(7, 0, 0, 0, 0, SPEC_CPUID_7_EDX_ARCH_LBR);
+			sim_cpuid(0x1c, 0, depth_bits,
+				  SPEC_CPUID_1C_EBX_CPL_FILTER | SPEC_CPUID_1C_EBX_BR_FILTER |
+				  (s->call_stack ? SPEC_CPUID_1C_EBX_CALL_STACK : 0),
+				  SPEC_CPUID_1C_ECX_MISPRED | SPEC_CPUID_1C_ECX_TIMED |
+				  SPEC_CPUID_1C_ECX_BR_TYPE, 0);
 			lbr.depth = s->depth;
 		}
 	}
@@ -281,31 +296,31 @@ static bool enabled(void)
 	if (lbr.frozen)
 		return false;
 	if (legacy())
-		return lbr.debugctl & DEBUGCTLMSR_LBR;
+		return lbr.debugctl & SPEC_DEBUGCTLMSR_LBR;
 	if (arch())
-		return lbr.ctl & ARCH_LBR_CTL_LBREN;
-	return lbr.extn_cfg & DBG_EXTN_CFG_LBRV2EN;
+		return lbr.ctl & SPEC_LBR_CTL_LBREN;
+	return lbr.extn_cfg & SPEC_DBG_EXTN_CFG_LBRV2EN;
 }
 
 static bool filtered_out(enum lbr_sim_br type, unsigned cpl)
 {
 	if (arch()) {
-		if (!(lbr.ctl & (cpl ? ARCH_LBR_CTL_USR : ARCH_LBR_CTL_OS)))
+		if (!(lbr.ctl & (cpl ? SPEC_LBR_CTL_USR : SPEC_LBR_CTL_OS)))
 			return true;
-		return !lbr_sim_fault.select_ignored && !(lbr.ctl >> ctl_bit[type] & 1);
+		return !lbr_sim_fault.select_ignored && !(lbr.ctl & ctl_bit[type]);
 	}
 	u64 sel = legacy() ? lbr.select : lbr.amd_select;
 
-	if (sel & (cpl ? LBR_SELECT_USER : LBR_SELECT_KERNEL))
+	if (sel & (cpl ? SPEC_LBR_SELECT_CPL_NEQ_0 : SPEC_LBR_SELECT_CPL_EQ_0))
 		return true;
-	return !lbr_sim_fault.select_ignored && (sel >> select_bit[type] & 1);
+	return !lbr_sim_fault.select_ignored && (sel & select_bit[type]);
 }
 
 static bool call_stack_mode(void)
 {
 	if (legacy())
-		return lbr.select & LBR_SELECT_CALL_STACK;
-	return arch() && (lbr.ctl & ARCH_LBR_CTL_CALL_STACK);
+		return lbr.select & SPEC_LBR_SELECT_EN_CALLSTACK;
+	return arch() && (lbr.ctl & SPEC_LBR_CTL_CALL_STACK);
 }
 
 /* Legacy: TOS moves to the next slot, which takes the branch in the
@@ -314,30 +329,32 @@ static void legacy_push(u64 from, u64 to, bool mispred, u16 cycles)
 {
 	unsigned i = (unsigned)(lbr_sim_fault.tos_stuck ? lbr.tos :
 				(lbr.tos = (lbr.tos + 1) % lbr.s.depth));
-	u64 m = (u64)mispred << 63;
+	u64 m = mispred ? SPEC_LBR_FROM_MISPRED : 0;
+	u64 flags = SPEC_LBR_FROM_MISPRED | SPEC_LBR_FROM_IN_TSX | SPEC_LBR_FROM_TSX_ABORT;
 
 	lbr.info[i] = 0;
 	switch (lbr.s.fmt) {
-	case 0:	/* LBR_FORMAT_32: one MSR, FROM low, TO high */
+	case SPEC_LBR_FORMAT_32:	/* one MSR, FROM low, TO high */
 		lbr.from[i] = (u32)from | (u64)(u32)to << 32;
 		break;
-	case 3:	/* EIP_FLAGS: FROM[63] mispredicted */
-		lbr.from[i] = (from & ~BIT_ULL(63)) | m;
+	case SPEC_LBR_FORMAT_EIP_FLAGS:	/* FROM[63] mispredicted */
+		lbr.from[i] = (from & ~SPEC_LBR_FROM_MISPRED) | m;
 		lbr.to[i] = to;
 		break;
-	case 4:	/* EIP_FLAGS2: FROM[63] mispred, [62] in TSX, [61] abort */
-		lbr.from[i] = (from & (BIT_ULL(61) - 1)) | m;
+	case SPEC_LBR_FORMAT_EIP_FLAGS2: /* FROM[63] mispred, [62] in TSX, [61] abort */
+		lbr.from[i] = (from & ~flags) | m;
 		lbr.to[i] = to;
 		break;
-	case 5:	/* INFO, INFO2: LBR_INFO[63] mispred, [15:0] cycles */
-	case 7:
+	case SPEC_LBR_FORMAT_INFO:	/* LBR_INFO[63] mispred, [15:0] cycles */
+	case SPEC_LBR_FORMAT_INFO2:
 		lbr.from[i] = from;
 		lbr.to[i] = to;
-		lbr.info[i] = m | cycles;
+		lbr.info[i] = (mispred ? SPEC_LBR_INFO_MISPRED : 0) | cycles;
 		break;
-	case 6:	/* TIME: FROM[63] mispred, TO[63:48] cycles */
-		lbr.from[i] = (from & ~BIT_ULL(63)) | m;
-		lbr.to[i] = (to & (BIT_ULL(48) - 1)) | (u64)cycles << 48;
+	case SPEC_LBR_FORMAT_TIME:	/* FROM[63] mispred, TO[63:48] cycles */
+		lbr.from[i] = (from & ~SPEC_LBR_FROM_MISPRED) | m;
+		lbr.to[i] = (to & (BIT_ULL(SPEC_LBR_TO_CYCLES_SHIFT) - 1)) |
+			    (u64)cycles << SPEC_LBR_TO_CYCLES_SHIFT;
 		break;
 	default:	/* LIP, EIP */
 		lbr.from[i] = from;
@@ -382,7 +399,6 @@ void lbr_sim_branch(u64 from, u64 to, enum lbr_sim_br type, bool mispred,
 {
 	bool is_call = type == LBR_SIM_REL_CALL || type == LBR_SIM_IND_CALL;
 	bool pop = call_stack_mode() && type == LBR_SIM_RET;
-	u64 m = (u64)mispred << 63;
 
 	if ((unsigned)type >= ARRAY_SIZE(select_bit) || cpl > 3)
 		abort();
@@ -408,27 +424,29 @@ void lbr_sim_branch(u64 from, u64 to, enum lbr_sim_br type, bool mispred,
 			shift_pop((unsigned)lbr.depth);
 		else
 			shift_push((unsigned)lbr.depth, from, to,
-				   m | LBR_INFO_CYC_CNT_VALID | (u64)arch_br_type[type] << 56 | cycles);
+				   (mispred ? SPEC_LBR_INFO_MISPRED : 0) | SPEC_LBR_INFO_CYC_CNT_VALID |
+				   (u64)arch_br_type[type] << SPEC_LBR_INFO_BR_TYPE_SHIFT | cycles);
 	} else {
 		/* FROM[63] mispredict; TO[63] valid, [62] speculative. */
-		shift_push(lbr.s.depth, (from & ~BIT_ULL(63)) | m,
-			   (to & (BIT_ULL(61) - 1)) | AMD_LBR_TO_VALID, 0);
+		shift_push(lbr.s.depth, (from & ~SPEC_AMD_LBR_FROM_MISPREDICT) |
+			   (mispred ? SPEC_AMD_LBR_FROM_MISPREDICT : 0),
+			   (to & (BIT_ULL(61) - 1)) | SPEC_AMD_LBR_TO_VALID, 0);
 	}
 }
 
 void lbr_sim_pmi(void)
 {
-	if (lbr_sim_fault.freeze_ignored || !(lbr.debugctl & DEBUGCTLMSR_FREEZE_LBRS_ON_PMI))
+	if (lbr_sim_fault.freeze_ignored || !(lbr.debugctl & SPEC_DEBUGCTLMSR_FREEZE_LBRS_ON_PMI))
 		return;
 	if (legacy() && lbr.s.perfmon < 4)
-		lbr.debugctl &= ~DEBUGCTLMSR_LBR;
+		lbr.debugctl &= ~SPEC_DEBUGCTLMSR_LBR;
 	else
 		lbr.frozen = true;
 }
 
 bool lbr_sim_frozen(void)
 {
-	return lbr.frozen || (legacy() && lbr.s.perfmon < 4 && !(lbr.debugctl & DEBUGCTLMSR_LBR));
+	return lbr.frozen || (legacy() && lbr.s.perfmon < 4 && !(lbr.debugctl & SPEC_DEBUGCTLMSR_LBR));
 }
 
 unsigned lbr_sim_recorded(void)

@@ -2,29 +2,29 @@
  * the AMD APM Vol2 13.2 describe them, written from those and not from any
  * driver, so a driver bug cannot hide behind the same misreading twice. */
 #include <stdlib.h>
-#include "kernel-side/cpu/msr.h"
 #include "tests/unit/models/pmu_sim.h"
+#include "tests/unit/models/spec.h"
 
 #define MAX_GP		16	/* GLOBAL_CTRL has room for 32; no part has more than 16 */
 #define MAX_FIXED	16	/* FIXED_CTR_CTRL has 4 bits per counter in 64 */
-#define GP_FAULT	(HW_ERR_FAULT | GP_VECTOR)
+#define GP_FAULT	SIM_GP_FAULT
 
 /* EVTSEL / PERF_CTL bits, the same on both vendors (SDM 20.2.1.1, APM 13.2.1). */
-#define SEL_USR		BIT(16)
-#define SEL_OS		BIT(17)
-#define SEL_EDGE	BIT(18)
-#define SEL_INT		BIT(20)
-#define SEL_EN		BIT(22)
-#define SEL_INV		BIT(23)
-#define SEL_CMASK	0xff000000ull
+#define SEL_USR		SPEC_ARCH_PERFMON_EVENTSEL_USR
+#define SEL_OS		SPEC_ARCH_PERFMON_EVENTSEL_OS
+#define SEL_EDGE	SPEC_ARCH_PERFMON_EVENTSEL_EDGE
+#define SEL_INT		SPEC_ARCH_PERFMON_EVENTSEL_INT
+#define SEL_EN		SPEC_ARCH_PERFMON_EVENTSEL_EN
+#define SEL_INV		SPEC_ARCH_PERFMON_EVENTSEL_INV
+#define SEL_CMASK	SPEC_ARCH_PERFMON_EVENTSEL_CMASK
 /* AMD PERF_CTL: 63:42, 39:36, 21 and 19 are reserved and fault when set. */
-#define AMD_SEL_VALID	0x0000030fffd7ffffull
-#define AMD_SEL_EVENT	0x0000000f0000ffffull	/* EventSelect[11:0] and UnitMask */
+#define AMD_SEL_VALID	SPEC_AMD64_EVENTSEL_VALID
+#define AMD_SEL_EVENT	SPEC_AMD64_EVENTSEL_EVENT	/* EventSelect[11:0] and UnitMask */
 /* GLOBAL_OVF_CTRL also clears OvfBuf (62) and CondChgd (63) since v2; the
  * model never sets them, but writing them must not fault. */
-#define OVF_CTRL_EXTRA	(BIT_ULL(62) | BIT_ULL(63))
-#define RDPMC_FIXED	BIT(30)
-#define FIXED_STATUS	32	/* fixed counter j is bit 32+j in GLOBAL_* */
+#define OVF_CTRL_EXTRA	(SPEC_PERF_GLOBAL_STATUS_OVF_BUF | SPEC_PERF_GLOBAL_STATUS_COND_CHGD)
+#define RDPMC_FIXED	SPEC_RDPMC_FIXED
+#define FIXED_STATUS	SPEC_PERF_GLOBAL_FIXED_SHIFT	/* fixed counter j is bit 32+j in GLOBAL_* */
 
 #define INTEL(...)	{ .vendor = PMU_SIM_INTEL, .family = 6, __VA_ARGS__ }
 #define AMD(...)	{ .vendor = PMU_SIM_AMD, __VA_ARGS__ }
@@ -82,13 +82,13 @@ static unsigned nr_gp(void)
 	if (intel())
 		return pmu.s.gp;
 	if (!pmu.s.perfctr_core)
-		return 4;
-	return pmu.s.perfmon_v2 ? pmu.s.amd_counters : 6;
+		return SPEC_AMD_LEGACY_COUNTERS;
+	return pmu.s.perfmon_v2 ? pmu.s.amd_counters : SPEC_AMD_CORE_EXT_COUNTERS;
 }
 
 static unsigned gp_width(void)
 {
-	return intel() ? pmu.s.gp_width : 48;
+	return intel() ? pmu.s.gp_width : SPEC_AMD_COUNTER_WIDTH;
 }
 
 /* Intel v2+ and AMD PerfMonV2 gate every counter with a global enable bit and
@@ -178,8 +178,9 @@ static bool gp_enabled(unsigned i)
  * least CMASK of them (INV: of fewer). EDGE, and INV alone, count nothing. */
 static bool gp_counts(unsigned i, u64 raw, u64 count, unsigned cpl, u64 *adds)
 {
-	u64 sel = pmu.sel[i], cmask = (sel & SEL_CMASK) >> 24;
-	u64 event_mask = intel() ? 0xffff : AMD_SEL_EVENT;
+	u64 sel = pmu.sel[i], cmask = (sel & SEL_CMASK) >> SPEC_ARCH_PERFMON_EVENTSEL_CMASK_SHIFT;
+	u64 event_mask = intel() ? SPEC_ARCH_PERFMON_EVENTSEL_EVENT | SPEC_ARCH_PERFMON_EVENTSEL_UMASK :
+				   AMD_SEL_EVENT;
 
 	if (!gp_enabled(i) || (sel & event_mask) != raw || (sel & SEL_EDGE))
 		return false;
@@ -220,13 +221,14 @@ static void count_gp(u64 raw, u64 n, unsigned cpl)
 /* FIXED_CTR_CTRL field j: +0 OS (CPL 0), +1 USR (CPL > 0), +2 AnyThread, +3 PMI. */
 static void count_fixed(unsigned j, u64 n, unsigned cpl)
 {
-	unsigned field = pmu.fixed_ctrl >> (4 * j) & 0xf;
+	u64 field = pmu.fixed_ctrl >> (SPEC_FIXED_CTR_CTRL_STRIDE * j) & SPEC_FIXED_CTR_CTRL_FIELD;
 	u64 extra = broken(PMU_SIM_BREAK_FIXED_EXTRA);
 
 	if (!fixed_exists(j) || !globally_enabled(FIXED_STATUS + j))
 		return;
-	if (priv_counts(field & 1, field & 2, cpl))
-		add(&pmu.fixed[j], pmu.s.fixed_width, n + extra, FIXED_STATUS + j, field & 8);
+	if (priv_counts(field & SPEC_FIXED_CTR_CTRL_OS, field & SPEC_FIXED_CTR_CTRL_USR, cpl))
+		add(&pmu.fixed[j], pmu.s.fixed_width, n + extra, FIXED_STATUS + j,
+		    field & SPEC_FIXED_CTR_CTRL_PMI);
 }
 
 void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl)
@@ -272,22 +274,22 @@ enum reg {
 
 static enum reg intel_decode(u32 msr, unsigned *i)
 {
-	if ((*i = msr - MSR_IA32_EVNTSEL0) < pmu.s.gp)
+	if ((*i = msr - SPEC_MSR_IA32_PERFEVTSEL0) < pmu.s.gp)
 		return R_SEL;
-	if ((*i = msr - MSR_IA32_PERFCTR0) < pmu.s.gp)
+	if ((*i = msr - SPEC_MSR_IA32_PMC0) < pmu.s.gp)
 		return R_CTR;
-	if ((*i = msr - MSR_IA32_PMC0) < pmu.s.gp && pmu.s.fw_write)
+	if ((*i = msr - SPEC_MSR_IA32_A_PMC0) < pmu.s.gp && pmu.s.fw_write)
 		return R_FULL;
-	if ((*i = msr - MSR_CORE_PERF_FIXED_CTR0) < MAX_FIXED && fixed_exists(*i))
+	if ((*i = msr - SPEC_MSR_IA32_FIXED_CTR0) < MAX_FIXED && fixed_exists(*i))
 		return R_FIXED;
 	if (pmu.s.version < 2)	/* v1: no PDCM, no fixed or global MSRs */
 		return R_NONE;
 	switch (msr) {
-	case MSR_IA32_PERF_CAPABILITIES:	return R_CAPS;
-	case MSR_CORE_PERF_FIXED_CTR_CTRL:	return R_FIXED_CTRL;
-	case MSR_CORE_PERF_GLOBAL_STATUS:	return R_STATUS;
-	case MSR_CORE_PERF_GLOBAL_CTRL:		return R_CTRL;
-	case MSR_CORE_PERF_GLOBAL_OVF_CTRL:	return R_OVF;
+	case SPEC_MSR_IA32_PERF_CAPABILITIES:	return R_CAPS;
+	case SPEC_MSR_IA32_FIXED_CTR_CTRL:	return R_FIXED_CTRL;
+	case SPEC_MSR_IA32_PERF_GLOBAL_STATUS:	return R_STATUS;
+	case SPEC_MSR_IA32_PERF_GLOBAL_CTRL:	return R_CTRL;
+	case SPEC_MSR_IA32_PERF_GLOBAL_OVF_CTRL:	return R_OVF;
 	}
 	return R_NONE;
 }
@@ -295,19 +297,19 @@ static enum reg intel_decode(u32 msr, unsigned *i)
 /* The legacy K7 MSRs are counters 0-3 of the extended set (same storage). */
 static enum reg amd_decode(u32 msr, unsigned *i)
 {
-	if ((*i = msr - MSR_K7_EVNTSEL0) < 4)
+	if ((*i = msr - SPEC_MSR_AMD_PERF_CTL_LEGACY0) < SPEC_AMD_LEGACY_COUNTERS)
 		return R_SEL;
-	if ((*i = msr - MSR_K7_PERFCTR0) < 4)
+	if ((*i = msr - SPEC_MSR_AMD_PERF_CTR_LEGACY0) < SPEC_AMD_LEGACY_COUNTERS)
 		return R_CTR;
-	if (pmu.s.perfctr_core && msr >= MSR_F15H_PERF_CTL &&
-	    (*i = (msr - MSR_F15H_PERF_CTL) / 2) < nr_gp())
-		return (msr - MSR_F15H_PERF_CTL) & 1 ? R_CTR : R_SEL;
+	if (pmu.s.perfctr_core && msr >= SPEC_MSR_AMD_PERF_CTL0 &&
+	    (*i = (msr - SPEC_MSR_AMD_PERF_CTL0) / 2) < nr_gp())
+		return (msr - SPEC_MSR_AMD_PERF_CTL0) & 1 ? R_CTR : R_SEL;
 	if (!pmu.s.perfmon_v2)
 		return R_NONE;
 	switch (msr) {
-	case MSR_AMD64_PERF_CNTR_GLOBAL_STATUS:	return R_STATUS;
-	case MSR_AMD64_PERF_CNTR_GLOBAL_CTL:	return R_CTRL;
-	case MSR_AMD64_PERF_CNTR_GLOBAL_STATUS_CLR: return R_OVF;
+	case SPEC_MSR_AMD_PERF_CNTR_GLOBAL_STATUS:	return R_STATUS;
+	case SPEC_MSR_AMD_PERF_CNTR_GLOBAL_CTL:	return R_CTRL;
+	case SPEC_MSR_AMD_PERF_CNTR_GLOBAL_STATUS_CLR: return R_OVF;
 	}
 	return R_NONE;
 }
@@ -330,7 +332,7 @@ static int pmu_rdmsr(u32 msr, u64 *val)
 	case R_STATUS:		*val = pmu.global_status; break;
 	case R_CTRL:		*val = pmu.global_ctrl; break;
 	case R_OVF:		*val = 0; break;	/* write-only in effect */
-	case R_CAPS:		*val = pmu.s.fw_write ? PERF_CAP_FW_WRITE : 0; break;
+	case R_CAPS:		*val = pmu.s.fw_write ? SPEC_PERF_CAP_FW_WRITE : 0; break;
 	default:		return SIM_NOT_MINE;
 	}
 	return 0;
@@ -385,7 +387,7 @@ static bool write_lost(u32 msr, unsigned i)
 	if (broken(PMU_SIM_BREAK_RUNNING_WRITE_LOST) && gp_enabled(i))
 		return true;
 	return broken(PMU_SIM_BREAK_K7_DETACHED) && pmu.s.perfctr_core &&
-	       msr - MSR_K7_PERFCTR0 < 4;
+	       msr - SPEC_MSR_AMD_PERF_CTR_LEGACY0 < SPEC_AMD_LEGACY_COUNTERS;
 }
 
 static int pmu_wrmsr(u32 msr, u64 val)
@@ -394,11 +396,11 @@ static int pmu_wrmsr(u32 msr, u64 val)
 
 	switch (decode(msr, &i)) {
 	case R_SEL:
-		return set_checked(&pmu.sel[i], val, intel() ? 0xffffffffull : AMD_SEL_VALID);
+		return set_checked(&pmu.sel[i], val, intel() ? SPEC_ARCH_PERFMON_EVENTSEL_VALID : AMD_SEL_VALID);
 	case R_CTR:
 		if (write_lost(msr, i))
 			return 0;
-		return intel() ? set_legacy(&pmu.ctr[i], val) : set_full(&pmu.ctr[i], 48, val);
+		return intel() ? set_legacy(&pmu.ctr[i], val) : set_full(&pmu.ctr[i], SPEC_AMD_COUNTER_WIDTH, val);
 	case R_FULL:
 		if (write_lost(msr, i))
 			return 0;
@@ -408,7 +410,7 @@ static int pmu_wrmsr(u32 msr, u64 val)
 	case R_FIXED:
 		return set_full(&pmu.fixed[i], pmu.s.fixed_width, val);
 	case R_FIXED_CTRL:
-		return set_checked(&pmu.fixed_ctrl, val, fixed_bits(0, 4, 0xf));
+		return set_checked(&pmu.fixed_ctrl, val, fixed_bits(0, SPEC_FIXED_CTR_CTRL_STRIDE, SPEC_FIXED_CTR_CTRL_FIELD));
 	case R_CTRL:
 		return set_checked(&pmu.global_ctrl, val, counter_bits());
 	case R_OVF:
@@ -464,21 +466,27 @@ static u32 signature(u32 family, u32 model)
 static void install_cpuid(const struct pmu_sim_spec *s)
 {
 	bool is_intel = s->vendor == PMU_SIM_INTEL, v2 = s->version >= 2;
-	u32 ecx1 = is_intel && v2 ? BIT(15) : 0;	/* PDCM */
+	u32 ecx1 = is_intel && v2 ? SPEC_CPUID_1_ECX_PDCM : 0;
 
 	sim_cpuid_vendor(is_intel ? "GenuineIntel" : "AuthenticAMD",
 			 is_intel ? 0xa : 0xd,
 			 s->perfmon_v2 ? 0x80000022u : 0x80000008u);
 	sim_cpuid(1, 0, signature(s->family, s->model), 0, ecx1,
-		  BIT(2) | BIT(4) | BIT(5) | BIT(9));	/* DE TSC MSR APIC */
+		  SPEC_CPUID_1_EDX_DE | SPEC_CPUID_1_EDX_TSC | SPEC_CPUID_1_EDX_MSR |
+		  SPEC_CPUID_1_EDX_APIC);
 	/* 0AH: EDX is valid from v2, ECX (the fixed bitmap) from v5. */
 	if (is_intel)
-		sim_cpuid(0xa, 0, s->version | s->gp << 8 | s->gp_width << 16 | 8u << 24,
+		sim_cpuid(0xa, 0, s->version | s->gp << SPEC_CPUID_0A_EAX_NR_GP_SHIFT |
+			  s->gp_width << SPEC_CPUID_0A_EAX_WIDTH_SHIFT |
+			  8u << SPEC_CPUID_0A_EAX_EBX_LEN_SHIFT,
 			  s->events_unavail, s->version >= 5 ? s->fixed_bitmap : 0,
-			  v2 ? (s->fixed & 0x1f) | (s->fixed_width & 0xff) << 5 : 0);
-	sim_cpuid(0x80000001u, 0, 0, 0, s->perfctr_core ? BIT(23) : 0, 0);
+			  v2 ? (s->fixed & SPEC_CPUID_0A_EDX_NR_FIXED) |
+			       (s->fixed_width & 0xff) << SPEC_CPUID_0A_EDX_WIDTH_SHIFT : 0);
+	sim_cpuid(0x80000001u, 0, 0, 0,
+		  s->perfctr_core ? SPEC_CPUID_80000001_ECX_PERFCTR_CORE : 0, 0);
 	if (s->perfmon_v2)
-		sim_cpuid(0x80000022u, 0, BIT(0), s->amd_counters & 0xf, 0, 0);
+		sim_cpuid(0x80000022u, 0, SPEC_CPUID_80000022_EAX_PERFMON_V2,
+			  s->amd_counters & SPEC_CPUID_80000022_EBX_NR_CTR, 0, 0);
 }
 
 void pmu_sim_install(const struct pmu_sim_spec *s)
