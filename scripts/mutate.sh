@@ -117,15 +117,31 @@ one() {
 			{ echo "$name $old -> $value: $src does not compile (a compile error is no test)"; return 1; }
 	done
 
-	local bin linked
+	local bin linked table
 	for t in "${tests[@]}"; do
 		tobj=$(find "$BUILD/unit/tests/unit" -name "$t.o" | head -1)
 		[ -f "$dir/obj/${tobj#"$BUILD/unit/"}" ] && tobj=$dir/obj/${tobj#"$BUILD/unit/"}
 		linked=$(sed "s|^$BUILD/unit/|$dir/obj/|" "$dir/$t.link")
 		bin=$dir/$t
+		table=
+		if [ -f "$BUILD/unit/symtab-$t.o" ]; then
+			# A test with a symbol table of its own (the Makefile's
+			# unit_test_symtab): a first link with an empty table,
+			# the mutant's table from it, then the link below.
+			# shellcheck disable=SC2086
+			$CC $UNIT_CFLAGS "$tobj" $linked "$BUILD/unit/libunit.a" \
+				"$BUILD/unit/symtab-empty.o" -o "$bin.pass1" $UNIT_LIBS 2> "$bin.err" &&
+				scripts/mksymtab.sh "$bin.pass1" > "$bin-symtab.c" &&
+				$CC -std=gnu11 -O1 $UNIT_ROOTS -c "$bin-symtab.c" -o "$bin-symtab.o" \
+					2>> "$bin.err" ||
+				{ echo "$name $old -> $value: $t's symbol table does not build"; return 1; }
+			table=$bin-symtab.o
+		fi
 		# shellcheck disable=SC2086
-		$CC $UNIT_CFLAGS "$tobj" $linked "$BUILD/unit/libunit.a" -o "$bin" $UNIT_LIBS \
+		$CC $UNIT_CFLAGS "$tobj" $linked $table "$BUILD/unit/libunit.a" -o "$bin" $UNIT_LIBS \
 			2> "$bin.err" || { echo "$name $old -> $value: $t does not link"; return 1; }
+		[ -z "$table" ] || scripts/mksymtab.sh --check "$bin.pass1" "$bin" 2>> "$bin.err" ||
+			{ echo "$name $old -> $value: $t's symbols moved between its links"; return 1; }
 		if timeout "$TEST_TIMEOUT" "$bin" > "$bin.log" 2>&1; then
 			missed+=("$t")
 		else
