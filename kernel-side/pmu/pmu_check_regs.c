@@ -73,6 +73,22 @@ static bool fw_write(const struct pmu_caps *pc)
 	return !pc->perf_cap_err && (pc->perf_capabilities & PERF_CAP_FW_WRITE);
 }
 
+/* Whether IA32_A_PMC0 can be written; if not, name's skip says why. */
+static bool fw_write_ready(struct ctx *c, const char *name)
+{
+	const char *why = NULL;
+
+	if (c->pc->vendor != VENDOR_INTEL)
+		why = "not-intel";
+	else if (!pmu_gp_count(c->pc))
+		why = "no-gp-counters";
+	else if (!fw_write(c->pc))
+		why = "no-full-width-writes";
+	if (why)
+		check_skip(name, why);
+	return !why;
+}
+
 /* IA32_A_PMCx takes every bit below the width (SDM Vol3B 20.2.6). */
 static void check_fw_write(struct ctx *c)
 {
@@ -80,12 +96,8 @@ static void check_fw_write(struct ctx *c)
 	u64 mask = pmu_counter_mask(c->pc, 0), val = 0x123456789ull & mask, got;
 	int err;
 
-	if (c->pc->vendor != VENDOR_INTEL)
-		return check_skip(name, "not-intel");
-	if (!pmu_gp_count(c->pc))
-		return check_skip(name, "no-gp-counters");
-	if (!fw_write(c->pc))
-		return check_skip(name, "no-full-width-writes");
+	if (!fw_write_ready(c, name))
+		return;
 	if (c->pc->gp_width <= 33)
 		return check_skip(name, "counter-too-narrow");
 	c->ops->stop(c->pc, ~0ull);
@@ -104,12 +116,8 @@ static void check_fw_reserved(struct ctx *c)
 	char buf[16];
 	int err;
 
-	if (c->pc->vendor != VENDOR_INTEL)
-		return check_skip(name, "not-intel");
-	if (!pmu_gp_count(c->pc))
-		return check_skip(name, "no-gp-counters");
-	if (!fw_write(c->pc))
-		return check_skip(name, "no-full-width-writes");
+	if (!fw_write_ready(c, name))
+		return;
 	if (!(WIDE_PATTERN & ~pmu_counter_mask(c->pc, 0)))
 		return check_skip(name, "no-reserved-bits");
 	c->ops->stop(c->pc, ~0ull);
