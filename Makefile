@@ -10,8 +10,9 @@
 #                 stage took
 #   make mutate   every driver constant of tests/unit/mutations.txt moved in
 #                 turn: the unit tests must fail (scripts/mutate.sh)
-#   make bench    boot-to-end wall time of the default and full TCG runs, and
-#                 the host reading 1, 10 and 100 MB captures
+#   make bench    boot-to-end wall time of the default and full TCG runs,
+#                 pmulab linux's cpu-clock profile, valgrind and uprobe costs,
+#                 and the host reading 1, 10 and 100 MB captures
 #   make crosscheck  payload vs Linux perf on a machine with a PMU, compared,
 #                 the parity checks' verdicts, packed to send back
 #   make fuzz     libFuzzer on every host input, FUZZ_SECONDS each (default 60)

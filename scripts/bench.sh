@@ -2,7 +2,8 @@
 # make bench: boot-to-end wall time of TCG runs (pmulab run --tcg), from
 # starting QEMU to the payload's `end` record, over N boots of the default
 # suites (pmu-check,quick) and one of suite=full, each with the reference
-# model and without, then the host reading captures of 1, 10 and 100 MB made
+# model and without, then what pmulab linux gives and costs here
+# (bench-linux.sh), then the host reading captures of 1, 10 and 100 MB made
 # from the first boot's records (bench-host.sh). Each boot is also given as a
 # ratio to the same boot's firmware part (QEMU start to the payload's hello),
 # which holds on a machine faster, slower or busier than this one.
@@ -70,5 +71,7 @@ boots quick "with the reference model"
 boots quick-noref "with --no-reference" --no-reference
 full full "with the reference model"
 full full-noref "with --no-reference" --no-reference
+
+"$(dirname "$0")/bench-linux.sh" "$pmulab"
 
 "$(dirname "$0")/bench-host.sh" "$pmulab" "$out/quick1/records.txt"

@@ -78,7 +78,7 @@ runs_of() {
 	case $1 in
 	report.*) echo pmu-check ;;
 	default.*) echo default ;;
-	sample.figures) echo sample sample-random ;;
+	sample.figures|profile.compare|profile.shares) echo sample sample-random ;;
 	sample.*|profile.*) echo sample ;;
 	probes.*) echo probes ;;
 	ftrace.*) echo ftrace ;;
@@ -236,6 +236,16 @@ value() {
 	sample.stepped.*)
 		pct "$(field sample sample_workload "${1#sample.stepped.}_insns")" \
 			"$(field sample sample_workload insns_per_iter)" ;;
+	profile.compare|profile.shares)
+		# Named as the runs folder names them, wherever that is.
+		pm=$(cd "$(dirname "$pmulab")" && pwd)/$(basename "$pmulab")
+		(cd "$(dirname "$(run sample)")" && "$pm" compare sample sample-random) > "$tmp/compare.txt" ||
+			fail "pmulab compare sample sample-random: exit $?"
+		if [ "$1" = profile.compare ]; then
+			sed '1,/^profiles (docs\/profiles.md):$/d' "$tmp/compare.txt"
+		else
+			sed -n '/^profile shares:/,/^$/p' "$tmp/compare.txt" | sed '/^$/d'
+		fi | fenced ;;
 	profile.symbol)
 		"$pmulab" report "$(run sample)" --sort symbol | fenced ;;
 	profile.caller)
@@ -277,6 +287,17 @@ value() {
 		sed -n '/^host reading/,$p' "$BENCH_FILE" | fenced ;;
 	bench.host.100MB-records)
 		awk '$1 == 100 && $2 == "MB" { print $3 }' "$BENCH_FILE" ;;
+	bench.linux-*)
+		# bench-linux.sh's blocks: each figure is the word after its key.
+		key=${1##*.}
+		label=${1#bench.}
+		label=${label%.*}
+		awk -v l="$label" -v k="$key" '
+			index($0, l ":") == 1 { on = 1 }
+			on && /^[^ ]/ && index($0, l ":") != 1 { exit }
+			on { for (i = 1; i < NF; i++) if ($i == k) {
+				v = $(i + 1); sub(/[,;]$/, "", v); print v; exit } }
+		' "$BENCH_FILE" | grep . || fail "$BENCH_FILE has no $key in block '$label'" ;;
 	bench.*)
 		what=${1##*.}
 		label=${1#bench.}
