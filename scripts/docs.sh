@@ -168,6 +168,12 @@ value() {
 		b=branch-${1#default.branch-miss.}
 		awk -v m="$(field default counter value "bench=$b event=branch-misses src=model")" \
 		    -v n="$(field default bench iters "$b")" 'BEGIN { printf "%.2f", m / n }' ;;
+	default.perf-stat)
+		# The loop bench's block, its rows of three events: each source.
+		"$pmulab" report "$(run default)" --format perf-stat |
+			awk '/^ Performance counter stats for bench / { on = /\x27loop\x27/ }
+			     on && (/^ Perf/ || $2 ~ /^(instructions|branches|branch-misses)$/ ||
+				    $3 ~ /^(instructions|branches|branch-misses)$/)' | fenced ;;
 	default.checks)
 		"$pmulab" report "$(run default)" | sed -n 's/^checks *\([0-9]*\):.*/\1/p' ;;
 	default.report-lines)
@@ -263,6 +269,8 @@ value() {
 		field probes check value probes.hit-cost ;;
 	probes.hit-spare)
 		echo $(($(field probes check hi probes.hit-cost) - $(field probes check value probes.hit-cost))) ;;
+	ftrace.format)
+		"$pmulab" report "$(run ftrace)" --format ftrace | fenced ;;
 	ftrace.nop)
 		field ftrace check value ftrace.nop-cost ;;
 	ftrace.function|ftrace.function_graph)
@@ -287,6 +295,8 @@ value() {
 		sed -n '/^host reading/,$p' "$BENCH_FILE" | fenced ;;
 	bench.host.100MB-records)
 		awk '$1 == 100 && $2 == "MB" { print $3 }' "$BENCH_FILE" ;;
+	bench.host.100MB-x-input)
+		awk '$1 == 100 && $2 == "MB" { print $NF }' "$BENCH_FILE" ;;
 	bench.linux-*)
 		# bench-linux.sh's blocks: each figure is the word after its key.
 		key=${1##*.}
