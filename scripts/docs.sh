@@ -265,6 +265,15 @@ value() {
 		for p in kprobe-boost-tr_leaf kprobe-pt_call kretprobe-tr_leaf dr-exec-tr_leaf; do
 			field probes probe insns_per_hit "$p"
 		done | sort -n | sed -n '1p;$p' | paste -sd- ;;
+	probes.base.*)
+		field probes probe base_insns "kprobe-${1#probes.base.}" ;;
+	probes.ratio)
+		field probes probe ratio kprobe-tr_leaf ;;
+	lesson7.stepped|lesson7.boosted)
+		# Lesson 7's answer, from its transcript (tests/e2e/test_lessons.py
+		# holds that to a run).
+		sed -n 's/^Answer: \([0-9]*\) instructions a hit.*/\1/p; s/.*Boosted, \([0-9]*\):.*/\1/p' \
+			docs/lessons/07-kprobe.md | sed -n "$([ "$1" = lesson7.stepped ] && echo 1 || echo 2)p" ;;
 	probes.hit-cost)
 		field probes check value probes.hit-cost ;;
 	probes.hit-spare)
