@@ -174,6 +174,10 @@ value() {
 			awk '/^ Performance counter stats for bench / { on = /\x27loop\x27/ }
 			     on && (/^ Perf/ || $2 ~ /^(instructions|branches|branch-misses)$/ ||
 				    $3 ~ /^(instructions|branches|branch-misses)$/)' | fenced ;;
+	default.summary)
+		# The screen's last lines (firmware/summary.c), as the serial line had them.
+		tr -d '\r' < "$(run default)/serial.log" |
+			sed -n '/^pmulab [^ ]*: finished, status=/,/^  results /p' | fenced ;;
 	default.checks)
 		"$pmulab" report "$(run default)" | sed -n 's/^checks *\([0-9]*\):.*/\1/p' ;;
 	default.report-lines)
