@@ -236,6 +236,12 @@ value() {
 			$(field sample sample_cost insns_per_sample)) * 32 / \
 			$(field sample sampling period) )) samples. In one-shot mode the next period starts when the"
 		echo "handler writes TMICT, so the handler's time before that is not counted." ;;
+	sample.work-insns)
+		field sample counter value "bench=sample-work event=instructions src=icount" ;;
+	sample.work-iters)
+		field sample bench iters sample-work ;;
+	sample.run-insns)
+		field sample sample_cost run_insns ;;
 	sample.hot)
 		pct "$(field sample check hot sample.hot-share)" "$(field sample sampling samples)" ;;
 	sample.samples)
@@ -291,7 +297,7 @@ value() {
 	ftrace.function-call)
 		echo $(($(field ftrace check value ftrace.nop-cost) + \
 			$(field ftrace ftrace_cost insns_per_call tracer=function))) ;;
-	insn.corpus|insn.random|insn.bad)
+	insn.corpus|insn.random|insn.bad|insn.vex|insn.rex)
 		# The decoder's oracle test (docs/insn.md) says what it compared;
 		# it finds the objdump outputs from the top of the tree.
 		[ -f "$tmp/insn.txt" ] ||
@@ -301,7 +307,11 @@ value() {
 			w == "corpus" && / corpus encodings checked/ { print $2 }
 			w == "random" && / random encodings checked/ { print $2 }
 			w == "bad" && / random encodings checked/ {
-				sub(/.*mismatches \(/, ""); print $1 }' "$tmp/insn.txt" ;;
+				sub(/.*mismatches \(/, ""); print $1 }
+			w == "vex" && / random encodings checked/ {
+				sub(/.*excluded: /, ""); print $1 }
+			w == "rex" && / random encodings checked/ {
+				sub(/.*, /, ""); print $1 }' "$tmp/insn.txt" ;;
 	bench.machine)
 		sed -n 's/^machine: //p' "$BENCH_FILE" ;;
 	bench.host)
