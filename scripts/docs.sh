@@ -78,6 +78,7 @@ runs_of() {
 	case $1 in
 	report.*) echo pmu-check ;;
 	default.*) echo default ;;
+	db.*) echo pmu-check default ;;
 	sample.figures|profile.compare|profile.shares) echo sample sample-random ;;
 	sample.*|profile.*) echo sample ;;
 	probes.*) echo probes ;;
@@ -178,6 +179,25 @@ value() {
 		# The screen's last lines (firmware/summary.c), as the serial line had them.
 		tr -d '\r' < "$(run default)/serial.log" |
 			sed -n '/^pmulab [^ ]*: finished, status=/,/^  results /p' | fenced ;;
+	db.history|db.machines|db.diff)
+		# A history of two runs: pmu-check's (run 1), then the default's
+		# (run 2). Where each was is named as the runs folder names it,
+		# and when, which no two boots share, is masked.
+		if [ ! -f "$tmp/history.db" ]; then
+			PMULAB_DB=$tmp/history.db "$pmulab" db add "$(run pmu-check)" "$(run default)" \
+				> /dev/null 2>&1 || fail "pmulab db add $(run pmu-check) $(run default) failed"
+			sqlite3 "$tmp/history.db" "update runs set dir = 'runs/' || \
+				case id when 1 then 'pmu-check' else 'default' end"
+		fi
+		case $1 in
+		db.history) set -- history instructions --bench loop ;;
+		db.machines) set -- db machines ;;
+		db.diff) set -- db diff 1 2 ;;
+		esac
+		{ echo "\$ pmulab $*"; PMULAB_DB=$tmp/history.db "$pmulab" "$@" ||
+			fail "pmulab $* failed"; } |
+			sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD hh:mm:ss/g' |
+			fenced ;;
 	default.checks)
 		"$pmulab" report "$(run default)" | sed -n 's/^checks *\([0-9]*\):.*/\1/p' ;;
 	default.report-lines)
