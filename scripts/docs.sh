@@ -147,6 +147,9 @@ value() {
 	case $1 in
 	report.pmu-check)
 		"$pmulab" report "$(run pmu-check)" | grep -v '^source ' | fenced ;;
+	report.suite-table)
+		"$pmulab" report "$(run pmu-check)" |
+			sed -n '/^suite pmu-check:/,/^not counted:/p' | fenced ;;
 	report.skip-line)
 		"$pmulab" report "$(run pmu-check)" |
 			sed -n 's/^  \(skip [0-9]* (no-arch-pmu): [^,]*\),.*/`\1, …`/p' ;;
@@ -198,6 +201,9 @@ value() {
 			fail "pmulab $* failed"; } |
 			sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD hh:mm:ss/g' |
 			fenced ;;
+	default.csv)
+		"$pmulab" report "$(run default)" --format csv |
+			awk -F, '$8 == "loop" && $3 ~ /^(instructions|branches|branch-misses)$/' | fenced ;;
 	default.checks)
 		"$pmulab" report "$(run default)" | sed -n 's/^checks *\([0-9]*\):.*/\1/p' ;;
 	default.report-lines)
@@ -284,6 +290,8 @@ value() {
 		fi | fenced ;;
 	profile.symbol)
 		"$pmulab" report "$(run sample)" --sort symbol | fenced ;;
+	profile.folded)
+		"$pmulab" report "$(run sample)" --format folded | fenced ;;
 	profile.caller)
 		"$pmulab" report "$(run sample)" --callgraph | sed -n '/^# call graph, caller/,$p' |
 			awk '/^#/ || ++n <= 2 { print; next }
