@@ -2,8 +2,11 @@
 today's runs give. scripts/docs.sh --check rebuilds each figure from this
 session's shared boots (the same settings it boots with, `--list`) and the
 committed `make bench` output, and fails on any difference."""
+import re
 import shutil
 import subprocess
+
+import pytest
 
 from conftest import ROOT
 
@@ -48,3 +51,33 @@ def test_a_drifted_figure_fails(boot, pmulab, tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "docs/sampling.md" in proc.stdout and row in proc.stdout
     assert "figures differ from the runs" in proc.stderr
+
+
+@pytest.mark.parametrize("doc,name,figure", [
+    ("docs/profiles.md", "profile.compare", r"([0-9]+)  hot"),
+    ("docs/profiles.md", "bench.linux-profile.hot", r"^([0-9]+)"),
+    ("docs/crosscheck.md", "bench.linux-valgrind.processes", r"^([0-9]+)"),
+    ("docs/crosscheck.md", "bench.linux-uprobe.ratio", r"^([0-9]+)"),
+    ("docs/host.md", "ftrace.format", r"([0-9.]+) us +\|  } /\* tr_top"),
+    ("docs/db.md", "db.diff", r"([0-9]+) match"),
+    ("docs/probes.md", "lesson7.stepped", r"^([0-9]+)"),
+    ("docs/real-hardware.md", "default.summary", r"records +([0-9]+)"),
+])
+def test_each_kind_of_figure_drifts(boot, pmulab, tmp_path, doc, name, figure):
+    """A figure of each source -- a run's report, the bench file, the run
+    history, a lesson's transcript -- changed by one digit is caught."""
+    runs = shared_runs(boot, tmp_path / "runs")
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "docs", tree / "docs")
+    shutil.copy(ROOT / "README.md", tree / "README.md")
+    path = tree / doc
+    text = path.read_text()
+    m = re.search(r"<!-- run: %s -->(.*?)<!-- /run -->" % re.escape(name), text, re.S)
+    assert m, f"{doc} has no figure {name}"
+    f = re.search(figure, m.group(1), re.M)
+    assert f, f"{doc}'s {name} has no {figure}"
+    at = m.start(1) + f.start(1)
+    path.write_text(text[:at] + str((int(text[at]) + 1) % 10) + text[at + 1:])
+    proc = docs(pmulab, runs, "--doc", doc, cwd=tree)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert doc in proc.stdout and "figures differ from the runs" in proc.stderr
