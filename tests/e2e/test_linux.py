@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import records_in
+from conftest import ROOT, records_in
 
 # The quick suite's kernels (tests/e2e/test_microbench.py QUICK): "overhead"
 # measures the method itself and is never compared.
@@ -61,6 +61,13 @@ def test_linux_run_is_a_stream(linux):
     assert [b["name"] for b in benches] == ["overhead"] + KERNELS
     vg = [r["fields"] for r in recs if r["type"] == "valgrind"][0]
     assert vg["I1"] == "32768,8,64" and vg["LL"] == "8388608,16,64"
+    # One callgrind process, and each kernel under cachegrind at n1 and n2:
+    # exact, so the count docs/crosscheck.md quotes from make bench's file
+    # (scripts/docs.sh's BENCH_FILE) is this run's.
+    assert vg["processes"] == str(1 + 2 * len(KERNELS))
+    bench_file = re.search(r"^BENCH_FILE=(\S+)$", (ROOT / "scripts" / "docs.sh").read_text(),
+                           re.M).group(1)
+    assert f" processes {vg['processes']};" in (ROOT / bench_file).read_text()
     print(f"valgrind: callgrind {vg['callgrind_s']} s, cachegrind {vg['cachegrind_s']} s, "
           f"{vg['processes']} processes")
 
