@@ -7,7 +7,9 @@
 # boots under -icount (deterministic: a fresh clone's docs are current), with
 # the arguments tests/e2e/conftest.py's boot() gives, so tests/e2e/
 # test_docs.py hands its shared boots in with --runs; timings come from the
-# committed `make bench` output, BENCH_FILE.
+# committed `make bench` output, BENCH_FILE. A few are what the host makes of
+# the runs (a compare, a run history) or a lesson's transcript, which
+# tests/e2e/test_lessons.py holds to its run.
 #   scripts/docs.sh build/pmulab [--runs DIR] [--check] [--doc FILE]...
 #     --runs DIR  DIR/NAME are the run directories (else booted here)
 #     --check     change nothing; print how each doc differs, exit 1 if any
