@@ -24,6 +24,10 @@ void pmu_check_tsx(struct ctx *c)
 	/* Without RTM, XBEGIN is #UD: nothing here may run it. */
 	if (!(c->lab->cpu.leaf7_ebx & X86_FEATURE_RTM))
 		return check_skip(name, "no-rtm");
+	/* Parts whose microcode retired TSX keep RTM in CPUID but abort every
+	 * XBEGIN at once: no cycle would pass inside a transaction. */
+	if (c->lab->cpu.leaf7_edx & X86_FEATURE_RTM_ALWAYS_ABORT)
+		return check_skip(name, "rtm-always-aborts");
 	if (!c->ops)
 		return check_skip(name, c->pc->reason);
 	if (!n)

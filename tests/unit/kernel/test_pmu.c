@@ -602,6 +602,24 @@ static void test_rdpmc_invalid_under_tcg(void)
 	pmu_sim_break(0);
 }
 
+/* RTM in CPUID is not enough: where XBEGIN always aborts (CPUID.7.0:EDX[11])
+ * the transactional workload must not run, and the check says why. */
+static void test_tsx_always_aborts(void)
+{
+	unsigned restored;
+
+	install(&pmu_sim_intel_v4);
+	sim_cpuid(7, 0, 0, SPEC_CPUID_7_EBX_RTM, 0, SPEC_CPUID_7_EDX_RTM_ALWAYS_ABORT);
+	cpu_probe(&ci);
+	pmu_probe(&ci, &pc);
+	msr_restore_all(&restored);
+	pmu_sim_break(PMU_SIM_BREAK_NO_TX_COUNTS);
+	run_check("instructions", SHIFT);
+	CHECK_STR(result("pmu.tsx-cycles"), "skip");
+	CHECK_STR(check_field("pmu.tsx-cycles", "reason"), "rtm-always-aborts");
+	pmu_sim_break(0);
+}
+
 /* Faults of the workload, not the PMU: the exact counts must notice. */
 static void test_suite_catches_wrong_counts(void)
 {
@@ -1002,6 +1020,7 @@ int main(void)
 	test_rdpmc_invalid_under_tcg();
 	test_parity_table();
 	test_suite_catches_wrong_counts();
+	test_tsx_always_aborts();
 	test_msr_restore_check();
 	test_suite_without_pmu();
 	test_events_intel();
