@@ -43,7 +43,6 @@ void pmu_check_tsx(struct ctx *c)
 	t.fn = c->work->tx;
 	t.arg = NULL;
 	err = pmu_check_once(&t, p, n, mask, N2, v);
-	c->ops->stop(c->pc, ~0ull);
 	if (err)
 		return pmu_check_error(name, err);
 	for (unsigned i = 0; i < n; i++) {
