@@ -13,6 +13,10 @@ typedef void mb_fn(u64 n, const void *arg);
 
 mb_fn mb_empty, mb_loop, mb_nop8, mb_add_dep, mb_add_indep;
 mb_fn mb_chase, mb_stream, mb_branch, mb_calls;
+/* suite=pmu-check's own workloads, outside the catalogue (pmu_work.asm):
+ * arg a cache line flushed and loaded again each iteration; a transaction
+ * that commits and one that aborts each iteration (needs RTM). */
+mb_fn mb_flush_load, mb_tx;
 void mb_chain_1(void), mb_chain_2(void), mb_chain_4(void), mb_chain_8(void),
 	mb_chain_16(void);
 

@@ -28,16 +28,14 @@ static const struct parity_row rows[] = {
 	    "reference cycles counted within what the TSC's rate allows "
 	    "(fixed counter 2: the general-counter encoding counts bus clocks)",
 	    "pmu.ref-cycles", "test_pmu: no-ref-cycles"),
-	WHY("check_gp_counters: llc references-N",
-	    "LLC references counted, at least 1",
-	    "not covered: needs a loop that misses the cache on purpose (kvm-unit-tests "
-	    "CLFLUSHes a buffer it reads); pmu-check's loops touch no memory, so the "
-	    "event has no expectation there (a counter record when events= names it, "
-	    "as it does by default)"),
-	WHY("check_gp_counters: llc misses-N",
-	    "LLC misses counted, at least 1",
-	    "not covered: as for llc references, a miss needs a workload that "
-	    "flushes what it reads, which pmu-check's loops do not"),
+	ROW("check_gp_counters: llc references-N",
+	    "LLC references counted for loads of lines CLFLUSH evicted: between half "
+	    "and four a load (Intel; AMD's core counters have no LLC event)",
+	    "pmu.llc-references", "test_pmu: no-llc-references"),
+	ROW("check_gp_counters: llc misses-N",
+	    "LLC misses counted for loads of lines CLFLUSH evicted: between half and "
+	    "four a load",
+	    "pmu.llc-misses", "test_pmu: no-llc-misses"),
 	ROW("check_gp_counters: branches-N",
 	    "branches counted exactly",
 	    "pmu.branches", "test_pmu: gp-extra"),
@@ -111,11 +109,11 @@ static const struct parity_row rows[] = {
 	WHY("check_emulated_instr: instruction counter overflow",
 	    "an emulated instruction wraps a counter and sets its status bit",
 	  WHY_FEP),
-	WHY("check_tsx_cycles: gp cntr-N",
-	    "the TSX cycle qualifiers (IN_TX, IN_TXCP) count an aborted transaction",
-	    "not covered: needs RTM, which many parts no longer offer (microcode "
-	    "turned it off after TSX asynchronous abort) and QEMU TCG never does; "
-	    "pmulab has no transactional workload"),
+	ROW("check_tsx_cycles: gp cntr-N",
+	    "cycles qualified by IN_TX count inside transactions on every general "
+	    "counter, IN_TX and IN_TXCP on counter 2 (where RTM is; skip no-rtm "
+	    "elsewhere, QEMU TCG included)",
+	    "pmu.tsx-cycles", "test_pmu: no-tx-counts"),
 	ROW("check_gp_counters_write_width: IA32_PMCx keeps bits 31:0 (assert)",
 	    "a write through IA32_PMCx keeps bits 31:0 sign-extended, dropping the rest",
 	    "pmu.width.truncate", "test_pmu: legacy-full-width"),

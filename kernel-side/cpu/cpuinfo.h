@@ -13,6 +13,9 @@
 #define X86_FEATURE_DE		BIT(2)	/* 1:EDX: debugging extensions, CR4.DE */
 #define X86_FEATURE_MSR		BIT(5)	/* 1:EDX: RDMSR/WRMSR */
 #define X86_FEATURE_APIC	BIT(9)	/* 1:EDX: on-chip APIC */
+#define X86_FEATURE_CLFSH	BIT(19)	/* 1:EDX: CLFLUSH */
+#define X86_FEATURE_RTM		BIT(11)	/* 7.0:EBX: XBEGIN, XEND, XABORT */
+#define X86_FEATURE_RTM_ALWAYS_ABORT BIT(11) /* 7.0:EDX: and XBEGIN always aborts */
 #define X86_FEATURE_ARCH_LBR	BIT(19)	/* 7.0:EDX */
 #define X86_FEATURE_PERFCTR_CORE BIT(23) /* 80000001H:ECX: 6 core counters */
 #define X86_FEATURE_BPEXT	BIT(26)	/* 80000001H:ECX: DR address masks */

@@ -27,6 +27,10 @@
 #define  ARCH_PERFMON_EVENTSEL_EN	BIT(22)
 #define  ARCH_PERFMON_EVENTSEL_INV	BIT(23)
 #define  ARCH_PERFMON_EVENTSEL_CMASK	0xff000000ull
+/* Intel with RTM or HLE (SDM Vol3B 20.3.6.5): count only inside
+ * transactions; and leave out what aborted ones counted (IA32_PERFEVTSEL2). */
+#define  HSW_IN_TX			BIT_ULL(32)
+#define  HSW_IN_TX_CHECKPOINTED		BIT_ULL(33)
 #define MSR_IA32_PERF_CAPABILITIES	0x00000345	/* exists when CPUID.1:ECX.PDCM */
 #define  PERF_CAP_LBR_FMT		0x3f		/* [5:0]; 0x3f = Arch LBR */
 #define  PERF_CAP_PEBS_TRAP		BIT_ULL(6)

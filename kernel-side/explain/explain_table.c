@@ -27,6 +27,8 @@
 static const struct msr_field intel_evtsel[] = {
 	EVTSEL_FIELDS,
 	{ "ANY", ARCH_PERFMON_EVENTSEL_ANY, FLD_FLAG },
+	{ "IN_TX", HSW_IN_TX, FLD_FLAG },
+	{ "IN_TXCP", HSW_IN_TX_CHECKPOINTED, FLD_FLAG },
 	END,
 };
 

@@ -61,6 +61,8 @@ struct pmu_caps {
 #define PMC_USR		BIT(1)	/* count at CPL > 0 */
 #define PMC_INT		BIT(2)	/* PMI on overflow */
 #define PMC_NO_EN	BIT(3)	/* leave the counter's own enable clear (a check) */
+#define PMC_IN_TX	BIT(4)	/* Intel TSX: count inside transactions only */
+#define PMC_IN_TXCP	BIT(5)	/* and not what aborted ones counted */
 
 struct pmu_ops {
 	const char *name;

@@ -27,7 +27,8 @@ static int amd_program(const struct pmu_caps *pc, unsigned idx, u64 config, u32 
 {
 	u64 sel = pmu_selector(config, EVENT_CONFIG_MASK_AMD, flags);
 
-	if (!exists(pc, idx))
+	/* AMD has no transactions to qualify; bits 35:32 are EventSelect[11:8]. */
+	if (!exists(pc, idx) || (flags & (PMC_IN_TX | PMC_IN_TXCP)))
 		return HW_ERR_NOT_SUPPORTED;
 	/* PerfMonV2 counts only with both EN and the global bit: EN can be
 	 * set now. Without it, EN alone starts the counter. */

@@ -12,7 +12,8 @@
 /* Every check that needs the PMU's driver, in the order they run. */
 static const char *const hw_checks[] = {
 	"pmu.instructions.fixed", "pmu.instructions.gp", "pmu.branches", "pmu.cycles",
-	"pmu.ref-cycles", "pmu.branch-misses", "pmu.all-counters", "pmu.cmask",
+	"pmu.ref-cycles", "pmu.branch-misses", "pmu.llc-references", "pmu.llc-misses",
+	"pmu.all-counters", "pmu.cmask",
 	"pmu.disabled.en",
 	"pmu.disabled.global", "pmu.os", "pmu.usr",
 	"pmu.width", "pmu.width.truncate", "pmu.fw-write", "pmu.fw-write.reserved",
@@ -30,11 +31,13 @@ static void hw_checks_run(struct ctx *c)
 			check_skip(hw_checks[i], c->pc->reason);
 	} else {
 		pmu_check_counting(c);
+		pmu_check_llc(c);
 		pmu_check_registers(c);
 		pmu_check_overflow(c);
 		pmu_check_pmi(c);
 		c->ops->stop(c->pc, ~0ull);
 	}
+	pmu_check_tsx(c);
 	/* skip=pmu: no counter is touched, by RDPMC either. */
 	if (c->lab->cfg && (c->lab->cfg->skip & SKIP_PMU))
 		check_skip("pmu.rdpmc.invalid", c->pc->reason);
@@ -79,11 +82,11 @@ static void kernel_bench(const struct lab *lab, const struct pmu_check_kernel *p
 }
 
 void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n,
-	       const struct pmu_check_kernel *miss)
+	       const struct pmu_check_work *work)
 {
 	struct ctx c = {
 		.lab = lab, .pc = &lab->pmu, .ops = pmu_ops(&lab->pmu), .k = kernels[0].k,
-		.fn = kernels[0].fn, .arg = kernels[0].arg, .miss = miss,
+		.fn = kernels[0].fn, .arg = kernels[0].arg, .work = work,
 		.insns = (u64)(N2 - N1) * kernels[0].k->insns,
 		.branches = (u64)(N2 - N1) * kernels[0].k->branches,
 	};
@@ -99,8 +102,10 @@ void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, un
 
 void pmu_check_run(void *arg)
 {
-	static struct pmu_check_kernel kernels[2], miss;
+	static struct pmu_check_kernel kernels[2];
+	static struct pmu_check_work work;
 	static u8 pattern[MB_RANDOM_PERIOD];
+	static u64 line;	/* aligned: its load is one line's */
 	static struct mb_branch_arg br;
 	const struct lab *lab = arg;
 
@@ -110,10 +115,13 @@ void pmu_check_run(void *arg)
 		kernels[i].fn = mb_entry(kernels[i].k);
 	br.period = mb_pattern_init(pattern, MB_RANDOM, MB_RANDOM_PERIOD, lab->seed);
 	br.pattern = (u64)(uintptr_t)pattern;
-	miss.k = mb_kernel_find("branch", 6);
-	miss.fn = mb_entry(miss.k);
-	miss.arg = &br;
-	pmu_check(lab, kernels, ARRAY_SIZE(kernels), &miss);
+	work.miss.k = mb_kernel_find("branch", 6);
+	work.miss.fn = mb_entry(work.miss.k);
+	work.miss.arg = &br;
+	work.flush = mb_flush_load;
+	work.line = &line;
+	work.tx = mb_tx;
+	pmu_check(lab, kernels, ARRAY_SIZE(kernels), &work);
 }
 
 void pmu_check_report_restore(const struct owned_stats *os)

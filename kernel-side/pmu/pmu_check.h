@@ -17,14 +17,26 @@ struct pmu_check_kernel {
 	const void *arg;	/* fn's argument */
 };
 
+/* The workloads of the checks that need more than a loop. */
+struct pmu_check_work {
+	/* A branch that goes a random way each iteration: branch misses. */
+	struct pmu_check_kernel miss;
+	/* flush(n, line): per iteration the line flushed and loaded again,
+	 * one load that misses every cache (mb_flush_load). */
+	mb_fn *flush;
+	const void *line;
+	/* tx(n, NULL): per iteration a transaction that commits and one that
+	 * aborts (mb_tx); called only where CPUID says RTM. */
+	mb_fn *tx;
+};
+
 /* The owned-world body: arg is the const struct lab; the kernels are the
  * known-length loops (microbench/loops.asm). */
 void pmu_check_run(void *arg);
 /* The suite on kernels of exact per-iteration counts; the first drives the
- * hardware checks. miss: a kernel with a branch that goes a random way each
- * iteration, for the branch-miss check. */
+ * hardware checks. */
 void pmu_check(const struct lab *lab, const struct pmu_check_kernel *kernels, unsigned n,
-	       const struct pmu_check_kernel *miss);
+	       const struct pmu_check_work *work);
 
 /* check name=pmu.rdpmc.invalid: RDPMC of a counter no CPU has raises #GP.
  * Needs no PMU (and runs without one); skips where RDPMC itself is #UD. */

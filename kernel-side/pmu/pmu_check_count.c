@@ -167,12 +167,12 @@ static void check_branch_misses(struct ctx *c)
 		return check_skip(name, "no-gp-counters");
 	if (!pmu_check_resolve(c, "branch-misses", &p.config))
 		return check_skip(name, "event-not-available");
-	m.fn = c->miss->fn;
-	m.arg = c->miss->arg;
+	m.fn = c->work->miss.fn;
+	m.arg = c->work->miss.arg;
 	err = pmu_check_diff(&m, &p, 1, BIT_ULL(0), &d);
 	if (err)
 		return pmu_check_error(name, err);
-	check_counter(name, d, iters / MISS_SHARE_MIN, iters * c->miss->k->branches, "gp0");
+	check_counter(name, d, iters / MISS_SHARE_MIN, iters * c->work->miss.k->branches, "gp0");
 }
 
 /* Every general counter on instructions and the first FIXED_CHECKED fixed

@@ -31,7 +31,7 @@ struct ctx {
 	mb_fn *fn;		/* k's code */
 	const void *arg;	/* and its argument */
 	u64 insns, branches;	/* exact, for N2 - N1 iterations of k */
-	const struct pmu_check_kernel *miss;	/* branches that mispredict */
+	const struct pmu_check_work *work;	/* the other workloads */
 };
 
 /* A fail with the driver's error (error=#GP, ...). */
@@ -62,5 +62,8 @@ void pmu_check_counting(struct ctx *c);		/* pmu_check_count.c */
 void pmu_check_registers(struct ctx *c);	/* pmu_check_regs.c */
 void pmu_check_overflow(struct ctx *c);		/* pmu_check_ovf.c */
 void pmu_check_pmi(struct ctx *c);		/* pmu_check_pmi.c */
+void pmu_check_llc(struct ctx *c);		/* pmu_check_llc.c */
+/* Runs with or without a PMU: RTM is looked for first (pmu_check_tsx.c). */
+void pmu_check_tsx(struct ctx *c);
 
 #endif

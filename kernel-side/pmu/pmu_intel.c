@@ -63,6 +63,10 @@ static int intel_program(const struct pmu_caps *pc, unsigned idx, u64 config, u3
 		return program_fixed(pc, idx - PMC_FIXED, flags);
 	if (!gp_exists(pc, idx))
 		return HW_ERR_NOT_SUPPORTED;
+	if (flags & PMC_IN_TX)
+		sel |= HSW_IN_TX;
+	if (flags & PMC_IN_TXCP)
+		sel |= HSW_IN_TX_CHECKPOINTED;
 	/* With a global control, EN can be set now: the counter waits for
 	 * its IA32_PERF_GLOBAL_CTRL bit. Version 1 starts on EN itself. */
 	if (pc->version >= 2 && !(flags & PMC_NO_EN))

@@ -59,6 +59,10 @@ static void test_intel_table(void)
 	  ARCH_PERFMON_EVENTSEL_PIN_CONTROL | BIT_ULL(40),
 	  "wrmsr IA32_PERFEVTSEL0 (0x186) <- 0x100006f00c0  event=0xc0 umask=0x00 USR OS EDGE PC"
 	  " EN ANY reserved=0x10000000000");
+	/* pmu.tsx-cycles' counter 2: cycles inside transactions that commit. */
+	W(MSR_IA32_EVNTSEL0 + 2, 0x43003c | HSW_IN_TX | HSW_IN_TX_CHECKPOINTED,
+	  "wrmsr IA32_PERFEVTSEL2 (0x188) <- 0x30043003c  event=0x3c umask=0x00 USR OS EN"
+	  " IN_TX IN_TXCP  = cycles");
 	/* Counters: a count, in decimal. */
 	W(MSR_IA32_PERFCTR0, 0, "wrmsr IA32_PMC0 (0xc1) <- 0x00000000  count=0");
 	R(MSR_IA32_PERFCTR0 + 1, 123456, "rdmsr IA32_PMC1 (0xc2) -> 0x0001e240  count=123456");
@@ -163,7 +167,7 @@ static void test_no_overlap(void)
 	/* All ones: every field shows, reserved bits show as reserved. */
 	explain_msr_fields(buf, sizeof(buf), MSR_IA32_EVNTSEL0, ~0ull);
 	CHECK_STR(buf, "event=0xff umask=0xff USR OS EDGE PC INT EN INV cmask=0xff ANY "
-		  "reserved=0xffffffff00000000");
+		  "IN_TX IN_TXCP reserved=0xfffffffc00000000");
 	explain_msr_fields(buf, sizeof(buf), MSR_K7_EVNTSEL0, ~0ull);
 	CHECK_STR(buf, "event=0xff umask=0xff USR OS EDGE PC INT EN INV cmask=0xff "
 		  "event_hi=0xf GUESTONLY HOSTONLY reserved=0xfffffcf000200000");

@@ -188,7 +188,43 @@ static void sim_branch(u64 n, const void *arg)
 static const struct mb_kernel simbranch = {
 	.name = "simbranch", .insns = 10, .branches = 3,
 };
-static const struct pmu_check_kernel miss = { &simbranch, sim_branch, NULL };
+/* mb_flush_load: 5 instructions an iteration, one load that misses every
+ * cache, so one LLC reference and one LLC miss. */
+static void sim_flush_load(u64 n, const void *arg)
+{
+	for (u64 i = 0; i < n; i++) {
+		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 5, 0);
+		pmu_sim_retire(PMU_SIM_BRANCHES, 1, 0);
+		pmu_sim_retire(PMU_SIM_LLC_REFERENCES, 1, 0);
+		pmu_sim_retire(PMU_SIM_LLC_MISSES, 1, 0);
+		pmu_sim_retire(PMU_SIM_CYCLES, 200, 0);
+	}
+}
+
+/* mb_tx: a transaction that commits (XBEGIN, XEND) and one that XABORT
+ * ends, cycles passing inside each, then the loop's own two instructions. */
+static void sim_tx(u64 n, const void *arg)
+{
+	for (u64 i = 0; i < n; i++) {
+		pmu_sim_tx_begin();
+		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 2, 0);
+		pmu_sim_retire(PMU_SIM_CYCLES, 20, 0);
+		pmu_sim_tx_end(true);
+		pmu_sim_tx_begin();
+		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 2, 0);
+		pmu_sim_retire(PMU_SIM_CYCLES, 20, 0);
+		pmu_sim_tx_end(false);
+		pmu_sim_retire(PMU_SIM_INSTRUCTIONS, 2, 0);
+		pmu_sim_retire(PMU_SIM_BRANCHES, 1, 0);
+		pmu_sim_retire(PMU_SIM_CYCLES, 100, 0);
+	}
+}
+
+static const struct pmu_check_work work = {
+	.miss = { &simbranch, sim_branch, NULL },
+	.flush = sim_flush_load,
+	.tx = sim_tx,
+};
 
 static void run_check(const char *events, u32 shift)
 {
@@ -200,7 +236,7 @@ static void run_check(const char *events, u32 shift)
 	lab = (struct lab){ .cpu = ci, .pmu = pc, .apic = x2apic_info, .icount_shift = shift,
 			    .events = events };
 	capture();
-	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &miss);
+	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &work);
 	/* What leaving the section does (apic.c's leave hook). */
 	if (apic_owned())
 		apic_release(&apic_mismatched);
@@ -269,7 +305,8 @@ static void expect_suite(const char *variant, const struct pmu_sim_spec *spec,
 		"pmu.ref-cycles", "pmu.all-counters", "pmu.cmask", "pmu.width.truncate",
 		"pmu.fw-write.reserved", "pmu.running-write", "pmu.running-write.status",
 		"pmu.amd.legacy-alias", "pmu.rdpmc.invalid", "pmu.overflow.pmi",
-		"pmu.branch-misses",
+		"pmu.branch-misses", "pmu.llc-references", "pmu.llc-misses",
+		"pmu.tsx-cycles",
 	};
 
 	install(spec);
@@ -307,14 +344,20 @@ static void test_suite_variants(void)
 		{ "pmu.overflow.fixed.status", "no-fixed-counter-0" },
 		{ "pmu.overflow.fixed.clear", "no-fixed-counter-0" },
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
+		{ "pmu.tsx-cycles", "no-rtm" },
 	};
 	static const struct expect_skip v2[] = {
 		{ "pmu.fw-write", "no-full-width-writes" },
 		{ "pmu.fw-write.reserved", "no-full-width-writes" },
 		{ "pmu.amd.legacy-alias", "not-amd" },
+		{ "pmu.tsx-cycles", "no-rtm" },
 	};
 	static const struct expect_skip v4[] = {
 		{ "pmu.amd.legacy-alias", "not-amd" },
+	};
+	static const struct expect_skip v5[] = {
+		{ "pmu.amd.legacy-alias", "not-amd" },
+		{ "pmu.tsx-cycles", "no-rtm" },
 	};
 	static const struct expect_skip amd_legacy[] = {
 		{ "pmu.ref-cycles", "no-fixed-counter-2" },
@@ -331,6 +374,9 @@ static void test_suite_variants(void)
 		{ "pmu.overflow.fixed.status", "no-fixed-counter-0" },
 		{ "pmu.overflow.fixed.clear", "no-fixed-counter-0" },
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
+		{ "pmu.llc-references", "not-intel" },
+		{ "pmu.llc-misses", "not-intel" },
+		{ "pmu.tsx-cycles", "no-rtm" },
 	};
 	/* The core extension: the legacy registers alias counters 0-3. */
 	static const struct expect_skip amd_ext[] = {
@@ -347,6 +393,9 @@ static void test_suite_variants(void)
 		{ "pmu.overflow.fixed.status", "no-fixed-counter-0" },
 		{ "pmu.overflow.fixed.clear", "no-fixed-counter-0" },
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
+		{ "pmu.llc-references", "not-intel" },
+		{ "pmu.llc-misses", "not-intel" },
+		{ "pmu.tsx-cycles", "no-rtm" },
 	};
 	static const struct expect_skip amd_v2[] = {
 		{ "pmu.ref-cycles", "no-fixed-counter-2" },
@@ -358,12 +407,15 @@ static void test_suite_variants(void)
 		{ "pmu.overflow.fixed.status", "no-fixed-counter-0" },
 		{ "pmu.overflow.fixed.clear", "no-fixed-counter-0" },
 		{ "pmu.rdpmc.fixed", "no-fixed-counter-0" },
+		{ "pmu.llc-references", "not-intel" },
+		{ "pmu.llc-misses", "not-intel" },
+		{ "pmu.tsx-cycles", "no-rtm" },
 	};
 
 	expect_suite("intel-v1", &pmu_sim_intel_v1, v1, ARRAY_SIZE(v1));
 	expect_suite("intel-v2", &pmu_sim_intel_v2, v2, ARRAY_SIZE(v2));
 	expect_suite("intel-v4", &pmu_sim_intel_v4, v4, ARRAY_SIZE(v4));
-	expect_suite("intel-v5", &pmu_sim_intel_v5, v4, ARRAY_SIZE(v4));
+	expect_suite("intel-v5", &pmu_sim_intel_v5, v5, ARRAY_SIZE(v5));
 	expect_suite("amd-legacy", &pmu_sim_amd_legacy, amd_legacy, ARRAY_SIZE(amd_legacy));
 	expect_suite("amd-ext", &pmu_sim_amd_ext, amd_ext, ARRAY_SIZE(amd_ext));
 	expect_suite("amd-v2", &pmu_sim_amd_v2, amd_v2, ARRAY_SIZE(amd_v2));
@@ -440,6 +492,10 @@ static void test_suite_catches_faults(void)
 	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
 	expect_caught(amd, PMU_SIM_BREAK_NO_PMI, "pmu.overflow.pmi");
 	expect_caught(&pmu_sim_amd_legacy, PMU_SIM_BREAK_PMI_WITHOUT_INT, "pmu.overflow.pmi");
+	expect_caught(v4, PMU_SIM_BREAK_NO_LLC_REFERENCES, "pmu.llc-references");
+	expect_caught(&pmu_sim_intel_v1, PMU_SIM_BREAK_NO_LLC_REFERENCES, "pmu.llc-references");
+	expect_caught(v4, PMU_SIM_BREAK_NO_LLC_MISSES, "pmu.llc-misses");
+	expect_caught(v4, PMU_SIM_BREAK_NO_TX_COUNTS, "pmu.tsx-cycles");
 }
 
 /* The faults host/parity/pmu.c names ("test_pmu: NAME") and the PMU each
@@ -467,6 +523,9 @@ static const struct {
 	{ "no-pmi", PMU_SIM_BREAK_NO_PMI, &pmu_sim_intel_v4 },
 	{ "no-branch-misses", PMU_SIM_BREAK_NO_BRANCH_MISSES, &pmu_sim_intel_v4 },
 	{ "pmi-without-int", PMU_SIM_BREAK_PMI_WITHOUT_INT, &pmu_sim_intel_v4 },
+	{ "no-llc-references", PMU_SIM_BREAK_NO_LLC_REFERENCES, &pmu_sim_intel_v4 },
+	{ "no-llc-misses", PMU_SIM_BREAK_NO_LLC_MISSES, &pmu_sim_intel_v4 },
+	{ "no-tx-counts", PMU_SIM_BREAK_NO_TX_COUNTS, &pmu_sim_intel_v4 },
 };
 
 /* The kvm-unit-tests parity table says true: each row's check passes on the
@@ -519,7 +578,7 @@ static void test_rdpmc_invalid_under_tcg(void)
 	lab = (struct lab){ .cpu = ci, .pmu = pc, .cfg = &cfg, .icount_shift = SHIFT,
 			    .events = "instructions" };
 	capture();
-	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &miss);
+	pmu_check(&lab, kernels, ARRAY_SIZE(kernels), &work);
 	captured();
 	CHECK_STR(result("pmu.rdpmc.invalid"), "skip");
 	CHECK_STR(check_field("pmu.rdpmc.invalid", "reason"), "skipped-by-config");
@@ -540,6 +599,24 @@ static void test_rdpmc_invalid_under_tcg(void)
 	CHECK_STR(result("pmu.rdpmc.invalid"), "fail");
 	CHECK_STR(check_field("pmu.rdpmc.invalid", "value"), "ok");
 	CHECK_STR(check_field("pmu.rdpmc.invalid", "expect"), "#GP");
+	pmu_sim_break(0);
+}
+
+/* RTM in CPUID is not enough: where XBEGIN always aborts (CPUID.7.0:EDX[11])
+ * the transactional workload must not run, and the check says why. */
+static void test_tsx_always_aborts(void)
+{
+	unsigned restored;
+
+	install(&pmu_sim_intel_v4);
+	sim_cpuid(7, 0, 0, SPEC_CPUID_7_EBX_RTM, 0, SPEC_CPUID_7_EDX_RTM_ALWAYS_ABORT);
+	cpu_probe(&ci);
+	pmu_probe(&ci, &pc);
+	msr_restore_all(&restored);
+	pmu_sim_break(PMU_SIM_BREAK_NO_TX_COUNTS);
+	run_check("instructions", SHIFT);
+	CHECK_STR(result("pmu.tsx-cycles"), "skip");
+	CHECK_STR(check_field("pmu.tsx-cycles", "reason"), "rtm-always-aborts");
 	pmu_sim_break(0);
 }
 
@@ -943,6 +1020,7 @@ int main(void)
 	test_rdpmc_invalid_under_tcg();
 	test_parity_table();
 	test_suite_catches_wrong_counts();
+	test_tsx_always_aborts();
 	test_msr_restore_check();
 	test_suite_without_pmu();
 	test_events_intel();

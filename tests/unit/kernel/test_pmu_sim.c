@@ -15,6 +15,8 @@
 #define EN		BIT_ULL(22)
 #define INV		BIT_ULL(23)
 #define ALL		(EN | OS | USR)
+#define IN_TX		BIT_ULL(32)	/* SDM Vol3B 20.3.6.5 */
+#define IN_TXCP		BIT_ULL(33)
 
 /* Intel */
 #define EVTSEL(i)	(0x186u + (i))
@@ -88,7 +90,7 @@
 #define AMD_EBX	  0x68747541u	/* "Auth" */
 #define AMD_ECX	  0x444d4163u	/* "cAMD" */
 #define AMD_EDX	  0x69746e65u	/* "enti" */
-#define LEAF1_EDX 0x234u
+#define LEAF1_EDX 0x80234u	/* DE, TSC, MSR, APIC, CLFSH */
 #define PDCM	  0x8000u
 
 /* Intel generic events on GP counters, umask<<8|event (SDM Table 20-1). */
@@ -171,6 +173,7 @@ static void test_intel_cpuid(void)
 	CPUID(0xa, 0x08300404, 0, 0, 0x603);
 	CPUID(0x80000000u, 0x80000008u, 0, 0, 0);
 	CPUID(0x80000001u, 0, 0, 0, 0);
+	CPUID(7, 0, BIT(11), 0, 0);	/* RTM */
 	RD(PERF_CAPS, BIT_ULL(13));
 	WR_GP(PERF_CAPS, 0);
 
@@ -234,14 +237,17 @@ static void test_intel_evtsel(void)
 	RD(EVTSEL(0), 0x4300c0);
 	WR(EVTSEL(3), 0xffffffff);
 	RD(EVTSEL(3), 0xffffffff);
-	/* Bits 63:32 are reserved: #GP, the register keeps its value. */
-	WR_GP(EVTSEL(0), BIT_ULL(32));
+	/* Bits 63:34 are reserved (33:32 too without RTM): #GP, the register
+	 * keeps its value. */
+	WR_GP(EVTSEL(0), BIT_ULL(34));
 	WR_GP(EVTSEL(0), BIT_ULL(63) | ALL | 0xc0);
 	RD(EVTSEL(0), 0x4300c0);
 	NO_MSR(EVTSEL(4));
 	CHECK_U64(sim_msr_writes(), 2);
+	WR(EVTSEL(2), IN_TX | IN_TXCP | ALL | 0x3c);
 
 	pmu_sim_install(&pmu_sim_intel_v1);
+	WR_GP(EVTSEL(1), IN_TX | 0x4300c4);
 	WR(EVTSEL(1), 0x4300c4);
 	NO_MSR(EVTSEL(2));
 }
@@ -1135,6 +1141,54 @@ static void test_break_combined(void)
 	RD(PMC(0), 0);
 }
 
+/* IN_TX counts inside transactional regions only; IN_TXCP gives back on an
+ * abort what the region counted; a counter without them counts throughout. */
+static void test_intel_tx(void)
+{
+	pmu_sim_install(&pmu_sim_intel_v4);
+	WR(EVTSEL(0), ALL | 0x3c);
+	WR(EVTSEL(1), IN_TX | ALL | 0x3c);
+	WR(EVTSEL(2), IN_TX | IN_TXCP | ALL | 0x3c);
+	pmu_sim_retire(PMU_SIM_CYCLES, 100, 0);
+	pmu_sim_tx_begin();
+	pmu_sim_retire(PMU_SIM_CYCLES, 10, 0);
+	pmu_sim_tx_end(true);
+	pmu_sim_tx_begin();
+	pmu_sim_retire(PMU_SIM_CYCLES, 7, 0);
+	pmu_sim_tx_end(false);
+	RD(PMC(0), 117);
+	RD(PMC(1), 17);
+	RD(PMC(2), 10);
+
+	pmu_sim_break(PMU_SIM_BREAK_NO_TX_COUNTS);
+	pmu_sim_tx_begin();
+	pmu_sim_retire(PMU_SIM_CYCLES, 5, 0);
+	pmu_sim_tx_end(true);
+	RD(PMC(0), 122);
+	RD(PMC(1), 17);
+	RD(PMC(2), 10);
+	pmu_sim_break(0);
+}
+
+/* Each LLC fault loses its own event and no other. */
+static void test_break_llc(void)
+{
+	pmu_sim_install(&pmu_sim_intel_v4);
+	WR(EVTSEL(0), ALL | 0x4f2e);
+	WR(EVTSEL(1), ALL | 0x412e);
+	pmu_sim_break(PMU_SIM_BREAK_NO_LLC_REFERENCES);
+	pmu_sim_retire(PMU_SIM_LLC_REFERENCES, 3, 0);
+	pmu_sim_retire(PMU_SIM_LLC_MISSES, 2, 0);
+	RD(PMC(0), 0);
+	RD(PMC(1), 2);
+	pmu_sim_break(PMU_SIM_BREAK_NO_LLC_MISSES);
+	pmu_sim_retire(PMU_SIM_LLC_REFERENCES, 3, 0);
+	pmu_sim_retire(PMU_SIM_LLC_MISSES, 2, 0);
+	RD(PMC(0), 3);
+	RD(PMC(1), 2);
+	pmu_sim_break(0);
+}
+
 int main(void)
 {
 	test_device_hook();
@@ -1159,6 +1213,7 @@ int main(void)
 	test_intel_raw();
 	test_intel_wrap();
 	test_intel_rdpmc();
+	test_intel_tx();
 	test_amd_ctl_bits();
 	test_amd_legacy();
 	test_amd_count();
@@ -1177,5 +1232,6 @@ int main(void)
 	test_break_os_ignored();
 	test_break_width_32();
 	test_break_combined();
+	test_break_llc();
 	return unit_done("pmu_sim");
 }

@@ -2,6 +2,7 @@
  * the AMD APM Vol2 13.2 describe them, written from those and not from any
  * driver, so a driver bug cannot hide behind the same misreading twice. */
 #include <stdlib.h>
+#include <string.h>
 #include "tests/unit/models/pmu_sim.h"
 #include "tests/unit/models/spec.h"
 
@@ -17,6 +18,8 @@
 #define SEL_EN		SPEC_ARCH_PERFMON_EVENTSEL_EN
 #define SEL_INV		SPEC_ARCH_PERFMON_EVENTSEL_INV
 #define SEL_CMASK	SPEC_ARCH_PERFMON_EVENTSEL_CMASK
+#define SEL_IN_TX	SPEC_ARCH_PERFMON_EVENTSEL_IN_TX
+#define SEL_IN_TXCP	SPEC_ARCH_PERFMON_EVENTSEL_IN_TXCP
 /* AMD PERF_CTL: 63:42, 39:36, 21 and 19 are reserved and fault when set. */
 #define AMD_SEL_VALID	SPEC_AMD64_EVENTSEL_VALID
 #define AMD_SEL_EVENT	SPEC_AMD64_EVENTSEL_EVENT	/* EventSelect[11:0] and UnitMask */
@@ -33,7 +36,7 @@ const struct pmu_sim_spec
 	pmu_sim_intel_v2 = INTEL(.model = 0x17, .version = 2, .gp = 2, .gp_width = 40,
 				 .fixed = 3, .fixed_width = 40),
 	pmu_sim_intel_v4 = INTEL(.model = 0x5e, .version = 4, .gp = 4, .gp_width = 48,
-				 .fixed = 3, .fixed_width = 48, .fw_write = true),
+				 .fixed = 3, .fixed_width = 48, .fw_write = true, .rtm = true),
 	pmu_sim_intel_v5 = INTEL(.model = 0x97, .version = 5, .gp = 8, .gp_width = 48,
 				 .fixed = 4, .fixed_width = 48, .fixed_bitmap = 0x7,
 				 .fw_write = true),
@@ -65,6 +68,8 @@ static struct {
 	u64 fixed[MAX_FIXED], fixed_ctrl;
 	u64 global_ctrl, global_status;
 	void (*pmi)(void);		/* the interrupt line (pmu_sim_pmi_line) */
+	bool in_tx;			/* inside a transactional region */
+	u64 checkpoint[MAX_GP];		/* the counters as the region began */
 } pmu;
 
 static bool intel(void)
@@ -184,6 +189,9 @@ static bool gp_counts(unsigned i, u64 raw, u64 count, unsigned cpl, u64 *adds)
 
 	if (!gp_enabled(i) || (sel & event_mask) != raw || (sel & SEL_EDGE))
 		return false;
+	/* On AMD bit 32 is EventSelect[8], no qualifier. */
+	if (intel() && (sel & SEL_IN_TX) && (!pmu.in_tx || broken(PMU_SIM_BREAK_NO_TX_COUNTS)))
+		return false;
 	if (!priv_counts(sel & SEL_OS, sel & SEL_USR, cpl))
 		return false;
 	if (cmask && !broken(PMU_SIM_BREAK_CMASK_IGNORED))
@@ -237,7 +245,9 @@ void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl)
 		abort();
 	if ((ev == PMU_SIM_REF_CYCLES && broken(PMU_SIM_BREAK_NO_REF_CYCLES)) ||
 	    (ev == PMU_SIM_CYCLES && broken(PMU_SIM_BREAK_NO_CYCLES)) ||
-	    (ev == PMU_SIM_BRANCH_MISSES && broken(PMU_SIM_BREAK_NO_BRANCH_MISSES)))
+	    (ev == PMU_SIM_BRANCH_MISSES && broken(PMU_SIM_BREAK_NO_BRANCH_MISSES)) ||
+	    (ev == PMU_SIM_LLC_REFERENCES && broken(PMU_SIM_BREAK_NO_LLC_REFERENCES)) ||
+	    (ev == PMU_SIM_LLC_MISSES && broken(PMU_SIM_BREAK_NO_LLC_MISSES)))
 		return;
 	if (!intel()) {
 		if (events[ev].amd)
@@ -255,6 +265,28 @@ void pmu_sim_retire_raw(u64 raw, u64 count, unsigned cpl)
 	if (cpl > 3)
 		abort();
 	count_gp(raw, count, cpl);
+}
+
+/* XBEGIN outside a region: the counters IN_TXCP rolls back to on an abort.
+ * Regions do not nest here (the workloads run one at a time). */
+void pmu_sim_tx_begin(void)
+{
+	if (!pmu.s.rtm || pmu.in_tx)
+		abort();
+	pmu.in_tx = true;
+	memcpy(pmu.checkpoint, pmu.ctr, sizeof(pmu.ctr));
+}
+
+void pmu_sim_tx_end(bool commit)
+{
+	if (!pmu.in_tx)
+		abort();
+	pmu.in_tx = false;
+	if (commit)
+		return;
+	for (unsigned i = 0; i < nr_gp(); i++)
+		if (pmu.sel[i] & SEL_IN_TXCP)
+			pmu.ctr[i] = pmu.checkpoint[i];
 }
 
 /* ------------------------------------------------------------- MSRs ---- */
@@ -338,6 +370,13 @@ static int pmu_rdmsr(u32 msr, u64 *val)
 	return 0;
 }
 
+/* IA32_PERFEVTSELx's defined bits: IN_TX and IN_TXCP only with RTM. */
+static u64 intel_sel_valid(void)
+{
+	return SPEC_ARCH_PERFMON_EVENTSEL_VALID |
+	       (pmu.s.rtm ? SEL_IN_TX | SEL_IN_TXCP : 0);
+}
+
 /* Stores val unless it sets a bit outside valid, which is #GP. */
 static int set_checked(u64 *reg, u64 val, u64 valid)
 {
@@ -396,7 +435,7 @@ static int pmu_wrmsr(u32 msr, u64 val)
 
 	switch (decode(msr, &i)) {
 	case R_SEL:
-		return set_checked(&pmu.sel[i], val, intel() ? SPEC_ARCH_PERFMON_EVENTSEL_VALID : AMD_SEL_VALID);
+		return set_checked(&pmu.sel[i], val, intel() ? intel_sel_valid() : AMD_SEL_VALID);
 	case R_CTR:
 		if (write_lost(msr, i))
 			return 0;
@@ -473,7 +512,9 @@ static void install_cpuid(const struct pmu_sim_spec *s)
 			 s->perfmon_v2 ? 0x80000022u : 0x80000008u);
 	sim_cpuid(1, 0, signature(s->family, s->model), 0, ecx1,
 		  SPEC_CPUID_1_EDX_DE | SPEC_CPUID_1_EDX_TSC | SPEC_CPUID_1_EDX_MSR |
-		  SPEC_CPUID_1_EDX_APIC);
+		  SPEC_CPUID_1_EDX_APIC | SPEC_CPUID_1_EDX_CLFSH);
+	if (s->rtm)
+		sim_cpuid(7, 0, 0, SPEC_CPUID_7_EBX_RTM, 0, 0);
 	/* 0AH: EDX is valid from v2, ECX (the fixed bitmap) from v5. */
 	if (is_intel)
 		sim_cpuid(0xa, 0, s->version | s->gp << SPEC_CPUID_0A_EAX_NR_GP_SHIFT |

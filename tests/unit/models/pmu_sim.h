@@ -20,13 +20,14 @@ struct pmu_sim_spec {
 	u32 fixed_bitmap;		/* CPUID.0AH.ECX, v5: fixed counter i exists if bit i set or i < fixed */
 	u32 events_unavail;		/* CPUID.0AH.EBX (bit set = arch event NOT available); EAX[31:24] = 8 */
 	bool fw_write;			/* PERF_CAPABILITIES bit 13 and IA32_A_PMCx exist */
+	bool rtm;			/* CPUID.(7,0):EBX[11]; IN_TX and IN_TXCP in IA32_PERFEVTSELx */
 	/* AMD */
 	bool perfctr_core;		/* CPUID 80000001H:ECX[23]: six counters at 0xc0010200 */
 	bool perfmon_v2;		/* CPUID 80000022H:EAX[0]: global control/status */
 	unsigned amd_counters;		/* 80000022H:EBX[3:0] when perfmon_v2 */
 };
 
-/* Ready-made specs: a Skylake-like Intel v4 (4 GP x 48 bits, 3 fixed x 48, fw_write, family 6 model 0x5e),
+/* Ready-made specs: a Skylake-like Intel v4 (4 GP x 48 bits, 3 fixed x 48, fw_write, rtm, family 6 model 0x5e),
  * Intel v1 (2 GP x 40 bits, no fixed, no global MSRs, family 6 model 0x0f), Intel v2 (2 GP x 40, 3 fixed x 40, no fw_write),
  * Intel v5 (8 GP x 48, fixed=4 plus fixed_bitmap 0x7 i.e. fixed 0-3, fw_write, model 0x97),
  * AMD legacy (family 0x10: 4 counters), AMD ext (family 0x17 model 0x01: perfctr_core),
@@ -37,7 +38,8 @@ extern const struct pmu_sim_spec pmu_sim_intel_v1, pmu_sim_intel_v2, pmu_sim_int
 /* sim_reset(), then the CPUID leaves this PMU is enumerated by, then attach.
  * Leaves: 0 (vendor "GenuineIntel"/"AuthenticAMD", max leaf 0xa Intel / 0xd AMD),
  * 1 (EAX signature from family/model in the standard encoding incl. extended family/model;
- *    EDX bits MSR(5) TSC(4) APIC(9) DE(2); ECX bit 15 PDCM for Intel version>=2),
+ *    EDX bits MSR(5) TSC(4) APIC(9) DE(2) CLFSH(19); ECX bit 15 PDCM for Intel version>=2),
+ * 7 (EBX bit 11 RTM, when rtm),
  * 0AH (Intel), 0x80000000 (max ext leaf 0x80000022 if perfmon_v2 else 0x80000008),
  * 0x80000001 (ECX bit 23 PerfCtrExtCore), 0x80000022 (EAX bit0, EBX[3:0] counters).
  * MSR_IA32_PERF_CAPABILITIES (0x345) read-only: bit 13 when fw_write, else 0 (exists when PDCM). */
@@ -60,6 +62,11 @@ void pmu_sim_retire(enum pmu_sim_event ev, u64 count, unsigned cpl);
  * Each call is one cycle to a counter with CMASK c: it counts 1 when count >= c
  * (with INV: when count < c); INV without CMASK and EDGE count nothing. */
 void pmu_sim_retire_raw(u64 raw, u64 count, unsigned cpl);
+/* A transactional region (needs rtm): events retired between begin and end
+ * are inside it, which counters with IN_TX count and others count too; an
+ * end that aborts takes from counters with IN_TXCP what they counted inside. */
+void pmu_sim_tx_begin(void);
+void pmu_sim_tx_end(bool commit);
 
 /* Faults to plant, so tests can prove each self-validation check catches one. OR-ed flags. */
 enum {
@@ -82,6 +89,9 @@ enum {
 	PMU_SIM_BREAK_NO_PMI		= 1 << 21, /* a wrap with INT set raises no PMI */
 	PMU_SIM_BREAK_PMI_WITHOUT_INT	= 1 << 22, /* a wrap raises a PMI with INT clear too */
 	PMU_SIM_BREAK_NO_BRANCH_MISSES	= 1 << 23, /* branch misses are not counted */
+	PMU_SIM_BREAK_NO_LLC_REFERENCES	= 1 << 24, /* LLC references are not counted */
+	PMU_SIM_BREAK_NO_LLC_MISSES	= 1 << 25, /* LLC misses are not counted */
+	PMU_SIM_BREAK_NO_TX_COUNTS	= 1 << 26, /* a counter with IN_TX counts nothing */
 	PMU_SIM_BREAK_CMASK_IGNORED	= 1 << 15, /* a CMASK selector counts events, not cycles */
 	PMU_SIM_BREAK_RUNNING_WRITE_LOST = 1 << 16, /* a write to a counter that counts is dropped */
 	PMU_SIM_BREAK_LEGACY_FULL_WIDTH	= 1 << 17, /* IA32_PMCx writes keep the bits above 31 */

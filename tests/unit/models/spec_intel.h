@@ -26,6 +26,11 @@
 #define SPEC_ARCH_PERFMON_EVENTSEL_CMASK_SHIFT	24
 /* The defined bits of IA32_PERFEVTSELx: [31:0] (the same Figure). */
 #define SPEC_ARCH_PERFMON_EVENTSEL_VALID	0xffffffffull
+/* With RTM or HLE, two more (SDM Vol3B 20.3.6.5, "Performance Monitoring
+ * and Intel TSX"): IN_TX counts only inside transactional regions; IN_TXCP
+ * leaves out what aborted ones counted (defined in IA32_PERFEVTSEL2). */
+#define SPEC_ARCH_PERFMON_EVENTSEL_IN_TX	BIT_ULL(32)
+#define SPEC_ARCH_PERFMON_EVENTSEL_IN_TXCP	BIT_ULL(33)
 
 /* IA32_PERF_CAPABILITIES: SDM Vol4 Table 2-2 (0x345, exists when
  * CPUID.1:ECX.PDCM), whose Table entry lists its fields. */
