@@ -14,6 +14,16 @@
 
 const char *pmulab_progname = "pmulab";
 
+/* --format, the same for run, collect and report. */
+#define USAGE_FORMAT \
+	"  --format F        report format: text (default: a table per suite, the\n" \
+	"                    events nothing counted on one line with the reason, a\n" \
+	"                    sampled run's profile), records (every record), perf-stat\n" \
+	"                    (a perf stat block per bench), csv, json, records-csv,\n" \
+	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n" \
+	"                    point per check) or junit (JUnit XML: a testsuite per\n" \
+	"                    section, a testcase per check)\n"
+
 const char usage_main[] =
 	"usage: pmulab COMMAND [OPTION]...\n"
 	"\n"
@@ -80,13 +90,7 @@ const char usage_run[] =
 	"  --keep-esp        keep esp.img, the 16 MiB boot volume the guest saw\n"
 	"  --verbose         the text report gives every event a column and lists every\n"
 	"                    check and sample record\n"
-	"  --format F        report format: text (default: a table per suite, the\n"
-	"                    events nothing counted on one line with the reason, a\n"
-	"                    sampled run's profile), records (every record), perf-stat\n"
-	"                    (a perf stat block per bench), csv, json, records-csv,\n"
-	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
-	"                    point per check) or junit (JUnit XML: a testsuite per\n"
-	"                    section, a testcase per check)\n"
+	USAGE_FORMAT
 	"  --efi FILE        the payload (default $PMULAB_EFI, else pmulab.efi next to\n"
 	"                    this program)\n"
 	"  --ovmf-code FILE  OVMF code image (default $PMULAB_OVMF_CODE, else\n"
@@ -144,13 +148,7 @@ const char usage_collect[] =
 	"  --baud N          line speed of a TTY (default 115200)\n"
 	"  --timeout S       stop reading after S seconds (default, and 0: no limit)\n"
 	"  --out DIR         output directory (default runs/collect-YYYYmmdd-HHMMSS)\n"
-	"  --format F        report format: text (default: a table per suite, the\n"
-	"                    events nothing counted on one line with the reason, a\n"
-	"                    sampled run's profile), records (every record), perf-stat\n"
-	"                    (a perf stat block per bench), csv, json, records-csv,\n"
-	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
-	"                    point per check) or junit (JUnit XML: a testsuite per\n"
-	"                    section, a testcase per check)\n"
+	USAGE_FORMAT
 	"\n"
 	"A TTY is put in raw mode and read until the end record arrives; a file or\n"
 	"stdin is read to its end; a directory is refused. Ctrl-C stops reading and\n"
@@ -172,13 +170,7 @@ const char usage_report[] =
 	"runs/latest, the newest run under runs/. A DIR whose records.txt and\n"
 	"serial.log disagree (records.txt left by an earlier run) is an error.\n"
 	"\n"
-	"  --format F        report format: text (default: a table per suite, the\n"
-	"                    events nothing counted on one line with the reason, a\n"
-	"                    sampled run's profile), records (every record), perf-stat\n"
-	"                    (a perf stat block per bench), csv, json, records-csv,\n"
-	"                    html, ftrace, trace-json, tap (TAP version 13: a test\n"
-	"                    point per check) or junit (JUnit XML: a testsuite per\n"
-	"                    section, a testcase per check)\n"
+	USAGE_FORMAT
 	"\n"
 	"--verbose gives every event counted a column in the text report and adds\n"
 	"every check and every sample record.\n"
