@@ -37,6 +37,8 @@ const char *parity_row_problem(const struct parity_row *r)
 		return "neither a check nor a why";
 	if (empty(r->check) && !empty(r->unit))
 		return "a unit test but no check";
+	if (!empty(r->check) && empty(r->unit))
+		return "a check no unit test is seen to fail";
 	return NULL;
 }
 

@@ -9,7 +9,7 @@
 static const struct parity_row rows[] = {
 	{ "check_rdpmc: fast", "RDPMC with bit 31 reads the low 32 bits", "pmu.rdpmc.fast*",
 	  "test_pmu: rdpmc-fast-full", NULL },
-	{ "check_counters_many", "every counter at once", "pmu.many", NULL, NULL },
+	{ "check_counters_many", "every counter at once", "pmu.many", "test_pmu: last-idle", NULL },
 	{ "check_emulated_instr", "KVM's emulator counts what it emulates", NULL, NULL,
 	  "no hypervisor | no emulator" },
 	{ "check_running_counter_wrmsr", "a counter written while it runs", "pmu.wrmsr-running",
@@ -56,14 +56,16 @@ static void test_row_problems(void)
 	const struct parity_row both = { "t", "p", "pmu.x", NULL, "why" };
 	const struct parity_row neither = { "t", "p", NULL, NULL, NULL };
 	const struct parity_row unit_alone = { "t", "p", NULL, "test_pmu: x", "why" };
-	const struct parity_row unnamed = { "", "p", "pmu.x", NULL, NULL };
-	const struct parity_row vague = { "t", NULL, "pmu.x", NULL, NULL };
+	const struct parity_row unnamed = { "", "p", "pmu.x", "test_pmu: x", NULL };
+	const struct parity_row vague = { "t", NULL, "pmu.x", "test_pmu: x", NULL };
+	const struct parity_row unseen = { "t", "p", "pmu.x", NULL, NULL };
 
 	CHECK_STR(parity_row_problem(&both), "both a check and a why");
 	CHECK_STR(parity_row_problem(&neither), "neither a check nor a why");
 	CHECK_STR(parity_row_problem(&unit_alone), "a unit test but no check");
 	CHECK_STR(parity_row_problem(&unnamed), "no kvm-unit-tests test named");
 	CHECK_STR(parity_row_problem(&vague), "no property");
+	CHECK_STR(parity_row_problem(&unseen), "a check no unit test is seen to fail");
 	for (unsigned i = 0; i < table.n; i++)
 		CHECK(parity_row_problem(&rows[i]) == NULL);
 }
@@ -77,7 +79,7 @@ static void test_markdown(void)
 		  "|---|---|---|---|\n"
 		  "| check_rdpmc: fast | RDPMC with bit 31 reads the low 32 bits | "
 		  "`pmu.rdpmc.fast*` | test_pmu: rdpmc-fast-full |\n"
-		  "| check_counters_many | every counter at once | `pmu.many` | - |\n"
+		  "| check_counters_many | every counter at once | `pmu.many` | test_pmu: last-idle |\n"
 		  "| check_emulated_instr | KVM's emulator counts what it emulates | "
 		  "n/a: no hypervisor \\| no emulator | - |\n"
 		  "| check_running_counter_wrmsr | a counter written while it runs | "
