@@ -117,23 +117,32 @@ static void test_hand_on(void)
 	text_poke_hand_on(false);
 }
 
+/* An optimized probe's JMP (E9 01 02 03 04), written over an INT3 probe's
+ * byte on sites[0]: the two logged writes of the cases below. */
+static const u8 opt_jmp[POKE_LEN] = { 0xe9, 0x01, 0x02, 0x03, 0x04 };
+
+static void int3_then_jmp(void)
+{
+	static const u8 int3 = INT3_INSN;
+	struct poke p = { .addr = sites[0] };
+
+	setup();
+	text_poke(sites[0], &int3, 1);
+	memcpy(p.insn, opt_jmp, POKE_LEN);
+	text_poke_batch(&p, 1);
+}
+
 /* A probe's INT3 on byte 0, then a 5-byte write over the same site (an
  * optimized probe's JMP): the 5-byte entry logged the INT3 as its byte 0,
  * so only newest-first ends with the NOP. A 5-byte site takes the three
  * steps (INT3, body, byte 0: two CR0 writes each); a 1-byte one, one. */
 static void test_reverse_order(void)
 {
-	static const u8 int3 = INT3_INSN;
-	static const u8 jmp[POKE_LEN] = { 0xe9, 0x01, 0x02, 0x03, 0x04 };
-	struct poke p = { .addr = sites[0] };
 	struct owned_stats st;
 	unsigned writes;
 
-	setup();
-	text_poke(sites[0], &int3, 1);
-	memcpy(p.insn, jmp, POKE_LEN);
-	text_poke_batch(&p, 1);
-	CHECK(!memcmp(sites[0], jmp, POKE_LEN));
+	int3_then_jmp();
+	CHECK(!memcmp(sites[0], opt_jmp, POKE_LEN));
 	CHECK_U64(text_poke_logged(), 2);
 	writes = sim_cr0_writes();
 	st = leave(true);
@@ -149,15 +158,10 @@ static void test_reverse_order(void)
 static void test_overlap_undone(void)
 {
 	static const u8 int3 = INT3_INSN;
-	static const u8 jmp[POKE_LEN] = { 0xe9, 0x01, 0x02, 0x03, 0x04 };
-	struct poke p = { .addr = sites[0] };
 	struct owned_stats st;
 	unsigned writes;
 
-	setup();
-	text_poke(sites[0], &int3, 1);
-	memcpy(p.insn, jmp, POKE_LEN);
-	text_poke_batch(&p, 1);
+	int3_then_jmp();
 	text_poke(sites[0], &int3, 1);
 	text_poke(sites[0] + 1, nop + 1, POKE_LEN - 1);
 	text_poke(sites[0], nop, 1);
