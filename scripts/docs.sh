@@ -294,6 +294,10 @@ value() {
 		"$pmulab" report "$(run sample)" --sort symbol | fenced ;;
 	profile.folded)
 		"$pmulab" report "$(run sample)" --format folded | fenced ;;
+	profile.perf-script)
+		# The first sample: its header and innermost frames.
+		"$pmulab" report "$(run sample)" --format perf-script |
+			awk 'NR <= 5 { print; next } { print "\t               ..."; exit }' | fenced ;;
 	profile.caller)
 		"$pmulab" report "$(run sample)" --callgraph | sed -n '/^# call graph, caller/,$p' |
 			awk '/^#/ || ++n <= 2 { print; next }
